@@ -1,0 +1,119 @@
+"""The embedded defaults: published figures with their sources, and the default comparison.
+
+The figures live in ``mlworth_xl/data/defaults.toml`` (package data, not
+code).  Each has a value, a unit, a label, a source and an as-of date, and a
+kind: ``sourced``, ``derived`` or ``assumption`` (an illustrative assumption
+with no source).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mlworth_xl.model import fields
+from mlworth_xl.model.errors import InputError
+
+KINDS = ("sourced", "derived", "assumption")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One embedded figure and where it comes from."""
+
+    key: str
+    value: Any
+    unit: str
+    label: str
+    source: str
+    as_of: str
+    kind: str
+
+    @property
+    def citation(self) -> str:
+        """Source and date in one line: ``Salary.com (as cited), 2022``."""
+        if self.kind == "assumption":
+            return f"Illustrative assumption ({self.as_of})"
+        return f"{self.source}, {self.as_of}"
+
+
+@cache
+def _raw() -> dict[str, Any]:
+    text = resources.files("mlworth_xl").joinpath("data/defaults.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def figures() -> dict[str, Figure]:
+    """All embedded figures, by key.
+
+    >>> figures()["salary.ml_engineer"].value
+    120883
+    >>> figures()["salary.ml_engineer"].citation
+    'Salary.com (as cited), 2022'
+    """
+    return {
+        key: Figure(key=key, value=f["value"], unit=f["unit"], label=f["label"],
+                    source=f["source"], as_of=str(f["as_of"]), kind=f["kind"])
+        for key, f in _raw()["figures"].items()
+    }
+
+
+def figure(key: str) -> Figure:
+    """The figure called ``key``; an :class:`InputError` listing close keys if unknown."""
+    try:
+        return figures()[key]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(key, figures(), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else (
+            "; see `mlworth-xl sources` for the list")
+        raise InputError.single("figure", f"no embedded figure called {key!r}{hint}") from None
+
+
+def resolve(value: Any) -> Any:
+    """A literal stays as it is; a figure key becomes the figure's value."""
+    if isinstance(value, str) and value in figures():
+        return figures()[value].value
+    return value
+
+
+def field_default(field: fields.Field) -> Any:
+    """The default of an input field, with figure keys resolved."""
+    return resolve(field.default)
+
+
+def _entry_figures(entry: dict[str, Any]) -> dict[str, str]:
+    return {k: v for k, v in entry.items() if isinstance(v, str) and v in figures()}
+
+
+@cache
+def _default_entries() -> tuple[tuple[dict[str, Any], ...], dict[str, Any]]:
+    raw = _raw()
+    return tuple(raw["program"]), dict(raw["person"])
+
+
+def default_program_entries() -> list[dict[str, Any]]:
+    """The default comparison as written in the data (figure keys unresolved)."""
+    return [dict(e) for e in _default_entries()[0]]
+
+
+def default_person_entry() -> dict[str, Any]:
+    """The default person as written in the data (figure keys unresolved)."""
+    return dict(_default_entries()[1])
+
+
+def figures_used(entries: list[dict[str, Any]]) -> list[Figure]:
+    """Every figure an entry refers to, directly or through a field default, in order."""
+    keys: dict[str, None] = {}
+    for entry in entries:
+        for key in _entry_figures(entry).values():
+            keys[key] = None
+    for f in (*fields.PROGRAM_FIELDS, *fields.PERSON_FIELDS):
+        if isinstance(f.default, str) and f.default in figures():
+            keys[f.default] = None
+    return [figures()[k] for k in keys]

@@ -1,0 +1,277 @@
+"""Evaluate options against staying put: the whole model, for any number of scenarios.
+
+A scenario is one option for one person: every field of
+:data:`mlworth_xl.model.fields.NUMERIC_INPUTS`.  Inputs are scalars or 1-d
+arrays (one element per scenario) that broadcast together.
+
+Year ``y`` of the horizon (1-based, from the first day of study) has these
+incremental flows against the counterfactual of staying in the current job:
+
+- direct cost: :func:`mlworth_xl.model.cost.direct_cost_by_year`;
+- income given up: ``(1 - tax) (1 - work_fraction) (study + search share) S0(y)``
+  with the current salary ``S0(y) = salary (1 + salary_growth)^(y-1)``;
+- gain: ``(1 - tax) placement_prob × job share × (S1(y) - S0(y))``, with the
+  new salary ``S1(y) = salary_after (1 + salary_growth_after)^(y - y1)`` from
+  the year ``y1`` the job starts (placement probability in expectation: a
+  graduate who is not placed earns the current salary path);
+- loan: the origination fee in year 1 and the interest accrued in the year.
+
+flow(y) = gain − income given up − direct cost − fee − interest.  Its
+cumulative sum is the change in net worth against staying put, so the
+payback is when the option has earned back everything it cost, including
+all interest accrued so far.
+
+Money borrowed: ``loan_share × max(0, cost of attendance − savings)``,
+grossed up for the fee and disbursed on the first day of study; repayment
+starts after study (rounded to whole months) plus grace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields as dc_fields
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from mlworth_xl.model import fields, loans, metrics, timeline
+from mlworth_xl.model.cost import direct_cost_by_year
+from mlworth_xl.model.data import field_default
+from mlworth_xl.model.errors import InputError, Problem
+from mlworth_xl.model.timeline import Array
+
+#: Scenarios evaluated at once; bounds memory to a few hundred MB at any size.
+CHUNK = 16_384
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The results for each scenario (1-d arrays, one element per scenario).
+
+    Money is in dollars, positive for costs.  ``payback_years`` and
+    ``discounted_payback_years`` are ``nan`` when the option never pays back
+    within the horizon; ``irr`` is ``nan`` where no rate exists;
+    ``break_even_salary`` is ``nan`` when no salary can pay back within the
+    target (the new job starts too late or placement is 0).
+    """
+
+    cost_of_attendance: Array
+    income_given_up: Array
+    amount_borrowed: Array
+    loan_fees: Array
+    total_interest: Array
+    total_cost: Array
+    monthly_payment: Array
+    payback_years: Array
+    discounted_payback_years: Array
+    npv: Array
+    irr: Array
+    roi: Array
+    break_even_salary: Array
+    pays_back_within_target: Array
+
+    def __len__(self) -> int:
+        return len(self.npv)
+
+    def as_dict(self) -> dict[str, Array]:
+        return {f.name: getattr(self, f.name) for f in dc_fields(self)}
+
+
+@dataclass(frozen=True)
+class YearlyDetail:
+    """Year-by-year amounts, each of shape (n scenarios, horizon years)."""
+
+    year: Array
+    direct_cost: Array
+    income_given_up: Array
+    gain: Array
+    loan_fee: Array
+    interest: Array
+    flow: Array
+    cumulative: Array
+    discounted_cumulative: Array
+
+
+def inputs_with_defaults(values: Mapping[str, ArrayLike]) -> dict[str, Array]:
+    """All numeric inputs as float arrays broadcast to one shape, defaults filled in.
+
+    Unknown names are an :class:`InputError`; required fields must be given.
+    """
+    unknown = sorted(set(values) - set(fields.NUMERIC_INPUTS))
+    if unknown:
+        raise InputError([Problem(name, "is not an input of the model; inputs are: "
+                                  + ", ".join(fields.NUMERIC_INPUTS)) for name in unknown])
+    missing = [name for name in fields.NUMERIC_INPUTS
+               if name not in values and fields.ALL[name].required]
+    if missing:
+        raise InputError([Problem(name, "is required") for name in missing])
+    arrays = {}
+    for name in fields.NUMERIC_INPUTS:
+        raw = values[name] if name in values else field_default(fields.ALL[name])
+        arrays[name] = np.asarray(raw, dtype=float)
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    if len(shape) > 1:
+        raise InputError.single("inputs", f"must be scalars or 1-d arrays, got shape {shape}")
+    return {k: np.broadcast_to(v, shape) for k, v in arrays.items()}
+
+
+def validate(values: Mapping[str, Array], *, first_row: int = 0,
+             source: str | None = None) -> list[Problem]:
+    """Every problem of broadcast inputs, with rows numbered from ``first_row``."""
+    problems: list[Problem] = []
+
+    def row(i: int) -> int | None:
+        return first_row + i if np.ndim(values["years"]) else None
+
+    for name in fields.NUMERIC_INPUTS:
+        for i, message in fields.check(fields.ALL[name], values[name]):
+            problems.append(Problem(name, message, row(i), source))
+    short = np.atleast_1d(values["horizon_years"] < values["years"])
+    for i in np.nonzero(short)[0]:
+        problems.append(Problem(
+            "horizon_years",
+            f"{float(np.atleast_1d(values['horizon_years'])[i]):g} is shorter than the "
+            f"program ({float(np.atleast_1d(values['years'])[i]):g} years); the horizon must "
+            "cover the study", row(int(i)), source))
+    return problems
+
+
+def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = True,
+             **kwargs: ArrayLike) -> Outcome:
+    """Evaluate scenarios; every input not given takes its default.
+
+    Parameters
+    ----------
+    values : mapping, optional
+        Inputs by field name (scalars or 1-d arrays that broadcast).
+    check : bool
+        Validate the inputs first (an :class:`InputError` lists every problem).
+    **kwargs
+        More inputs by name.
+
+    Returns
+    -------
+    Outcome
+        1-d arrays, one element per scenario (a scalar input gives length 1).
+
+    Examples
+    --------
+    Two years at $30,000 a year, borrowing nothing, from a $60,000 job to a
+    $100,000 one, no tax, growth or discounting: study costs 60,000 + 120,000
+    given up, repaid at $40,000 a year after graduation:
+
+    >>> out = evaluate(years=2, tuition_per_year=30000, salary_after=100000,
+    ...                salary=60000, tax_rate=0, discount_rate=0, savings=0)
+    >>> float(out.total_cost[0]), float(out.payback_years[0])
+    (180000.0, 6.5)
+    """
+    merged = {**(values or {}), **kwargs}
+    arrays = inputs_with_defaults(merged)
+    if check:
+        problems = validate(arrays)
+        if problems:
+            raise InputError(problems)
+    flat = {k: np.atleast_1d(v) for k, v in arrays.items()}
+    n = len(flat["years"])
+    parts = [
+        _evaluate_chunk({k: v[s:s + CHUNK] for k, v in flat.items()})[0]
+        for s in range(0, n, CHUNK)
+    ]
+    return Outcome(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                      for f in dc_fields(Outcome)})
+
+
+def yearly_detail(values: Mapping[str, ArrayLike] | None = None, **kwargs: ArrayLike,
+                  ) -> YearlyDetail:
+    """Year-by-year flows of scenarios (validated), for tables and the workbook."""
+    arrays = inputs_with_defaults({**(values or {}), **kwargs})
+    problems = validate(arrays)
+    if problems:
+        raise InputError(problems)
+    return _evaluate_chunk({k: np.atleast_1d(v) for k, v in arrays.items()})[1]
+
+
+def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
+    col = {k: a[:, None] for k, a in v.items()}
+    horizon = int(np.max(v["horizon_years"]))
+    y = np.arange(1, horizon + 1, dtype=float)
+    in_horizon = y <= col["horizon_years"]
+
+    direct = direct_cost_by_year(
+        years=col["years"], tuition_per_year=col["tuition_per_year"],
+        tuition_growth=col["tuition_growth"], program_price=col["program_price"],
+        fees_per_year=col["fees_per_year"], books_per_year=col["books_per_year"],
+        living_per_month=col["living_per_month"],
+        caregiving_per_month=col["caregiving_per_month"],
+        travel_per_year=col["travel_per_year"], relocation=col["relocation"],
+        aid_per_year=col["aid_per_year"],
+        employer_assistance_per_year=col["employer_assistance_per_year"], year=y)
+    direct = np.where(in_horizon, direct, 0.0)
+    cost_of_attendance = direct.sum(axis=1)
+
+    after_tax = 1.0 - col["tax_rate"]
+    s0 = col["salary"] * (1.0 + col["salary_growth"]) ** (y - 1.0)
+    away = (timeline.study_share(col["years"], y)
+            + timeline.search_share(col["years"], col["months_to_job"], y))
+    foregone = np.where(in_horizon, after_tax * (1.0 - col["work_fraction"]) * away * s0, 0.0)
+    y1 = timeline.first_job_year(col["years"], col["months_to_job"])
+    per_salary = np.where(
+        in_horizon,
+        after_tax * col["placement_prob"] * timeline.job_share(
+            col["years"], col["months_to_job"], y) * (1.0 + col["salary_growth_after"]) ** (
+            y - y1),
+        0.0)
+    gain_fixed = -after_tax * col["placement_prob"] * np.where(
+        in_horizon, timeline.job_share(col["years"], col["months_to_job"], y), 0.0) * s0
+    gain = per_salary * col["salary_after"] + gain_fixed
+
+    need = np.maximum(0.0, cost_of_attendance - v["savings"]) * v["loan_share"]
+    borrowed = loans.gross_principal(need, v["loan_fee"])
+    fee = borrowed - need
+    months = timeline.deferment_months(v["years"], v["grace_months"])
+    capitalize = v["capitalize_interest"]
+    interest = loans.interest_by_year(borrowed[:, None], col["loan_apr"],
+                                      col["loan_term_years"], months[:, None],
+                                      capitalize[:, None], y)
+    interest = np.where(in_horizon, interest, 0.0)
+    fee_by_year = np.where(y == 1.0, fee[:, None], 0.0)
+
+    flow = gain - foregone - direct - fee_by_year - interest
+    discounted = flow * metrics.discount_factors(v["discount_rate"], horizon)
+    cumulative = np.cumsum(flow, axis=1)
+
+    total_interest = loans.total_interest(borrowed, v["loan_apr"], v["loan_term_years"],
+                                          months, capitalize)
+    payment = loans.loan_payment(borrowed, v["loan_apr"], v["loan_term_years"], months,
+                                 capitalize)
+    income_given_up = foregone.sum(axis=1)
+    total_cost = cost_of_attendance + income_given_up + fee + total_interest
+    payback = metrics.payback(flow)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = np.where(total_cost > 0, gain.sum(axis=1) / total_cost - 1.0, np.nan)
+        weight = np.clip(col["target_payback_years"] - (y - 1.0), 0.0, 1.0)
+        fixed = flow - per_salary * col["salary_after"]
+        per = (weight * per_salary).sum(axis=1)
+        break_even = np.where(per > 0, -(weight * fixed).sum(axis=1) / per, np.nan)
+
+    outcome = Outcome(
+        cost_of_attendance=cost_of_attendance,
+        income_given_up=income_given_up,
+        amount_borrowed=borrowed,
+        loan_fees=fee,
+        total_interest=total_interest,
+        total_cost=total_cost,
+        monthly_payment=payment,
+        payback_years=payback,
+        discounted_payback_years=metrics.payback(discounted),
+        npv=discounted.sum(axis=1),
+        irr=metrics.irr(flow),
+        roi=roi,
+        break_even_salary=break_even,
+        pays_back_within_target=payback <= v["target_payback_years"],
+    )
+    detail = YearlyDetail(
+        year=y, direct_cost=direct, income_given_up=foregone, gain=gain,
+        loan_fee=fee_by_year, interest=interest, flow=flow, cumulative=cumulative,
+        discounted_cumulative=np.cumsum(discounted, axis=1))
+    return outcome, detail

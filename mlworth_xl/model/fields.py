@@ -1,0 +1,220 @@
+"""Every input of the model, once: name, meaning, unit, default and allowed range.
+
+This table is the single description of the inputs.  The records, the file
+readers, the Excel functions and the workbook's data validation all check
+values against it, so an input means the same thing and is refused for the
+same reason everywhere.
+
+A default is either a number or the key of a figure in the embedded data
+(``"loan.direct_unsub_grad_2025_26.rate"``), so a default that comes from a
+published figure keeps its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+Unit = Literal["usd", "rate", "fraction", "years", "months", "count", "bool", "text"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of the model.
+
+    ``low``/``high`` bound the allowed values; ``low_open`` excludes ``low``
+    itself (a program of 0 years is not allowed).
+    """
+
+    name: str
+    label: str
+    unit: Unit
+    doc: str
+    default: float | str | bool | None = None
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    integer: bool = False
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def is_number(self) -> bool:
+        return self.unit not in ("bool", "text")
+
+    def allowed(self) -> str:
+        """What is allowed, in words: ``a number from 0 to 1 (0% to 100%)``."""
+        if self.unit == "bool":
+            return "TRUE or FALSE"
+        if self.unit == "text":
+            if self.choices:
+                return "one of " + ", ".join(self.choices)
+            return "text"
+        kind = "a whole number" if self.integer else "a number"
+        lo = _fmt(self.low, self.unit)
+        hi = _fmt(self.high, self.unit)
+        if self.low_open:
+            return f"{kind} above {lo} and at most {hi}"
+        return f"{kind} from {lo} to {hi}"
+
+
+def _fmt(x: float | None, unit: str) -> str:
+    if x is None:
+        return "any"
+    if unit in ("rate", "fraction"):
+        return f"{x:g} ({x * 100:g}%)"
+    if unit == "usd":
+        return f"{x:,.0f}"
+    return f"{x:g}"
+
+
+KINDS = ("masters", "online", "hybrid", "bootcamp", "certificate", "self-study", "other")
+
+LOAN_APR_DEFAULT = "loan.direct_unsub_grad_2025_26.rate"
+LOAN_FEE_DEFAULT = "loan.direct_unsub_grad_2025_26.fee"
+
+PROGRAM_FIELDS: tuple[Field, ...] = (
+    Field("name", "Option", "text", "Name of the option, shown in every table.", required=True),
+    Field("kind", "Kind", "text", "What sort of option it is.", default="other", choices=KINDS),
+    Field("years", "Length (years)", "years",
+          "Length of study in years; 0.25 is three months.",
+          low=0, high=10, low_open=True, required=True),
+    Field("tuition_per_year", "Tuition per year", "usd",
+          "Tuition for one full year of the program (a partial year pays its share).",
+          low=0, high=500_000, required=True),
+    Field("tuition_growth", "Tuition growth", "rate",
+          "Yearly increase of tuition after the first year.", default=0.0, low=-0.2, high=0.3),
+    Field("program_price", "Program price", "usd",
+          "Price of the whole program paid once at the start (bootcamps, certificates).",
+          default=0.0, low=0, high=500_000),
+    Field("fees_per_year", "Fees per year", "usd", "Mandatory fees per year.",
+          default=0.0, low=0, high=200_000),
+    Field("books_per_year", "Books and supplies per year", "usd", "Books, supplies, a laptop.",
+          default=0.0, low=0, high=50_000),
+    Field("living_per_month", "Extra living cost per month", "usd",
+          "Housing and living cost above what the person pays now, per month of study.",
+          default=0.0, low=0, high=50_000),
+    Field("caregiving_per_month", "Caregiving per month", "usd",
+          "Child or elder care needed because of study, per month of study.",
+          default=0.0, low=0, high=50_000),
+    Field("travel_per_year", "Travel per year", "usd",
+          "Trips to campus (hybrid programs) per year of study.",
+          default=0.0, low=0, high=200_000),
+    Field("relocation", "Relocation", "usd", "One-off cost of moving, paid at the start.",
+          default=0.0, low=0, high=200_000),
+    Field("aid_per_year", "Grants and scholarships per year", "usd",
+          "Grants and scholarships per year (never more than that year's tuition, fees, books).",
+          default=0.0, low=0, high=500_000),
+    Field("employer_assistance_per_year", "Employer assistance per year", "usd",
+          "Tuition paid by an employer per year ($5,250 is tax-free under IRC 127).",
+          default=0.0, low=0, high=500_000),
+    Field("work_fraction", "Salary kept while studying", "fraction",
+          "Share of the current salary still earned while studying: 0 full-time, 1 keeps the job.",
+          default=0.0, low=0, high=1),
+    Field("loan_share", "Share borrowed", "fraction",
+          "Share of the cost not covered by savings that is borrowed.",
+          default=0.0, low=0, high=1),
+    Field("loan_apr", "Loan APR", "rate", "Loan interest rate per year.",
+          default=LOAN_APR_DEFAULT, low=0, high=0.4),
+    Field("loan_fee", "Loan origination fee", "rate",
+          "Fee deducted from each disbursement; the loan is grossed up so the net covers the need.",
+          default=LOAN_FEE_DEFAULT, low=0, high=0.2),
+    Field("loan_term_years", "Loan term (years)", "years", "Repayment term in years.",
+          default="loan.standard_term_years", low=1, high=30, integer=True),
+    Field("grace_months", "Grace period (months)", "months",
+          "Months after study before repayment starts.",
+          default="loan.grace_months", low=0, high=36, integer=True),
+    Field("capitalize_interest", "Capitalize deferment interest", "bool",
+          "TRUE: interest accrued in school and grace is added to the balance when repayment "
+          "starts. FALSE: it is paid as it accrues.",
+          default=True),
+    Field("salary_after", "Salary after", "usd",
+          "Yearly salary in the new role, in its first year.", low=0, high=10_000_000,
+          required=True),
+    Field("salary_growth_after", "Salary growth after", "rate",
+          "Yearly salary growth in the new role.", default=0.0, low=-0.2, high=0.3),
+    Field("placement_prob", "Placement probability", "fraction",
+          "Chance of landing the new role; otherwise the person earns the current salary path.",
+          default=1.0, low=0, high=1),
+    Field("months_to_job", "Months to find a job", "months",
+          "Months between the end of study and the new job (salary kept: as while studying).",
+          default=0.0, low=0, high=120),
+)
+
+PERSON_FIELDS: tuple[Field, ...] = (
+    Field("salary", "Current salary", "usd", "Current yearly salary (gross).",
+          default="salary.us_average_2021", low=0, high=10_000_000),
+    Field("salary_growth", "Current salary growth", "rate",
+          "Yearly growth of the current salary if the person stays put.",
+          default="assumption.salary_growth", low=-0.2, high=0.3),
+    Field("tax_rate", "Tax rate", "rate", "Effective tax rate on salary (all taxes together).",
+          default="assumption.tax_rate", low=0, high=0.9),
+    Field("discount_rate", "Discount rate", "rate", "Yearly rate for NPV and discounted payback.",
+          default="practice.discount_rate", low=0, high=0.5),
+    Field("horizon_years", "Horizon (years)", "years",
+          "Years from the first day of study that the comparison counts.",
+          default="practice.horizon_years", low=1, high=80, integer=True),
+    Field("target_payback_years", "Target payback (years)", "years",
+          "Payback the person would accept; the break-even salary is computed for it.",
+          default="assumption.target_payback_years", low=0, high=80, low_open=True),
+    Field("savings", "Savings available", "usd",
+          "Savings that pay costs before any borrowing.",
+          default="assumption.savings", low=0, high=100_000_000),
+)
+
+PROGRAM = {f.name: f for f in PROGRAM_FIELDS}
+PERSON = {f.name: f for f in PERSON_FIELDS}
+ALL = {**PROGRAM, **PERSON}
+
+#: Numeric inputs of the vectorized model, in a fixed order.
+NUMERIC_INPUTS: tuple[str, ...] = tuple(
+    f.name for f in (*PROGRAM_FIELDS, *PERSON_FIELDS) if f.unit != "text"
+)
+
+
+def check(field: Field, values: ArrayLike) -> list[tuple[int, str]]:
+    """Problems of an array of values: ``(flat index, message)`` for each bad one.
+
+    Booleans count as 0/1.  A rate entered as a whole percentage (7.94 for
+    7.94%) gets a message that says so.
+
+    >>> check(PROGRAM["loan_apr"], [0.05, 7.94])[0][1]
+    '7.94 looks like a percentage; enter 0.0794 (7.94%) or write 7.94%; allowed: a number from 0 (0%) to 0.4 (40%)'
+    """
+    v = np.asarray(values, dtype=float).ravel()
+    finite = np.isfinite(v)
+    if field.unit == "bool":
+        bad = ~finite | ((v != 0) & (v != 1))
+    else:
+        lo, hi = field.low, field.high
+        bad = ~finite
+        if lo is not None:
+            bad |= (v <= lo) if field.low_open else (v < lo)
+        if hi is not None:
+            bad |= v > hi
+        if field.integer:
+            bad |= v != np.round(v)
+    if not bad.any():
+        return []
+    return [(int(i), describe(field, float(v[i]))) for i in np.nonzero(bad)[0]]
+
+
+def describe(field: Field, x: float) -> str:
+    """Why ``x`` is not allowed for ``field`` (``x`` is known to be bad)."""
+    allowed = field.allowed()
+    if not np.isfinite(x):
+        shown = "NaN" if np.isnan(x) else ("infinity" if x > 0 else "-infinity")
+        return f"must be a finite number, not {shown}; allowed: {allowed}"
+    if field.unit == "bool":
+        return f"{x:g} is not TRUE or FALSE"
+    lo = field.low if field.low is not None else -np.inf
+    hi = field.high if field.high is not None else np.inf
+    if field.unit in ("rate", "fraction") and x > hi and lo <= x / 100 <= hi:
+        return (f"{x:g} looks like a percentage; enter {x / 100:g} ({x:g}%) or write {x:g}%; "
+                f"allowed: {allowed}")
+    if lo <= x <= hi and not (field.low_open and x == lo):
+        return f"{x:g} is not a whole number; allowed: {allowed}"
+    return f"{x:g} is out of range; allowed: {allowed}"

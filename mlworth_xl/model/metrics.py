@@ -1,0 +1,137 @@
+"""Outcome measures of yearly cash flows: payback, NPV, IRR.
+
+Flows are yearly; the flow of year ``y`` (1, 2, …) happens evenly through
+the year, so the cumulative sum is linear inside a year and the payback is
+interpolated linearly.  For NPV and discounted payback, year ``y`` is
+discounted by (1 + rate)^y, as Excel's ``NPV`` does.  "Never within the
+horizon" is ``nan``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from mlworth_xl.model.timeline import Array
+
+
+def discount_factors(rate: ArrayLike, n_years: int) -> Array:
+    """(1 + rate)^-y for y = 1..n_years, shape ``rate.shape + (n_years,)``."""
+    r = np.asarray(rate, dtype=float)[..., None]
+    return (1.0 + r) ** -np.arange(1, n_years + 1, dtype=float)
+
+
+def payback(flows: ArrayLike, initial: ArrayLike = 0.0) -> Array:
+    """Years until the cumulative flow first turns from negative to zero or more.
+
+    Parameters
+    ----------
+    flows : array_like, shape (..., H)
+        Yearly flows, year 1 first.
+    initial : array_like
+        Cumulative amount at time 0 (a cost paid up front is negative).
+
+    Returns
+    -------
+    ndarray
+        Years, interpolated linearly inside the year of the crossing; 0 when
+        the cumulative is never negative; ``nan`` when it is negative and
+        never recovers within the flows given.
+
+    Examples
+    --------
+    $100,000 paid back by $30,000 a year takes 3⅓ years:
+
+    >>> round(float(payback([30000.0] * 10, initial=-100000)), 12)
+    3.333333333333
+    >>> float(payback([-5.0, 1.0, 1.0]))
+    nan
+    """
+    f = np.asarray(flows, dtype=float)
+    init = np.broadcast_to(np.asarray(initial, dtype=float), f.shape[:-1])
+    cum = init[..., None] + np.cumsum(f, axis=-1)
+    prev = np.concatenate((init[..., None], cum[..., :-1]), axis=-1)
+    crossing = (prev < 0.0) & (cum >= 0.0)
+    first = np.argmax(crossing, axis=-1)
+    found = np.take_along_axis(crossing, first[..., None], -1)[..., 0]
+    before = np.take_along_axis(prev, first[..., None], -1)[..., 0]
+    flow = np.take_along_axis(f, first[..., None], -1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        years = first + (-before / flow)
+    never_negative = (init >= 0.0) & np.all(cum >= 0.0, axis=-1)
+    return np.where(found, years, np.where(never_negative, 0.0, np.nan))
+
+
+def npv(rate: ArrayLike, flows: ArrayLike) -> Array:
+    """Net present value of flows at years 1..H (Excel's ``NPV(rate, flows)``).
+
+    >>> round(float(npv(0.1, [-100.0, 60.0, 60.0])), 6)
+    -1.051841
+    """
+    f = np.asarray(flows, dtype=float)
+    return np.sum(f * discount_factors(rate, f.shape[-1]), axis=-1)
+
+
+def irr(flows: ArrayLike, guess: float = 0.1, iterations: int = 100) -> Array:
+    """Internal rate of return of yearly flows (Excel's ``IRR``); ``nan`` where none exists.
+
+    Solves :math:`\\sum_y f_y v^{y-1} = 0` for the discount factor
+    :math:`v = 1/(1+r)` by Newton's method kept inside a bracket that holds a
+    sign change (bisection where a Newton step leaves it), for every
+    scenario at once.  A rate is found in (-99%, 10^6); flows that do not
+    change sign have no IRR.
+
+    Examples
+    --------
+    >>> round(float(irr([-100.0, 60.0, 60.0])), 10)
+    0.1306623863
+    """
+    f = np.asarray(flows, dtype=float)
+    shape = f.shape[:-1]
+    f = f.reshape(-1, f.shape[-1])
+    out = np.full(f.shape[0], np.nan)
+    has_root = (f > 0).any(axis=1) & (f < 0).any(axis=1)
+    idx = np.nonzero(has_root)[0]
+    if idx.size:
+        out[idx] = _irr_bracketed(np.ascontiguousarray(f[idx].T), guess, iterations)
+    return out.reshape(shape)
+
+
+def _poly(ft: Array, v: Array) -> tuple[Array, Array]:
+    """Q(v) = sum f_y v^(y-1) and Q'(v) by Horner's rule; ``ft`` is (H, n)."""
+    q = ft[-1].copy()
+    dq = np.zeros_like(q)
+    for row in ft[-2::-1]:
+        dq *= v
+        dq += q
+        q *= v
+        q += row
+    return q, dq
+
+
+def _irr_bracketed(ft: Array, guess: float, iterations: int) -> Array:
+    n = ft.shape[1]
+    lo = np.full(n, 1e-6)     # v for r = 10^6 - 1
+    hi = np.full(n, 100.0)    # v for r = -99%
+    q_lo, _ = _poly(ft, lo)
+    q_hi, _ = _poly(ft, hi)
+    ok = np.sign(q_lo) * np.sign(q_hi) < 0
+    v = np.full(n, 1.0 / (1.0 + guess))
+    lo_sign = np.sign(q_lo)
+    for _ in range(iterations):
+        q, dq = _poly(ft, v)
+        same = np.sign(q) == lo_sign
+        lo = np.where(same, v, lo)
+        hi = np.where(same, hi, v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = q / dq
+        new = v - step
+        inside = np.isfinite(new) & (new > np.minimum(lo, hi)) & (new < np.maximum(lo, hi))
+        new = np.where(inside, new, 0.5 * (lo + hi))
+        new = np.where(q == 0.0, v, new)
+        done = np.abs(new - v) <= 1e-15 * np.abs(v)
+        v = new
+        if np.all(done | ~ok):
+            break
+    rate = 1.0 / v - 1.0
+    return np.where(ok, rate, np.nan)
