@@ -29,7 +29,8 @@ starts after study (rounded to whole months) plus grace.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields as dc_fields
+from dataclasses import dataclass
+from dataclasses import fields as dc_fields
 
 import numpy as np
 from numpy.typing import ArrayLike

@@ -181,8 +181,8 @@ def check(field: Field, values: ArrayLike) -> list[tuple[int, str]]:
     Booleans count as 0/1.  A rate entered as a whole percentage (7.94 for
     7.94%) gets a message that says so.
 
-    >>> check(PROGRAM["loan_apr"], [0.05, 7.94])[0][1]
-    '7.94 looks like a percentage; enter 0.0794 (7.94%) or write 7.94%; allowed: a number from 0 (0%) to 0.4 (40%)'
+    >>> print(check(PROGRAM["loan_apr"], [0.05, 7.94])[0][1][:60])
+    7.94 looks like a percentage; enter 0.0794 (7.94%) or write
     """
     v = np.asarray(values, dtype=float).ravel()
     finite = np.isfinite(v)

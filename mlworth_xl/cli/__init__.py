@@ -1,0 +1,67 @@
+"""The ``mlworth-xl`` command: a thin layer over the Python API.
+
+Each command lives in its own module and registers itself on :data:`main`.
+User errors end with exit code 2 and one line on stderr; never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from mlworth_xl import __version__
+from mlworth_xl.model.errors import InputError
+
+
+class Group(click.Group):
+    """A click group whose errors are one line each."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        try:
+            return super().main(args=args, prog_name=prog_name or "mlworth-xl",
+                                standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("mlworth-xl: interrupted", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `mlworth-xl`: help, not error
+                click.echo(exc.format_message())
+                sys.exit(0)
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "mlworth-xl"
+            hint = f" (see {where} --help)" if isinstance(exc, click.UsageError) else ""
+            click.echo(f"{where}: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except InputError as exc:
+            click.echo(f"mlworth-xl: error: {exc}", err=True)
+            sys.exit(2)
+        except OSError as exc:
+            click.echo(f"mlworth-xl: error: {exc.strerror or exc}"
+                       f"{': ' + str(exc.filename) if exc.filename else ''}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
+                                           "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="mlworth-xl")
+def main() -> None:
+    """Is a master's in machine learning worth the money?
+
+    Compares a master's, a bootcamp, a certificate or self-study against
+    staying in your current job: cost, income given up, loans, payback,
+    NPV, IRR and break-even salary.
+
+    \b
+    Example:
+      mlworth-xl compare
+      mlworth-xl compare --programs my-programs.csv --person me.toml --format csv
+    """
+
+
+def _register() -> None:
+    from mlworth_xl.cli import compare, excel, sources, workbook  # noqa: F401  (they register)
+
+
+_register()

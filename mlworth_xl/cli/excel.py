@@ -1,0 +1,1 @@
+"""``mlworth-xl excel``: set up the Excel functions (being built)."""

@@ -1,0 +1,95 @@
+"""Turning the comparison table into text: a readable table, CSV or JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shutil
+import textwrap
+
+import pandas as pd
+
+from mlworth_xl.api import COLUMNS
+
+KIND = {c.header: c.kind for c in COLUMNS}
+
+#: Columns of the two parts of the readable table.
+COST_PART = ("Option", "Cost of attendance", "Income given up", "Amount borrowed", "Loan fees",
+             "Total interest", "Total cost", "Monthly payment")
+RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV",
+               "IRR", "ROI", "Break-even salary", "Pays back within target")
+
+
+def cell(kind: str, value: object) -> str:
+    """One value as people read it: $136,000, 9.9, 13.2%, never."""
+    if kind == "text":
+        return str(value)
+    if kind == "flag":
+        return "yes" if value else "no"
+    if kind == "rank":
+        return str(int(value))  # type: ignore[call-overload]
+    x = float(value)  # type: ignore[arg-type]
+    if math.isnan(x):
+        return "never" if kind == "years" else "n/a"
+    if kind == "usd":
+        return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+    if kind == "years":
+        return f"{x:.1f}"
+    return f"{x * 100:.1f}%"
+
+
+def table(frame: pd.DataFrame, width: int | None = None) -> str:
+    """The comparison as two aligned tables (costs, then returns)."""
+    width = width or shutil.get_terminal_size((120, 24)).columns
+    parts = []
+    for title, cols in (("Costs", COST_PART), ("Returns", RETURN_PART)):
+        parts.append(title)
+        parts.append(_aligned(frame, cols, width))
+    return "\n".join(parts)
+
+
+def _aligned(frame: pd.DataFrame, cols: tuple[str, ...], width: int) -> str:
+    body = [[cell(KIND[c], v) for c, v in zip(cols, row, strict=True)]
+            for row in frame[list(cols)].itertuples(index=False)]
+    name_width = min(40, max(len("Option"), *(len(r[0]) for r in body)))
+    heads = [textwrap.wrap(c, 12) or [""] for c in cols]
+    heads[0] = ["Option"]
+    widths = [name_width] + [max(max(len(x) for x in h), *(len(r[j]) for r in body))
+                             for j, h in enumerate(heads) if j > 0]
+    depth = max(len(h) for h in heads)
+    lines = []
+    for level in range(depth):
+        row = []
+        for j, h in enumerate(heads):
+            text = h[level - (depth - len(h))] if level >= depth - len(h) else ""
+            row.append(text.ljust(widths[j]) if j == 0 else text.rjust(widths[j]))
+        lines.append("  ".join(row).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    for r in body:
+        name = r[0] if len(r[0]) <= name_width else r[0][:name_width - 1] + "…"
+        lines.append("  ".join([name.ljust(name_width)]
+                               + [v.rjust(widths[j + 1]) for j, v in enumerate(r[1:])]))
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """CSV with the human headers; never-paid-back paybacks are empty cells."""
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    return buf.getvalue()
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    """A JSON list of objects keyed by the human headers; NaN becomes null."""
+    records = []
+    for row in frame.itertuples(index=False):
+        rec = {}
+        for c, v in zip(frame.columns, row, strict=True):
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            elif hasattr(v, "item"):
+                v = v.item()
+            rec[c] = v
+        records.append(rec)
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""``mlworth-xl workbook``: write the comparison workbook (being built)."""

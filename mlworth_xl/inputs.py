@@ -1,0 +1,256 @@
+"""Reading a programs table (CSV or XLSX) and a person profile (TOML).
+
+Tables are read as text and parsed here, so numbers typed the way people
+type them are understood: ``$52,000``, ``7.94%``, ``1e5``.  What is
+ambiguous is refused (``1,5`` could be 1.5 or 15).  Every problem of a file
+is reported at once, with its row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import tomllib
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlworth_xl.model import data, fields
+from mlworth_xl.model.errors import InputError, Problem
+from mlworth_xl.model.records import PROGRAM_NUMERIC, Person, Programs
+
+#: Largest input file read, in bytes (a programs table of 100,000 rows is ~25 MB).
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+_TRUE = {"true", "yes", "y", "1", "on", "wahr", "vrai"}
+_FALSE = {"false", "no", "n", "0", "off", "falsch", "faux"}
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,2}$|^[+-]?\d+,\d{4,}$")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+
+
+#: Header spellings accepted for each field: its name and its label.
+HEADER_ALIASES: dict[str, str] = {}
+for _f in fields.PROGRAM_FIELDS:
+    HEADER_ALIASES[_key(_f.name)] = _f.name
+    HEADER_ALIASES[_key(_f.label)] = _f.name
+
+
+PROGRAM_ORDER = {f.name: i for i, f in enumerate(fields.PROGRAM_FIELDS)}
+
+
+def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False) -> float:
+    """A number as people type it; ``ValueError`` with the reason if it is not one.
+
+    >>> parse_number("$52,000", fields.PROGRAM["tuition_per_year"])
+    52000.0
+    >>> parse_number("7.94%", fields.PROGRAM["loan_apr"])
+    0.0794
+    """
+    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1]
+    s = s.replace("$", "").replace("US", "")
+    if "," in s:
+        if _THOUSANDS.match(s) and not (semicolon_file and s.count(",") == 1 and "." not in s):
+            s = s.replace(",", "")
+        elif semicolon_file and _DECIMAL_COMMA.match(s):
+            s = s.replace(",", ".")
+        else:
+            raise ValueError(f"{text.strip()!r} is ambiguous (is the comma a decimal point or a "
+                             "thousands separator?); write it without commas, e.g. 1500.5")
+    try:
+        value = float(s)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a number; allowed: {field.allowed()}") from None
+    if percent:
+        if field.unit not in ("rate", "fraction"):
+            raise ValueError(f"{text.strip()!r}: a percentage is not allowed here; "
+                             f"allowed: {field.allowed()}")
+        value /= 100.0
+    return value
+
+
+def parse_bool(text: str) -> float:
+    s = text.strip().lower()
+    if s in _TRUE:
+        return 1.0
+    if s in _FALSE:
+        return 0.0
+    raise ValueError(f"{text.strip()!r} is not TRUE or FALSE")
+
+
+def _check_path(path: str | PathLike[str], kinds: tuple[str, ...], field: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise InputError.single(field, "file not found", source=str(p))
+    if p.is_dir():
+        raise InputError.single(field, "is a folder, not a file", source=str(p))
+    if p.suffix.lower() not in kinds:
+        raise InputError.single(field, f"unknown file type {p.suffix or '(none)'!r}; allowed: "
+                                + ", ".join(kinds), source=str(p))
+    size = p.stat().st_size
+    if size == 0:
+        raise InputError.single(field, "the file is empty", source=str(p))
+    if size > MAX_FILE_BYTES:
+        raise InputError.single(field, f"the file is {size:,} bytes; at most "
+                                f"{MAX_FILE_BYTES:,} are read", source=str(p))
+    return p
+
+
+def read_programs(path: str | PathLike[str]) -> Programs:
+    """Read a programs table: one row per option, one column per field.
+
+    Headers are field names (``tuition_per_year``) or their labels
+    (``Tuition per year``), in any case.  ``name``, ``years``,
+    ``tuition_per_year`` and ``salary_after`` are required; an empty cell
+    takes the field's default.  CSV files may be comma-, semicolon- or
+    tab-separated and may start with a byte-order mark.
+    """
+    p = _check_path(path, (".csv", ".txt", ".xlsx", ".xlsm"), "programs")
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from mlworth_xl.safe_xlsx import read_table
+
+        header, rows = read_table(p)
+        semicolon = False
+    else:
+        header, rows, semicolon = _read_csv(p)
+    return _table(header, rows, str(p), semicolon)
+
+
+def _read_csv(p: Path) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        all_rows = list(reader)
+    except csv.Error as exc:
+        raise InputError.single("programs", f"not a readable CSV file: {exc}",
+                                source=str(p)) from None
+    if not all_rows or not any(c.strip() for c in all_rows[0]):
+        raise InputError.single("programs", "no header row; the first row must name the columns",
+                                source=str(p))
+    rows = [(i + 2, r) for i, r in enumerate(all_rows[1:])]
+    return all_rows[0], rows, delimiter == ";"
+
+
+def _table(header: list[str], rows: list[tuple[int, list[str]]], source: str,
+           semicolon: bool) -> Programs:
+    problems: list[Problem] = []
+    columns: dict[str, int] = {}
+    for j, h in enumerate(header):
+        name = HEADER_ALIASES.get(_key(str(h)))
+        if not str(h).strip():
+            continue
+        if name is None:
+            import difflib
+
+            close = difflib.get_close_matches(_key(str(h)), list(fields.PROGRAM), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            problems.append(Problem(str(h), f"unknown column{hint} (columns: "
+                                    f"{', '.join(fields.PROGRAM)})", 1, source))
+        elif name in columns:
+            problems.append(Problem(str(h), f"duplicate column: {name} appears twice", 1, source))
+        else:
+            columns[name] = j
+    missing = [f.name for f in fields.PROGRAM_FIELDS if f.required and f.name not in columns]
+    problems += [Problem(m, "required column is missing", 1, source) for m in missing]
+    if problems:
+        raise InputError(problems)
+    data_rows = [(n, r) for n, r in rows if any(str(c).strip() for c in r)]
+    if not data_rows:
+        raise InputError.single("programs", "the table has a header but no rows", source=source)
+
+    names: list[str] = []
+    kinds: list[str] = []
+    numeric = {k: np.empty(len(data_rows)) for k in PROGRAM_NUMERIC}
+    defaults = {k: float(data.field_default(fields.PROGRAM[k])) for k in PROGRAM_NUMERIC
+                if not fields.PROGRAM[k].required}
+    for i, (rownum, row) in enumerate(data_rows):
+        def cell(name: str, row: list[str] = row) -> str:
+            j = columns.get(name)
+            return str(row[j]).strip() if j is not None and j < len(row) else ""
+
+        name = cell("name")
+        if not name:
+            problems.append(Problem("name", "is empty; every option needs a name", rownum, source))
+        names.append(name)
+        kind = cell("kind").lower() or "other"
+        if kind not in fields.KINDS:
+            problems.append(Problem("kind", f"{kind!r} is not allowed; allowed: "
+                                    + fields.PROGRAM["kind"].allowed(), rownum, source))
+        kinds.append(kind)
+        for k in PROGRAM_NUMERIC:
+            text = cell(k)
+            spec = fields.PROGRAM[k]
+            if not text:
+                if spec.required:
+                    problems.append(Problem(k, f"is empty; allowed: {spec.allowed()}", rownum,
+                                            source))
+                numeric[k][i] = defaults.get(k, math.nan)
+                continue
+            try:
+                numeric[k][i] = (parse_bool(text) if spec.unit == "bool"
+                                 else parse_number(text, spec, semicolon_file=semicolon))
+            except ValueError as exc:
+                problems.append(Problem(k, str(exc), rownum, source))
+                numeric[k][i] = defaults.get(k, 0.0) if not spec.required else 1.0
+    table = Programs(names=names, kinds=kinds, columns=numeric,
+                     rows=[n for n, _ in data_rows], source=source)
+    if problems:
+        # Also report the values that parsed but are out of range, so one run lists everything.
+        seen = {(p.row, p.field) for p in problems}
+        try:
+            table.validate(Person())
+        except InputError as exc:
+            problems += [p for p in exc.problems if (p.row, p.field) not in seen]
+        problems.sort(key=lambda p: (p.row or 0, PROGRAM_ORDER.get(p.field, 99)))
+        raise InputError(problems)
+    return table
+
+
+def read_person(path: str | PathLike[str]) -> Person:
+    """Read a person profile from TOML (see ``templates/person.toml``).
+
+    Keys are the person fields (``salary = 58260``); a ``[person]`` table is
+    also accepted.  Rates may be written as decimals (0.25) or strings with
+    a percent sign ("25%").
+    """
+    p = _check_path(path, (".toml",), "person")
+    try:
+        raw = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError.single("person", f"not valid TOML: {exc}", source=str(p)) from None
+    if set(raw) == {"person"} and isinstance(raw["person"], dict):
+        raw = raw["person"]
+    values: dict[str, Any] = {}
+    problems = []
+    for k, v in raw.items():
+        spec = fields.PERSON.get(k)
+        if isinstance(v, str) and spec is not None and v not in data.figures():
+            try:
+                v = parse_number(v, spec)
+            except ValueError as exc:
+                problems.append(Problem(k, str(exc), source=str(p)))
+                continue
+        values[k] = v
+    if problems:
+        raise InputError(problems)
+    try:
+        return Person.from_mapping(values, source=str(p))
+    except InputError as exc:
+        raise InputError([Problem(q.field, q.message, q.row, q.source or str(p))
+                          for q in exc.problems]) from None

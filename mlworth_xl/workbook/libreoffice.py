@@ -1,0 +1,249 @@
+"""Recalculate workbooks and export PDFs with headless LibreOffice.
+
+openpyxl saves formulas without cached results; ``soffice --headless --convert-to`` computes
+them.  Each call uses a private throw-away profile with ``OOXMLRecalcMode`` = 0 ("always
+recalculate"): with a default profile LibreOffice keeps the file's stale cached values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+import zipfile
+from glob import glob
+from pathlib import Path
+from subprocess import PIPE
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree
+
+__all__ = ["LibreOfficeError", "export_pdf", "fill_cached_values", "find_soffice", "recalculate"]
+
+_MISSING = (
+    "LibreOffice (soffice) is not installed; install it, e.g. "
+    "`apt-get install libreoffice-calc-nogui`, or set MLWORTH_SOFFICE"
+)
+# Profile settings: recalculate every formula on load, whatever cached values the file holds.
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop>
+<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_SHEET_DATA = re.compile(rb"<sheetData\b.*?</sheetData>", re.S)
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_FORMULA = re.compile(rb"<f\b[^>]*/>|<f\b[^>]*>.*?</f>", re.S)
+_VALUE = re.compile(rb"<v\b[^>]*/>|<v\b[^>]*>.*?</v>", re.S)
+_KINDS = ("n", "b", "e", "str")
+_ATTR = re.compile(rb'\s([rt])="([^"]*)"')
+
+
+class LibreOfficeError(RuntimeError):
+    """LibreOffice is missing, failed, timed out or wrote no output."""
+
+
+def find_soffice() -> str | None:
+    """Locate the LibreOffice ``soffice`` executable.
+
+    Returns
+    -------
+    str or None
+        ``$MLWORTH_SOFFICE`` if set, else ``soffice`` or ``libreoffice`` on ``PATH``, else the
+        first existing well-known install location; ``None`` if LibreOffice is not found.
+    """
+    override = os.environ.get("MLWORTH_SOFFICE")
+    found = override or shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    candidates = ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
+    candidates += sorted(glob("/opt/libreoffice*/program/soffice"), reverse=True)
+    if sys.platform == "darwin":
+        candidates.append("/Applications/LibreOffice.app/Contents/MacOS/soffice")
+    return next((c for c in candidates if os.access(c, os.X_OK)), None)
+
+
+def _replace_atomically(produced: Path, dest: Path) -> None:
+    """Copy ``produced`` next to ``dest`` under a temporary name, then rename it over ``dest``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")  # copyfile honours the umask
+    try:
+        shutil.copyfile(produced, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) -> Path:
+    """Run ``soffice --convert-to target`` on ``src`` and move the result to ``dest``."""
+    src, dest = Path(src), Path(dest)
+    if not src.is_file():
+        raise LibreOfficeError(f"source workbook not found: {src}")
+    soffice = find_soffice()
+    if soffice is None:
+        raise LibreOfficeError(_MISSING)
+    with tempfile.TemporaryDirectory(prefix="mlworth-lo-") as tmp:
+        work = Path(tmp)
+        (work / "profile" / "user").mkdir(parents=True)
+        (work / "profile" / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
+        source = work / f"source{src.suffix}"  # a copy: no lock file beside the user's file
+        shutil.copyfile(src, source)
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            *("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"),
+            *("--convert-to", target, "--outdir", str(work / "out"), str(source)),
+        ]
+        try:
+            proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
+            out, err = proc.communicate(timeout=timeout)
+        except OSError as exc:
+            raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):  # the group: soffice forks soffice.bin
+                if hasattr(os, "killpg"):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:  # pragma: no cover - Windows has no process groups
+                    proc.kill()
+            proc.communicate()
+            raise LibreOfficeError(f"LibreOffice timed out after {timeout} s on {src}") from None
+        produced = work / "out" / f"source.{suffix}"
+        if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+            detail = (err or out).decode("utf-8", "replace").strip() or "no output"
+            raise LibreOfficeError(
+                f"LibreOffice could not convert {src} (exit {proc.returncode}): {detail}"
+            )
+        _replace_atomically(produced, dest)
+    return dest
+
+
+def recalculate(src: Path, dest: Path, *, timeout: float = 120) -> Path:
+    """Recalculate every formula of a workbook and save it as ``.xlsx``.
+
+    Parameters
+    ----------
+    src : Path
+        Workbook to open (``.xlsx``); it is not modified unless it is ``dest``.
+    dest : Path
+        Where to write the recalculated workbook; replaced atomically.
+    timeout : float, optional
+        Seconds to wait for LibreOffice before killing it.
+
+    Returns
+    -------
+    Path
+        ``dest``.
+
+    Raises
+    ------
+    LibreOfficeError
+        If ``src`` or LibreOffice is missing, or LibreOffice fails, times out or writes nothing.
+    """
+    return _convert(src, dest, "xlsx:Calc Office Open XML", "xlsx", timeout)
+
+
+def export_pdf(src: Path, dest: Path, *, timeout: float = 120) -> Path:
+    """Recalculate a workbook and export its print areas to PDF.
+
+    Parameters and errors are as for :func:`recalculate`; ``dest`` is a PDF.
+    """
+    return _convert(src, dest, "pdf:calc_pdf_Export", "pdf", timeout)
+
+
+def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map each worksheet's name to its part name inside ``archive``."""
+
+    def rels(part: str) -> dict[str, tuple[str, str]]:
+        root = ElementTree.fromstring(archive.read(part))
+        return {r.get("Id"): (r.get("Type"), r.get("Target")) for r in root}
+
+    book = next(t.lstrip("/") for k, t in rels("_rels/.rels").values() if "officeDocument" in k)
+    folder, name = posixpath.split(book)
+    parts = {
+        rid: target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        for rid, (_, target) in rels(f"{folder}/_rels/{name}.rels").items()
+    }
+    sheets = ElementTree.fromstring(archive.read(book)).iter(f"{_NS}sheet")
+    return {s.get("name"): posixpath.normpath(parts[s.get(_R_ID)]) for s in sheets}
+
+
+def _results(archive: zipfile.ZipFile, part: str) -> dict[bytes, tuple[bytes, bytes]]:
+    """Read ``{ref: (type, escaped value)}`` of the formula cells with a result in ``part``."""
+    # LibreOffice writes results inline (t = n, b, e or str); others keep the original's <v>.
+    results = {}
+    for cell in ElementTree.fromstring(archive.read(part)).iter(f"{_NS}c"):
+        value, kind = cell.find(f"{_NS}v"), cell.get("t", "n")
+        if cell.find(f"{_NS}f") is not None and value is not None and kind in _KINDS:
+            results[cell.get("r", "").encode()] = (kind.encode(), escape(value.text or "").encode())
+    return results
+
+
+def _fill_sheet(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> bytes:
+    """Give each formula cell of a sheet's XML the cached result found in ``results``."""
+
+    def fill(match: re.Match[bytes]) -> bytes:
+        attrs, body = match.group(1), match.group(2) or b""
+        formula = _FORMULA.search(body)
+        ref = dict(_ATTR.findall(attrs)).get(b"r")
+        if formula is None or ref not in results:
+            return match.group(0)
+        kind, value = results[ref]
+        attrs = _ATTR.sub(lambda m: m.group(0) if m.group(1) == b"r" else b"", attrs)
+        attrs += b"" if kind == b"n" else b' t="' + kind + b'"'
+        cached = formula.group(0) + b"<v>" + value + b"</v>"  # schema order: f, v, is, extLst
+        body = _VALUE.sub(b"", body).replace(formula.group(0), cached, 1)
+        return b"<c" + attrs + b">" + body + b"</c>"
+
+    return _SHEET_DATA.sub(lambda m: _CELL.sub(fill, m.group(0)), xml, count=1)
+
+
+def fill_cached_values(original: Path, recalculated: Path, dest: Path) -> Path:
+    """Copy recalculated results into ``original`` as the formula cells' cached values.
+
+    Only the ``<c>`` elements of formula cells change (their ``t`` attribute and
+    ``<v>`` result); every other zip member and byte is copied unchanged, so data
+    validation, protection, names, conditional formats and charts survive.
+
+    Parameters
+    ----------
+    original : Path
+        Workbook written by openpyxl (or Excel), e.g. without cached values.
+    recalculated : Path
+        The same workbook after :func:`recalculate`; sheets are matched by name.
+    dest : Path
+        Where to write the result; replaced atomically, may be ``original``.
+
+    Returns
+    -------
+    Path
+        ``dest``.
+    """
+    original, dest = Path(original), Path(dest)
+    with tempfile.TemporaryDirectory(prefix="mlworth-fill-") as tmp:
+        out = Path(tmp) / "filled.xlsx"
+        with zipfile.ZipFile(recalculated) as calc, zipfile.ZipFile(original) as orig:
+            calc_parts = _worksheets(calc)
+            fills = {
+                part: _results(calc, calc_parts[name])
+                for name, part in _worksheets(orig).items()
+                if name in calc_parts
+            }
+            with zipfile.ZipFile(out, "w") as new:
+                for info in orig.infolist():
+                    data = orig.read(info)
+                    if info.filename in fills:
+                        data = _fill_sheet(data, fills[info.filename])
+                    new.writestr(info, data, compress_type=info.compress_type)
+        _replace_atomically(out, dest)
+    return dest
