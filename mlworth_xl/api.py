@@ -149,7 +149,7 @@ def compare(programs: Any = None, person: Any = None) -> pd.DataFrame:
     ...     [{"name": "MS", "years": 2, "tuition_per_year": 30000, "salary_after": 100000}],
     ...     {"salary": 60000, "tax_rate": 0, "discount_rate": 0, "savings": 0},
     ... ).iloc[0]
-    >>> row["Total cost"], row["Payback (years)"]
+    >>> float(row["Total cost"]), float(row["Payback (years)"])
     (180000.0, 6.5)
 
     The embedded default comparison has eight options:

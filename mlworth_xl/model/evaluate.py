@@ -19,7 +19,8 @@ incremental flows against the counterfactual of staying in the current job:
 flow(y) = gain − income given up − direct cost − fee − interest.  Its
 cumulative sum is the change in net worth against staying put, so the
 payback is when the option has earned back everything it cost, including
-all interest accrued so far.
+all interest accrued so far, and stays ahead through the horizon (see
+:func:`mlworth_xl.model.metrics.payback`).
 
 Money borrowed: ``loan_share × max(0, cost of attendance − savings)``,
 grossed up for the fee and disbursed on the first day of study; repayment
@@ -248,7 +249,7 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
     income_given_up = foregone.sum(axis=1)
     total_cost = cost_of_attendance + income_given_up + fee + total_interest
     payback = metrics.payback(flow)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         roi = np.where(total_cost > 0, gain.sum(axis=1) / total_cost - 1.0, np.nan)
         weight = np.clip(col["target_payback_years"] - (y - 1.0), 0.0, 1.0)
         fixed = flow - per_salary * col["salary_after"]

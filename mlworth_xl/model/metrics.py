@@ -22,7 +22,7 @@ def discount_factors(rate: ArrayLike, n_years: int) -> Array:
 
 
 def payback(flows: ArrayLike, initial: ArrayLike = 0.0) -> Array:
-    """Years until the cumulative flow first turns from negative to zero or more.
+    """Years until the cumulative flow turns non-negative for good (within the flows given).
 
     Parameters
     ----------
@@ -34,9 +34,18 @@ def payback(flows: ArrayLike, initial: ArrayLike = 0.0) -> Array:
     Returns
     -------
     ndarray
-        Years, interpolated linearly inside the year of the crossing; 0 when
-        the cumulative is never negative; ``nan`` when it is negative and
-        never recovers within the flows given.
+        Years, interpolated linearly inside the year of the last crossing
+        from negative to zero or more; 0 when the cumulative is never
+        negative; ``nan`` when it is still negative at the end.
+
+    Notes
+    -----
+    The payback is the time after which the cumulative stays at or above
+    zero.  Where the cumulative crosses zero only once, as it does for a
+    cost followed by gains, this is the ordinary payback.  Taking the last
+    crossing keeps the payback monotone: an option that costs more in any
+    year never pays back sooner.  In a spreadsheet: the largest crossing
+    time, and "never" when the final cumulative is negative.
 
     Examples
     --------
@@ -46,27 +55,34 @@ def payback(flows: ArrayLike, initial: ArrayLike = 0.0) -> Array:
     3.333333333333
     >>> float(payback([-5.0, 1.0, 1.0]))
     nan
+
+    Ahead after a year, behind in the second, ahead for good in the third:
+
+    >>> float(payback([2.0, -3.0, 2.0]))
+    2.5
     """
     f = np.asarray(flows, dtype=float)
     init = np.broadcast_to(np.asarray(initial, dtype=float), f.shape[:-1])
     cum = init[..., None] + np.cumsum(f, axis=-1)
     prev = np.concatenate((init[..., None], cum[..., :-1]), axis=-1)
     crossing = (prev < 0.0) & (cum >= 0.0)
-    first = np.argmax(crossing, axis=-1)
-    found = np.take_along_axis(crossing, first[..., None], -1)[..., 0]
-    before = np.take_along_axis(prev, first[..., None], -1)[..., 0]
-    flow = np.take_along_axis(f, first[..., None], -1)[..., 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        years = first + (-before / flow)
+    last = f.shape[-1] - 1 - np.argmax(crossing[..., ::-1], axis=-1)
+    before = np.take_along_axis(prev, last[..., None], -1)[..., 0]
+    flow = np.take_along_axis(f, last[..., None], -1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        years = last + (-before / flow)
     never_negative = (init >= 0.0) & np.all(cum >= 0.0, axis=-1)
-    return np.where(found, years, np.where(never_negative, 0.0, np.nan))
+    recovered = cum[..., -1] >= 0.0
+    return np.where(never_negative, 0.0, np.where(recovered, years, np.nan))
 
 
 def npv(rate: ArrayLike, flows: ArrayLike) -> Array:
     """Net present value of flows at years 1..H (Excel's ``NPV(rate, flows)``).
 
+    −100/1.1 + 60/1.1² + 60/1.1³:
+
     >>> round(float(npv(0.1, [-100.0, 60.0, 60.0])), 6)
-    -1.051841
+    3.756574
     """
     f = np.asarray(flows, dtype=float)
     return np.sum(f * discount_factors(rate, f.shape[-1]), axis=-1)
@@ -123,7 +139,7 @@ def _irr_bracketed(ft: Array, guess: float, iterations: int) -> Array:
         same = np.sign(q) == lo_sign
         lo = np.where(same, v, lo)
         hi = np.where(same, hi, v)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             step = q / dq
         new = v - step
         inside = np.isfinite(new) & (new > np.minimum(lo, hi)) & (new < np.maximum(lo, hi))

@@ -1,0 +1,100 @@
+"""Payback, NPV and IRR against closed forms and numpy-financial."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from mlworth_xl.model import metrics
+from mlworth_xl.model.quick import income_given_up, payback_after_job
+
+
+@given(cost=st.floats(1, 1e6), before=st.floats(0, 2e5), raise_=st.floats(1_000, 2e5))
+def test_payback_without_growth_tax_or_discounting_is_cost_over_raise(cost, before, raise_):
+    # DESIGN.md: payback = total_cost / (salary_after − salary_before) exactly
+    assume(cost / raise_ <= 40)
+    got = payback_after_job(cost, before, before + raise_)
+    # 1 ulp of slack per year of interpolation: (y−1) + (cost − (y−1)Δ)/Δ vs cost/Δ
+    assert got == pytest.approx(cost / raise_, rel=1e-12)
+
+
+def test_payback_never_within_horizon_is_nan():
+    # a $1,000 raise needs 100 years to repay $100,000; the horizon is 40
+    assert math.isnan(payback_after_job(100_000, 50_000, 51_000))
+
+
+def test_payback_interpolates_inside_the_year_of_the_crossing():
+    # flows −100, 30, 30, 30, 30: cumulative −100, −70, −40, −10, +20 → 4 + 10/30 years
+    assert metrics.payback([-100.0, 30, 30, 30, 30]) == pytest.approx(4 + 1 / 3, rel=1e-15)
+
+
+def test_payback_is_zero_when_never_behind():
+    assert metrics.payback([0.0, 5.0, 5.0]) == 0.0
+
+
+def test_discounted_payback_with_tax_and_growth_by_hand():
+    # cost 10,000; year-k flow (12,000·1.1^(k−1) − 10,000)·(1 − 0.2)/1.05^k:
+    # k=1: 2,000·0.8/1.05 = 1,523.81; k=2: 3,200·0.8/1.1025 = 2,321.99;
+    # k=3: 4,520·0.8/1.157625 = 3,123.63; k=4: 5,972·0.8/1.21550625 = 3,930.54
+    # cumulative after 3 years: 6,969.43 → 3 + (10,000 − 6,969.43)/3,930.54
+    flows = [(12_000 * 1.1 ** (k - 1) - 10_000) * 0.8 / 1.05 ** k for k in range(1, 5)]
+    expected = 3 + (10_000 - sum(flows[:3])) / flows[3]
+    got = payback_after_job(10_000, 10_000, 12_000, tax_rate=0.2, growth_after=0.1,
+                            discount_rate=0.05)
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert got == pytest.approx(3.771, abs=5e-4)  # the hand figures above
+
+
+@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=2, max_size=40),
+       rate=st.floats(0, 0.5))
+def test_npv_matches_numpy_financial(flows, rate):
+    # numpy-financial's npv discounts the first value by (1+r)^0, Excel's NPV by (1+r)^1;
+    # prepending a zero makes them the same.
+    expected = npf.npv(rate, [0.0, *flows])
+    assert metrics.npv(rate, flows) == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("flows", [
+    [-100.0, 60, 60],                      # IRR 13.07% (numpy-financial)
+    [-180_000, -50_000, 40_000, 40_000, 40_000, 40_000, 40_000, 40_000, 40_000],
+    [-1_000, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100],
+    [-5_000, 0, 0, 0, 20_000],             # a single late payoff: (20,000/5,000)^(1/4) − 1
+])
+def test_irr_matches_numpy_financial(flows):
+    assert metrics.irr(flows) == pytest.approx(npf.irr(flows), rel=1e-9)
+
+
+def test_irr_of_single_payoff_by_closed_form():
+    assert metrics.irr([-5_000.0, 0, 0, 20_000]) == pytest.approx(4 ** (1 / 3) - 1, rel=1e-12)
+
+
+@given(cost=st.floats(1_000, 1e6), gains=st.lists(st.floats(100, 1e5), min_size=1,
+                                                  max_size=40))
+def test_npv_at_the_irr_is_zero(cost, gains):
+    flows = np.array([-cost, *gains])
+    r = metrics.irr(flows)
+    assume(np.isfinite(r))
+    assert metrics.npv(r, flows) == pytest.approx(0.0, abs=1e-7 * cost)
+
+
+def test_no_sign_change_has_no_irr():
+    assert math.isnan(metrics.irr([10.0, 20.0]))
+    assert math.isnan(metrics.irr([-10.0, -20.0]))
+
+
+def test_irr_is_vectorized():
+    flows = np.array([[-100.0, 60, 60], [-100.0, 0, 121]])
+    # second row: 121/100 = 1.1² → 10%
+    assert metrics.irr(flows) == pytest.approx([npf.irr(flows[0]), 0.1], rel=1e-9)
+
+
+def test_income_given_up_with_growth_and_part_time_by_hand():
+    # 1.5 years keeping 40% of a $50,000 salary growing 4%, 20% tax:
+    # (50,000 + 0.5 × 52,000) × 0.6 × 0.8 = 36,480
+    got = income_given_up(50_000, 1.5, work_fraction=0.4, tax_rate=0.2, salary_growth=0.04)
+    assert got == pytest.approx(36_480, rel=1e-14)
