@@ -210,13 +210,15 @@ def _table(header: list[str], rows: list[tuple[int, list[str]]], source: str,
                 numeric[k][i] = defaults.get(k, 0.0) if not spec.required else 1.0
     table = Programs(names=names, kinds=kinds, columns=numeric,
                      rows=[n for n, _ in data_rows], source=source)
+    # Values that parsed are checked against their ranges too, so one run lists everything.
+    # (The default person's horizon covers any allowed program length; the real person's
+    # horizon is checked again when the table is evaluated.)
+    seen = {(p.row, p.field) for p in problems}
+    try:
+        table.validate(Person())
+    except InputError as exc:
+        problems += [p for p in exc.problems if (p.row, p.field) not in seen]
     if problems:
-        # Also report the values that parsed but are out of range, so one run lists everything.
-        seen = {(p.row, p.field) for p in problems}
-        try:
-            table.validate(Person())
-        except InputError as exc:
-            problems += [p for p in exc.problems if (p.row, p.field) not in seen]
         problems.sort(key=lambda p: (p.row or 0, PROGRAM_ORDER.get(p.field, 99)))
         raise InputError(problems)
     return table

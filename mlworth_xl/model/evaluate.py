@@ -139,7 +139,7 @@ def validate(values: Mapping[str, Array], *, first_row: int = 0,
 
 
 def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = True,
-             **kwargs: ArrayLike) -> Outcome:
+             workers: int = 1, **kwargs: ArrayLike) -> Outcome:
     """Evaluate scenarios; every input not given takes its default.
 
     Parameters
@@ -148,6 +148,9 @@ def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = Tru
         Inputs by field name (scalars or 1-d arrays that broadcast).
     check : bool
         Validate the inputs first (an :class:`InputError` lists every problem).
+    workers : int
+        Threads evaluating chunks at once (numpy releases the GIL); 1 runs
+        in the calling thread, as it must where there are no threads (Pyodide).
     **kwargs
         More inputs by name.
 
@@ -175,10 +178,14 @@ def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = Tru
             raise InputError(problems)
     flat = {k: np.atleast_1d(v) for k, v in arrays.items()}
     n = len(flat["years"])
-    parts = [
-        _evaluate_chunk({k: v[s:s + CHUNK] for k, v in flat.items()})[0]
-        for s in range(0, n, CHUNK)
-    ]
+    chunks = ({k: v[s:s + CHUNK] for k, v in flat.items()} for s in range(0, max(n, 1), CHUNK))
+    if workers > 1 and n > CHUNK:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            parts = [out for out, _ in pool.map(_evaluate_chunk, chunks)]
+    else:
+        parts = [_evaluate_chunk(chunk)[0] for chunk in chunks]
     return Outcome(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
                       for f in dc_fields(Outcome)})
 

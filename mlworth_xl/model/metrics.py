@@ -125,7 +125,42 @@ def _poly(ft: Array, v: Array) -> tuple[Array, Array]:
     return q, dq
 
 
+def _irr_newton(ft: Array, guess: float, iterations: int = 20) -> tuple[Array, Array]:
+    """Newton's method on the scenarios still moving; returns (v, converged)."""
+    n = ft.shape[1]
+    v = np.full(n, 1.0 / (1.0 + guess))
+    converged = np.zeros(n, dtype=bool)
+    active = np.arange(n)
+    sub = ft
+    for _ in range(iterations):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            q, dq = _poly(sub, v[active])  # a wild step may overflow: it is then discarded
+            new = v[active] - q / dq
+        ok = np.isfinite(new) & (new > 0.0)
+        done = ok & (np.abs(new - v[active]) <= 1e-14 * new)
+        v[active] = np.where(ok, new, v[active])
+        converged[active[done]] = True
+        keep = ok & ~done
+        if not keep.any():
+            break
+        if keep.sum() < 0.75 * len(active):  # copy the flows only when many have finished
+            sub = sub[:, keep]
+            active = active[keep]
+    return v, converged
+
+
 def _irr_bracketed(ft: Array, guess: float, iterations: int) -> Array:
+    v, converged = _irr_newton(ft, guess)
+    rate = np.full(ft.shape[1], np.nan)
+    rate[converged] = 1.0 / v[converged] - 1.0
+    rest = np.nonzero(~converged)[0]
+    if rest.size:
+        rate[rest] = _irr_safeguarded(np.ascontiguousarray(ft[:, rest]), guess, iterations)
+    return rate
+
+
+def _irr_safeguarded(ft: Array, guess: float, iterations: int) -> Array:
+    """Newton kept inside a sign-change bracket, bisecting where a step leaves it."""
     n = ft.shape[1]
     lo = np.full(n, 1e-6)     # v for r = 10^6 - 1
     hi = np.full(n, 100.0)    # v for r = -99%
