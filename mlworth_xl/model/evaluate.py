@@ -108,10 +108,22 @@ def inputs_with_defaults(values: Mapping[str, ArrayLike]) -> dict[str, Array]:
     if missing:
         raise InputError([Problem(name, "is required") for name in missing])
     arrays = {}
+    problems = []
     for name in fields.NUMERIC_INPUTS:
         raw = values[name] if name in values else field_default(fields.ALL[name])
-        arrays[name] = np.asarray(raw, dtype=float)
-    shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        try:
+            arrays[name] = np.asarray(raw, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            problems.append(Problem(name, f"{raw!r} is not a number; allowed: "
+                                    f"{fields.ALL[name].allowed()}"))
+    if problems:
+        raise InputError(problems)
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError:
+        sizes = sorted({a.shape for a in arrays.values()})
+        raise InputError.single("inputs", f"arrays of different lengths {sizes} do not "
+                                "line up; give one value or one per scenario") from None
     if len(shape) > 1:
         raise InputError.single("inputs", f"must be scalars or 1-d arrays, got shape {shape}")
     return {k: np.broadcast_to(v, shape) for k, v in arrays.items()}
