@@ -212,7 +212,59 @@ def yearly_detail(values: Mapping[str, ArrayLike] | None = None, **kwargs: Array
     return _evaluate_chunk({k: np.atleast_1d(v) for k, v in arrays.items()})[1]
 
 
-def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
+@dataclass(frozen=True)
+class SalarySplit:
+    """Yearly flows of scenarios, each of shape (n scenarios, horizon years).
+
+    ``flow`` is the flow :func:`evaluate` measures; the gain in it is linear
+    in the salary after, so ``flow = fixed + salary_after × per_salary`` (up
+    to rounding).  ``discount`` holds (1 + discount_rate)^-y.  The Monte
+    Carlo layer (:mod:`mlworth_xl.model.risk`) draws salaries and combines
+    the two parts.
+    """
+
+    flow: Array
+    fixed: Array
+    per_salary: Array
+    discount: Array
+
+
+def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
+    """The yearly flows of scenarios split by the salary after (inputs not validated).
+
+    ``values`` holds every numeric input as 1-d arrays of one length, as
+    :func:`inputs_with_defaults` returns them.
+    """
+    parts = _flows({k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()})
+    return SalarySplit(flow=parts.flow, fixed=parts.fixed, per_salary=parts.per_salary,
+                       discount=parts.discount)
+
+
+@dataclass(frozen=True)
+class _Flows:
+    """Everything year by year that the outcome measures are computed from."""
+
+    y: Array
+    direct: Array
+    foregone: Array
+    per_salary: Array
+    gain: Array
+    fee: Array
+    fee_by_year: Array
+    interest: Array
+    borrowed: Array
+    months: Array
+    flow: Array
+    discount: Array
+    salary_after: Array
+
+    @property
+    def fixed(self) -> Array:
+        """The part of the flow that does not depend on the salary after."""
+        return self.flow - self.per_salary * self.salary_after
+
+
+def _flows(v: Mapping[str, Array]) -> _Flows:
     col = {k: a[:, None] for k, a in v.items()}
     horizon = int(np.max(v["horizon_years"]))
     y = np.arange(1, horizon + 1, dtype=float)
@@ -228,7 +280,6 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
         aid_per_year=col["aid_per_year"],
         employer_assistance_per_year=col["employer_assistance_per_year"], year=y)
     direct = np.where(in_horizon, direct, 0.0)
-    cost_of_attendance = direct.sum(axis=1)
 
     after_tax = 1.0 - col["tax_rate"]
     s0 = col["salary"] * (1.0 + col["salary_growth"]) ** (y - 1.0)
@@ -246,40 +297,51 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
         in_horizon, timeline.job_share(col["years"], col["months_to_job"], y), 0.0) * s0
     gain = per_salary * col["salary_after"] + gain_fixed
 
-    need = np.maximum(0.0, cost_of_attendance - v["savings"]) * v["loan_share"]
+    need = np.maximum(0.0, direct.sum(axis=1) - v["savings"]) * v["loan_share"]
     borrowed = loans.gross_principal(need, v["loan_fee"])
     fee = borrowed - need
     months = timeline.deferment_months(v["years"], v["grace_months"])
-    capitalize = v["capitalize_interest"]
     interest = loans.interest_by_year(borrowed[:, None], col["loan_apr"],
                                       col["loan_term_years"], months[:, None],
-                                      capitalize[:, None], y)
+                                      v["capitalize_interest"][:, None], y)
     interest = np.where(in_horizon, interest, 0.0)
     fee_by_year = np.where(y == 1.0, fee[:, None], 0.0)
 
     flow = gain - foregone - direct - fee_by_year - interest
-    discounted = flow * metrics.discount_factors(v["discount_rate"], horizon)
+    return _Flows(y=y, direct=direct, foregone=foregone, per_salary=per_salary, gain=gain,
+                  fee=fee, fee_by_year=fee_by_year, interest=interest, borrowed=borrowed,
+                  months=months, flow=flow,
+                  discount=metrics.discount_factors(v["discount_rate"], horizon),
+                  salary_after=col["salary_after"])
+
+
+def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
+    f = _flows(v)
+    y, flow, per_salary = f.y, f.flow, f.per_salary
+    cost_of_attendance = f.direct.sum(axis=1)
+    discounted = flow * f.discount
     cumulative = np.cumsum(flow, axis=1)
 
-    total_interest = loans.total_interest(borrowed, v["loan_apr"], v["loan_term_years"],
-                                          months, capitalize)
-    payment = loans.loan_payment(borrowed, v["loan_apr"], v["loan_term_years"], months,
+    capitalize = v["capitalize_interest"]
+    total_interest = loans.total_interest(f.borrowed, v["loan_apr"], v["loan_term_years"],
+                                          f.months, capitalize)
+    payment = loans.loan_payment(f.borrowed, v["loan_apr"], v["loan_term_years"], f.months,
                                  capitalize)
-    income_given_up = foregone.sum(axis=1)
-    total_cost = cost_of_attendance + income_given_up + fee + total_interest
+    income_given_up = f.foregone.sum(axis=1)
+    total_cost = cost_of_attendance + income_given_up + f.fee + total_interest
     payback = metrics.payback(flow)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        roi = np.where(total_cost > 0, gain.sum(axis=1) / total_cost - 1.0, np.nan)
-        weight = np.clip(col["target_payback_years"] - (y - 1.0), 0.0, 1.0)
-        fixed = flow - per_salary * col["salary_after"]
+        roi = np.where(total_cost > 0, f.gain.sum(axis=1) / total_cost - 1.0, np.nan)
+        weight = np.clip(v["target_payback_years"][:, None] - (y - 1.0), 0.0, 1.0)
+        fixed = flow - per_salary * v["salary_after"][:, None]
         per = (weight * per_salary).sum(axis=1)
         break_even = np.where(per > 0, -(weight * fixed).sum(axis=1) / per, np.nan)
 
     outcome = Outcome(
         cost_of_attendance=cost_of_attendance,
         income_given_up=income_given_up,
-        amount_borrowed=borrowed,
-        loan_fees=fee,
+        amount_borrowed=f.borrowed,
+        loan_fees=f.fee,
         total_interest=total_interest,
         total_cost=total_cost,
         monthly_payment=payment,
@@ -292,7 +354,7 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
         pays_back_within_target=payback <= v["target_payback_years"],
     )
     detail = YearlyDetail(
-        year=y, direct_cost=direct, income_given_up=foregone, gain=gain,
-        loan_fee=fee_by_year, interest=interest, flow=flow, cumulative=cumulative,
+        year=y, direct_cost=f.direct, income_given_up=f.foregone, gain=f.gain,
+        loan_fee=f.fee_by_year, interest=f.interest, flow=flow, cumulative=cumulative,
         discounted_cumulative=np.cumsum(discounted, axis=1))
     return outcome, detail
