@@ -239,3 +239,10 @@ def test_nothing_owed_means_nothing_paid():
 def test_forgiveness_note_says_it_may_be_taxable():
     assert "taxable" in repayment.FORGIVENESS_TAX_NOTE
     assert "taxable" in figure("plan.rap_forgiveness_payments").label
+
+
+def test_rap_first_payment_is_what_is_owed_when_that_is_less():
+    # $500 at 6% with AGI $100,000 (9%: $750 due): the first payment is 500 + 2.50 of interest.
+    r = repayment.rap(500, 0.06, [100_000])
+    assert r.first_year_monthly_payment[0] == pytest.approx(502.5, rel=1e-15)
+    assert r.months[0] == 1

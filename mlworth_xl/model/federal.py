@@ -240,7 +240,7 @@ def split(need: ArrayLike, start: ArrayLike, *, private_apr: ArrayLike,
     ----------
     need : array_like
         Need of each study year, shape (years,) or (scenarios, years): see
-        :func:`need_by_year`.
+        :func:`need_by_year`.  A negative need counts as none.
     start : date-like or array of them
         Date of the first disbursement (the first day of study), e.g. "2026-08-24".
     private_apr, private_fee : array_like
@@ -268,7 +268,7 @@ def split(need: ArrayLike, start: ArrayLike, *, private_apr: ArrayLike,
     >>> float(f.direct_unsub[0, 0]), round(float(f.private[0, 0]), 3), float(f.grad_plus[0, 0])
     (20500.0, 9716.685, 0.0)
     """
-    need_2d = np.atleast_2d(np.asarray(need, dtype=float))
+    need_2d = np.maximum(0.0, np.atleast_2d(np.asarray(need, dtype=float)))
     n = max(need_2d.shape[0], np.size(start), *(np.size(a) for a in (
         private_apr, private_fee, enrolment_intensity, prior_grad_borrowing,
         prior_undergrad_borrowing, grad_plus_legacy)))

@@ -74,8 +74,10 @@ YEARLY = ("payment", "interest_paid", "principal_paid", "waived_interest", "prin
 class Repayment:
     """How loans are repaid under a plan; 1-d arrays, one element per scenario.
 
-    ``first_year_monthly_payment`` is the payment due in the first month
-    (the plan's level payment; under RAP the payment of repayment year 1).
+    ``first_year_monthly_payment`` is the first month's payment (the plan's
+    level payment; under RAP the payment of repayment year 1, or less if
+    that repays the loan).  ``total_paid + waived_interest +
+    principal_matched + forgiven == balance + interest_accrued``.
     ``months`` counts payments until the loan is repaid or forgiven;
     ``years_to_pay_off`` is months / 12.  ``yearly`` holds, for each name in
     :data:`YEARLY`, an array (scenarios, repayment years): year 1 is the
@@ -224,6 +226,7 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
     i = apr / 12.0
     months = np.zeros(n)
     accrued = np.zeros(n)
+    first = np.zeros(n)
     for m in range(limit):
         j = m // 12
         active = bal > 0
@@ -241,6 +244,8 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
         bal = np.where(last, 0.0, bal - principal - matched)
         months += active
         accrued += interest
+        if m == 0:
+            first = pay
         flows = {"payment": pay, "interest_paid": interest_paid, "principal_paid": principal,
                  "waived_interest": interest - interest_paid, "principal_matched": matched,
                  "forgiven": np.where(m == limit - 1, bal, 0.0)}
@@ -253,7 +258,7 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
     if record:
         rows["balance"][-1] = rows["balance"][-1] - forgiven
     result = Repayment(
-        first_year_monthly_payment=np.where(balance > 0, due_by_year[:, 0], 0.0),
+        first_year_monthly_payment=first,
         months=months, total_paid=acc["payment"].sum(axis=1), interest_accrued=accrued,
         total_interest=acc["interest_paid"].sum(axis=1),
         waived_interest=acc["waived_interest"].sum(axis=1),
