@@ -1,0 +1,130 @@
+"""Every public MLWORTH_* function is registered, documented and stays usable in xlwings Lite.
+
+On Linux xlwings' decorators are no-ops that leave no trace, so the module is
+also re-imported with recording stand-ins for ``xlwings.func`` and
+``xlwings.arg`` to see that each function really goes through them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xlwings
+
+from mlworth_xl import udfs
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Excel's limit for a function's and an argument's description in the function wizard.
+WIZARD_LIMIT = 255
+
+
+def public_functions() -> list[str]:
+    return sorted(n for n in dir(udfs) if n.startswith("MLWORTH_"))
+
+
+def test_all_lists_every_public_function():
+    assert sorted(udfs.__all__) == public_functions()
+    assert len(public_functions()) >= 13
+
+
+@pytest.mark.parametrize("name", public_functions())
+def test_function_has_docstring_and_a_doc_for_each_argument(name):
+    fn = getattr(udfs, name)
+    meta = getattr(fn, "__mlworth_udf__", None)
+    assert meta is not None, f"{name} is not registered through udfs.udf"
+    assert fn.__doc__ and meta["doc"] == fn.__doc__
+    assert len(fn.__doc__) <= WIZARD_LIMIT and "\n" not in fn.__doc__
+    params = list(inspect.signature(fn).parameters)
+    assert list(meta["args"]) == params
+    for arg, doc in meta["args"].items():
+        assert doc.strip(), f"{name}({arg}) has no doc"
+        assert len(doc) <= WIZARD_LIMIT, f"{name}({arg}) doc is {len(doc)} characters"
+
+
+def test_every_function_goes_through_xlwings_func_and_arg(monkeypatch):
+    funcs: dict[str, dict] = {}
+    args: dict[str, dict[str, dict]] = {}
+
+    def func(f=None, **kw):
+        def mark(g):
+            funcs[g.__name__] = kw
+            return g
+        return mark(f) if f is not None else mark
+
+    def arg(name, convert=None, **kw):
+        def mark(g):
+            args.setdefault(g.__name__, {})[name] = kw
+            return g
+        return mark
+
+    monkeypatch.setattr(xlwings, "func", func)
+    monkeypatch.setattr(xlwings, "arg", arg)
+    try:
+        fresh = importlib.reload(udfs)
+        for name in public_functions():
+            assert name in funcs, f"{name} lacks @xlwings.func"
+            params = inspect.signature(getattr(fresh, name)).parameters
+            assert set(args[name]) == set(params), f"{name} lacks @xlwings.arg for some argument"
+            for options in args[name].values():
+                assert options["doc"] and options["ndim"] == 2 and options["err_to_str"]
+    finally:
+        monkeypatch.undo()
+        importlib.reload(udfs)
+
+
+CONTRACT = {
+    "MLWORTH_COST": "(tuition_per_year, years=2, fees_per_year=0, living_per_month=0, "
+                    "relocation=0, aid_per_year=0, tuition_growth=0)",
+    "MLWORTH_LOAN_PAYMENT": "(principal, apr, term_years=10, deferment_months=0, "
+                            "capitalize=True)",
+    "MLWORTH_LOAN_INTEREST": "(principal, apr, term_years=10, deferment_months=0, "
+                             "capitalize=True)",
+    "MLWORTH_PAYBACK": "(total_cost=None, salary_before=None, salary_after=None, tax_rate=0, "
+                       "growth_before=0, growth_after=0, discount_rate=0, horizon_years=40)",
+}
+
+
+@pytest.mark.parametrize("name", CONTRACT)
+def test_the_four_contract_signatures_do_not_change(name):
+    sig = inspect.signature(getattr(udfs, name))
+    plain = sig.replace(parameters=[p.replace(annotation=p.empty) for p in sig.parameters.values()],
+                        return_annotation=sig.empty)
+    assert str(plain) == CONTRACT[name]
+
+
+def test_readme_documents_every_function_and_the_command():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Use in Excel", 1)[1].split("\n## ", 1)[0]
+    for name in public_functions():
+        assert name in section, f"{name} is not in README's Use in Excel"
+    assert "mlworth-xl excel" in section
+    assert "<!-- use-in-excel -->" not in text
+
+
+def test_the_model_imports_nothing_of_excel():
+    for path in (ROOT / "mlworth_xl" / "model").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+(xlwings|openpyxl)", source, re.M), path
+
+
+#: What importing the functions may load beyond what xlwings Lite itself brings (xlwings, and
+#: numpy and pandas from Pyodide): only pure-Python packages, which Pyodide installs from PyPI.
+PURE_PYTHON = {"mlworth_xl", "click", "openpyxl", "et_xmlfile", "defusedxml"}
+
+
+def test_importing_the_functions_loads_nothing_that_needs_a_platform_wheel():
+    code = ("import sys, xlwings, numpy, pandas\n"
+            "before = {m.split('.')[0] for m in sys.modules}\n"
+            "import mlworth_xl.udfs\n"
+            "print(' '.join({m.split('.')[0] for m in sys.modules} - before))")
+    added = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               check=True).stdout.split())
+    third_party = {m for m in added - set(sys.stdlib_module_names) if not m.startswith("_")}
+    assert "mlworth_xl" in third_party
+    assert third_party <= PURE_PYTHON, f"may need a platform wheel: {third_party - PURE_PYTHON}"
