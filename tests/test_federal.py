@@ -192,3 +192,21 @@ def test_money_received_covers_the_need_within_the_limits(need, year, month, int
     assert (f.grad_plus[~f.old_rules] == 0).all()
     new = ~f.old_rules[0]
     assert prior + f.direct_unsub[0, new].sum() <= max(prior, 100_000) + 1e-6
+
+
+def test_split_then_repay_the_federal_part_under_each_plan():
+    # Two years from 2026-08-24 needing $60,000 each: $41,000 federal (2 × 20,500 at 8.07%),
+    # the rest private. Repayment starts 30 months after the first disbursement (24 months of
+    # study + 6 of grace, FSA); with the interest capitalized the federal balance is
+    # 41,000 + 20,500 × 8.07% × (30 + 18) / 12 = 47,617.00, so the tiered standard plan
+    # repays it over 15 years (the $25,000-$50,000 tier).
+    from mlworth_xl.model import repayment
+
+    f = federal.split([60_000, 60_000], "2026-08-24", private_apr=0.1)
+    fed_interest, _ = f.accrued_interest(30)
+    balance = f.federal_total + fed_interest
+    assert balance[0] == pytest.approx(41_000 + 20_500 * 0.0807 * 48 / 12, rel=1e-12)
+    tiered = repayment.repay(balance, f.federal_apr, "tiered")
+    assert tiered.years_to_pay_off[0] == 15
+    rap = repayment.repay(balance, f.federal_apr, "rap", agi_path=[120_883])
+    assert rap.first_year_monthly_payment[0] == pytest.approx(12_088.3 / 12, rel=1e-12)

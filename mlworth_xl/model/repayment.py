@@ -207,9 +207,7 @@ def rap_payment(agi: ArrayLike, dependents: ArrayLike = 0) -> Array:
 
 
 def _agi_matrix(agi_path: ArrayLike, n: int) -> Array:
-    path = np.asarray(agi_path, dtype=float)
-    if path.ndim <= 1:
-        path = np.broadcast_to(np.atleast_1d(path), (n, np.atleast_1d(path).size))
+    path = np.atleast_1d(np.asarray(agi_path, dtype=float))
     return np.broadcast_to(path, (n, path.shape[-1]))
 
 
@@ -374,8 +372,7 @@ def _merge(parts: list[tuple[Array, Repayment]], n: int) -> Repayment:
 class MonthlySchedule:
     """One scenario's repayment month by month (month 1 is the first payment).
 
-    ``interest`` accrues in the month; ``balance`` is what is owed after
-    it.  ``forgiven`` is non-zero only in the month of forgiveness.
+    ``interest`` accrues in the month; ``balance`` is owed after it.
     """
 
     month: Array
