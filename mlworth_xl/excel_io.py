@@ -43,26 +43,6 @@ Cells = Any
 ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BUSY!"})
 
-#: Why a measure has no value, for the results the model leaves as NaN.
-NAN_MESSAGES = {
-    "payback_years": "never pays back within the horizon",
-    "discounted_payback_years": "never pays back within the horizon, discounted",
-    "irr": "no IRR: the yearly flows never change sign",
-    "roi": "no ROI: the total cost is 0",
-    "break_even_salary": "no salary pays back within the target (the new job starts after "
-                         "it, or the placement probability is 0)",
-}
-
-#: Inputs of the Excel functions that are not fields of a whole option.
-PRINCIPAL = fields.Field("principal", "Amount borrowed", "usd", "Amount borrowed.",
-                         low=0, high=100_000_000)
-DEFERMENT = fields.Field("deferment_months", "Deferment (months)", "months",
-                         "Months of study and grace before the first payment.",
-                         low=0, high=180, integer=True)
-TOTAL_COST = fields.Field("total_cost", "Total cost", "usd", "Total cost of the option.",
-                          low=0, high=100_000_000)
-
-
 #: ``"officejs"`` under xlwings Lite (Pyodide) or xlwings Server, else ``"classic"``.
 RUNTIME = ("officejs" if sys.platform == "emscripten"
            or os.environ.get("XLWINGS_ON_SERVER") == "true" else "classic")

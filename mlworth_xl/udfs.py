@@ -37,6 +37,26 @@ Cells = xio.Cells
 F = fields.ALL
 
 
+#: Why a measure has no value, for the results the model leaves as NaN.
+NAN_MESSAGES = {
+    "payback_years": "never pays back within the horizon",
+    "discounted_payback_years": "never pays back within the horizon, discounted",
+    "irr": "no IRR: the yearly flows never change sign",
+    "roi": "no ROI: the total cost is 0",
+    "break_even_salary": "no salary pays back within the target (the new job starts after "
+                         "it, or the placement probability is 0)",
+}
+
+#: Inputs of the Excel functions that are not fields of a whole option.
+PRINCIPAL = fields.Field("principal", "Amount borrowed", "usd", "Amount borrowed.",
+                         low=0, high=100_000_000)
+DEFERMENT = fields.Field("deferment_months", "Deferment (months)", "months",
+                         "Months of study and grace before the first payment.",
+                         low=0, high=180, integer=True)
+TOTAL_COST = fields.Field("total_cost", "Total cost", "usd", "Total cost of the option.",
+                          low=0, high=100_000_000)
+
+
 def udf(nan: str | None = None, **args: xio.Arg) -> Callable[[Callable[..., Any]], Any]:
     """Register an Excel function: read its arguments through excel_io, then xlwings' decorators.
 
@@ -72,16 +92,17 @@ def num(field: fields.Field, doc: str, **kw: Any) -> xio.Arg:
 def MLWORTH_COST(tuition_per_year: Cells, years: Cells = 2, fees_per_year: Cells = 0,
                  living_per_month: Cells = 0, relocation: Cells = 0, aid_per_year: Cells = 0,
                  tuition_growth: Cells = 0) -> Cells:
-    """Direct cost of attendance over the program: tuition (growing yearly) and fees less aid, plus extra living cost per month and relocation once."""  # noqa: E501
+    """Direct cost of attendance over the program: tuition (growing yearly) and fees less aid, plus
+    extra living cost per month and relocation once."""
     return cost.cost_of_attendance(tuition_per_year, years, fees_per_year, living_per_month,
                                    relocation, aid_per_year, tuition_growth)
 
 
 LOAN_ARGS = dict(
-    principal=num(xio.PRINCIPAL, "Amount borrowed, in dollars."),
+    principal=num(PRINCIPAL, "Amount borrowed, in dollars."),
     apr=num(F["loan_apr"], "Yearly interest rate as a decimal: 0.0794 for 7.94%."),
     term_years=num(F["loan_term_years"], "Years of level monthly payments (default 10)."),
-    deferment_months=num(xio.DEFERMENT, "Months of study and grace before the first payment; "
+    deferment_months=num(DEFERMENT, "Months of study and grace before the first payment; "
                          "simple interest accrues meanwhile (default 0)."),
     capitalize=num(F["capitalize_interest"], "TRUE (default): deferment interest is added to "
                    "the balance. FALSE: it is paid as it accrues and earns no interest."),
@@ -91,14 +112,16 @@ LOAN_ARGS = dict(
 @udf(**LOAN_ARGS)
 def MLWORTH_LOAN_PAYMENT(principal: Cells, apr: Cells, term_years: Cells = 10,
                          deferment_months: Cells = 0, capitalize: Cells = True) -> Cells:
-    """Level monthly loan payment, as a positive amount, once repayment starts after the deferment."""  # noqa: E501
+    """Level monthly loan payment, as a positive amount, once repayment starts after the
+    deferment."""
     return loans.loan_payment(principal, apr, term_years, deferment_months, capitalize)
 
 
 @udf(**LOAN_ARGS)
 def MLWORTH_LOAN_INTEREST(principal: Cells, apr: Cells, term_years: Cells = 10,
                           deferment_months: Cells = 0, capitalize: Cells = True) -> Cells:
-    """Total interest over the loan's life: everything paid minus the principal. With capitalize FALSE the deferment interest is paid as it accrues, so it earns no interest."""  # noqa: E501
+    """Total interest over the loan's life: everything paid minus the principal. With capitalize
+    FALSE the deferment interest is paid as it accrues, so it earns no interest."""
     return loans.total_interest(principal, apr, term_years, deferment_months, capitalize)
 
 
@@ -107,7 +130,7 @@ def _scenario(key: str) -> Callable[[], float]:
 
 
 @udf(nan="never pays back within {horizon_years:g} years",
-     total_cost=num(xio.TOTAL_COST, "Total cost to earn back. Empty: the default scenario's "
+     total_cost=num(TOTAL_COST, "Total cost to earn back. Empty: the default scenario's "
                     "(Carnegie Mellon MS in ML, default person).", default=_scenario("total_cost")),
      salary_before=num(F["salary"], "Yearly salary now. Empty: $58,260 (BLS 2021 average).",
                        default=_scenario("salary_before")),
@@ -123,7 +146,8 @@ def MLWORTH_PAYBACK(total_cost: Cells = None, salary_before: Cells = None,
                     salary_after: Cells = None, tax_rate: Cells = 0, growth_before: Cells = 0,
                     growth_after: Cells = 0, discount_rate: Cells = 0,
                     horizon_years: Cells = 40) -> Cells:
-    """Years after starting the new job until the after-tax raise covers the total cost; #N/A if never within the horizon. No growth, tax or discount: cost / (after - before)."""  # noqa: E501
+    """Years after starting the new job until the after-tax raise covers the total cost; #N/A if
+    never within the horizon. No growth, tax or discount: cost / (after - before)."""
     return quick.payback_after_job(total_cost, salary_before, salary_after, tax_rate,
                                    growth_before, growth_after, discount_rate, horizon_years)
 
@@ -141,7 +165,8 @@ def MLWORTH_PAYBACK(total_cost: Cells = None, salary_before: Cells = None,
 def MLWORTH_INCOME_GIVEN_UP(salary: Cells, years: Cells, work_fraction: Cells = 0,
                             tax_rate: Cells = 0, salary_growth: Cells = 0,
                             months_to_job: Cells = 0) -> Cells:
-    """After-tax income given up while studying and looking for the new job, against staying in the current one."""  # noqa: E501
+    """After-tax income given up while studying and looking for the new job, against staying in the
+    current one."""
     return quick.income_given_up(salary, years, work_fraction, tax_rate, salary_growth,
                                  months_to_job)
 
@@ -161,8 +186,9 @@ def evaluate_option(scenario: list[list[Any]] | None, **given: Any) -> Outcome:
     return evaluate(arrays, check=False)
 
 
-SCENARIO = xio.Arg("Optional range of input names (as in fields or labels) and values for "
-                   "everything else; left out: the embedded defaults.", kind="table")
+SCENARIO = xio.Arg("Optional range: input names (field names or labels) in the first column, "
+                   "values in the next, for every other input; left out: the embedded "
+                   "defaults.", kind="table")
 OPTION_ARGS = dict(
     years=num(F["years"], "Length of study in years."),
     tuition_per_year=num(F["tuition_per_year"], "Tuition per year, in dollars."),
@@ -175,20 +201,22 @@ OPTION_ARGS = dict(
 @udf(**OPTION_ARGS)
 def MLWORTH_NPV(years: Cells, tuition_per_year: Cells, salary_after: Cells,
                 salary: Cells = None, scenario: Cells = None) -> Cells:
-    """Net present value of an option against staying in the current job, over the horizon at the discount rate (defaults 40 years, 3%)."""  # noqa: E501
+    """Net present value of an option against staying in the current job, over the horizon at the
+    discount rate (defaults 40 years, 3%)."""
     return evaluate_option(scenario, years=years, tuition_per_year=tuition_per_year,
-                               salary_after=salary_after, salary=salary).npv
+                           salary_after=salary_after, salary=salary).npv
 
 
-@udf(nan=xio.NAN_MESSAGES["roi"], **OPTION_ARGS)
+@udf(nan=NAN_MESSAGES["roi"], **OPTION_ARGS)
 def MLWORTH_ROI(years: Cells, tuition_per_year: Cells, salary_after: Cells,
                 salary: Cells = None, scenario: Cells = None) -> Cells:
-    """Return on investment of an option: after-tax gain over the horizon divided by its total cost, minus 1."""  # noqa: E501
+    """Return on investment of an option: after-tax gain over the horizon divided by its total
+    cost, minus 1."""
     return evaluate_option(scenario, years=years, tuition_per_year=tuition_per_year,
-                               salary_after=salary_after, salary=salary).roi
+                           salary_after=salary_after, salary=salary).roi
 
 
-@udf(nan=xio.NAN_MESSAGES["break_even_salary"],
+@udf(nan=NAN_MESSAGES["break_even_salary"],
      years=OPTION_ARGS["years"], tuition_per_year=OPTION_ARGS["tuition_per_year"],
      target_payback_years=num(F["target_payback_years"], "Payback accepted, in years from the "
                               "first day of study. Empty: the scenario's, else 10."),
@@ -196,10 +224,11 @@ def MLWORTH_ROI(years: Cells, tuition_per_year: Cells, salary_after: Cells,
 def MLWORTH_BREAK_EVEN_SALARY(years: Cells, tuition_per_year: Cells,
                               target_payback_years: Cells = None, salary: Cells = None,
                               scenario: Cells = None) -> Cells:
-    """Salary after the degree at which the option pays back exactly in the target number of years from the first day of study."""  # noqa: E501
+    """Salary after the degree at which the option pays back exactly in the target number of years
+    from the first day of study."""
     return evaluate_option(scenario, years=years, tuition_per_year=tuition_per_year,
-                               target_payback_years=target_payback_years, salary=salary,
-                               salary_after=0.0).break_even_salary
+                           target_payback_years=target_payback_years, salary=salary,
+                           salary_after=0.0).break_even_salary
 
 
 # --- Tables that spill -----------------------------------------------------------------------
@@ -211,7 +240,8 @@ SCHEDULE_HEADER = ["Month", "Payment", "Interest", "Principal", "Balance"]
         for k, a in LOAN_ARGS.items()})
 def MLWORTH_LOAN_SCHEDULE(principal: Cells, apr: Cells, term_years: Cells = 10,
                           deferment_months: Cells = 0, capitalize: Cells = True) -> Cells:
-    """The loan month by month, spilled with a header row: Month, Payment, Interest, Principal, Balance. Months of deferment come first."""  # noqa: E501
+    """The loan month by month, spilled with a header row: Month, Payment, Interest, Principal,
+    Balance. Months of deferment come first."""
     s = loans.schedule(principal, apr, int(term_years), int(deferment_months), bool(capitalize))
     body = np.column_stack([s.month, s.payment, s.interest, s.principal, s.balance])
     return [SCHEDULE_HEADER, *body.tolist()]
@@ -224,7 +254,7 @@ def _measure_rows(values: dict[str, Array]) -> list[list[Any]]:
     rows = []
     for c in MEASURES:
         v = values[c.key]
-        why = xio.NAN_MESSAGES.get(c.key, "no value")
+        why = NAN_MESSAGES.get(c.key, "no value")
         rows.append([c.header, *(bool(x) if c.kind == "flag" else
                                  (xio.CellError("#N/A", why) if np.isnan(x) else float(x))
                                  for x in v)])
@@ -237,7 +267,8 @@ def _measure_rows(values: dict[str, Array]) -> list[list[Any]]:
      measure=xio.Arg("Optional measure to return, e.g. \"NPV\" or \"Payback (years)\"; left "
                      "out: a table of all of them.", kind="text"))
 def MLWORTH_EVALUATE(scenario: Cells, measure: Cells = None) -> Cells:
-    """Evaluate a whole option kept as a table of inputs: all measures as a spilled table (cost, loans, payback, NPV, IRR, ROI, break-even salary), or one of them."""  # noqa: E501
+    """Evaluate a whole option kept as a table of inputs: all measures as a spilled table (cost,
+    loans, payback, NPV, IRR, ROI, break-even salary), or one of them."""
     values, header = xio.scenario(scenario)
     out = evaluate_option(None, **values).as_dict()
     rows = _measure_rows(out)
@@ -256,7 +287,8 @@ def MLWORTH_EVALUATE(scenario: Cells, measure: Cells = None) -> Cells:
      person=xio.Arg("Optional range of person inputs (salary, tax_rate, …) and values; left "
                     "out: the default person.", kind="table"))
 def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
-    """Compare options against staying in the current job, spilled with a header row: the same columns as `mlworth-xl compare` (cost, loans, payback, NPV, IRR, ROI)."""  # noqa: E501
+    """Compare options against staying in the current job, spilled with a header row: the same
+    columns as `mlworth-xl compare` (cost, loans, payback, NPV, IRR, ROI)."""
     from mlworth_xl.inputs import _table
 
     rows = programs or [[]]
@@ -268,7 +300,7 @@ def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
     frame = comparison_frame(table, table.evaluate(who))
     out = [[c.header for c in COLUMNS]]
     for record in frame.itertuples(index=False):
-        out.append([xio.CellError("#N/A", xio.NAN_MESSAGES.get(c.key, "no value"))
+        out.append([xio.CellError("#N/A", NAN_MESSAGES.get(c.key, "no value"))
                     if isinstance(x, float) and np.isnan(x) else x
                     for c, x in zip(COLUMNS, record, strict=True)])
     return out

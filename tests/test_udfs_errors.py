@@ -13,8 +13,11 @@ import datetime as dt
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlworth_xl import excel_io, udfs
+from mlworth_xl.model import fields
 from mlworth_xl.udfs import (
     MLWORTH_BREAK_EVEN_SALARY,
     MLWORTH_COMPARE,
@@ -175,3 +178,15 @@ def test_no_argument_makes_an_exception_escape(name):
             assert "Traceback" not in text
             if isinstance(out, str) and out.startswith("#"):
                 assert out.split(" ", 1)[0] in excel_io.ERROR_VALUES
+
+
+# One cell is checked by a fast path; it must refuse exactly what fields.check refuses.
+EDGES = sorted({float(x) for f in fields.ALL.values() for b in (f.low, f.high) if b is not None
+                for x in (b, b - 1e-9, b + 1e-9, b * 100, b / 100)})
+
+
+@given(st.sampled_from([f for f in fields.ALL.values() if f.is_number or f.unit == "bool"]),
+       st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(EDGES),
+                 st.integers(-100, 100).map(float), st.integers(-400, 400).map(lambda i: i / 4)))
+def test_the_fast_check_of_one_cell_agrees_with_fields_check(field, x):
+    assert excel_io._ok(field, x) == (fields.check(field, [x]) == [])
