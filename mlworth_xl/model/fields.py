@@ -129,7 +129,8 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
           default="loan.grace_months", low=0, high=36, integer=True),
     Field("capitalize_interest", "Capitalize deferment interest", "bool",
           "TRUE: interest accrued in school and grace is added to the balance when repayment "
-          "starts. FALSE: it is paid as it accrues.",
+          "starts (conservative assumption: it costs the most). FALSE: it is paid as it "
+          "accrues.",
           default=True),
     Field("salary_after", "Salary after", "usd",
           "Yearly salary in the new role, in its first year.", low=0, high=10_000_000,

@@ -4,7 +4,7 @@ A loan of ``principal`` is disbursed on the first day of study.  For
 ``deferment_months`` (study plus grace) no payments are due and simple
 interest accrues on the principal: principal × apr × months / 12.  When
 repayment starts that interest is either capitalized (added to the balance,
-``capitalize=True``, as federal unsubsidized loans do) or, with
+``capitalize=True``, the conservative default: it costs the most) or, with
 ``capitalize=False``, it is taken to have been paid as it accrued, so the
 balance at repayment is the principal.  The balance is then repaid in
 12 × term level monthly payments at apr / 12.
