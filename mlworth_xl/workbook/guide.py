@@ -1,0 +1,99 @@
+"""The Guide sheet: what the workbook answers, how to use it, the colours, the caveats."""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mlworth_xl.workbook import layout, styles
+
+_CHARS_PER_LINE = 110
+_WHAT = (
+    "Is a master's in machine learning (or a bootcamp, a certificate, self-study) worth its "
+    "money? This workbook compares each option with staying in the current job: what it "
+    "costs (tuition, fees, living costs, the salary given up, loan fees and interest), when "
+    "it pays back, its NPV, IRR and ROI, and the salary it needs to pay back within the "
+    "target.",
+)
+_HOW = (
+    "1. On Inputs, set the person's current salary, tax rate, discount rate, horizon, target "
+    "payback and savings.",
+    "2. On Programs, each column is one option: set its length, tuition, fees, living costs, "
+    "salary kept while studying, aid, borrowing and loan terms, the salary after and the "
+    "chance of getting it.",
+    "3. Read the results on Summary; Cash flows shows them year by year and Loans shows each "
+    "loan. Everything recalculates as you type: no macros, no add-ins, no Python.",
+    "4. Hover over an input to see what it means; a value that is not allowed is refused "
+    "with a message that says what is.",
+    "Only the coloured cells are inputs; the sheets are protected (without a password) so "
+    "formulas are not overwritten by accident. To add an option, add it to the programs file "
+    "and run `mlworth-xl workbook` again.",
+)
+_DEFINITIONS = (
+    "Year 1 starts on the first day of study. Flows are after tax; the salary gained is "
+    "weighted by the placement probability, and a graduate who is not placed keeps the "
+    "current salary path.",
+    "Payback: years until the running total of net flows turns non-negative for good, "
+    "interpolated inside the year; \"never within horizon\" if it is still negative at the "
+    "end of the horizon. Discounted payback discounts year y by (1 + discount rate)^y, as NPV "
+    "does.",
+    "Loans: the share borrowed of what savings do not cover, grossed up for the origination "
+    "fee; simple interest during study and grace, capitalized or paid when repayment starts; "
+    "then level monthly payments. Total interest is everything paid minus the amount "
+    "borrowed.",
+    "Break-even salary: the salary after at which the option pays back exactly within the "
+    "target payback.",
+)
+_CAVEAT = (
+    "Not financial advice. The results are only as good as the inputs: figures marked "
+    "\"illustrative assumption\" on Sources have no published source and should be replaced "
+    "with the person's own.",
+)
+
+
+def write(wb: Workbook, version: str, as_of: str, n: int) -> None:
+    ws = wb[layout.GUIDE]
+    styles.title(ws, "Is a master's in machine learning worth it?",
+                 f"A comparison of {n} option{'s' if n != 1 else ''} with staying in the "
+                 "current job.")
+    row = 4
+    for heading, lines in (("What this workbook answers", _WHAT), ("How to use it", _HOW)):
+        row = _section(ws, row, heading, lines)
+
+    ws.cell(row=row, column=1, value="Colours").font = styles.SECTION_FONT
+    legend = (
+        ("Input: change it", styles.INPUT_FILL, styles.INPUT_FONT),
+        ("Formula: computed, locked", None, None),
+        ("Pays back within the target payback", styles.GOOD_FILL, styles.GOOD_FONT),
+        ("Does not pay back within the horizon", styles.BAD_FILL, styles.BAD_FONT),
+    )
+    for text, fill, font in legend:
+        row += 1
+        target = ws.cell(row=row, column=1, value=text)
+        if fill is not None:
+            target.fill = fill
+            target.font = font
+    row += 2
+    for heading, lines in (("Definitions", _DEFINITIONS), ("Caveat", _CAVEAT)):
+        row = _section(ws, row, heading, lines)
+
+    ws.cell(row=row, column=1, value="About").font = styles.SECTION_FONT
+    about = (("Made with", f"mlworth-xl {version}"),
+             ("Figures as of", f"{as_of} (the newest as-of date of the embedded figures)"),
+             ("Sheets", ", ".join(layout.SHEETS)))
+    for label, text in about:
+        row += 1
+        ws.cell(row=row, column=1, value=f"{label}: {text}")
+    styles.widths(ws, {"A": 120})
+    styles.protect(ws)
+
+
+def _section(ws: Worksheet, row: int, heading: str, lines: tuple[str, ...]) -> int:
+    ws.cell(row=row, column=1, value=heading).font = styles.SECTION_FONT
+    for line in lines:
+        row += 1
+        ws.cell(row=row, column=1, value=line).alignment = styles.WRAP
+        ws.row_dimensions[row].height = 15 * math.ceil(len(line) / _CHARS_PER_LINE)
+    return row + 2

@@ -1,0 +1,92 @@
+"""The IRR search on Cash flows: bisection, so every spreadsheet finds the same rate.
+
+Excel's and LibreOffice's ``IRR`` run Newton's method from a guess for at
+most 20 steps and stop at a change of 1e-7 (Excel: 0.00001%): for the
+flows of a long, expensive option (years of costs, then gains) Newton
+diverges from the default guess and ``IRR`` returns #NUM!, and where it
+converges it is only good to about seven digits.  Instead, each option
+bisects ``log(1 + rate)`` between two named rates (Inputs): the NPV at the
+midpoint keeps the sign of the NPV at the lowest rate or not, and the
+bracket halves.  After :data:`~mlworth_xl.workbook.layout.IRR_STEPS` steps
+the bracket is narrower than a double's precision.  Where the NPVs at the
+two bounds have the same sign there is no IRR to find ("n/a"), as in the
+model.
+"""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mlworth_xl.workbook import layout, styles
+from mlworth_xl.workbook.layout import (
+    IRR_BLOCK,
+    IRR_FIRST_ROW,
+    IRR_HEADER_ROW,
+    IRR_HIGH,
+    IRR_LAST_ROW,
+    IRR_LOW,
+    IRR_NPV_HIGH_ROW,
+    IRR_NPV_LOW_ROW,
+    Layout,
+    cell,
+)
+
+#: What Summary shows where a value does not exist (no IRR, no ROI, no break-even salary).
+NOT_AVAILABLE = "n/a"
+
+
+def npv_at_bound(lay: Layout, i: int, bound: str, *, local: bool = False) -> str:
+    """The cell holding option ``i``'s NPV at the lowest or highest rate."""
+    row = IRR_NPV_LOW_ROW if bound == IRR_LOW else IRR_NPV_HIGH_ROW
+    return cell(None if local else layout.CASH_FLOWS, lay.irr_col(i, "low"), row)
+
+
+def result(lay: Layout, i: int) -> str:
+    """Summary's IRR of option ``i``.
+
+    Where the NPVs at the two bounds differ in sign, the root they bracket
+    (the only one for ordinary flows: costs, then gains); otherwise, for
+    flows that change sign more than once, Excel's ``IRR`` from its default
+    guess, and "n/a" where that finds none.
+    """
+    low, high = npv_at_bound(lay, i, IRR_LOW), npv_at_bound(lay, i, IRR_HIGH)
+    mid = cell(layout.CASH_FLOWS, lay.irr_col(i, "mid"), IRR_LAST_ROW)
+    flows = lay.cf_range(i, "flow")
+    return (f"=IF(SIGN({low})*SIGN({high})<0,{mid},IF(AND(MAX({flows})>0,MIN({flows})<0),"
+            f'IFERROR(IRR({flows}),"{NOT_AVAILABLE}"),"{NOT_AVAILABLE}"))')
+
+
+def write(ws: Worksheet, n: int, lay: Layout) -> None:
+    """The IRR search rows below the years on Cash flows."""
+    ws.cell(row=layout.IRR_TITLE_ROW, column=1, value=(
+        "IRR search: bisection between the lowest and highest rates on Inputs; the IRR on "
+        "Summary is the last midpoint")).font = styles.SECTION_FONT
+    ws.cell(row=IRR_NPV_LOW_ROW, column=1, value="NPV at the lowest rate")
+    ws.cell(row=IRR_NPV_HIGH_ROW, column=1, value="NPV at the highest rate")
+    styles.header(ws, IRR_HEADER_ROW, 1, "Step")
+    for row in range(IRR_FIRST_ROW, IRR_LAST_ROW + 1):
+        ws.cell(row=row, column=1, value=f"=ROWS($A${IRR_FIRST_ROW}:$A{row})")
+    for i in range(n):
+        flows = lay.cf_range(i, "flow", local=True)
+        for bound, row in ((IRR_LOW, IRR_NPV_LOW_ROW), (IRR_HIGH, IRR_NPV_HIGH_ROW)):
+            ws.cell(row=row, column=lay.irr_col(i, "low"),
+                    value=f"=NPV({bound},{flows})").number_format = styles.USD_SIGNED
+        for key, text in IRR_BLOCK:
+            styles.header(ws, IRR_HEADER_ROW, lay.irr_col(i, key), text)
+        sign_low = f"SIGN({npv_at_bound(lay, i, IRR_LOW, local=True)})"
+        for row in range(IRR_FIRST_ROW, IRR_LAST_ROW + 1):
+            def c(key: str, at: int = row, i: int = i) -> str:
+                return cell(None, lay.irr_col(i, key), at, absolute=False)
+
+            if row == IRR_FIRST_ROW:
+                low, high = f"={IRR_LOW}", f"={IRR_HIGH}"
+            else:
+                same = f"SIGN({c('npv_mid', row - 1)})={sign_low}"
+                low = f"=IF({same},{c('mid', row - 1)},{c('low', row - 1)})"
+                high = f"=IF({same},{c('high', row - 1)},{c('mid', row - 1)})"
+            formulas = {"low": low, "high": high,
+                        "mid": f"=SQRT((1+{c('low')})*(1+{c('high')}))-1",
+                        "npv_mid": f"=NPV({c('mid')},{flows})"}
+            for key, formula in formulas.items():
+                ws.cell(row=row, column=lay.irr_col(i, key), value=formula).number_format = (
+                    styles.USD_SIGNED if key == "npv_mid" else "0.000000%")

@@ -1,0 +1,259 @@
+"""Where everything lives in the workbook: sheets, rows, columns and cell references.
+
+Every formula is built from these positions, never from cell addresses
+written by hand, so moving a row means changing one number here.
+
+Options are numbered 0, 1, … in the order given.  On Programs and on the
+Loans key figures, option ``i`` is column ``C + i``; on Cash flows and on
+the loan schedule each option has a block of columns; on Summary it is
+row ``first + i``.
+
+>>> lay = Layout(3)
+>>> lay.program("tuition_per_year", 0)
+'Programs!$C$8'
+>>> lay.cf_range(1, "flow")
+"'Cash flows'!$AC$9:$AC$88"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from mlworth_xl.api import COLUMNS
+from mlworth_xl.model import fields
+
+GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, SOURCES = (
+    "Guide", "Inputs", "Programs", "Summary", "Cash flows", "Loans", "Sources")
+#: Sheets in the order they appear.
+SHEETS = (GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, SOURCES)
+
+#: Year rows laid out: enough for the longest horizon the Inputs allow.
+MAX_YEARS = int(fields.PERSON["horizon_years"].high or 80)
+
+#: The defined name of each person input.
+PERSON_NAMES = {
+    "salary": "Salary",
+    "salary_growth": "SalaryGrowth",
+    "tax_rate": "TaxRate",
+    "discount_rate": "DiscountRate",
+    "horizon_years": "Horizon",
+    "target_payback_years": "TargetPayback",
+    "savings": "Savings",
+}
+#: A named constant (12), so no formula hides the number of months in a year.
+MONTHS_PER_YEAR = "MonthsPerYear"
+#: Named constants: the IRR is searched between these rates (the model's bracket is
+#: discount factors 1e-6 to 100; 999 keeps (1 + rate)^80 within double range).
+IRR_LOW, IRR_HIGH = "IrrLowestRate", "IrrHighestRate"
+IRR_BOUNDS = {IRR_LOW: -0.99, IRR_HIGH: 999}
+#: Bisection steps of the IRR search: each halves log(1 + rate), so 60 steps narrow
+#: the bracket from a factor 10^5 to below a double's precision.
+IRR_STEPS = 60
+
+# Inputs sheet: one row per person field, value in column B.
+INPUTS_HEADER_ROW = 4
+INPUTS_FIRST_ROW = 5
+INPUTS_VALUE_COL = 2
+INPUTS_CONSTANT_ROW = INPUTS_FIRST_ROW + len(fields.PERSON_FIELDS) + 2
+#: Named constants on Inputs, one per row from INPUTS_CONSTANT_ROW: (name, value, label, unit).
+CONSTANTS = (
+    (MONTHS_PER_YEAR, 12, "Months per year", "months"),
+    (IRR_LOW, IRR_BOUNDS[IRR_LOW], "IRR search: lowest rate", "percent"),
+    (IRR_HIGH, IRR_BOUNDS[IRR_HIGH], "IRR search: highest rate", "percent"),
+)
+
+# Programs sheet: one row per program field, one column per option from C.
+PROGRAMS_HEADER_ROW = 4
+PROGRAMS_FIRST_ROW = 5
+OPTION_COL = 3
+PROGRAM_ROW = {f.name: PROGRAMS_FIRST_ROW + k for k, f in enumerate(fields.PROGRAM_FIELDS)}
+PROGRAMS_CHECK_ROW = PROGRAMS_FIRST_ROW + len(fields.PROGRAM_FIELDS) + 1
+
+# Cash flows sheet: shared year columns, then a block of columns per option.
+CF_NAME_ROW = 4
+CF_JOB_START_ROW = 5
+CF_FIRST_JOB_YEAR_ROW = 6
+CF_HEADER_ROW = 8
+CF_FIRST_ROW = 9
+CF_LAST_ROW = CF_FIRST_ROW + MAX_YEARS - 1
+#: Columns shared by every option: (key, header).
+CF_SHARED = (
+    ("year", "Year"),
+    ("in_horizon", "In horizon"),
+    ("salary", "Current salary (staying put)"),
+    ("discount", "Discount factor"),
+    ("weight", "Weight within target payback"),
+)
+#: Columns of each option's block: (key, header).
+CF_BLOCK = (
+    ("study", "Share of year studying"),
+    ("search", "Share of year job-hunting"),
+    ("job", "Share of year in new job"),
+    ("direct", "Direct cost"),
+    ("foregone", "Income given up"),
+    ("per_salary", "Gain per $1 of salary after"),
+    ("gain", "Expected gain"),
+    ("fee", "Loan fee"),
+    ("interest", "Loan interest"),
+    ("flow", "Net flow"),
+    ("cumulative", "Cumulative net gain"),
+    ("discounted_cumulative", "Discounted cumulative"),
+    ("crossing", "Payback crossing"),
+    ("discounted_crossing", "Discounted payback crossing"),
+)
+# The IRR search below the years: NPV at the bounds, then one row per bisection step.
+IRR_TITLE_ROW = CF_LAST_ROW + 2
+IRR_NPV_LOW_ROW = IRR_TITLE_ROW + 1
+IRR_NPV_HIGH_ROW = IRR_TITLE_ROW + 2
+IRR_HEADER_ROW = IRR_TITLE_ROW + 4
+IRR_FIRST_ROW = IRR_HEADER_ROW + 1
+IRR_LAST_ROW = IRR_FIRST_ROW + IRR_STEPS - 1
+#: Columns of the IRR search in each option's block (the block's first columns).
+IRR_BLOCK = (("low", "Low rate"), ("high", "High rate"), ("mid", "Midpoint"),
+             ("npv_mid", "NPV at midpoint"))
+IRR_OFFSET = {key: k for k, (key, _) in enumerate(IRR_BLOCK)}
+CF_SHARED_COL = {key: k + 1 for k, (key, _) in enumerate(CF_SHARED)}
+CF_BLOCK_OFFSET = {key: k for k, (key, _) in enumerate(CF_BLOCK)}
+CF_BLOCK_START = len(CF_SHARED) + 1
+
+# Loans sheet: key figures (options in columns from C), then a yearly schedule.
+LOANS_HEADER_ROW = 4
+#: Key-figure rows: (key, label, how it is computed).
+LOANS_ROWS = (
+    ("name", "Option", ""),
+    ("cost_of_attendance", "Cost of attendance", "Sum of the direct cost on Cash flows"),
+    ("need", "Borrowed before the fee", "MAX(0, cost of attendance − savings) × share borrowed"),
+    ("borrowed", "Amount borrowed", "Grossed up so that, net of the fee, the need is received"),
+    ("fee", "Origination fee", "Amount borrowed − amount needed"),
+    ("study_months", "Months of study (rounded)", "ROUND(years × 12, 0)"),
+    ("deferment_months", "Months before repayment", "Months of study + grace period"),
+    ("monthly_interest", "Interest per month before repayment",
+     "Amount borrowed × APR / 12 (simple interest)"),
+    ("deferment_interest", "Interest before repayment", "Amount borrowed × APR × months / 12"),
+    ("balance", "Balance when repayment starts",
+     "Amount borrowed, plus the interest before repayment if it is capitalized"),
+    ("rate", "Monthly rate", "APR / 12"),
+    ("payments", "Number of payments", "12 × loan term"),
+    ("payment", "Monthly payment", "PMT(monthly rate, payments, −balance)"),
+    ("total_interest", "Total interest", "Payments × monthly payment − balance + interest "
+     "before repayment (everything paid − amount borrowed)"),
+)
+LOANS_FIRST_ROW = LOANS_HEADER_ROW + 1
+LOANS_ROW = {key: LOANS_FIRST_ROW + k for k, (key, _, _) in enumerate(LOANS_ROWS)}
+SCHEDULE_TITLE_ROW = LOANS_FIRST_ROW + len(LOANS_ROWS) + 1
+SCHEDULE_NAME_ROW = SCHEDULE_TITLE_ROW + 1
+SCHEDULE_HEADER_ROW = SCHEDULE_NAME_ROW + 1
+SCHEDULE_FIRST_ROW = SCHEDULE_HEADER_ROW + 1
+SCHEDULE_LAST_ROW = SCHEDULE_FIRST_ROW + MAX_YEARS - 1
+SCHEDULE_BLOCK = (
+    ("payments_made", "Payments made by year end"),
+    ("interest", "Interest in the year"),
+    ("balance", "Balance at year end"),
+)
+SCHEDULE_OFFSET = {key: k for k, (key, _) in enumerate(SCHEDULE_BLOCK)}
+
+# Summary sheet: one row per option, the columns of the comparison table.
+SUMMARY_HEADER_ROW = 6
+SUMMARY_FIRST_ROW = SUMMARY_HEADER_ROW + 1
+SUMMARY_COL = {c.key: k + 1 for k, c in enumerate(COLUMNS)}
+
+
+def sheet_prefix(sheet: str) -> str:
+    """``Programs!`` or ``'Cash flows'!`` (quoted when the name has a space)."""
+    return f"'{sheet}'!" if " " in sheet else f"{sheet}!"
+
+
+def cell(sheet: str | None, column: int, row: int, *, absolute: bool = True) -> str:
+    """A reference such as ``Programs!$C$8``; ``sheet=None`` for one on the same sheet."""
+    letter = get_column_letter(column)
+    text = f"${letter}${row}" if absolute else f"{letter}{row}"
+    return (sheet_prefix(sheet) if sheet else "") + text
+
+
+def area(sheet: str | None, column: int, first: int, last: int,
+         last_column: int | None = None) -> str:
+    """An absolute range such as ``'Cash flows'!$F$9:$F$88``."""
+    start = cell(None, column, first)
+    end = cell(None, last_column or column, last)
+    return (sheet_prefix(sheet) if sheet else "") + f"{start}:{end}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Positions in a workbook comparing ``n`` options."""
+
+    n: int
+
+    # --- inputs ---------------------------------------------------------------------
+    def program(self, field: str, i: int) -> str:
+        """The input cell of program field ``field`` of option ``i``."""
+        return cell(PROGRAMS, OPTION_COL + i, PROGRAM_ROW[field])
+
+    @staticmethod
+    def option_col(i: int) -> int:
+        """Column of option ``i`` on Programs and on the Loans key figures."""
+        return OPTION_COL + i
+
+    # --- cash flows -----------------------------------------------------------------
+    @staticmethod
+    def cf_col(i: int, key: str) -> int:
+        """Column of ``key`` in option ``i``'s block on Cash flows."""
+        return CF_BLOCK_START + i * len(CF_BLOCK) + CF_BLOCK_OFFSET[key]
+
+    @staticmethod
+    def cf_row(year: int) -> int:
+        """Row of year ``year`` (1-based) on Cash flows."""
+        return CF_FIRST_ROW + year - 1
+
+    def cf_range(self, i: int, key: str, *, local: bool = False) -> str:
+        """All year rows of ``key`` for option ``i``, absolute (``local``: no sheet name)."""
+        return area(None if local else CASH_FLOWS, self.cf_col(i, key), CF_FIRST_ROW,
+                    CF_LAST_ROW)
+
+    @staticmethod
+    def irr_col(i: int, key: str) -> int:
+        """Column of ``key`` of option ``i``'s IRR search (the block's first columns)."""
+        return CF_BLOCK_START + i * len(CF_BLOCK) + IRR_OFFSET[key]
+
+    @staticmethod
+    def cf_shared_range(key: str) -> str:
+        return area(CASH_FLOWS, CF_SHARED_COL[key], CF_FIRST_ROW, CF_LAST_ROW)
+
+    def job_start(self, i: int) -> str:
+        return cell(CASH_FLOWS, self.cf_col(i, "study"), CF_JOB_START_ROW)
+
+    def first_job_year(self, i: int) -> str:
+        return cell(CASH_FLOWS, self.cf_col(i, "study"), CF_FIRST_JOB_YEAR_ROW)
+
+    @property
+    def cf_last_col(self) -> int:
+        return CF_BLOCK_START + self.n * len(CF_BLOCK) - 1
+
+    # --- loans ----------------------------------------------------------------------
+    @staticmethod
+    def loan(key: str, i: int, *, local: bool = False) -> str:
+        """A key figure of option ``i``'s loan on Loans (``local``: without the sheet name)."""
+        return cell(None if local else LOANS, OPTION_COL + i, LOANS_ROW[key])
+
+    @staticmethod
+    def schedule_col(i: int, key: str) -> int:
+        return OPTION_COL + i * len(SCHEDULE_BLOCK) + SCHEDULE_OFFSET[key]
+
+    @staticmethod
+    def schedule_row(year: int) -> int:
+        return SCHEDULE_FIRST_ROW + year - 1
+
+    # --- summary --------------------------------------------------------------------
+    @staticmethod
+    def summary_row(i: int) -> int:
+        return SUMMARY_FIRST_ROW + i
+
+    @property
+    def summary_last_row(self) -> int:
+        return SUMMARY_FIRST_ROW + self.n - 1
+
+    def summary_range(self, key: str, *, local: bool = False) -> str:
+        return area(None if local else SUMMARY, SUMMARY_COL[key], SUMMARY_FIRST_ROW,
+                    self.summary_last_row)

@@ -1,0 +1,92 @@
+"""The Programs sheet: one column per option, one validated input cell per program field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+
+from mlworth_xl.model import fields
+from mlworth_xl.model.records import Programs
+from mlworth_xl.workbook import layout, styles
+from mlworth_xl.workbook.layout import Layout, cell
+from mlworth_xl.workbook.validation import rule
+
+#: A text starting with one of these would be read as a formula if typed into a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def set_text(target: Any, text: str) -> None:
+    """Write ``text`` into a cell as text that can never become a formula.
+
+    openpyxl stores a string starting with ``=`` as a formula; the data type
+    is forced back to text, and a quote prefix keeps Excel from turning it
+    into a formula when the cell is edited.
+    """
+    target.value = text
+    target.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        target.quotePrefix = True
+
+
+def _value(field: fields.Field, x: float) -> bool | int | float:
+    if field.unit == "bool":
+        return bool(x)
+    if field.integer or float(x).is_integer():
+        return int(x)
+    return float(x)
+
+
+def write(wb: Workbook, programs: Programs, lay: Layout) -> None:
+    ws = wb[layout.PROGRAMS]
+    styles.title(ws, "Programs: the options compared, one per column",
+                 "Change the coloured cells; every other sheet recalculates. To add an option, "
+                 "add it to your programs file and generate the workbook again.")
+    styles.header(ws, layout.PROGRAMS_HEADER_ROW, 1, "Input")
+    styles.header(ws, layout.PROGRAMS_HEADER_ROW, 2, "Allowed")
+    for i in range(len(programs)):
+        styles.header(ws, layout.PROGRAMS_HEADER_ROW, lay.option_col(i), f"Option {i + 1}")
+    last_col = lay.option_col(len(programs) - 1)
+    for field in fields.PROGRAM_FIELDS:
+        row = layout.PROGRAM_ROW[field.name]
+        label = ws.cell(row=row, column=1, value=field.label)
+        if field.name == "name":
+            label.font = styles.BOLD
+        ws.cell(row=row, column=2, value=field.allowed())
+        for i in range(len(programs)):
+            target = ws.cell(row=row, column=lay.option_col(i))
+            if field.name == "name":
+                set_text(target, programs.names[i])
+                target.alignment = styles.WRAP
+            elif field.name == "kind":
+                set_text(target, programs.kinds[i])
+            else:
+                target.value = _value(field, programs.columns[field.name][i])
+                target.number_format = styles.UNIT_FORMAT[field.unit]
+            styles.mark_input(target)
+        first = cell(None, layout.OPTION_COL, row, absolute=False)
+        dv = rule(field, first)
+        dv.add(f"{first}:{cell(None, last_col, row, absolute=False)}")
+        ws.add_data_validation(dv)
+
+    row = layout.PROGRAMS_CHECK_ROW
+    ws.cell(row=row, column=1, value="Check: study fits in the horizon").font = styles.BOLD
+    ws.cell(row=row, column=2, value="The horizon (Inputs) must cover the study")
+    for i in range(len(programs)):
+        years = cell(None, lay.option_col(i), layout.PROGRAM_ROW["years"])
+        ws.cell(row=row, column=lay.option_col(i),
+                value=f'=IF({years}<=Horizon,"ok","longer than the horizon")')
+
+    first_check = cell(None, layout.OPTION_COL, row, absolute=False)
+    checks = f"{first_check}:{cell(None, last_col, row, absolute=False)}"
+    ws.conditional_formatting.add(checks, FormulaRule(
+        formula=[f'{first_check}<>"ok"'],
+        fill=styles.BAD_FILL, font=styles.BAD_FONT))
+    ws.row_dimensions[layout.PROGRAM_ROW["name"]].height = 45
+    styles.widths(ws, {"A": 30, "B": 36})
+    for i in range(len(programs)):
+        styles.widths(ws, {get_column_letter(lay.option_col(i)): 22})
+    ws.freeze_panes = ws.cell(row=layout.PROGRAMS_FIRST_ROW + 1, column=layout.OPTION_COL)
+    styles.protect(ws)

@@ -1,0 +1,89 @@
+"""The workbook's look: one colour for inputs, number formats by unit, headers, protection.
+
+Inputs are the only unlocked cells and the only cells in :data:`INPUT_FILL`
+with a blue font (the usual spreadsheet-modelling convention); formulas are
+black on white and locked.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.worksheet import Worksheet
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+INPUT_FONT = Font(color="0000FF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
+TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
+NOTE_FONT = Font(italic=True, color="595959")
+BOLD = Font(bold=True)
+GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
+GOOD_FONT = Font(color="006100")
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+BAD_FONT = Font(bold=True, color="9C0006")
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+UNLOCKED = Protection(locked=False)
+
+USD = '"$"#,##0'
+USD_CENTS = '"$"#,##0.00'
+USD_SIGNED = '"$"#,##0;[Red]-"$"#,##0'
+PERCENT = "0.0##%"
+SHARE = "0.00"
+FACTOR = "0.0000"
+YEARS = "0.0"
+WHOLE = "0"
+
+#: Number format of an input by its unit in :mod:`mlworth_xl.model.fields`.
+UNIT_FORMAT = {"usd": USD, "rate": PERCENT, "fraction": PERCENT, "years": "General",
+               "months": "General", "count": WHOLE, "bool": "General", "text": "@"}
+
+#: Number format of a comparison column by its kind in :data:`mlworth_xl.api.COLUMNS`.
+KIND_FORMAT = {"usd": USD, "years": YEARS, "rate": "0.0%", "rank": WHOLE, "flag": "General",
+               "text": "General"}
+
+#: The unit of an input, in words.
+UNIT_WORDS = {"usd": "dollars", "rate": "percent", "fraction": "percent", "years": "years",
+              "months": "months", "count": "count", "bool": "TRUE or FALSE", "text": "text"}
+
+
+def title(ws: Worksheet, text: str, note: str | None = None) -> None:
+    """A sheet's title in A1 and a one-line explanation in A2."""
+    ws["A1"] = text
+    ws["A1"].font = TITLE_FONT
+    if note:
+        ws["A2"] = note
+        ws["A2"].font = NOTE_FONT
+
+
+def header(ws: Worksheet, row: int, column: int, text: str) -> None:
+    """A column header: white bold on dark blue, wrapped."""
+    cell = ws.cell(row=row, column=column, value=text)
+    cell.fill = HEADER_FILL
+    cell.font = HEADER_FONT
+    cell.alignment = HEADER_ALIGN
+
+
+def mark_input(cell: object) -> None:
+    """Style a cell as an input: input colour, blue font, unlocked."""
+    cell.fill = INPUT_FILL  # type: ignore[attr-defined]
+    cell.font = INPUT_FONT  # type: ignore[attr-defined]
+    cell.protection = UNLOCKED  # type: ignore[attr-defined]
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect a sheet without a password: a user can unprotect it from the menu.
+
+    Locked cells (all formulas) cannot be edited; column widths and row
+    heights can still be changed.
+    """
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def widths(ws: Worksheet, by_letter: dict[str, float]) -> None:
+    """Set column widths (in characters)."""
+    for letter, width in by_letter.items():
+        ws.column_dimensions[letter].width = width

@@ -1,0 +1,203 @@
+"""The Summary sheet: one row per option, the comparison's columns, two charts, one page.
+
+The headers are those of ``mlworth-xl compare --format csv``
+(:data:`mlworth_xl.api.COLUMNS`).  A payback that does not happen within
+the horizon says so in words; every other value is a number.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.series import SeriesLabel, StrRef
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mlworth_xl.api import COLUMNS
+from mlworth_xl.workbook import irr_search, layout, styles
+from mlworth_xl.workbook.layout import (
+    CF_FIRST_ROW,
+    CF_LAST_ROW,
+    SUMMARY_COL,
+    SUMMARY_FIRST_ROW,
+    SUMMARY_HEADER_ROW,
+    Layout,
+    cell,
+)
+
+NEVER = "never within horizon"
+NOT_AVAILABLE = irr_search.NOT_AVAILABLE
+#: The parts of the total cost, stacked in the cost chart.
+COST_PARTS = ("cost_of_attendance", "income_given_up", "loan_fees", "total_interest")
+#: Key inputs shown above the table: (label, formula).
+_CONTEXT = (("Current salary", "=Salary", styles.USD),
+            ("Tax rate", "=TaxRate", styles.PERCENT),
+            ("Discount rate", "=DiscountRate", styles.PERCENT),
+            ("Horizon, years", "=Horizon", "General"),
+            ("Target payback", "=TargetPayback", "General"),
+            ("Savings", "=Savings", styles.USD))
+#: Chart size in cm, and the rows it covers (at the default row height of 0.53 cm).
+_CHART_HEIGHT = 14.0
+_CHART_ROWS = 28
+
+
+def _payback(cumulative: str, crossing: str, last: str) -> str:
+    """0 if never behind; else the last crossing if ahead at the end; else never."""
+    return (f'=IF(MIN({cumulative})>=0,0,IF({last}>=0,MAX({crossing}),"{NEVER}"))')
+
+
+def _row(lay: Layout, i: int) -> dict[str, str]:
+    def s(key: str) -> str:
+        return cell(None, SUMMARY_COL[key], lay.summary_row(i), absolute=False)
+
+    def cf(key: str) -> str:
+        return lay.cf_range(i, key)
+
+    def cf_last(key: str) -> str:
+        return cell(layout.CASH_FLOWS, lay.cf_col(i, key), CF_LAST_ROW)
+
+    npvs = lay.summary_range("npv", local=True)
+    first_npv = cell(None, SUMMARY_COL["npv"], SUMMARY_FIRST_ROW)
+    weight, per_salary, flow = (lay.cf_shared_range("weight"), cf("per_salary"), cf("flow"))
+    per = f"SUMPRODUCT({weight},{per_salary})"
+    return {
+        "option": f"={lay.program('name', i)}",
+        "rank": f"=RANK({s('npv')},{npvs})+COUNTIF({first_npv}:{s('npv')},{s('npv')})-1",
+        "cost_of_attendance": f"={lay.loan('cost_of_attendance', i)}",
+        "income_given_up": f"=SUM({cf('foregone')})",
+        "amount_borrowed": f"={lay.loan('borrowed', i)}",
+        "loan_fees": f"={lay.loan('fee', i)}",
+        "total_interest": f"={lay.loan('total_interest', i)}",
+        "total_cost": (f"={s('cost_of_attendance')}+{s('income_given_up')}+{s('loan_fees')}"
+                       f"+{s('total_interest')}"),
+        "monthly_payment": f"={lay.loan('payment', i)}",
+        "payback_years": _payback(cf("cumulative"), cf("crossing"), cf_last("cumulative")),
+        "discounted_payback_years": _payback(cf("discounted_cumulative"),
+                                             cf("discounted_crossing"),
+                                             cf_last("discounted_cumulative")),
+        "npv": f"=NPV(DiscountRate,{flow})",
+        "irr": irr_search.result(lay, i),
+        "roi": (f'=IF({s("total_cost")}>0,SUM({cf("gain")})/{s("total_cost")}-1,'
+                f'"{NOT_AVAILABLE}")'),
+        "break_even_salary": (f"=IF({per}>0,-SUMPRODUCT({weight},{flow}-{per_salary}"
+                              f'*{lay.program("salary_after", i)})/{per},"{NOT_AVAILABLE}")'),
+        "pays_back_within_target": (f"=IF(ISNUMBER({s('payback_years')}),"
+                                    f"{s('payback_years')}<=TargetPayback,FALSE)"),
+    }
+
+
+def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
+    """The Summary sheet; the line chart spans ``horizon`` years (the horizon given)."""
+    ws = wb[layout.SUMMARY]
+    styles.title(ws, "Summary: is each option worth its money?",
+                 "Each option against staying in the current job. Payback counts years from "
+                 "the first day of study; NPV and discounted payback use the discount rate.")
+    ws.cell(row=3, column=1, value="Highest NPV").font = styles.NOTE_FONT
+    best = ws.cell(row=4, column=1, value=(f"=INDEX({lay.summary_range('option')},"
+                                           f"MATCH(1,{lay.summary_range('rank')},0))"))
+    best.font = styles.BOLD
+    for k, (label, formula, fmt) in enumerate(_CONTEXT, start=2):
+        ws.cell(row=3, column=k, value=label).font = styles.NOTE_FONT
+        ws.cell(row=3, column=k).alignment = styles.WRAP
+        ws.cell(row=4, column=k, value=formula).number_format = fmt
+    for c in COLUMNS:
+        styles.header(ws, SUMMARY_HEADER_ROW, SUMMARY_COL[c.key], c.header)
+    formats = {c.key: styles.KIND_FORMAT[c.kind] for c in COLUMNS}
+    for i in range(n):
+        row = lay.summary_row(i)
+        for key, formula in _row(lay, i).items():
+            target = ws.cell(row=row, column=SUMMARY_COL[key], value=formula)
+            target.number_format = formats[key]
+            target.alignment = styles.WRAP
+        ws.row_dimensions[row].height = 30
+    last = lay.summary_last_row
+    _highlight(ws, last)
+    ws.cell(row=last + 1, column=1, value=(
+        "Green: pays back within the target payback. Red: does not pay back within the "
+        "horizon. Not financial advice: the results are as good as the inputs."
+    )).font = styles.NOTE_FONT
+
+    _charts(ws, n, lay, anchor_row=last + 3, years=horizon)
+    ws.row_dimensions[3].height = 30
+    ws.row_dimensions[SUMMARY_HEADER_ROW].height = 45
+    styles.widths(ws, {"A": 36})
+    for c in COLUMNS[1:]:
+        ws.column_dimensions[get_column_letter(SUMMARY_COL[c.key])].width = 11.5
+    last_col = get_column_letter(len(COLUMNS))
+    ws.print_area = f"A1:{last_col}{last + 3 + _CHART_ROWS}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.freeze_panes = ws.cell(row=SUMMARY_FIRST_ROW, column=2)
+    styles.protect(ws)
+
+
+def _highlight(ws: Worksheet, last: int) -> None:
+    """Red for a payback that does not happen; green for options within the target."""
+    first = SUMMARY_FIRST_ROW
+    payback = cell(None, SUMMARY_COL["payback_years"], first, absolute=False)
+    discounted = cell(None, SUMMARY_COL["discounted_payback_years"], last, absolute=False)
+    ws.conditional_formatting.add(f"{payback}:{discounted}", FormulaRule(
+        formula=[f"ISTEXT({payback})"], fill=styles.BAD_FILL, font=styles.BAD_FONT,
+        stopIfTrue=True))
+    flag = get_column_letter(SUMMARY_COL["pays_back_within_target"])
+    good = FormulaRule(formula=[f"${flag}{first}=TRUE"], fill=styles.GOOD_FILL,
+                       font=styles.GOOD_FONT)
+    for key in ("option", "payback_years", "pays_back_within_target"):
+        column = get_column_letter(SUMMARY_COL[key])
+        ws.conditional_formatting.add(f"{column}{first}:{column}{last}", good)
+
+
+def _charts(ws: Worksheet, n: int, lay: Layout, anchor_row: int, years: int) -> None:
+    """A line chart of the running totals and a stacked bar chart of the total costs.
+
+    The line chart spans the first ``years`` years: a chart's range cannot
+    follow the horizon input without volatile functions.
+    """
+    cf = ws.parent[layout.CASH_FLOWS]
+    last_year_row = CF_FIRST_ROW + years - 1
+    line = LineChart()
+    line.title = "Cumulative net gain against staying put"
+    line.y_axis.title = "Dollars"
+    line.x_axis.title = "Year from the first day of study"
+    line.y_axis.number_format = '"$"#,##0'
+    for i in range(n):
+        values = Reference(cf, min_col=lay.cf_col(i, "cumulative"), min_row=CF_FIRST_ROW,
+                           max_row=last_year_row)
+        series = Series(values)
+        series.tx = SeriesLabel(strRef=StrRef(cell(layout.CASH_FLOWS, lay.cf_col(i, "study"),
+                                                   layout.CF_NAME_ROW)))
+        series.smooth = False
+        line.series.append(series)
+    line.set_categories(Reference(cf, min_col=layout.CF_SHARED_COL["year"],
+                                  min_row=CF_FIRST_ROW, max_row=last_year_row))
+    line.x_axis.tickLblPos = "low"  # below the plot, not across it at $0
+    line.width, line.height = 21, _CHART_HEIGHT
+
+    bar = BarChart()
+    bar.type = "bar"
+    bar.grouping = "stacked"
+    bar.overlap = 100
+    bar.gapWidth = 60
+    bar.title = "Total cost by part"
+    bar.y_axis.title = "Dollars"
+    bar.y_axis.number_format = '"$"#,##0'
+    bar.x_axis.scaling.orientation = "maxMin"  # the first option on top, as in the table
+    first, last = SUMMARY_FIRST_ROW, lay.summary_last_row
+    for key in COST_PARTS:
+        column = SUMMARY_COL[key]
+        series = Series(Reference(ws, min_col=column, min_row=first, max_row=last))
+        series.tx = SeriesLabel(strRef=StrRef(cell(layout.SUMMARY, column, SUMMARY_HEADER_ROW)))
+        bar.series.append(series)
+    bar.set_categories(Reference(ws, min_col=SUMMARY_COL["option"], min_row=first, max_row=last))
+    bar.width, bar.height = 22, _CHART_HEIGHT
+    for chart in (line, bar):
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.legend.position = "b"
+    ws.add_chart(line, f"A{anchor_row}")
+    ws.add_chart(bar, f"{get_column_letter(SUMMARY_COL['total_interest'])}{anchor_row}")

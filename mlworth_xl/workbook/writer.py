@@ -1,0 +1,249 @@
+"""Build the comparison workbook and write it reproducibly and atomically.
+
+The same inputs give the same bytes: the document dates are the date of
+the embedded figures, and every zip member carries the same timestamp.
+A file is written under a temporary name in the destination folder and
+renamed into place, so a reader never sees half a workbook.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import re
+import tempfile
+import uuid
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.writer.excel import ExcelWriter
+
+from mlworth_xl.api import resolve_inputs
+from mlworth_xl.model import data
+from mlworth_xl.model.errors import InputError, Problem
+from mlworth_xl.model.records import Programs
+from mlworth_xl.workbook import (
+    cashflows,
+    guide,
+    inputs_sheet,
+    layout,
+    loans_sheet,
+    programs_sheet,
+    sources_sheet,
+    summary,
+)
+from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.libreoffice import (
+    LibreOfficeError,
+    export_pdf,
+    fill_cached_values,
+    find_soffice,
+    recalculate,
+)
+
+#: The file name ``mlworth-xl workbook`` writes when no path is given.
+DEFAULT_NAME = "ml-masters-comparison.xlsx"
+#: Most options in one workbook (each takes 14 columns of Cash flows).
+MAX_OPTIONS = 200
+#: Longest text a cell holds (Excel's limit).
+MAX_TEXT = 32_767
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def figures_date() -> str:
+    """The newest as-of date of the embedded figures, e.g. ``2026-11``.
+
+    >>> bool(re.fullmatch(r"\\d{4}(-\\d{2}){0,2}", figures_date()))
+    True
+    """
+    dates = [f.as_of for f in data.figures().values()
+             if re.fullmatch(r"\d{4}(-\d{2}){0,2}", f.as_of)]
+    return max(dates)
+
+
+def _pinned_time() -> datetime:
+    parts = [int(p) for p in figures_date().split("-")] + [1, 1]
+    return datetime(parts[0], parts[1], parts[2])
+
+
+def _check_names(programs: Programs) -> None:
+    problems = []
+    for i, name in enumerate(programs.names):
+        where = programs.rows[i] if programs.rows is not None else None
+        if ILLEGAL_CHARACTERS_RE.search(name):
+            problems.append(Problem("name", f"{name!r} contains control characters that a "
+                                    "workbook cannot hold", where, programs.source))
+        elif len(name) > MAX_TEXT:
+            problems.append(Problem("name", f"is {len(name):,} characters long; a cell holds "
+                                    f"at most {MAX_TEXT:,}", where, programs.source))
+    if len(programs) > MAX_OPTIONS:
+        problems.append(Problem("programs", f"{len(programs)} options; a workbook compares at "
+                                f"most {MAX_OPTIONS} (use `mlworth-xl compare` for more)",
+                                source=programs.source))
+    if problems:
+        raise InputError(problems)
+
+
+def build_workbook(programs: Any = None, person: Any = None) -> Workbook:
+    """The comparison workbook of ``programs`` for ``person``, with native formulas.
+
+    Parameters
+    ----------
+    programs, person
+        As :func:`mlworth_xl.api.compare` accepts them; None for the embedded defaults.
+
+    Returns
+    -------
+    openpyxl.Workbook
+        Sheets Guide, Inputs, Programs, Summary, Cash flows, Loans and Sources.
+
+    Raises
+    ------
+    InputError
+        If an input is not allowed (every problem is listed).
+
+    Examples
+    --------
+    >>> wb = build_workbook()
+    >>> wb.sheetnames
+    ['Guide', 'Inputs', 'Programs', 'Summary', 'Cash flows', 'Loans', 'Sources']
+    >>> wb["Summary"]["A7"].value
+    '=Programs!$C$5'
+    """
+    from mlworth_xl import __version__
+
+    table, who = resolve_inputs(programs, person)
+    table.validate(who)
+    _check_names(table)
+    n = len(table)
+    lay = Layout(n)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in layout.SHEETS:
+        wb.create_sheet(name)
+    guide.write(wb, __version__, figures_date(), n)
+    inputs_sheet.write(wb, who)
+    programs_sheet.write(wb, table, lay)
+    summary.write(wb, n, lay, int(who.horizon_years))
+    cashflows.write(wb, table.names, lay)
+    loans_sheet.write(wb, n, lay)
+    sources_sheet.write(wb, table, who)
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.creator = "mlworth-xl"
+    wb.properties.title = "Is a master's in machine learning worth it?"
+    wb.active = 0
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The ``.xlsx`` file of ``wb``, the same bytes for the same workbook."""
+    wb.properties.created = wb.properties.modified = _pinned_time()
+    wb.properties.lastModifiedBy = None
+    raw = io.BytesIO()
+    # ExcelWriter, not Workbook.save: save() stamps the current time as "modified".
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.create_system = 0
+            dest.writestr(member, src.read(info))
+    return out.getvalue()
+
+
+def _summary_only(wb: Workbook) -> bytes:
+    """The workbook with every sheet but Summary hidden, so a PDF export prints only it."""
+    states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+    active = wb.active
+    try:
+        wb.active = wb.sheetnames.index(layout.SUMMARY)
+        for ws in wb.worksheets:
+            ws.sheet_state = "visible" if ws.title == layout.SUMMARY else "hidden"
+        return workbook_bytes(wb)
+    finally:
+        for ws in wb.worksheets:
+            ws.sheet_state = states[ws.title]
+        wb.active = active
+
+
+def _target(path: str | os.PathLike[str]) -> Path:
+    dest = Path(path)
+    if dest.is_dir():
+        dest = dest / DEFAULT_NAME
+    if dest.suffix.lower() != ".xlsx":
+        raise InputError.single("path", f"{dest.name!r} must end in .xlsx")
+    if not dest.parent.is_dir():
+        raise InputError.single("path", f"the folder {str(dest.parent)!r} does not exist")
+    return dest
+
+
+def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = None,
+                   person: Any = None, *, force: bool = False, values: bool = False,
+                   pdf: bool = False) -> Path:
+    """Write the comparison workbook to ``path`` (a folder gets :data:`DEFAULT_NAME`).
+
+    Parameters
+    ----------
+    path : path
+        Where to write the ``.xlsx`` file; its folder must exist.
+    programs, person
+        As :func:`build_workbook` takes them.
+    force : bool
+        Replace an existing file (and PDF).
+    values : bool
+        Also store every formula's value, computed by LibreOffice, so that
+        previewers and pandas show numbers; the formulas stay.
+    pdf : bool
+        Also write the Summary page to a PDF beside the workbook (LibreOffice).
+
+    Returns
+    -------
+    Path
+        The workbook written.
+
+    Raises
+    ------
+    InputError
+        For inputs that are not allowed, or a path that cannot be used.
+    FileExistsError
+        If the file exists and ``force`` is false.
+    LibreOfficeError
+        If ``values`` or ``pdf`` is asked for and LibreOffice is missing or fails.
+    """
+    dest = _target(path)
+    pdf_dest = dest.with_suffix(".pdf")
+    for target in (dest, pdf_dest) if pdf else (dest,):
+        if target.exists() and not force:
+            raise FileExistsError(errno.EEXIST, "already exists; use --force to replace it",
+                                  str(target))
+    if (values or pdf) and find_soffice() is None:
+        needs = " and ".join(o for o, on in (("--values", values), ("--pdf", pdf)) if on)
+        raise LibreOfficeError(f"{needs} needs LibreOffice (soffice), which is not installed: "
+                               "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
+                               "set MLWORTH_SOFFICE")
+    wb = build_workbook(programs, person)
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with tempfile.TemporaryDirectory(prefix="mlworth-wb-") as work:
+            book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
+            book.write_bytes(workbook_bytes(wb))
+            if values:
+                recalculated = recalculate(book, Path(work) / "recalculated.xlsx")
+                fill_cached_values(book, recalculated, book)
+            if pdf:
+                summary_only = Path(work) / "summary.xlsx"
+                summary_only.write_bytes(_summary_only(wb))
+                export_pdf(summary_only, pdf_dest)
+            tmp.write_bytes(book.read_bytes())
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
