@@ -349,9 +349,9 @@ def cells(rows: list[list[Any]]) -> list[list[Any]]:
 
 def key(name: str) -> str:
     """A name as the file readers match headers: ``"Loan APR"`` → ``"loan_apr"``."""
-    from mlworth_xl.inputs import _key
+    from mlworth_xl.inputs import header_key
 
-    return _key(name)
+    return header_key(name)
 
 
 @functools.cache

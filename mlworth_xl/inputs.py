@@ -32,15 +32,16 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,2}$|^[+-]?\d+,\d{4,}$")
 
 
-def _key(text: str) -> str:
+def header_key(text: str) -> str:
+    """A header as a lookup key: ``"Tuition per year"`` → ``"tuition_per_year"``."""
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
 #: Header spellings accepted for each field: its name and its label.
 HEADER_ALIASES: dict[str, str] = {}
 for _f in fields.PROGRAM_FIELDS:
-    HEADER_ALIASES[_key(_f.name)] = _f.name
-    HEADER_ALIASES[_key(_f.label)] = _f.name
+    HEADER_ALIASES[header_key(_f.name)] = _f.name
+    HEADER_ALIASES[header_key(_f.label)] = _f.name
 
 
 PROGRAM_ORDER = {f.name: i for i, f in enumerate(fields.PROGRAM_FIELDS)}
@@ -123,7 +124,7 @@ def read_programs(path: str | PathLike[str]) -> Programs:
         semicolon = False
     else:
         header, rows, semicolon = _read_csv(p)
-    return _table(header, rows, str(p), semicolon)
+    return parse_table(header, rows, str(p), semicolon)
 
 
 def _read_csv(p: Path) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
@@ -147,18 +148,22 @@ def _read_csv(p: Path) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
     return all_rows[0], rows, delimiter == ";"
 
 
-def _table(header: list[str], rows: list[tuple[int, list[str]]], source: str,
-           semicolon: bool) -> Programs:
+def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: str,
+                semicolon: bool) -> Programs:
+    """A programs table from a header and text rows (each with its row number).
+
+    Shared by the file readers and the ``MLWORTH_COMPARE`` Excel function.
+    """
     problems: list[Problem] = []
     columns: dict[str, int] = {}
     for j, h in enumerate(header):
-        name = HEADER_ALIASES.get(_key(str(h)))
+        name = HEADER_ALIASES.get(header_key(str(h)))
         if not str(h).strip():
             continue
         if name is None:
             import difflib
 
-            close = difflib.get_close_matches(_key(str(h)), list(fields.PROGRAM), n=1)
+            close = difflib.get_close_matches(header_key(str(h)), list(fields.PROGRAM), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             problems.append(Problem(str(h), f"unknown column{hint} (columns: "
                                     f"{', '.join(fields.PROGRAM)})", 1, source))

@@ -289,11 +289,11 @@ def MLWORTH_EVALUATE(scenario: Cells, measure: Cells = None) -> Cells:
 def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
     """Compare options against staying in the current job, spilled with a header row: the same
     columns as `mlworth-xl compare` (cost, loans, payback, NPV, IRR, ROI)."""
-    from mlworth_xl.inputs import _table
+    from mlworth_xl.inputs import parse_table
 
     rows = programs or [[]]
     header = ["" if h is None else str(h) for h in rows[0]]
-    table = _table(header, [(i + 2, [xio.to_text(x) for x in r]) for i, r in
+    table = parse_table(header, [(i + 2, [xio.to_text(x) for x in r]) for i, r in
                             enumerate(rows[1:])], "programs", False)
     values, _ = xio.scenario(person, "person", fields.PERSON, columns=1)
     who = Person.from_mapping({k: float(v[0]) for k, v in values.items()})
