@@ -60,3 +60,14 @@ def scenarios(draw: st.DrawFn) -> dict[str, float]:
     scenario = {**draw(programs()), **draw(persons())}
     scenario["horizon_years"] = max(scenario["horizon_years"], int(scenario["years"]) + 1)
     return scenario
+
+
+@st.composite
+def uncertainties(draw: st.DrawFn) -> dict[str, object]:
+    """Arguments of mlworth_xl.model.risk.Uncertainty, inside their allowed ranges."""
+    return {
+        "completion_prob": draw(share),
+        "salary_sigma": draw(st.floats(0, 1.2)),
+        "job_search": draw(st.sampled_from(["geometric", "fixed"])),
+        "random_placement": draw(st.booleans()),
+    }
