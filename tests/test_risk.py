@@ -340,6 +340,8 @@ def test_bad_run_arguments_are_refused(kwargs, field):
 def test_bad_option_inputs_are_refused_like_the_model_does():
     with pytest.raises(InputError, match="tuition_per_year: -1 is out of range"):
         simulate({**PROGRAM, "tuition_per_year": -1}, PERSON)
+    with pytest.raises(InputError, match="kind: 'phd' is not allowed"):
+        simulate({**PROGRAM, "kind": "phd"}, PERSON)
     with pytest.raises(InputError, match="simulate takes one option"):
         simulate({**PROGRAM, "years": [1, 2]}, PERSON)
     with pytest.raises(InputError, match="uncertainty: give one per option"):

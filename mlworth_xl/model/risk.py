@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mlworth_xl.model import data, metrics
+from mlworth_xl.model import data, fields, metrics
 from mlworth_xl.model.distributions import (
     MAX_MONTHS_TO_JOB,
     geometric_months,
@@ -98,6 +98,7 @@ class RiskResult:
 
     @property
     def draws(self) -> int:
+        """Number of draws."""
         return len(self.npv)
 
     def payback_probability(self, n_years: float | None = None) -> float:
@@ -111,7 +112,11 @@ class RiskResult:
         return float(np.count_nonzero(np.isnan(self.payback_years))) / self.draws
 
     def payback_percentiles(self, q: ArrayLike = (10, 50, 90)) -> Array:
-        """Percentiles of the payback (``nan``: beyond the horizon, never)."""
+        """Percentiles of the payback, each one of the draws (``nan``: never, within the horizon).
+
+        "Never" ranks after every number of years, so the 90th percentile is
+        ``nan`` when more than 10% of draws never pay back.
+        """
         x = np.where(np.isnan(self.payback_years), np.inf, self.payback_years)
         out = np.percentile(x, q, method="inverted_cdf")
         return np.where(np.isinf(out), np.nan, out)
@@ -122,6 +127,7 @@ class RiskResult:
 
     @property
     def mean_npv(self) -> float:
+        """Average NPV over the draws (the expected NPV, up to sampling error)."""
         return float(np.mean(self.npv))
 
     def standard_error(self, share: float) -> float:
@@ -149,7 +155,7 @@ def simulate(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | P
     target_years : float, optional
         The payback that counts as success; default the person's target.
     progress : callable, optional
-        Called with the number of draws done after each chunk.
+        Called after each chunk of draws with the number just done.
 
     Examples
     --------
@@ -178,8 +184,8 @@ def simulate_programs(programs: Programs, person: Person | None = None,
     """Simulate every option of a table for a person, each with the same seed.
 
     ``uncertainty`` is one for all options, one per option, or None for the
-    defaults of each option's kind.  ``progress`` is called with the draws
-    done after each chunk (``draws × len(programs)`` in all).
+    defaults of each option's kind.  ``progress`` is called after each chunk
+    with the number of draws just done (``draws × len(programs)`` in all).
     """
     who = person if person is not None else Person.default()
     programs.validate(who)
@@ -228,7 +234,10 @@ def _one_option(program: Mapping[str, Any] | Program,
     if isinstance(program, Program):
         program = asdict(program)
     given = {k: data.resolve(v) for k, v in program.items() if k != "name"}
-    kind = str(given.pop("kind", "other"))
+    kind = given.pop("kind", "other")
+    if kind not in fields.KINDS:
+        raise InputError.single("kind", f"{kind!r} is not allowed; allowed: "
+                                + fields.PROGRAM["kind"].allowed())
     if person is None:
         person = Person.default()
     person_values = asdict(person) if isinstance(person, Person) else dict(person)
