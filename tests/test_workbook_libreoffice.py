@@ -1,0 +1,182 @@
+"""The proof: LibreOffice recalculates generated workbooks and gets the model's numbers.
+
+Every Summary, Cash flows and Loans value of the recalculated file must equal
+the Python model's (mlworth_xl.model) to 1e-9 relative (1e-6 absolute near zero,
+see tests/workbook_support.py), with no error value in any cell, for the
+default comparison and for 25 random program sets, each its own workbook.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from mlworth_xl.model import fields
+from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.workbook import layout, write_workbook
+from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.libreoffice import recalculate
+from mlworth_xl.workbook.summary import NEVER
+from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
+from tests.workbook_support import (
+    SPECIAL,
+    compare_with_model,
+    error_cells,
+    irr_problems,
+    load_values,
+    random_sets,
+    recalculate_all,
+)
+
+pytestmark = pytest.mark.libreoffice
+
+RANDOM_SETS = 25
+CASES = ["default"] + [f"random-{k}" for k in range(RANDOM_SETS)]
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory, soffice) -> dict[str, tuple[Path, Programs, Person]]:
+    """Every case written by the generator and recalculated by LibreOffice (two at a time)."""
+    folder = tmp_path_factory.mktemp("workbooks")
+    inputs = dict(zip(CASES, [(Programs.default(), Person.default())]
+                      + random_sets(RANDOM_SETS), strict=True))
+    paths = []
+    for case, (programs, person) in inputs.items():
+        path = folder / f"{case}.xlsx"
+        path.write_bytes(workbook_bytes(build_workbook(programs, person)))
+        paths.append(path)
+    done = recalculate_all(paths, folder / "recalculated")
+    return {case: (out, *inputs[case]) for case, out in zip(CASES, done, strict=True)}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_workbook_matches_the_model(recalculated, case):
+    path, programs, person = recalculated[case]
+    wb = load_values(path)
+    assert error_cells(wb) == []
+    assert compare_with_model(wb, programs, person, skip=("IRR",)) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_irr_matches_the_model(recalculated, case):
+    path, programs, person = recalculated[case]
+    assert irr_problems(load_values(path), programs, person) == []
+
+
+def test_random_sets_hold_the_cases_the_issue_names(recalculated):
+    # Each special option, with what LibreOffice made of it.
+    seen = {}
+    for case in CASES[1:]:
+        path, programs, _ = recalculated[case]
+        ws = load_values(path)[layout.SUMMARY]
+        for i, name in enumerate(programs.names):
+            if name in SPECIAL:
+                row = [c.value for c in ws[Layout(len(programs)).summary_row(i)]]
+                seen.setdefault(name, []).append((programs.records()[i], dict(
+                    zip(["Option", "Rank", "Cost", "Given up", "Borrowed", "Fees", "Interest",
+                         "Total", "Payment", "Payback"], row, strict=False))))
+    assert set(seen) == set(SPECIAL)
+    for program, row in seen["bootcamp of three months"]:
+        assert program.years == 0.25 and row["Cost"] >= 13_500  # the price, paid up front
+    for _, row in seen["never pays back"]:
+        assert row["Payback"] == NEVER  # 80% of the current salary after: a loss every year
+    for _, row in seen["part-time, keeps the salary"]:
+        assert row["Given up"] == 0  # work_fraction 1: no salary given up
+    for _, row in seen["zero-interest loan"]:
+        assert row["Borrowed"] > 0 and row["Interest"] == 0
+    for _, row in seen["unfinanced"]:
+        assert row["Borrowed"] == 0 and row["Payment"] == 0
+
+
+def _change(path: Path, dest: Path) -> tuple[Programs, Person]:
+    """Edit input cells with openpyxl as a user would; return the inputs they now hold."""
+    programs, person = Programs.default(), Person.default()
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.PROGRAMS]
+    edits = [(0, "tuition_per_year", 70_000), (1, "loan_apr", 0.05),
+             (2, "capitalize_interest", False), (3, "work_fraction", 0.25),
+             (5, "months_to_job", 14)]
+    columns = {k: v.copy() for k, v in programs.columns.items()}
+    for i, field, value in edits:
+        ws.cell(row=layout.PROGRAM_ROW[field], column=Layout.option_col(i)).value = value
+        columns[field][i] = float(value)
+    people = {"salary": 65_000, "horizon_years": 25, "discount_rate": 0.05, "savings": 0}
+    for k, field in enumerate(fields.PERSON_FIELDS):
+        if field.name in people:
+            wb[layout.INPUTS].cell(row=layout.INPUTS_FIRST_ROW + k,
+                                   column=layout.INPUTS_VALUE_COL).value = people[field.name]
+    wb.save(dest)
+    return (Programs(names=programs.names, kinds=programs.kinds, columns=columns),
+            replace(person, **people))
+
+
+def test_changing_inputs_changes_the_results_live(tmp_path, soffice):
+    original = write_workbook(tmp_path / "book.xlsx")
+    programs, person = _change(original, tmp_path / "edited.xlsx")
+    wb = load_values(recalculate(tmp_path / "edited.xlsx", tmp_path / "recalculated.xlsx"))
+    assert error_cells(wb) == []
+    assert compare_with_model(wb, programs, person, skip=("IRR",)) == []
+    assert irr_problems(wb, programs, person) == []
+    # and the edits mattered: the first option's cost is now 2 × 70,000 + living + books + move
+    before = Programs.default().evaluate(Person.default()).cost_of_attendance[0]
+    assert programs.evaluate(person).cost_of_attendance[0] != before
+
+
+def test_names_that_look_like_formulas_show_as_text(tmp_path, soffice):
+    names = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2"]
+    table = Programs.from_records([Program(n, years=1, tuition_per_year=9_000,
+                                           salary_after=70_000) for n in names])
+    path = write_workbook(tmp_path / "names.xlsx", table)
+    wb = load_values(recalculate(path, tmp_path / "recalculated.xlsx"))
+    ws = wb[layout.SUMMARY]
+    assert [ws.cell(row=Layout(4).summary_row(i), column=1).value for i in range(4)] == names
+    assert wb[layout.PROGRAMS].cell(row=layout.PROGRAM_ROW["name"], column=3).value == names[0]
+    assert error_cells(wb) == []
+
+
+def test_values_option_fills_numbers_and_keeps_everything_else(tmp_path, soffice):
+    plain = write_workbook(tmp_path / "plain.xlsx")
+    filled = write_workbook(tmp_path / "filled.xlsx", values=True)
+    wb = load_values(filled)  # what a previewer or pandas reads: numbers
+    assert compare_with_model(wb, Programs.default(), Person.default(), skip=("IRR",)) == []
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(filled) as b:
+        assert a.namelist() == b.namelist()
+        changed = {n for n in a.namelist() if a.read(n) != b.read(n)}
+    # only the cells' cached values changed: charts, names, styles, validation-bearing
+    # sheet parts otherwise intact
+    assert changed <= {n for n in a.namelist() if n.startswith("xl/worksheets/sheet")}
+    before, after = openpyxl.load_workbook(plain), openpyxl.load_workbook(filled)
+    for ws in before.worksheets:
+        other = after[ws.title]
+        assert [c.value for row in ws.iter_rows() for c in row] == [
+            c.value for row in other.iter_rows() for c in row], ws.title
+        assert len(ws.data_validations.dataValidation) == len(
+            other.data_validations.dataValidation)
+        assert (other.protection.sheet, other.freeze_panes) == (True, ws.freeze_panes)
+
+
+def test_pdf_is_one_landscape_page(tmp_path, soffice):
+    write_workbook(tmp_path / "book.xlsx", pdf=True)
+    pdf = (tmp_path / "book.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+    width, height = map(float, re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)",
+                                         pdf).groups())
+    assert width > height
+
+
+def test_default_summary_in_numbers(recalculated):
+    # A spot check in plain figures (the model's, as `mlworth-xl compare` prints them).
+    path, programs, person = recalculated["default"]
+    ws = load_values(path)[layout.SUMMARY]
+    row = [c.value for c in ws[layout.SUMMARY_FIRST_ROW]]
+    outcome = programs.evaluate(person)
+    assert row[0] == "Carnegie Mellon MS in ML (in person)"
+    assert row[2] == 136_000  # 2 × (52,000 + 1,500 books + 12 × 1,000) + 5,000 relocation
+    assert np.isclose(row[9], outcome.payback_years[0], rtol=1e-9)

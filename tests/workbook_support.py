@@ -1,0 +1,362 @@
+"""Helpers for the workbook tests: program sets, LibreOffice recalculation, model comparison.
+
+The oracle is the Python model (:mod:`mlworth_xl.model`); the values come from
+LibreOffice recalculating the generated workbook.  Cell positions come from
+:mod:`mlworth_xl.workbook.layout`, and every header the comparison relies on is
+checked first, so a position that points at the wrong cell fails loudly.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+
+from mlworth_xl.api import COLUMNS, comparison_frame
+from mlworth_xl.model import fields, loans, metrics, timeline
+from mlworth_xl.model.evaluate import yearly_detail
+from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.workbook import layout
+from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.libreoffice import recalculate
+from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
+
+#: Relative tolerance between LibreOffice and the model (the issue's 1e-9) …
+REL = 1e-9
+#: … and an absolute one, for values near zero: a millionth of a dollar, or of a year.
+#: LibreOffice and numpy round differently in the last bits; a running total that
+#: passes through zero keeps those absolute errors while its value vanishes.
+ABS = 1e-6
+
+
+def close(actual: Any, expected: float) -> bool:
+    """``actual`` (a cell value) equals ``expected`` within REL, or ABS near zero."""
+    if isinstance(actual, bool) or not isinstance(actual, int | float):
+        return False
+    return abs(actual - expected) <= max(REL * abs(expected), ABS)
+
+
+# --- program sets ---------------------------------------------------------------------------
+
+def _program(rng: np.random.Generator, name: str, **fixed: Any) -> Program:
+    """A random option inside the fields' ranges (realistic magnitudes)."""
+    apr = 0.0 if rng.random() < 0.15 else float(rng.uniform(0.02, 0.12))
+    values: dict[str, Any] = {
+        "name": name,
+        "kind": str(rng.choice(fields.KINDS)),
+        "years": float(rng.choice([0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0,
+                                   round(float(rng.uniform(0.1, 5)), 3)])),
+        "tuition_per_year": float(rng.choice([0.0, rng.uniform(1_000, 80_000)])),
+        "tuition_growth": float(rng.choice([0.0, rng.uniform(-0.05, 0.1)])),
+        "program_price": float(rng.choice([0.0, 0.0, rng.uniform(1_000, 20_000)])),
+        "fees_per_year": float(rng.uniform(0, 5_000)),
+        "books_per_year": float(rng.uniform(0, 3_000)),
+        "living_per_month": float(rng.choice([0.0, rng.uniform(0, 3_000)])),
+        "caregiving_per_month": float(rng.choice([0.0, 0.0, rng.uniform(0, 1_500)])),
+        "travel_per_year": float(rng.choice([0.0, rng.uniform(0, 5_000)])),
+        "relocation": float(rng.choice([0.0, rng.uniform(0, 10_000)])),
+        "aid_per_year": float(rng.choice([0.0, rng.uniform(0, 40_000)])),
+        "employer_assistance_per_year": float(rng.choice([0.0, 5_250.0, rng.uniform(0, 9_000)])),
+        "work_fraction": float(rng.choice([0.0, 1.0, rng.uniform(0, 1)])),
+        "loan_share": float(rng.choice([0.0, 1.0, rng.uniform(0, 1)])),
+        "loan_apr": apr,
+        "loan_fee": float(rng.choice([0.0, 0.01057, 0.04228, rng.uniform(0, 0.05)])),
+        "loan_term_years": int(rng.integers(1, 31)),
+        "grace_months": int(rng.integers(0, 13)),
+        "capitalize_interest": bool(rng.random() < 0.6),
+        "salary_after": float(rng.uniform(30_000, 250_000)),
+        "salary_growth_after": float(rng.uniform(-0.03, 0.08)),
+        "placement_prob": float(rng.choice([1.0, rng.uniform(0.05, 1)])),
+        "months_to_job": float(rng.choice([0.0, 3.0, rng.uniform(0, 24)])),
+    }
+    values.update(fixed)
+    return Program.from_mapping(values)
+
+
+def _person(rng: np.random.Generator, shortest_horizon: int) -> Person:
+    return Person(
+        salary=float(rng.uniform(20_000, 150_000)),
+        salary_growth=float(rng.uniform(-0.02, 0.05)),
+        tax_rate=float(rng.uniform(0, 0.45)),
+        discount_rate=float(rng.choice([0.0, rng.uniform(0, 0.12)])),
+        horizon_years=int(rng.integers(max(1, shortest_horizon), 81)),
+        target_payback_years=float(rng.uniform(0.5, 30)),
+        savings=float(rng.choice([0.0, rng.uniform(0, 100_000)])),
+    )
+
+
+#: The cases the issue names, added to the random sets in turn.
+SPECIAL = {
+    "bootcamp of three months": dict(kind="bootcamp", years=0.25, tuition_per_year=0.0,
+                                     program_price=13_500.0, work_fraction=0.0),
+    "part-time, keeps the salary": dict(kind="online", years=3.0, work_fraction=1.0),
+    # salary after: 80% of the person's, growing alike (set in random_sets): a loss every year
+    "never pays back": dict(placement_prob=0.5),
+    # 2 × $60,000 costs more than the most savings drawn ($100,000): something is borrowed
+    "zero-interest loan": dict(loan_share=1.0, loan_apr=0.0, years=2.0, tuition_per_year=60_000.0,
+                               aid_per_year=0.0, employer_assistance_per_year=0.0),
+    "unfinanced": dict(loan_share=0.0),
+    "no placement": dict(placement_prob=0.0),
+    "interest paid while deferred": dict(loan_share=1.0, capitalize_interest=False,
+                                         loan_apr=0.07, years=2.0, tuition_per_year=60_000.0,
+                                         aid_per_year=0.0, employer_assistance_per_year=0.0),
+}
+
+
+def random_sets(count: int, seed: int = 20261121) -> list[tuple[Programs, Person]]:
+    """``count`` random program sets with a random person each.
+
+    Every set has 1 to 5 options; the first sets hold every case of
+    :data:`SPECIAL` among random options, and later sets one special case each.
+    """
+    rng = np.random.default_rng(seed)
+    specials = list(SPECIAL.items())
+    out = []
+    for k in range(count):
+        size = int(rng.integers(1, 6))
+        options = [_program(rng, f"Option {k}-{j}") for j in range(size)]
+        label, fixed = specials[k % len(specials)]
+        options.append(_program(rng, label, **fixed))
+        if k == 0:
+            options += [_program(rng, f"{lab} (all)", **fix) for lab, fix in specials]
+        person = _person(rng, int(math.ceil(max(p.years for p in options))))
+        options = [replace(p, salary_after=0.8 * person.salary,
+                           salary_growth_after=person.salary_growth)
+                   if p.name.startswith("never pays back") else p for p in options]
+        out.append((Programs.from_records(options), person))
+    return out
+
+
+# --- LibreOffice ------------------------------------------------------------------------
+
+def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
+    """Recalculate workbooks with LibreOffice, two at a time (one profile each)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda p: recalculate(p, out_dir / p.name), paths))
+
+
+def load_values(path: Path) -> openpyxl.Workbook:
+    """The cached values of a recalculated workbook."""
+    with warnings.catch_warnings():
+        # openpyxl warns about extensions LibreOffice writes (e.g. for conditional formats)
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return openpyxl.load_workbook(path, data_only=True)
+
+
+def error_cells(wb: openpyxl.Workbook) -> list[str]:
+    """Every cell that holds an error value (#DIV/0!, #NAME?, #VALUE!, …)."""
+    found = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "e" or (isinstance(c.value, str) and c.value.startswith("#")
+                                          and c.value.endswith(("!", "?", "A"))):
+                    found.append(f"{ws.title}!{c.coordinate}={c.value}")
+    return found
+
+
+# --- comparison with the model ------------------------------------------------------------
+
+def _missing_as_nan(value: Any, words: str) -> Any:
+    return math.nan if value == words else value
+
+
+def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person,
+                       *, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every Summary, Cash flows and Loans value that differs from the model; [] if none.
+
+    ``skip`` names Summary headers compared elsewhere (the IRR: see :func:`irr_problems`).
+    """
+    lay = Layout(len(programs))
+    values = programs.inputs(person)
+    outcome = programs.evaluate(person)
+    detail = yearly_detail(values)
+    frame = comparison_frame(programs, outcome)
+    problems: list[str] = []
+
+    def check(where: str, actual: Any, expected: float) -> None:
+        if math.isnan(expected):
+            if not (isinstance(actual, float) and math.isnan(actual)):
+                problems.append(f"{where}: workbook {actual!r}, model NaN")
+        elif not close(actual, expected):
+            problems.append(f"{where}: workbook {actual!r}, model {expected!r}")
+
+    # Summary: the comparison table, header by header.
+    ws = wb[layout.SUMMARY]
+    headers = [ws.cell(row=layout.SUMMARY_HEADER_ROW, column=k + 1).value
+               for k in range(len(COLUMNS))]
+    if headers != [c.header for c in COLUMNS]:
+        return [f"Summary headers {headers}"]
+    for i in range(len(programs)):
+        row = lay.summary_row(i)
+        for k, c in enumerate(COLUMNS):
+            if c.header in skip:
+                continue
+            actual = ws.cell(row=row, column=k + 1).value
+            expected = frame.iloc[i][c.header]
+            where = f"Summary {c.header!r} of {programs.names[i]!r}"
+            if c.kind == "text":
+                if actual != expected:
+                    problems.append(f"{where}: {actual!r} != {expected!r}")
+            elif c.kind == "flag":
+                if actual is not bool(expected):
+                    problems.append(f"{where}: {actual!r} != {bool(expected)!r}")
+            else:
+                words = NEVER if c.kind == "years" else NOT_AVAILABLE
+                check(where, _missing_as_nan(actual, words), float(expected))
+
+    # Cash flows: the shared columns and each option's year-by-year amounts.
+    ws = wb[layout.CASH_FLOWS]
+    horizon = int(person.horizon_years)
+    years = np.arange(1, layout.MAX_YEARS + 1, dtype=float)
+    shared = {
+        "year": years,
+        "salary": person.salary * (1 + person.salary_growth) ** (years - 1),
+        "discount": metrics.discount_factors(person.discount_rate, layout.MAX_YEARS),
+        "weight": np.clip(person.target_payback_years - (years - 1), 0, 1),
+    }
+    for key, expected_column in shared.items():
+        column = layout.CF_SHARED_COL[key]
+        for y in range(1, layout.MAX_YEARS + 1):
+            check(f"Cash flows {key} year {y}", ws.cell(row=lay.cf_row(y), column=column).value,
+                  float(expected_column[y - 1]))
+    for y in range(1, layout.MAX_YEARS + 1):
+        inside = ws.cell(row=lay.cf_row(y), column=layout.CF_SHARED_COL["in_horizon"]).value
+        if inside is not (y <= horizon):
+            problems.append(f"Cash flows in_horizon year {y}: {inside!r}")
+
+    per_year = ("direct_cost", "income_given_up", "gain", "loan_fee", "interest", "flow",
+                "cumulative", "discounted_cumulative")
+    keys = dict(zip(per_year, ("direct", "foregone", "gain", "fee", "interest", "flow",
+                               "cumulative", "discounted_cumulative"), strict=True))
+    for i, name in enumerate(programs.names):
+        v = {k: float(values[k][i]) for k in values}
+        check(f"Cash flows job start of {name!r}",
+              ws.cell(row=layout.CF_JOB_START_ROW, column=lay.cf_col(i, "study")).value,
+              float(timeline.job_start(v["years"], v["months_to_job"])))
+        check(f"Cash flows first job year of {name!r}",
+              ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=lay.cf_col(i, "study")).value,
+              float(timeline.first_job_year(v["years"], v["months_to_job"])))
+        shares = {
+            "study": timeline.study_share(v["years"], years),
+            "search": timeline.search_share(v["years"], v["months_to_job"], years),
+            "job": timeline.job_share(v["years"], v["months_to_job"], years),
+        }
+        for y in range(1, layout.MAX_YEARS + 1):
+            row = lay.cf_row(y)
+            for key, expected_column in shares.items():
+                check(f"Cash flows {key} share of {name!r} year {y}",
+                      ws.cell(row=row, column=lay.cf_col(i, key)).value,
+                      float(expected_column[y - 1]))
+            for attr in per_year:
+                series = getattr(detail, attr)[i]
+                if y <= horizon:
+                    expected = float(series[y - 1])
+                elif attr in ("cumulative", "discounted_cumulative"):
+                    expected = float(series[horizon - 1])  # flat after the horizon
+                else:
+                    expected = 0.0
+                check(f"Cash flows {attr} of {name!r} year {y}",
+                      ws.cell(row=row, column=lay.cf_col(i, keys[attr])).value, expected)
+
+    # Loans: key figures and the yearly schedule.
+    ws = wb[layout.LOANS]
+    for i, name in enumerate(programs.names):
+        v = {k: float(values[k][i]) for k in values}
+        borrowed = float(outcome.amount_borrowed[i])
+        months = float(timeline.deferment_months(v["years"], v["grace_months"]))
+        cap = bool(v["capitalize_interest"])
+        expected_key = {
+            "cost_of_attendance": float(outcome.cost_of_attendance[i]),
+            "need": borrowed - float(outcome.loan_fees[i]),
+            "borrowed": borrowed,
+            "fee": float(outcome.loan_fees[i]),
+            "study_months": months - v["grace_months"],
+            "deferment_months": months,
+            "monthly_interest": borrowed * v["loan_apr"] / 12,
+            "deferment_interest": float(loans.deferment_interest(borrowed, v["loan_apr"],
+                                                                 months)),
+            "balance": float(loans.repayment_balance(borrowed, v["loan_apr"], months, cap)),
+            "rate": v["loan_apr"] / 12,
+            "payments": 12 * v["loan_term_years"],
+            "payment": float(outcome.monthly_payment[i]),
+            "total_interest": float(outcome.total_interest[i]),
+        }
+        for key, expected in expected_key.items():
+            check(f"Loans {key} of {name!r}",
+                  ws.cell(row=layout.LOANS_ROW[key], column=lay.option_col(i)).value, expected)
+        interest = loans.interest_by_year(borrowed, v["loan_apr"], v["loan_term_years"],
+                                          months, cap, years)
+        plan = loans.schedule(borrowed, v["loan_apr"], int(v["loan_term_years"]), int(months),
+                              cap)
+        n = 12 * v["loan_term_years"]
+        for y in range(1, layout.MAX_YEARS + 1):
+            row = lay.schedule_row(y)
+            month = 12 * y
+            balance = float(plan.balance[month - 1]) if month <= len(plan.balance) else 0.0
+            expected_schedule = {
+                "payments_made": float(np.clip(12 * y - months, 0, n)),
+                "interest": float(interest[y - 1]),
+                "balance": balance,
+            }
+            for key, expected in expected_schedule.items():
+                check(f"Loans schedule {key} of {name!r} year {y}",
+                      ws.cell(row=row, column=lay.schedule_col(i, key)).value, expected)
+    return problems
+
+
+def sign_changes(flows: np.ndarray) -> int:
+    """How many times the non-zero flows change sign."""
+    signs = np.sign(flows[flows != 0])
+    return int(np.count_nonzero(signs[1:] != signs[:-1]))
+
+
+def npv_residual(flows: np.ndarray, rate: float) -> float:
+    """NPV at ``rate`` relative to the sum of the discounted flows' sizes (0 at an IRR)."""
+    discounted = flows * (1.0 + rate) ** -np.arange(1, len(flows) + 1)
+    return float(abs(discounted.sum()) / np.abs(discounted).sum())
+
+
+def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> list[str]:
+    """Where the workbook's IRR differs from the model's.
+
+    Flows that change sign once (costs, then gains) have one IRR: the
+    workbook's must equal the model's within REL.  Flows that change sign
+    more often may have several (Excel's answer depends on its guess): the
+    workbook's must be one of them, NPV = 0 to 1e-9 of the flows' size.
+    """
+    ws = wb[layout.SUMMARY]
+    column = 1 + next(k for k, c in enumerate(COLUMNS) if c.key == "irr")
+    model = programs.evaluate(person).irr
+    flows = yearly_detail(programs.inputs(person)).flow
+    problems = []
+    for i, name in enumerate(programs.names):
+        got = _missing_as_nan(ws.cell(row=Layout(len(programs)).summary_row(i),
+                                      column=column).value, NOT_AVAILABLE)
+        expected = float(model[i])
+        where = f"IRR of {name!r} ({sign_changes(flows[i])} sign changes)"
+        if sign_changes(flows[i]) <= 1:
+            if math.isnan(expected) and not (isinstance(got, float) and math.isnan(got)):
+                problems.append(f"{where}: workbook {got!r}, model NaN")
+            elif not math.isnan(expected) and not close(got, expected):
+                numeric = isinstance(got, int | float) and not isinstance(got, bool)
+                residual = f"{npv_residual(flows[i], got):.1e}" if numeric else "-"
+                problems.append(
+                    f"{where}: workbook {got!r} (NPV there {residual} of the flows' size), "
+                    f"model {expected!r} (NPV there {npv_residual(flows[i], expected):.1e})")
+        elif isinstance(got, float) and not math.isnan(got) and (
+                npv_residual(flows[i], got) > REL):
+            problems.append(f"{where}: workbook {got!r} is not an IRR (NPV there "
+                            f"{npv_residual(flows[i], got):.1e} of the flows' size)")
+    return problems
+
+
+def with_person(person: Person, **changes: Any) -> Person:
+    return replace(person, **changes)
