@@ -1,0 +1,78 @@
+"""How fast is the comparison workbook?  Prints timings against the targets; asserts nothing.
+
+Times building and saving the workbook (``build_workbook`` + ``workbook_bytes``,
+what ``mlworth-xl workbook`` does apart from reading input files) for the
+default comparison (8 options), 20 and 100 options, best of a few runs each;
+then, where LibreOffice is installed, the headless recalculation of the
+default workbook (a fresh soffice process, as the tests and ``--values`` use).
+
+    python benchmarks/bench_workbook.py
+    python benchmarks/bench_workbook.py --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mlworth_xl.model.records import Programs
+from mlworth_xl.workbook.libreoffice import find_soffice, recalculate
+from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
+
+#: Generation targets of the issue, in seconds (100 options: 5 s; default: 1 s).
+TARGETS = {"default (8 options)": 1.0, "20 options": None, "100 options": 5.0}
+
+
+def programs(n: int) -> Programs:
+    """``n`` options: the default comparison repeated, renamed."""
+    base = Programs.default().records()
+    records = [base[k % len(base)] for k in range(n)]
+    from dataclasses import replace
+
+    return Programs.from_records([replace(r, name=f"{r.name} #{k + 1}")
+                                  for k, r in enumerate(records)])
+
+
+def best_of(repeat: int, work) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (best is shown)")
+    args = parser.parse_args(argv)
+
+    cases = {"default (8 options)": Programs.default(), "20 options": programs(20),
+             "100 options": programs(100)}
+    default_bytes = b""
+    print("Generation (build + save), best of", args.repeat)
+    for label, table in cases.items():
+        seconds, content = best_of(args.repeat, lambda t=table: workbook_bytes(build_workbook(t)))
+        target = TARGETS[label]
+        verdict = "" if target is None else (
+            f"  target < {target:g} s: {'ok' if seconds < target else 'MISSED'}")
+        print(f"  {label:<20} {seconds:6.2f} s  {len(content) / 1e6:5.2f} MB{verdict}")
+        if label.startswith("default"):
+            default_bytes = content
+
+    if find_soffice() is None:
+        print("LibreOffice recalculation: skipped (soffice not found)")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "default.xlsx"
+        src.write_bytes(default_bytes)
+        seconds, _ = best_of(args.repeat, lambda: recalculate(src, Path(tmp) / "out.xlsx"))
+    print(f"LibreOffice recalculation of the default, best of {args.repeat}: {seconds:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
