@@ -20,7 +20,7 @@ from mlworth_xl.model.risk import (
     DEFAULT_SEED,
     RiskResult,
     Uncertainty,
-    simulate_programs,
+    iter_simulations,
 )
 
 #: Payback horizons shown by default, besides the person's target (Georgetown CEW
@@ -104,12 +104,12 @@ def risk(programs: Any = None, person: Any = None, *, draws: int = DEFAULT_DRAWS
     >>> bool((table["Never pays back"] <= 1).all()), int(table["Seed"][0])
     (True, 7)
     """
-    years = [float(n) for n in within]
+    years = list(dict.fromkeys(float(n) for n in within))
     if any(not np.isfinite(n) or n <= 0 for n in years):
         raise InputError.single("within", f"{within!r}: every payback must be above 0 years")
     table, who = resolve_inputs(programs, person)
-    results = simulate_programs(table, who, uncertainty, draws=draws, seed=seed,
-                                progress=progress)
+    results = iter_simulations(table, who, uncertainty, draws=draws, seed=seed,
+                               progress=progress)  # one option's draws in memory at a time
     rows = [{"option": name, **risk_row(r, years)}
             for name, r in zip(table.names, results, strict=True)]
     return pd.DataFrame({c.header: [r[c.key] for r in rows] for c in risk_columns(years)})

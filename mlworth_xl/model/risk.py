@@ -50,7 +50,7 @@ option, so differences between options are not noise).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -71,11 +71,12 @@ from mlworth_xl.model.timeline import Array
 from mlworth_xl.model.uncertainty import Uncertainty
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "RiskResult", "Uncertainty", "draw_scenarios",
-           "simulate", "simulate_programs"]
+           "iter_simulations", "simulate", "simulate_programs"]
 
 DEFAULT_SEED = 2026
 DEFAULT_DRAWS = 100_000
-MAX_DRAWS = 100_000_000
+#: At most this many draws per option (each holds ~18 bytes of results).
+MAX_DRAWS = 10_000_000
 #: Draws simulated at a time (bounds memory; progress is reported after each).
 CHUNK_DRAWS = 131_072
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def simulate(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | P
     unc = uncertainty if uncertainty is not None else Uncertainty.for_kind(kind)
     entropy = _check_run(draws, seed, target_years)
     target = values["target_payback_years"] if target_years is None else float(target_years)
-    return _simulate(values, unc, draws, entropy, target, progress)
+    return _simulate(values, target, unc, draws, entropy, progress)
 
 
 def simulate_programs(programs: Programs, person: Person | None = None,
@@ -186,6 +187,19 @@ def simulate_programs(programs: Programs, person: Person | None = None,
     ``uncertainty`` is one for all options, one per option, or None for the
     defaults of each option's kind.  ``progress`` is called after each chunk
     with the number of draws just done (``draws × len(programs)`` in all).
+    """
+    return list(iter_simulations(programs, person, uncertainty, draws=draws, seed=seed,
+                                 target_years=target_years, progress=progress))
+
+
+def iter_simulations(programs: Programs, person: Person | None = None,
+                     uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
+                     draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
+                     target_years: float | None = None,
+                     progress: Callable[[int], None] | None = None) -> Iterator[RiskResult]:
+    """:func:`simulate_programs` one option at a time, so only one option's draws are held.
+
+    The whole table is checked before the first option is simulated.
     """
     who = person if person is not None else Person.default()
     programs.validate(who)
@@ -200,12 +214,15 @@ def simulate_programs(programs: Programs, person: Person | None = None,
                                     f"{len(per_option)} for {len(programs)} options")
     entropy = _check_run(draws, seed, target_years)
     arrays = programs.inputs(who)
-    results = []
-    for i, unc in enumerate(per_option):
-        values = {k: float(np.atleast_1d(a)[i]) for k, a in arrays.items()}
-        target = values["target_payback_years"] if target_years is None else float(target_years)
-        results.append(_simulate(values, unc, draws, entropy, target, progress))
-    return results
+    return (_simulate(*_row(arrays, i, target_years), unc, draws, entropy, progress)
+            for i, unc in enumerate(per_option))
+
+
+def _row(arrays: Mapping[str, Array], i: int, target_years: float | None
+         ) -> tuple[dict[str, float], float]:
+    values = {k: float(np.atleast_1d(a)[i]) for k, a in arrays.items()}
+    return values, values["target_payback_years"] if target_years is None else float(
+        target_years)
 
 
 def draw_scenarios(program: Mapping[str, Any] | Program,
@@ -271,8 +288,8 @@ def _check_run(draws: int, seed: int | None, target_years: float | None) -> int:
     return int(np.random.SeedSequence(seed).entropy)  # type: ignore[arg-type]
 
 
-def _simulate(values: dict[str, float], unc: Uncertainty, draws: int, entropy: int,
-              target: float, progress: Callable[[int], None] | None) -> RiskResult:
+def _simulate(values: dict[str, float], target: float, unc: Uncertainty, draws: int,
+              entropy: int, progress: Callable[[int], None] | None) -> RiskResult:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(5)]
     option = _Option(values, unc)
     parts = []
