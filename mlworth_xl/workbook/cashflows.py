@@ -149,7 +149,7 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
                     _FORMAT[key])
 
     irr_search.write(ws, len(names), lay)
-    ws.row_dimensions[CF_HEADER_ROW].height = 45
+    ws.row_dimensions[CF_HEADER_ROW].height = 60
     ws.row_dimensions[layout.IRR_HEADER_ROW].height = 30
     styles.widths(ws, {"A": 7, "B": 9, "C": 13, "D": 10, "E": 11})
     for column in range(layout.CF_BLOCK_START, lay.cf_last_col + 1):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mlworth_xl.workbook import layout, styles
 
-_CHARS_PER_LINE = 110
+_WIDTH = 120
 _WHAT = (
     "Is a master's in machine learning (or a bootcamp, a certificate, self-study) worth its "
     "money? This workbook compares each option with staying in the current job: what it "
@@ -86,7 +84,7 @@ def write(wb: Workbook, version: str, as_of: str, n: int) -> None:
     for label, text in about:
         row += 1
         ws.cell(row=row, column=1, value=f"{label}: {text}")
-    styles.widths(ws, {"A": 120})
+    styles.widths(ws, {"A": _WIDTH})
     styles.protect(ws)
 
 
@@ -95,5 +93,5 @@ def _section(ws: Worksheet, row: int, heading: str, lines: tuple[str, ...]) -> i
     for line in lines:
         row += 1
         ws.cell(row=row, column=1, value=line).alignment = styles.WRAP
-        ws.row_dimensions[row].height = 15 * math.ceil(len(line) / _CHARS_PER_LINE)
+        ws.row_dimensions[row].height = styles.lines_height((line, _WIDTH))
     return row + 2

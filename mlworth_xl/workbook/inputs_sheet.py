@@ -38,6 +38,7 @@ def write(wb: Workbook, person: Person) -> None:
         ws.cell(row=row, column=3, value=styles.UNIT_WORDS[field.unit])
         ws.cell(row=row, column=4, value=field.allowed())
         ws.cell(row=row, column=5, value=field.doc).alignment = styles.WRAP
+        ws.row_dimensions[row].height = styles.lines_height((field.doc, 60))
         ws.cell(row=row, column=6, value=name)
         dv = rule(field, value.coordinate)
         dv.add(value.coordinate)

@@ -33,6 +33,7 @@ _FORMAT = {"name": "General", "cost_of_attendance": styles.USD, "need": styles.U
            "deferment_interest": styles.USD, "balance": styles.USD, "rate": "0.0000%",
            "payments": styles.WHOLE, "payment": styles.USD_CENTS,
            "total_interest": styles.USD}
+_HOW_WIDTH = 60
 _SCHEDULE_FORMAT = {"payments_made": styles.WHOLE, "interest": styles.USD,
                     "balance": styles.USD}
 
@@ -96,8 +97,11 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
     for i in range(n):
         styles.header(ws, layout.LOANS_HEADER_ROW, lay.option_col(i), f"Option {i + 1}")
     for key, label, how in LOANS_ROWS:
-        ws.cell(row=LOANS_ROW[key], column=1, value=label).font = styles.BOLD
+        target = ws.cell(row=LOANS_ROW[key], column=1, value=label)
+        target.font = styles.BOLD
+        target.alignment = styles.WRAP
         ws.cell(row=LOANS_ROW[key], column=2, value=how or None).alignment = styles.WRAP
+        ws.row_dimensions[LOANS_ROW[key]].height = styles.lines_height((how, _HOW_WIDTH))
     for i in range(n):
         for key, formula in _key_figures(lay, i).items():
             target = ws.cell(row=LOANS_ROW[key], column=lay.option_col(i), value=formula)
@@ -130,7 +134,7 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
 
     ws.row_dimensions[layout.SCHEDULE_HEADER_ROW].height = 45
     ws.row_dimensions[LOANS_ROW["name"]].height = 45
-    styles.widths(ws, {"A": 34, "B": 44})
+    styles.widths(ws, {"A": 34, "B": _HOW_WIDTH})
     last = max(lay.option_col(n - 1), lay.schedule_col(n - 1, "balance"))
     for column in range(layout.OPTION_COL, last + 1):
         ws.column_dimensions[get_column_letter(column)].width = 15

@@ -54,6 +54,7 @@ def write(wb: Workbook, programs: Programs, lay: Layout) -> None:
         label = ws.cell(row=row, column=1, value=field.label)
         if field.name == "name":
             label.font = styles.BOLD
+            label.alignment = styles.WRAP
         ws.cell(row=row, column=2, value=field.allowed())
         for i in range(len(programs)):
             target = ws.cell(row=row, column=lay.option_col(i))

@@ -64,17 +64,20 @@ def write(wb: Workbook, programs: Programs, person: Person) -> None:
         styles.header(ws, row, k, text)
     for figure in figures_used(programs, person):
         row += 1
-        ws.cell(row=row, column=1, value=figure.label).alignment = styles.WRAP
+        ws.cell(row=row, column=1, value=figure.label)
         value = ws.cell(row=row, column=2, value=figure.value)
         value.number_format = {"usd": styles.USD, "rate": "0.000%",
                                "fraction": styles.PERCENT}.get(figure.unit, "General")
         ws.cell(row=row, column=3, value=styles.UNIT_WORDS.get(figure.unit, figure.unit))
         source = "Illustrative assumption: no source" if figure.kind == "assumption" else (
             figure.source)
-        ws.cell(row=row, column=4, value=source).alignment = styles.WRAP
+        ws.cell(row=row, column=4, value=source)
         ws.cell(row=row, column=5, value=figure.as_of)
         ws.cell(row=row, column=6, value=figure.kind)
         ws.cell(row=row, column=7, value=figure.key)
+        ws.row_dimensions[row].height = styles.lines_height((figure.label, 60), (source, 60))
+        for column in range(1, len(_HEADERS) + 1):
+            ws.cell(row=row, column=column).alignment = styles.WRAP
     styles.widths(ws, {"A": 60, "B": 12, "C": 10, "D": 60, "E": 12, "F": 11, "G": 36})
     ws.freeze_panes = "A5"
     styles.protect(ws)

@@ -7,6 +7,8 @@ black on white and locked.
 
 from __future__ import annotations
 
+import math
+
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,6 +25,7 @@ GOOD_FONT = Font(color="006100")
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 BAD_FONT = Font(bold=True, color="9C0006")
 WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 UNLOCKED = Protection(locked=False)
 
@@ -48,10 +51,23 @@ UNIT_WORDS = {"usd": "dollars", "rate": "percent", "fraction": "percent", "years
               "months": "months", "count": "count", "bool": "TRUE or FALSE", "text": "text"}
 
 
+def lines_height(*texts: tuple[str, float]) -> float:
+    """Row height (points) that shows each ``(text, column width)`` wrapped in full.
+
+    Spreadsheets do not grow a row for wrapped text when they open a file,
+    so rows with long text get their height here (15 points a line).
+
+    >>> lines_height(("a" * 30, 20), ("short", 10))
+    30
+    """
+    return 15 * max(max(1, math.ceil(len(text) / (width * 0.95))) for text, width in texts)
+
+
 def title(ws: Worksheet, text: str, note: str | None = None) -> None:
     """A sheet's title in A1 and a one-line explanation in A2."""
     ws["A1"] = text
     ws["A1"].font = TITLE_FONT
+    ws.row_dimensions[1].height = 24
     if note:
         ws["A2"] = note
         ws["A2"].font = NOTE_FONT

@@ -109,7 +109,7 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
         for key, formula in _row(lay, i).items():
             target = ws.cell(row=row, column=SUMMARY_COL[key], value=formula)
             target.number_format = formats[key]
-            target.alignment = styles.WRAP
+            target.alignment = styles.WRAP if key == "option" else styles.WRAP_RIGHT
         ws.row_dimensions[row].height = 30
     last = lay.summary_last_row
     _highlight(ws, last)
