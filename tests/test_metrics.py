@@ -7,7 +7,7 @@ import math
 import numpy as np
 import numpy_financial as npf
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mlworth_xl.model import metrics
@@ -98,3 +98,24 @@ def test_income_given_up_with_growth_and_part_time_by_hand():
     # (50,000 + 0.5 × 52,000) × 0.6 × 0.8 = 36,480
     got = income_given_up(50_000, 1.5, work_fraction=0.4, tax_rate=0.2, salary_growth=0.04)
     assert got == pytest.approx(36_480, rel=1e-14)
+
+
+def test_several_irrs_are_not_chosen_between():
+    # −100 + 230/(1+r) − 132/(1+r)² = 0 at r = 10% and r = 20%: no unique IRR
+    assert math.isnan(metrics.irr([-100.0, 230.0, -132.0]))
+
+
+@settings(max_examples=300)
+@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=2, max_size=60))
+def test_a_reported_irr_is_a_root_and_the_only_one(flows):
+    """Regression: an overflowing Newton step once passed for convergence (NPV 1e85 off)."""
+    r = metrics.irr(flows)
+    if not np.isfinite(r):
+        return
+    assert metrics.sign_changes(flows) == 1
+    years = np.arange(1, len(flows) + 1)
+    size = np.sum(np.abs(flows) / (1 + r) ** years)
+    assert abs(metrics.npv(r, flows)) <= 1e-8 * size
+    reference = npf.irr(flows)  # numpy-financial: the root nearest zero, here the only one
+    if np.isfinite(reference):
+        assert r == pytest.approx(reference, rel=1e-7, abs=1e-9)

@@ -89,28 +89,52 @@ def npv(rate: ArrayLike, flows: ArrayLike) -> Array:
 
 
 def irr(flows: ArrayLike, guess: float = 0.1, iterations: int = 100) -> Array:
-    """Internal rate of return of yearly flows (Excel's ``IRR``); ``nan`` where none exists.
+    """Internal rate of return of yearly flows (Excel's ``IRR``); ``nan`` unless it is unique.
 
     Solves :math:`\\sum_y f_y v^{y-1} = 0` for the discount factor
-    :math:`v = 1/(1+r)` by Newton's method kept inside a bracket that holds a
-    sign change (bisection where a Newton step leaves it), for every
-    scenario at once.  A rate is found in (-99%, 10^6); flows that do not
-    change sign have no IRR.
+    :math:`v = 1/(1+r)` by Newton's method, falling back to Newton kept
+    inside a sign-change bracket, for every scenario at once.  A rate is
+    found in (-99%, 10^6).
+
+    Flows whose signs (zeros skipped) change exactly once have exactly one
+    IRR (Descartes' rule of signs).  Flows that never change sign have none,
+    and flows that change sign more than once may have several, so that
+    which one a solver reports depends on where it starts: both are
+    ``nan``.
 
     Examples
     --------
     >>> round(float(irr([-100.0, 60.0, 60.0])), 10)
     0.1306623863
+
+    Flows of −100, +230, −132 have two IRRs, 10% and 20%, so none is chosen:
+
+    >>> float(irr([-100.0, 230.0, -132.0]))
+    nan
     """
     f = np.asarray(flows, dtype=float)
     shape = f.shape[:-1]
     f = f.reshape(-1, f.shape[-1])
     out = np.full(f.shape[0], np.nan)
-    has_root = (f > 0).any(axis=1) & (f < 0).any(axis=1)
-    idx = np.nonzero(has_root)[0]
+    idx = np.nonzero(sign_changes(f) == 1)[0]
     if idx.size:
         out[idx] = _irr_bracketed(np.ascontiguousarray(f[idx].T), guess, iterations)
     return out.reshape(shape)
+
+
+def sign_changes(flows: ArrayLike) -> Array:
+    """How many times the sign of the flows changes along the last axis, zeros skipped.
+
+    >>> sign_changes([-5.0, 0.0, 3.0, -1.0]).tolist()
+    2
+    """
+    f = np.asarray(flows, dtype=float)
+    s = np.sign(f)
+    # carry the last nonzero sign forward over zeros
+    idx = np.where(s != 0, np.arange(s.shape[-1]), 0)
+    np.maximum.accumulate(idx, axis=-1, out=idx)
+    filled = np.take_along_axis(s, idx, axis=-1)
+    return np.sum((filled[..., 1:] * filled[..., :-1]) < 0, axis=-1)
 
 
 def _poly(ft: Array, v: Array) -> tuple[Array, Array]:
@@ -149,8 +173,18 @@ def _irr_newton(ft: Array, guess: float, iterations: int = 20) -> tuple[Array, A
     return v, converged
 
 
+def _is_root(ft: Array, v: Array) -> Array:
+    """Whether Q(v) is zero to rounding: small against the sum of the terms' sizes."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        q, _ = _poly(ft, v)
+        size, _ = _poly(np.abs(ft), v)
+        return np.isfinite(q) & np.isfinite(size) & (np.abs(q) <= 1e-9 * size)
+
+
 def _irr_bracketed(ft: Array, guess: float, iterations: int) -> Array:
     v, converged = _irr_newton(ft, guess)
+    # A step that overflowed looks like convergence; keep only true roots.
+    converged[converged] = _is_root(ft[:, converged], v[converged])
     rate = np.full(ft.shape[1], np.nan)
     rate[converged] = 1.0 / v[converged] - 1.0
     rest = np.nonzero(~converged)[0]
@@ -185,4 +219,4 @@ def _irr_safeguarded(ft: Array, guess: float, iterations: int) -> Array:
         if np.all(done | ~ok):
             break
     rate = 1.0 / v - 1.0
-    return np.where(ok, rate, np.nan)
+    return np.where(ok & _is_root(ft, v), rate, np.nan)
