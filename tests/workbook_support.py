@@ -244,15 +244,22 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
         check(f"Cash flows first job year of {name!r}",
               ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=lay.cf_col(i, "study")).value,
               float(timeline.first_job_year(v["years"], v["months_to_job"])))
-        shares = {
+        check(f"Cash flows sign changes of {name!r}",
+              ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=lay.cf_col(i, "study")).value,
+              float(sign_changes(detail.flow[i])))
+        nonzero = np.where(detail.flow[i] != 0, np.sign(detail.flow[i]), np.nan)
+        last_sign = np.nan_to_num(_carry_forward(nonzero), nan=0.0)
+        by_year = {
+            "sign": np.concatenate((last_sign, np.full(layout.MAX_YEARS - horizon,
+                                                       last_sign[-1]))),
             "study": timeline.study_share(v["years"], years),
             "search": timeline.search_share(v["years"], v["months_to_job"], years),
             "job": timeline.job_share(v["years"], v["months_to_job"], years),
         }
         for y in range(1, layout.MAX_YEARS + 1):
             row = lay.cf_row(y)
-            for key, expected_column in shares.items():
-                check(f"Cash flows {key} share of {name!r} year {y}",
+            for key, expected_column in by_year.items():
+                check(f"Cash flows {key} of {name!r} year {y}",
                       ws.cell(row=row, column=lay.cf_col(i, key)).value,
                       float(expected_column[y - 1]))
             for attr in per_year:
@@ -312,6 +319,15 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
     return problems
 
 
+def _carry_forward(x: np.ndarray) -> np.ndarray:
+    """Each NaN replaced by the last number before it (NaN where there is none)."""
+    out = x.copy()
+    for k in range(1, len(out)):
+        if np.isnan(out[k]):
+            out[k] = out[k - 1]
+    return out
+
+
 def sign_changes(flows: np.ndarray) -> int:
     """How many times the non-zero flows change sign."""
     signs = np.sign(flows[flows != 0])
@@ -325,12 +341,11 @@ def npv_residual(flows: np.ndarray, rate: float) -> float:
 
 
 def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> list[str]:
-    """Where the workbook's IRR differs from the model's.
+    """Where the workbook's IRR differs from the model's (NaN for "n/a").
 
-    Flows that change sign once (costs, then gains) have one IRR: the
-    workbook's must equal the model's within REL.  Flows that change sign
-    more often may have several (Excel's answer depends on its guess): the
-    workbook's must be one of them, NPV = 0 to 1e-9 of the flows' size.
+    The model gives an IRR only where it is unique, for flows whose sign
+    changes exactly once; the message says how far from zero the NPV is at
+    each side's rate, so a rate that is not an IRR shows at once.
     """
     ws = wb[layout.SUMMARY]
     column = 1 + next(k for k, c in enumerate(COLUMNS) if c.key == "irr")
@@ -341,20 +356,19 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
         got = _missing_as_nan(ws.cell(row=Layout(len(programs)).summary_row(i),
                                       column=column).value, NOT_AVAILABLE)
         expected = float(model[i])
-        where = f"IRR of {name!r} ({sign_changes(flows[i])} sign changes)"
-        if sign_changes(flows[i]) <= 1:
-            if math.isnan(expected) and not (isinstance(got, float) and math.isnan(got)):
-                problems.append(f"{where}: workbook {got!r}, model NaN")
-            elif not math.isnan(expected) and not close(got, expected):
-                numeric = isinstance(got, int | float) and not isinstance(got, bool)
-                residual = f"{npv_residual(flows[i], got):.1e}" if numeric else "-"
-                problems.append(
-                    f"{where}: workbook {got!r} (NPV there {residual} of the flows' size), "
-                    f"model {expected!r} (NPV there {npv_residual(flows[i], expected):.1e})")
-        elif isinstance(got, float) and not math.isnan(got) and (
-                npv_residual(flows[i], got) > REL):
-            problems.append(f"{where}: workbook {got!r} is not an IRR (NPV there "
-                            f"{npv_residual(flows[i], got):.1e} of the flows' size)")
+        if math.isnan(expected) and isinstance(got, float) and math.isnan(got):
+            continue
+        if not math.isnan(expected) and close(got, expected):
+            continue
+        numeric = isinstance(got, int | float) and not isinstance(got, bool)
+
+        def residual(rate: float, i: int = i) -> str:
+            return "-" if math.isnan(rate) else f"{npv_residual(flows[i], rate):.1e}"
+
+        problems.append(
+            f"IRR of {name!r} ({sign_changes(flows[i])} sign changes): workbook {got!r} "
+            f"(NPV there {residual(got) if numeric else '-'} of the flows' size), model "
+            f"{expected!r} (NPV there {residual(expected)})")
     return problems
 
 

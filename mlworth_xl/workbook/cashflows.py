@@ -34,6 +34,7 @@ from mlworth_xl.workbook.layout import (
     CF_BLOCK,
     CF_FIRST_ROW,
     CF_HEADER_ROW,
+    CF_LAST_ROW,
     CF_SHARED,
     CF_SHARED_COL,
     MAX_YEARS,
@@ -48,7 +49,7 @@ _FORMAT = {
     "gain": styles.USD_SIGNED, "fee": styles.USD, "interest": styles.USD,
     "flow": styles.USD_SIGNED, "cumulative": styles.USD_SIGNED,
     "discounted_cumulative": styles.USD_SIGNED, "crossing": "0.000",
-    "discounted_crossing": "0.000",
+    "discounted_crossing": "0.000", "sign": styles.WHOLE,
 }
 _SHARED_FORMAT = {"year": styles.WHOLE, "in_horizon": "General", "salary": styles.USD,
                   "discount": styles.FACTOR, "weight": styles.SHARE}
@@ -107,6 +108,7 @@ def _block(lay: Layout, i: int, row: int) -> dict[str, str]:
         "crossing": (f'=IF(AND({prev_cum}<0,{cum}>=0),{y}-1+(-{prev_cum})/{c("flow")},"")'),
         "discounted_crossing": (f'=IF(AND({prev_dcum}<0,{dcum}>=0),'
                                 f'{y}-1+(-{prev_dcum})/({c("flow")}*{df}),"")'),
+        "sign": f"=IF({c('flow')}<>0,SIGN({c('flow')}),N({c('sign', row - 1)}))",
     }
 
 
@@ -120,6 +122,8 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
             value="New job starts (years from the first day of study)")
     ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=1,
             value="First year at the new salary (its growth counts from here)")
+    ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=1,
+            value="Sign changes of the net flow (an IRR needs exactly one)")
     for key, text in CF_SHARED:
         styles.header(ws, CF_HEADER_ROW, CF_SHARED_COL[key], text)
     width = len(CF_BLOCK)
@@ -135,6 +139,11 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
                       f"/{MONTHS_PER_YEAR}").number_format = "0.00"
         ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=first,
                 value=f"=INT({lay.job_start(i)})+1").number_format = styles.WHOLE
+        signs = [cell(None, lay.cf_col(i, "sign"), row) for row in (CF_FIRST_ROW, CF_LAST_ROW)]
+        before = f"{signs[0]}:{cell(None, lay.cf_col(i, 'sign'), CF_LAST_ROW - 1)}"
+        after = f"{cell(None, lay.cf_col(i, 'sign'), CF_FIRST_ROW + 1)}:{signs[1]}"
+        ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=first,
+                value=f"=SUMPRODUCT(--({before}*{after}<0))").number_format = styles.WHOLE
         for key, text in CF_BLOCK:
             styles.header(ws, CF_HEADER_ROW, lay.cf_col(i, key), text)
 

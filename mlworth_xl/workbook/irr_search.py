@@ -42,18 +42,18 @@ def npv_at_bound(lay: Layout, i: int, bound: str, *, local: bool = False) -> str
 
 
 def result(lay: Layout, i: int) -> str:
-    """Summary's IRR of option ``i``.
+    """Summary's IRR of option ``i``, as the model defines it.
 
-    Where the NPVs at the two bounds differ in sign, the root they bracket
-    (the only one for ordinary flows: costs, then gains); otherwise, for
-    flows that change sign more than once, Excel's ``IRR`` from its default
-    guess, and "n/a" where that finds none.
+    Only flows whose sign changes exactly once (costs, then gains) have one
+    IRR; others show "n/a", as the model gives NaN.  The IRR is the root
+    the search brackets, or, should it lie outside the two rates, Excel's
+    ``IRR`` from its default guess.
     """
     low, high = npv_at_bound(lay, i, IRR_LOW), npv_at_bound(lay, i, IRR_HIGH)
     mid = cell(layout.CASH_FLOWS, lay.irr_col(i, "mid"), IRR_LAST_ROW)
     flows = lay.cf_range(i, "flow")
-    return (f"=IF(SIGN({low})*SIGN({high})<0,{mid},IF(AND(MAX({flows})>0,MIN({flows})<0),"
-            f'IFERROR(IRR({flows}),"{NOT_AVAILABLE}"),"{NOT_AVAILABLE}"))')
+    return (f"=IF({lay.sign_changes(i)}=1,IF(SIGN({low})*SIGN({high})<0,{mid},"
+            f'IFERROR(IRR({flows}),"{NOT_AVAILABLE}")),"{NOT_AVAILABLE}")')
 
 
 def write(ws: Worksheet, n: int, lay: Layout) -> None:

@@ -12,7 +12,7 @@ row ``first + i``.
 >>> lay.program("tuition_per_year", 0)
 'Programs!$C$8'
 >>> lay.cf_range(1, "flow")
-"'Cash flows'!$AC$9:$AC$88"
+"'Cash flows'!$AD$9:$AD$88"
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ PROGRAMS_CHECK_ROW = PROGRAMS_FIRST_ROW + len(fields.PROGRAM_FIELDS) + 1
 CF_NAME_ROW = 4
 CF_JOB_START_ROW = 5
 CF_FIRST_JOB_YEAR_ROW = 6
+CF_SIGN_CHANGES_ROW = 7
 CF_HEADER_ROW = 8
 CF_FIRST_ROW = 9
 CF_LAST_ROW = CF_FIRST_ROW + MAX_YEARS - 1
@@ -102,6 +103,7 @@ CF_BLOCK = (
     ("discounted_cumulative", "Discounted cumulative"),
     ("crossing", "Payback crossing"),
     ("discounted_crossing", "Discounted payback crossing"),
+    ("sign", "Sign of the last non-zero net flow"),
 )
 # The IRR search below the years: NPV at the bounds, then one row per bisection step.
 IRR_TITLE_ROW = CF_LAST_ROW + 2
@@ -226,6 +228,9 @@ class Layout:
 
     def first_job_year(self, i: int) -> str:
         return cell(CASH_FLOWS, self.cf_col(i, "study"), CF_FIRST_JOB_YEAR_ROW)
+
+    def sign_changes(self, i: int) -> str:
+        return cell(CASH_FLOWS, self.cf_col(i, "study"), CF_SIGN_CHANGES_ROW)
 
     @property
     def cf_last_col(self) -> int:
