@@ -28,6 +28,8 @@ _HOW = (
     "Only the coloured cells are inputs; the sheets are protected (without a password) so "
     "formulas are not overwritten by accident. To add an option, add it to the programs file "
     "and run `mlworth-xl workbook` again.",
+    "The chart of running totals on Summary spans the horizon the workbook was made with "
+    "(a chart cannot follow an input without volatile functions); its values stay live.",
 )
 _DEFINITIONS = (
     "Year 1 starts on the first day of study. Flows are after tax; the salary gained is "
@@ -41,6 +43,9 @@ _DEFINITIONS = (
     "fee; simple interest during study and grace, capitalized or paid when repayment starts; "
     "then level monthly payments. Total interest is everything paid minus the amount "
     "borrowed.",
+    "IRR: the discount rate at which the NPV is zero, shown only where there is exactly one "
+    "(the net flow changes sign once: costs, then gains). Cash flows finds it by bisection "
+    "between the two rates on Inputs, below the years.",
     "Break-even salary: the salary after at which the option pays back exactly within the "
     "target payback.",
 )
