@@ -371,6 +371,3 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
             f"{expected!r} (NPV there {residual(expected)})")
     return problems
 
-
-def with_person(person: Person, **changes: Any) -> Person:
-    return replace(person, **changes)
