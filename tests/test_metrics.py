@@ -116,6 +116,11 @@ def test_a_reported_irr_is_a_root_and_the_only_one(flows):
     years = np.arange(1, len(flows) + 1)
     size = np.sum(np.abs(flows) / (1 + r) ** years)
     assert abs(metrics.npv(r, flows)) <= 1e-8 * size
-    reference = npf.irr(flows)  # numpy-financial: the root nearest zero, here the only one
-    if np.isfinite(reference):
+    with np.errstate(all="ignore"):  # numpy-financial's root finder warns on subnormal flows
+        reference = npf.irr(flows)  # the root nearest zero, here the only one
+        # its polynomial roots go wrong when the last flow is tiny (1e-137): trust it only
+        # where its answer is itself a root
+        trusted = np.isfinite(reference) and abs(npf.npv(reference, flows)) <= 1e-8 * np.sum(
+            np.abs(flows) / (1 + reference) ** (years - 1))
+    if trusted:
         assert r == pytest.approx(reference, rel=1e-7, abs=1e-9)

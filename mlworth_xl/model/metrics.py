@@ -14,6 +14,9 @@ from numpy.typing import ArrayLike
 
 from mlworth_xl.model.timeline import Array
 
+#: Discount factors v = 1/(1+r) searched for an IRR: r from -99% to 10^6 - 1.
+V_LOWEST, V_HIGHEST = 1e-6, 100.0
+
 
 def discount_factors(rate: ArrayLike, n_years: int) -> Array:
     """(1 + rate)^-y for y = 1..n_years, shape ``rate.shape + (n_years,)``."""
@@ -183,7 +186,8 @@ def _is_root(ft: Array, v: Array) -> Array:
 
 def _irr_bracketed(ft: Array, guess: float, iterations: int) -> Array:
     v, converged = _irr_newton(ft, guess)
-    # A step that overflowed looks like convergence; keep only true roots.
+    # A step that overflowed looks like convergence; keep only true roots in range.
+    converged &= (v >= V_LOWEST) & (v <= V_HIGHEST)
     converged[converged] = _is_root(ft[:, converged], v[converged])
     rate = np.full(ft.shape[1], np.nan)
     rate[converged] = 1.0 / v[converged] - 1.0
@@ -194,29 +198,36 @@ def _irr_bracketed(ft: Array, guess: float, iterations: int) -> Array:
 
 
 def _irr_safeguarded(ft: Array, guess: float, iterations: int) -> Array:
-    """Newton kept inside a sign-change bracket, bisecting where a step leaves it."""
+    """Newton kept inside a sign-change bracket (as "rtsafe" does).
+
+    A Newton step is taken only when it stays inside the bracket and is at
+    most half the step before it; otherwise the bracket is bisected, so the
+    bracket at least halves every other iteration and the search always ends.
+    """
     n = ft.shape[1]
-    lo = np.full(n, 1e-6)     # v for r = 10^6 - 1
-    hi = np.full(n, 100.0)    # v for r = -99%
-    q_lo, _ = _poly(ft, lo)
-    q_hi, _ = _poly(ft, hi)
+    lo = np.full(n, V_LOWEST)
+    hi = np.full(n, V_HIGHEST)
+    with np.errstate(over="ignore", invalid="ignore"):
+        q_lo, _ = _poly(ft, lo)
+        q_hi, _ = _poly(ft, hi)
     ok = np.sign(q_lo) * np.sign(q_hi) < 0
-    v = np.full(n, 1.0 / (1.0 + guess))
     lo_sign = np.sign(q_lo)
-    for _ in range(iterations):
-        q, dq = _poly(ft, v)
-        same = np.sign(q) == lo_sign
-        lo = np.where(same, v, lo)
-        hi = np.where(same, hi, v)
+    v = np.clip(np.full(n, 1.0 / (1.0 + guess)), lo, hi)
+    last_step = hi - lo
+    for _ in range(max(iterations, 200)):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            step = q / dq
-        new = v - step
-        inside = np.isfinite(new) & (new > np.minimum(lo, hi)) & (new < np.maximum(lo, hi))
-        new = np.where(inside, new, 0.5 * (lo + hi))
+            q, dq = _poly(ft, v)
+            same = np.sign(q) == lo_sign
+            lo = np.where(same, v, lo)
+            hi = np.where(same, hi, v)
+            newton = v - q / dq
+        inside = (np.isfinite(newton) & (newton > np.minimum(lo, hi))
+                  & (newton < np.maximum(lo, hi)) & (np.abs(newton - v) <= 0.5 * last_step))
+        new = np.where(inside, newton, 0.5 * (lo + hi))
         new = np.where(q == 0.0, v, new)
-        done = np.abs(new - v) <= 1e-15 * np.abs(v)
+        last_step = np.abs(new - v)
         v = new
-        if np.all(done | ~ok):
+        if np.all((last_step <= 1e-15 * v) | (np.abs(hi - lo) <= 1e-15 * v) | ~ok):
             break
     rate = 1.0 / v - 1.0
     return np.where(ok & _is_root(ft, v), rate, np.nan)
