@@ -52,8 +52,19 @@ def table(frame: pd.DataFrame, width: int | None = None) -> str:
 def _aligned(frame: pd.DataFrame, cols: tuple[str, ...], width: int) -> str:
     body = [[cell(KIND[c], v) for c, v in zip(cols, row, strict=True)]
             for row in frame[list(cols)].itertuples(index=False)]
+    return aligned(list(cols), body)
+
+
+def aligned(headers: list[str], body: list[list[str]]) -> str:
+    """Rows of text cells under headers wrapped to 12 characters; the first column is the option.
+
+    >>> print(aligned(["Option", "NPV"], [["MS", "$1"]]), end="")
+    Option  NPV
+    ------  ---
+    MS       $1
+    """
     name_width = min(40, max(len("Option"), *(len(r[0]) for r in body)))
-    heads = [textwrap.wrap(c, 12) or [""] for c in cols]
+    heads = [textwrap.wrap(c, 12) or [""] for c in headers]
     heads[0] = ["Option"]
     widths = [name_width] + [max(max(len(x) for x in h), *(len(r[j]) for r in body))
                              for j, h in enumerate(heads) if j > 0]

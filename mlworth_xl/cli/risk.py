@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pandas as pd
 from mlworth_xl.api import resolve_inputs
 from mlworth_xl.cli import main
 from mlworth_xl.cli.options import inputs
-from mlworth_xl.cli.render import cell, to_csv, to_json
+from mlworth_xl.cli.render import aligned, cell, to_csv, to_json
 from mlworth_xl.model.data import field_default
 from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, Uncertainty
 from mlworth_xl.model.uncertainty import JOB_SEARCH, RISK
@@ -133,21 +132,4 @@ def render_table(frame: pd.DataFrame, within: tuple[float, ...], horizon: float)
 def _aligned(frame: pd.DataFrame, cols: list[Any]) -> str:
     body = [[cell("text", r[cols[0].header])]
             + [cell(c.kind, r[c.header]) for c in cols[1:]] for _, r in frame.iterrows()]
-    name_width = min(40, max(len("Option"), *(len(r[0]) for r in body)))
-    heads = [["Option"]] + [textwrap.wrap(c.header, 12) for c in cols[1:]]
-    widths = [name_width] + [max(max(len(x) for x in h), *(len(r[j]) for r in body))
-                             for j, h in enumerate(heads) if j > 0]
-    depth = max(len(h) for h in heads)
-    lines = []
-    for level in range(depth):
-        row = []
-        for j, h in enumerate(heads):
-            text = h[level - (depth - len(h))] if level >= depth - len(h) else ""
-            row.append(text.ljust(widths[j]) if j == 0 else text.rjust(widths[j]))
-        lines.append("  ".join(row).rstrip())
-    lines.append("  ".join("-" * w for w in widths))
-    for r in body:
-        name = r[0] if len(r[0]) <= name_width else r[0][:name_width - 1] + "…"
-        lines.append("  ".join([name.ljust(name_width)]
-                               + [v.rjust(widths[j + 1]) for j, v in enumerate(r[1:])]))
-    return "\n".join(lines) + "\n"
+    return aligned([c.header for c in cols], body)
