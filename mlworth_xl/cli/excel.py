@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from importlib.metadata import version
@@ -15,7 +13,7 @@ from typing import Any
 
 import click
 
-from mlworth_xl import __version__
+from mlworth_xl import __version__, atomic
 from mlworth_xl.cli import main
 
 UDF_MODULE = "mlworth_xl.udfs"
@@ -86,23 +84,15 @@ def lite_steps(written: Path | None, wheel_url: str | None) -> str:
         "cell.\n")
 
 
-def write_atomic(path: Path, payload: bytes | str, force: bool) -> None:
-    """Write ``path`` through a temporary file in the same folder; never clobber without force."""
+def write_atomic(path: Path, payload: bytes | str, force: bool, option: str = "--example"
+                 ) -> None:
+    """Write ``path`` through a temporary file in the same folder; never clobber without force.
+
+    The folder must exist (an error naming ``option`` otherwise).
+    """
     if path.exists() and not force:
         raise click.UsageError(f"{path} already exists; add --force to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = payload.encode("utf-8") if isinstance(payload, str) else payload
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.",
-                                     delete=False) as tmp:
-        tmp.write(data)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp.name, 0o666 & ~umask)  # as open() would make it, not the temp file's 0600
-        os.replace(tmp.name, path)
-    except OSError:
-        os.unlink(tmp.name)
-        raise
+    atomic.write_atomic(path, payload, force=force, option=option)
 
 
 @main.command("excel")
@@ -148,8 +138,9 @@ def excel_command(only: str | None, folder: Path | None, wheel_url: str | None,
             if (folder / name).exists() and not force:
                 raise click.UsageError(f"{folder / name} already exists; add --force to "
                                        "overwrite it")
+        folder.mkdir(parents=True, exist_ok=True)  # the folder named by --write is made
         for name, text in files.items():
-            write_atomic(folder / name, text, force=True)
+            write_atomic(folder / name, text, force=True, option="--write")
             click.echo(f"wrote {folder / name}")
         click.echo()
     steps = [windows_steps(folder) if p == "windows" else lite_steps(folder, wheel_url)

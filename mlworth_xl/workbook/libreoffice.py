@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import uuid
 import zipfile
 from glob import glob
 from pathlib import Path
@@ -24,6 +23,8 @@ from subprocess import PIPE
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
+
+from mlworth_xl.atomic import copy_atomic
 
 __all__ = ["LibreOfficeError", "export_pdf", "fill_cached_values", "find_soffice", "recalculate"]
 
@@ -76,13 +77,7 @@ def find_soffice() -> str | None:
 def _replace_atomically(produced: Path, dest: Path) -> None:
     """Copy ``produced`` next to ``dest`` under a temporary name, then rename it over ``dest``."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")  # copyfile honours the umask
-    try:
-        shutil.copyfile(produced, tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    copy_atomic(produced, dest)
 
 
 def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) -> Path:

@@ -13,7 +13,6 @@ import io
 import os
 import re
 import tempfile
-import uuid
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.writer.excel import ExcelWriter
 
 from mlworth_xl.api import resolve_inputs
+from mlworth_xl.atomic import write_atomic
 from mlworth_xl.model import data
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.records import Programs
@@ -229,21 +229,15 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
                                "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
                                "set MLWORTH_SOFFICE")
     wb = build_workbook(programs, person)
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with tempfile.TemporaryDirectory(prefix="mlworth-wb-") as work:
-            book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
-            book.write_bytes(workbook_bytes(wb))
-            if values:
-                recalculated = recalculate(book, Path(work) / "recalculated.xlsx")
-                fill_cached_values(book, recalculated, book)
-            if pdf:
-                summary_only = Path(work) / "summary.xlsx"
-                summary_only.write_bytes(_summary_only(wb))
-                export_pdf(summary_only, pdf_dest)
-            tmp.write_bytes(book.read_bytes())
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with tempfile.TemporaryDirectory(prefix="mlworth-wb-") as work:
+        book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
+        book.write_bytes(workbook_bytes(wb))
+        if values:
+            recalculated = recalculate(book, Path(work) / "recalculated.xlsx")
+            fill_cached_values(book, recalculated, book)
+        if pdf:
+            summary_only = Path(work) / "summary.xlsx"
+            summary_only.write_bytes(_summary_only(wb))
+            export_pdf(summary_only, pdf_dest)
+        write_atomic(dest, book.read_bytes(), force=force, option="path")
     return dest
