@@ -80,6 +80,21 @@ def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False
     return value
 
 
+def parse_code(text: str, field: fields.Field) -> float:
+    """A coded input given by its word or its number: ``"rap"`` or ``2``.
+
+    >>> parse_code("RAP", fields.PROGRAM["repayment_plan"])
+    2.0
+    """
+    s = text.strip().lower()
+    if s in field.choices:
+        return float(field.choices.index(s))
+    try:
+        return parse_number(text, field)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not allowed; allowed: {field.allowed()}") from None
+
+
 def parse_bool(text: str) -> float:
     s = text.strip().lower()
     if s in _TRUE:
@@ -209,6 +224,7 @@ def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: st
                 continue
             try:
                 numeric[k][i] = (parse_bool(text) if spec.unit == "bool"
+                                 else parse_code(text, spec) if spec.is_code
                                  else parse_number(text, spec, semicolon_file=semicolon))
             except ValueError as exc:
                 problems.append(Problem(k, str(exc), rownum, source))

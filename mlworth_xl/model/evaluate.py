@@ -14,17 +14,23 @@ incremental flows against the counterfactual of staying in the current job:
   new salary ``S1(y) = salary_after (1 + salary_growth_after)^(y - y1)`` from
   the year ``y1`` the job starts (placement probability in expectation: a
   graduate who is not placed earns the current salary path);
-- loan: the origination fee in year 1 and the interest accrued in the year.
+- loans (:mod:`mlworth_xl.model.financing`): the origination fees of the
+  year's disbursements, the interest accrued in the year before repayment
+  and paid in it after, less RAP's relief (principal matched, balance
+  forgiven after tax).
 
-flow(y) = gain − income given up − direct cost − fee − interest.  Its
+flow(y) = gain − income given up − direct cost − fee − interest + relief.  Its
 cumulative sum is the change in net worth against staying put, so the
 payback is when the option has earned back everything it cost, including
 all interest accrued so far, and stays ahead through the horizon (see
 :func:`mlworth_xl.model.metrics.payback`).
 
-Money borrowed: ``loan_share × max(0, cost of attendance − savings)``,
-grossed up for the fee and disbursed on the first day of study; repayment
-starts after study (rounded to whole months) plus grace.
+Money borrowed: ``loan_share`` of the cost not paid from savings, as one
+loan on the first day of study (``financing`` 0, simple) or split each
+study year under the federal rules (1); repayment starts after study
+(rounded to whole months) plus grace, under ``repayment_plan``.  Total
+cost = cost of attendance + income given up + fees + total interest −
+loan relief.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from dataclasses import fields as dc_fields
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mlworth_xl.model import fields, loans, metrics, timeline
+from mlworth_xl.model import fields, financing, metrics, timeline
 from mlworth_xl.model.cost import direct_cost_by_year
 from mlworth_xl.model.data import field_default
 from mlworth_xl.model.errors import InputError, Problem
@@ -50,7 +56,10 @@ CHUNK = 16_384
 class Outcome:
     """The results for each scenario (1-d arrays, one element per scenario).
 
-    Money is in dollars, positive for costs.  ``payback_years`` and
+    Money is in dollars, positive for costs.  ``monthly_payment`` is the
+    payment of the first month of repayment (all loans); ``total_paid``
+    everything paid on the loans; ``loan_relief`` RAP's principal match
+    plus the forgiven balance less tax on it.  ``payback_years`` and
     ``discounted_payback_years`` are ``nan`` when the option never pays back
     within the horizon; ``irr`` is ``nan`` where no rate exists;
     ``break_even_salary`` is ``nan`` when no salary can pay back within the
@@ -60,10 +69,16 @@ class Outcome:
     cost_of_attendance: Array
     income_given_up: Array
     amount_borrowed: Array
+    federal_loans: Array
+    private_loans: Array
     loan_fees: Array
     total_interest: Array
+    loan_relief: Array
     total_cost: Array
     monthly_payment: Array
+    total_paid: Array
+    years_to_pay_off: Array
+    amount_forgiven: Array
     payback_years: Array
     discounted_payback_years: Array
     npv: Array
@@ -89,6 +104,7 @@ class YearlyDetail:
     gain: Array
     loan_fee: Array
     interest: Array
+    loan_relief: Array
     flow: Array
     cumulative: Array
     discounted_cumulative: Array
@@ -218,15 +234,18 @@ class SalarySplit:
 
     ``flow`` is the flow :func:`evaluate` measures; the gain in it is linear
     in the salary after, so ``flow = fixed + salary_after × per_salary`` (up
-    to rounding).  ``discount`` holds (1 + discount_rate)^-y.  The Monte
-    Carlo layer (:mod:`mlworth_xl.model.risk`) draws salaries and combines
-    the two parts.
+    to rounding).  Under RAP the loan's cost depends on the income, so
+    ``fixed`` holds it at the AGI of the scenario's own salary after: the
+    split is exact only at that salary (``linear`` is False there).
+    ``discount`` holds (1 + discount_rate)^-y.  The Monte Carlo layer
+    (:mod:`mlworth_xl.model.risk`) draws salaries and combines the two parts.
     """
 
     flow: Array
     fixed: Array
     per_salary: Array
     discount: Array
+    linear: Array
 
 
 def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
@@ -236,8 +255,10 @@ def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
     :func:`inputs_with_defaults` returns them.
     """
     parts = _flows({k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()})
+    rap = (np.atleast_1d(np.asarray(values["repayment_plan"])) == financing.RAP) & (
+        parts.loans.borrowed > 0)
     return SalarySplit(flow=parts.flow, fixed=parts.fixed, per_salary=parts.per_salary,
-                       discount=parts.discount)
+                       discount=parts.discount, linear=~rap)
 
 
 @dataclass(frozen=True)
@@ -249,11 +270,9 @@ class _Flows:
     foregone: Array
     per_salary: Array
     gain: Array
-    fee: Array
-    fee_by_year: Array
+    loans: financing.LoanFlows
     interest: Array
-    borrowed: Array
-    months: Array
+    relief: Array
     flow: Array
     discount: Array
     salary_after: Array
@@ -297,20 +316,13 @@ def _flows(v: Mapping[str, Array]) -> _Flows:
         in_horizon, timeline.job_share(col["years"], col["months_to_job"], y), 0.0) * s0
     gain = per_salary * col["salary_after"] + gain_fixed
 
-    need = np.maximum(0.0, direct.sum(axis=1) - v["savings"]) * v["loan_share"]
-    borrowed = loans.gross_principal(need, v["loan_fee"])
-    fee = borrowed - need
-    months = timeline.deferment_months(v["years"], v["grace_months"])
-    interest = loans.interest_by_year(borrowed[:, None], col["loan_apr"],
-                                      col["loan_term_years"], months[:, None],
-                                      v["capitalize_interest"][:, None], y)
-    interest = np.where(in_horizon, interest, 0.0)
-    fee_by_year = np.where(y == 1.0, fee[:, None], 0.0)
+    lf = financing.loan_flows(v, direct, y)
+    interest = np.where(in_horizon, lf.interest_by_year, 0.0)
+    relief = np.where(in_horizon, lf.relief_by_year, 0.0)
 
-    flow = gain - foregone - direct - fee_by_year - interest
+    flow = gain - foregone - direct - lf.fee_by_year - interest + relief
     return _Flows(y=y, direct=direct, foregone=foregone, per_salary=per_salary, gain=gain,
-                  fee=fee, fee_by_year=fee_by_year, interest=interest, borrowed=borrowed,
-                  months=months, flow=flow,
+                  loans=lf, interest=interest, relief=relief, flow=flow,
                   discount=metrics.discount_factors(v["discount_rate"], horizon),
                   salary_after=col["salary_after"])
 
@@ -322,13 +334,9 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
     discounted = flow * f.discount
     cumulative = np.cumsum(flow, axis=1)
 
-    capitalize = v["capitalize_interest"]
-    total_interest = loans.total_interest(f.borrowed, v["loan_apr"], v["loan_term_years"],
-                                          f.months, capitalize)
-    payment = loans.loan_payment(f.borrowed, v["loan_apr"], v["loan_term_years"], f.months,
-                                 capitalize)
+    lf = f.loans
     income_given_up = f.foregone.sum(axis=1)
-    total_cost = cost_of_attendance + income_given_up + f.fee + total_interest
+    total_cost = cost_of_attendance + income_given_up + lf.fee + lf.total_interest - lf.relief
     payback = metrics.payback(flow)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         roi = np.where(total_cost > 0, f.gain.sum(axis=1) / total_cost - 1.0, np.nan)
@@ -340,11 +348,17 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
     outcome = Outcome(
         cost_of_attendance=cost_of_attendance,
         income_given_up=income_given_up,
-        amount_borrowed=f.borrowed,
-        loan_fees=f.fee,
-        total_interest=total_interest,
+        amount_borrowed=lf.borrowed,
+        federal_loans=lf.federal,
+        private_loans=lf.private,
+        loan_fees=lf.fee,
+        total_interest=lf.total_interest,
+        loan_relief=lf.relief,
         total_cost=total_cost,
-        monthly_payment=payment,
+        monthly_payment=lf.monthly_payment,
+        total_paid=lf.total_paid,
+        years_to_pay_off=lf.months_to_pay_off / 12.0,
+        amount_forgiven=lf.forgiven,
         payback_years=payback,
         discounted_payback_years=metrics.payback(discounted),
         npv=discounted.sum(axis=1),
@@ -355,6 +369,7 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
     )
     detail = YearlyDetail(
         year=y, direct_cost=f.direct, income_given_up=f.foregone, gain=f.gain,
-        loan_fee=f.fee_by_year, interest=f.interest, flow=flow, cumulative=cumulative,
+        loan_fee=lf.fee_by_year, interest=f.interest, loan_relief=f.relief, flow=flow,
+        cumulative=cumulative,
         discounted_cumulative=np.cumsum(discounted, axis=1))
     return outcome, detail

@@ -45,14 +45,26 @@ class Field:
     def is_number(self) -> bool:
         return self.unit not in ("bool", "text")
 
+    @property
+    def is_code(self) -> bool:
+        """A number that stands for one of ``choices`` (0 for the first, 1 for the next …)."""
+        return self.is_number and bool(self.choices)
+
     def allowed(self) -> str:
-        """What is allowed, in words: ``a number from 0 to 1 (0% to 100%)``."""
+        """What is allowed, in words: ``a number from 0 to 1 (0% to 100%)``.
+
+        >>> PROGRAM["repayment_plan"].allowed()
+        '0 (fixed), 1 (tiered) or 2 (rap)'
+        """
         if self.unit == "bool":
             return "TRUE or FALSE"
         if self.unit == "text":
             if self.choices:
                 return "one of " + ", ".join(self.choices)
             return "text"
+        if self.is_code:
+            words = [f"{k} ({c})" for k, c in enumerate(self.choices)]
+            return ", ".join(words[:-1]) + " or " + words[-1]
         kind = "a whole number" if self.integer else "a number"
         lo = _fmt(self.low, self.unit)
         hi = _fmt(self.high, self.unit)
@@ -72,6 +84,11 @@ def _fmt(x: float | None, unit: str) -> str:
 
 
 KINDS = ("masters", "online", "hybrid", "bootcamp", "certificate", "self-study", "other")
+
+#: Codes of the ``financing`` input.
+FINANCING = ("simple", "federal")
+#: Codes of the ``repayment_plan`` input (as :data:`mlworth_xl.model.repayment.PLANS`).
+PLANS = ("fixed", "tiered", "rap")
 
 LOAN_APR_DEFAULT = "loan.direct_unsub_grad_2025_26.rate"
 LOAN_FEE_DEFAULT = "loan.direct_unsub_grad_2025_26.fee"
@@ -117,12 +134,15 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
     Field("loan_share", "Share borrowed", "fraction",
           "Share of the cost not covered by savings that is borrowed.",
           default=0.0, low=0, high=1),
-    Field("loan_apr", "Loan APR", "rate", "Loan interest rate per year.",
+    Field("loan_apr", "Loan APR", "rate",
+          "Loan interest rate per year: of the one loan (simple financing) or of the private "
+          "loan that covers what federal loans do not (federal financing).",
           default=LOAN_APR_DEFAULT, low=0, high=0.4),
     Field("loan_fee", "Loan origination fee", "rate",
           "Fee deducted from each disbursement; the loan is grossed up so the net covers the need.",
           default=LOAN_FEE_DEFAULT, low=0, high=0.2),
-    Field("loan_term_years", "Loan term (years)", "years", "Repayment term in years.",
+    Field("loan_term_years", "Loan term (years)", "years",
+          "Repayment term in years of the fixed plan and of the private loan.",
           default="loan.standard_term_years", low=1, high=30, integer=True),
     Field("grace_months", "Grace period (months)", "months",
           "Months after study before repayment starts.",
@@ -132,6 +152,34 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
           "starts (conservative assumption: it costs the most). FALSE: it is paid as it "
           "accrues.",
           default=True),
+    Field("financing", "Financing", "count",
+          "0 simple: one loan at the loan APR and fee on the first day of study. 1 federal: each "
+          "year's need by Direct Unsubsidized loans within the limits (Grad PLUS for legacy "
+          "borrowers), the rest by a private loan at the loan APR and fee.",
+          default=0, low=0, high=1, integer=True, choices=FINANCING),
+    Field("start_year", "Start year", "count",
+          "Calendar year of the first day of study (federal financing: picks rates, fees, rules).",
+          default="assumption.start_year", low=2000, high=2100, integer=True),
+    Field("start_month", "Start month", "count",
+          "Month (1-12) of the first day of study; a disbursement each year on its first day.",
+          default="assumption.start_month", low=1, high=12, integer=True),
+    Field("enrolment_intensity", "Enrolment intensity", "fraction",
+          "Share of a full-time load (federal financing): prorates the annual limit; "
+          "below half time no federal loan.", default=1.0, low=0, high=1),
+    Field("prior_grad_borrowing", "Earlier graduate federal loans", "usd",
+          "Federal graduate loans already borrowed; they count against the aggregate and "
+          "lifetime limits.", default=0.0, low=0, high=1_000_000),
+    Field("prior_undergrad_borrowing", "Earlier undergraduate federal loans", "usd",
+          "Federal undergraduate loans already borrowed; they count against the lifetime limit.",
+          default=0.0, low=0, high=1_000_000),
+    Field("grad_plus_legacy", "Grad PLUS legacy borrower", "bool",
+          "TRUE: enrolled in this program on 2026-06-30 with a Direct Loan for it before "
+          "2026-07-01, so Grad PLUS and the earlier limits stay open for up to 3 years.",
+          default=False),
+    Field("repayment_plan", "Repayment plan", "count",
+          "Plan of the loan (simple) or the federal loans: 0 fixed over the loan term, "
+          "1 tiered standard (10-25 years by balance), 2 RAP (payment by income).",
+          default=0, low=0, high=2, integer=True, choices=PLANS),
     Field("salary_after", "Salary after", "usd",
           "Yearly salary in the new role, in its first year.", low=0, high=10_000_000,
           required=True),
@@ -164,6 +212,9 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("savings", "Savings available", "usd",
           "Savings that pay costs before any borrowing.",
           default="assumption.savings", low=0, high=100_000_000),
+    Field("dependents", "Dependents", "count",
+          "Dependents claimed on the tax return; each lowers the RAP payment by $50 a month.",
+          default=0, low=0, high=20, integer=True),
 )
 
 PROGRAM = {f.name: f for f in PROGRAM_FIELDS}

@@ -82,6 +82,14 @@ class Program:
     loan_term_years: int = _d("loan_term_years")
     grace_months: int = _d("grace_months")
     capitalize_interest: bool = _d("capitalize_interest")
+    financing: int = _d("financing")
+    start_year: int = _d("start_year")
+    start_month: int = _d("start_month")
+    enrolment_intensity: float = _d("enrolment_intensity")
+    prior_grad_borrowing: float = _d("prior_grad_borrowing")
+    prior_undergrad_borrowing: float = _d("prior_undergrad_borrowing")
+    grad_plus_legacy: bool = _d("grad_plus_legacy")
+    repayment_plan: int = _d("repayment_plan")
     salary_growth_after: float = _d("salary_growth_after")
     placement_prob: float = _d("placement_prob")
     months_to_job: float = _d("months_to_job")
@@ -107,7 +115,15 @@ class Program:
         missing = [f.name for f in fields.PROGRAM_FIELDS if f.required and f.name not in values]
         if missing:
             raise InputError([Problem(k, "is required") for k in missing])
-        return cls(**{k: data.resolve(v) for k, v in values.items()})
+        return cls(**{k: _code(k, data.resolve(v)) for k, v in values.items()})
+
+
+def _code(name: str, value: Any) -> Any:
+    """A coded input given as its word (``"rap"``) becomes its number; anything else stays."""
+    spec = fields.ALL[name]
+    if spec.is_code and isinstance(value, str) and value.strip().lower() in spec.choices:
+        return spec.choices.index(value.strip().lower())
+    return value
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,7 @@ class Person:
     horizon_years: int = _d("horizon_years")
     target_payback_years: float = _d("target_payback_years")
     savings: float = _d("savings")
+    dependents: int = _d("dependents")
 
     def __post_init__(self) -> None:
         problems = _check_record(asdict(self), PERSON_NUMERIC, None, None)
@@ -188,9 +205,11 @@ class Programs:
         out = []
         for i, (name, kind) in enumerate(zip(self.names, self.kinds, strict=True)):
             values: dict[str, Any] = {k: float(v[i]) for k, v in self.columns.items()}
-            for k in ("loan_term_years", "grace_months"):
-                values[k] = int(values[k])
-            values["capitalize_interest"] = bool(values["capitalize_interest"])
+            for k in values:
+                if fields.PROGRAM[k].unit == "bool":
+                    values[k] = bool(values[k])
+                elif fields.PROGRAM[k].integer:
+                    values[k] = int(values[k])
             out.append(Program(name=name, kind=kind, **values))
         return out
 

@@ -212,12 +212,15 @@ def _agi_matrix(agi_path: ArrayLike, n: int) -> Array:
 
 
 def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: Array,
-                  record: bool) -> tuple[Repayment, dict[str, Array] | None]:
+                  record: bool, offset: Array | None = None,
+                  ) -> tuple[Repayment, dict[str, Array] | None]:
     n = len(balance)
     due_by_year = rap_payment(_agi_matrix(agi_path, n), dependents[:, None])
     limit = int(figure("plan.rap_forgiveness_payments").value)
     match_to = float(figure("plan.rap_min_principal_reduction").value)
-    years = -(-limit // 12)
+    shift = np.zeros(n, dtype=np.int64) if offset is None else np.asarray(offset, dtype=np.int64)
+    years = int((np.max(shift, initial=0) + limit - 1) // 12 + 1)
+    everyone = np.arange(n)
     acc = {name: np.zeros((n, years)) for name in YEARLY}
     rows: dict[str, list[Array]] = {name: [] for name in ("balance", "interest", *YEARLY)}
     bal = balance.copy()
@@ -226,11 +229,11 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
     accrued = np.zeros(n)
     first = np.zeros(n)
     for m in range(limit):
-        j = m // 12
+        j = (shift + m) // 12
         active = bal > 0
         if not record and not active.any():
             break
-        due = due_by_year[:, min(j, due_by_year.shape[1] - 1)]
+        due = due_by_year[everyone, np.minimum(j, due_by_year.shape[1] - 1)]
         interest = np.where(active, bal * i, 0.0)
         owed = bal + interest
         last = active & (due >= owed)
@@ -248,7 +251,7 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
                  "waived_interest": interest - interest_paid, "principal_matched": matched,
                  "forgiven": np.where(m == limit - 1, bal, 0.0)}
         for name, value in flows.items():
-            acc[name][:, j] += value
+            acc[name][everyone, j] += value
         if record:
             for name, value in {**flows, "interest": interest, "balance": bal}.items():
                 rows[name].append(value)
@@ -265,7 +268,7 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
 
 
 def rap(balance: ArrayLike, apr: ArrayLike, agi_path: ArrayLike,
-        dependents: ArrayLike = 0) -> Repayment:
+        dependents: ArrayLike = 0, *, offset_months: ArrayLike | None = None) -> Repayment:
     """Repayment under the Repayment Assistance Plan, month by month.
 
     Parameters
@@ -277,6 +280,13 @@ def rap(balance: ArrayLike, apr: ArrayLike, agi_path: ArrayLike,
         scenarios or (scenarios, years).  Years past its end keep the last value.
     dependents : array_like
         Dependents claimed, per scenario.
+    offset_months : array_like of int, optional
+        Months between the start of year 1 and the first payment, per
+        scenario: payment ``m`` (1-based) then falls in year
+        ``(offset + m - 1) // 12 + 1``, which picks its AGI from
+        ``agi_path`` and the column of ``yearly`` it is added to.  Left out:
+        0, so year 1 is the first 12 payments.  The model uses it to put
+        payments in the years counted from the first day of study.
 
     Returns
     -------
@@ -298,7 +308,9 @@ def rap(balance: ArrayLike, apr: ArrayLike, agi_path: ArrayLike,
     """
     b, i, d = (np.array(a) for a in np.broadcast_arrays(_vec(balance), _vec(apr),
                                                          _vec(dependents)))
-    return _simulate_rap(b, i, agi_path, d, record=False)[0]
+    shift = None if offset_months is None else np.broadcast_to(
+        np.asarray(offset_months, dtype=np.int64), b.shape)
+    return _simulate_rap(b, i, agi_path, d, record=False, offset=shift)[0]
 
 
 def repay(balance: ArrayLike, apr: ArrayLike, plan: str | ArrayLike = "tiered", *,

@@ -41,6 +41,7 @@ PERSON_NAMES = {
     "horizon_years": "Horizon",
     "target_payback_years": "TargetPayback",
     "savings": "Savings",
+    "dependents": "Dependents",
 }
 #: A named constant (12), so no formula hides the number of months in a year.
 MONTHS_PER_YEAR = "MonthsPerYear"
