@@ -27,7 +27,7 @@ import xlwings as xw
 
 from mlworth_xl import excel_io as xio
 from mlworth_xl.api import COLUMNS, comparison_frame
-from mlworth_xl.model import cost, data, fields, loans, quick
+from mlworth_xl.model import cost, data, fields, loans, quick, repayment
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome, evaluate, inputs_with_defaults, validate
 from mlworth_xl.model.records import Person
@@ -107,22 +107,58 @@ LOAN_ARGS = dict(
     capitalize=num(F["capitalize_interest"], "TRUE (default): deferment interest is added to "
                    "the balance. FALSE: it is paid as it accrues and earns no interest."),
 )
+PLAN = xio.Arg("Optional repayment plan: \"fixed\" (default) over term_years, or \"tiered\": "
+               "the standard plan for loans from 2026-07-01, 10 to 25 years by the balance "
+               "(term_years is then not used).", kind="text")
 
 
-@udf(**LOAN_ARGS)
+def _term(plan: str | None, principal: Any, apr: Any, term_years: Any,
+          deferment_months: Any, capitalize: Any) -> Any:
+    """The term in years of ``plan``: term_years (fixed) or the tiered standard plan's."""
+    code = plan.strip().lower() if plan is not None else "fixed"
+    if code == "fixed":
+        return term_years
+    if code == "tiered":
+        balance = loans.repayment_balance(principal, apr, deferment_months, capitalize)
+        return np.reshape(repayment.tiered_term_years(balance), np.shape(balance))
+    if code == "rap":
+        raise xio.CellError("#VALUE!", "plan: RAP payments follow income, not the loan; use "
+                            "MLWORTH_RAP_PAYMENT(agi, dependents)")
+    raise xio.CellError("#VALUE!", f"plan: {plan!r} is not a plan; plans: fixed, tiered")
+
+
+@udf(**LOAN_ARGS, plan=PLAN)
 def MLWORTH_LOAN_PAYMENT(principal: Cells, apr: Cells, term_years: Cells = 10,
-                         deferment_months: Cells = 0, capitalize: Cells = True) -> Cells:
+                         deferment_months: Cells = 0, capitalize: Cells = True,
+                         plan: Cells = None) -> Cells:
     """Level monthly loan payment, as a positive amount, once repayment starts after the
-    deferment."""
-    return loans.loan_payment(principal, apr, term_years, deferment_months, capitalize)
+    deferment; plan "tiered" takes the term of the standard plan for loans from 2026-07-01."""
+    term = _term(plan, principal, apr, term_years, deferment_months, capitalize)
+    return loans.loan_payment(principal, apr, term, deferment_months, capitalize)
 
 
-@udf(**LOAN_ARGS)
+@udf(**LOAN_ARGS, plan=PLAN)
 def MLWORTH_LOAN_INTEREST(principal: Cells, apr: Cells, term_years: Cells = 10,
-                          deferment_months: Cells = 0, capitalize: Cells = True) -> Cells:
+                          deferment_months: Cells = 0, capitalize: Cells = True,
+                          plan: Cells = None) -> Cells:
     """Total interest over the loan's life: everything paid minus the principal. With capitalize
-    FALSE the deferment interest is paid as it accrues, so it earns no interest."""
-    return loans.total_interest(principal, apr, term_years, deferment_months, capitalize)
+    FALSE the deferment interest is paid as it accrues. Plan: "fixed" or "tiered"."""
+    term = _term(plan, principal, apr, term_years, deferment_months, capitalize)
+    return loans.total_interest(principal, apr, term, deferment_months, capitalize)
+
+
+AGI = fields.Field("agi", "AGI", "usd", "Adjusted gross income of the year.",
+                   low=0, high=100_000_000)
+
+
+@udf(agi=num(AGI, "Adjusted gross income of the year, in dollars (with a spouse's if filing "
+             "jointly)."),
+     dependents=num(F["dependents"], "Dependents claimed; each lowers the payment by $50 a "
+                    "month (default 0)."))
+def MLWORTH_RAP_PAYMENT(agi: Cells, dependents: Cells = 0) -> Cells:
+    """Monthly payment under the Repayment Assistance Plan: 1% to 10% of AGI by $10,000 band ($120
+    a year up to $10,000), less $50 a month per dependent, at least $10."""
+    return repayment.rap_payment(agi, dependents)
 
 
 def _scenario(key: str) -> Callable[[], float]:

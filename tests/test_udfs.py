@@ -30,6 +30,7 @@ from mlworth_xl.udfs import (
     MLWORTH_LOAN_SCHEDULE,
     MLWORTH_NPV,
     MLWORTH_PAYBACK,
+    MLWORTH_RAP_PAYMENT,
     MLWORTH_ROI,
     MLWORTH_SOURCE,
 )
@@ -358,3 +359,28 @@ def test_defaults_and_their_sources():
     assert MLWORTH_SOURCE("assumption.tax_rate") == "Illustrative assumption (2026-11)"
     # IRC §221 phase-out, single filers: $85,000 to $100,000, spilled as a row
     assert MLWORTH_DEFAULT("tax.student_loan_interest_phaseout_single") == [[85000, 100000]]
+
+
+def test_loan_payment_and_interest_with_the_tiered_plan():
+    # $41,000 owed when repayment starts is in the 15-year tier ($25,000 to $50,000),
+    # so the payment is numpy-financial's pmt over 180 months; term_years is not used.
+    expected = -npf.pmt(0.0807 / 12, 180, 41_000)
+    assert MLWORTH_LOAN_PAYMENT(41_000, 0.0807, 10, 0, True, "tiered") == pytest.approx(
+        expected, rel=1e-12)
+    assert MLWORTH_LOAN_INTEREST(41_000, 0.0807, 3, 0, True, "Tiered") == pytest.approx(
+        180 * expected - 41_000, rel=1e-12)
+    # "fixed" and no plan are the contract's behaviour
+    assert MLWORTH_LOAN_PAYMENT(41_000, 0.0807, 10, 0, True, "fixed") == MLWORTH_LOAN_PAYMENT(
+        41_000, 0.0807)
+
+
+def test_loan_payment_refuses_rap_and_unknown_plans():
+    assert MLWORTH_LOAN_PAYMENT(41_000, 0.0807, 10, 0, True, "rap").startswith(
+        "#VALUE! plan: RAP payments follow income")
+    assert MLWORTH_LOAN_INTEREST(41_000, 0.0807, 10, 0, True, "ibr").startswith("#VALUE! plan:")
+
+
+def test_rap_payment_of_a_given_agi():
+    # 34 CFR 685.209 as revised (91 FR 23768): 5% × 60,000 / 12 = 250, less 2 × $50
+    assert MLWORTH_RAP_PAYMENT(60_000, 2) == 150.0
+    assert MLWORTH_RAP_PAYMENT([[5_000.0], [20_000.0]]) == [[10.0], [pytest.approx(200 / 12)]]

@@ -81,10 +81,11 @@ def test_every_function_goes_through_xlwings_func_and_arg(monkeypatch):
 CONTRACT = {
     "MLWORTH_COST": "(tuition_per_year, years=2, fees_per_year=0, living_per_month=0, "
                     "relocation=0, aid_per_year=0, tuition_growth=0)",
+    # A trailing optional argument keeps every existing call's meaning (the issue allows `plan`).
     "MLWORTH_LOAN_PAYMENT": "(principal, apr, term_years=10, deferment_months=0, "
-                            "capitalize=True)",
+                            "capitalize=True, plan=None)",
     "MLWORTH_LOAN_INTEREST": "(principal, apr, term_years=10, deferment_months=0, "
-                             "capitalize=True)",
+                             "capitalize=True, plan=None)",
     "MLWORTH_PAYBACK": "(total_cost=None, salary_before=None, salary_after=None, tax_rate=0, "
                        "growth_before=0, growth_after=0, discount_rate=0, horizon_years=40)",
 }
