@@ -383,4 +383,6 @@ def MLWORTH_SOURCE(key: Cells) -> Cells:
     return lookup(key)[1]
 
 
+from mlworth_xl.udfs_risk import *  # noqa: E402,F403  the Monte Carlo functions, registered here too
+
 __all__ = [name for name in dir() if name.startswith("MLWORTH_")]

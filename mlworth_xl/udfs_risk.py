@@ -1,0 +1,228 @@
+"""The Monte Carlo Excel functions: how likely an option is to pay back, and percentiles.
+
+``MLWORTH_PAYBACK_PROB``, ``MLWORTH_PAYBACK_PERCENTILE`` and
+``MLWORTH_NPV_PERCENTILE`` take an option as ``MLWORTH_NPV`` does (length,
+tuition, salary after, the current salary, and an optional two-column
+``scenario`` range for every other input) and simulate it with
+:func:`mlworth_xl.model.risk.simulate`.  The scenario range may also hold
+the option's ``kind`` (which picks the default completion probability) and
+the uncertainty inputs of :data:`mlworth_xl.model.uncertainty.RISK_FIELDS`
+(``completion_prob``, ``salary_sigma``, ``salary_median``, ``job_search``,
+``random_placement``).
+
+The draws are seeded (``seed``, default 2026) so a recalculation gives the
+same number, and by default they are those of ``mlworth-xl risk`` and the
+workbook's Risk sheet (100,000 draws, seed 2026), so the three agree.  A
+call runs on one thread (xlwings Lite's Pyodide has none); rows with the
+same option are simulated once.  :mod:`mlworth_xl.udfs` re-exports these
+functions, so Excel registers them with the others.
+
+>>> MLWORTH_PAYBACK_PROB(2, 30000, 100000, 6.5, 60000,
+...                      [["tax_rate", 0], ["discount_rate", 0], ["savings", 0],
+...                       ["placement_prob", 0.8], ["completion_prob", 1],
+...                       ["salary_sigma", 0], ["job_search", "fixed"]], 10000, 1)
+0.7992
+"""
+
+from __future__ import annotations
+
+import sys
+
+if "mlworth_xl.udfs" not in sys.modules:
+    # mlworth_xl.udfs imports this module's functions at its end.  Imported first, this module
+    # steps aside: udfs then loads a complete copy of it, which replaces this one (the import
+    # system returns what sys.modules holds at the end).
+    del sys.modules[__name__]
+    import mlworth_xl.udfs  # noqa: F401
+
+from collections.abc import Callable, Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from mlworth_xl import excel_io as xio  # noqa: E402
+from mlworth_xl.inputs import header_key, parse_bool, parse_number  # noqa: E402
+from mlworth_xl.model import fields  # noqa: E402
+from mlworth_xl.model.errors import InputError  # noqa: E402
+from mlworth_xl.model.evaluate import inputs_with_defaults, validate  # noqa: E402
+from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, RiskResult, simulate  # noqa: E402
+from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty  # noqa: E402
+from mlworth_xl.udfs import OPTION_ARGS, SCENARIO, num, udf  # noqa: E402
+
+Cells = xio.Cells
+F = fields.ALL
+
+#: Most draws one call simulates per option: about 0.1 s each on a laptop, more in Pyodide.
+MAX_CELL_DRAWS = 500_000
+#: Largest seed: a million seeds, each written in full in an error message.
+MAX_SEED = 999_999
+
+DRAWS = fields.Field("draws", "Draws", "count", "Draws per option.", low=1,
+                     high=MAX_CELL_DRAWS, integer=True)
+SEED = fields.Field("seed", "Seed", "count", "Seed of the random numbers.", low=0,
+                    high=MAX_SEED, integer=True)
+PERCENTILE = fields.Field("percentile", "Percentile", "fraction",
+                          "Share of the draws at or below the value.", low=0, high=1)
+
+#: Inputs of a scenario range that are not the model's: the kind and the uncertainty.
+EXTRA = {f.name: f for f in (F["kind"], *RISK_FIELDS)}
+_EXTRA_KEYS = {header_key(t): f.name for f in EXTRA.values() for t in (f.name, f.label)}
+
+RUN_ARGS = dict(
+    draws=xio.Arg(f"Draws to simulate, at most {MAX_CELL_DRAWS:,} (default {DEFAULT_DRAWS:,}, "
+                  "as `mlworth-xl risk`); more draws, less noise, slower.", kind="one",
+                  field=DRAWS),
+    seed=xio.Arg(f"Seed of the random numbers (default {DEFAULT_SEED}): the same seed gives "
+                 "the same answer at every recalculation.", kind="one", field=SEED),
+)
+RISK_SCENARIO = xio.Arg(SCENARIO.doc.replace("every other input;", "every other input, the "
+                                             "kind and completion_prob, salary_sigma, "
+                                             "job_search;"), kind="table")
+
+
+def split_scenario(rows: list[list[Any]] | None) -> tuple[list[list[Any]] | None, dict[str, Any]]:
+    """The model's rows of a scenario range, and the kind and uncertainty inputs it gives.
+
+    >>> split_scenario([["Kind", "bootcamp"], ["Tuition per year", 13500.0],
+    ...                 ["completion_prob", "80%"]])
+    ([['Tuition per year', 13500.0]], {'kind': 'bootcamp', 'completion_prob': 0.8})
+    """
+    if not rows:
+        return rows, {}
+    model, extra = [], {}
+    for r, row in enumerate(rows, start=1):
+        name = _EXTRA_KEYS.get(header_key(str(row[0] or ""))) if len(row) == 2 else None
+        if name is None:
+            model.append(row)
+        elif name in extra:
+            raise xio.CellError("#VALUE!", f"scenario, row {r}: {name} is given twice")
+        elif row[1] is not None and not (isinstance(row[1], str) and not row[1].strip()):
+            extra[name] = _extra_value(row[1], EXTRA[name], f"scenario, row {r}: {name}")
+    return model, extra
+
+
+def _extra_value(x: Any, field: fields.Field, where: str) -> Any:
+    """A value of the kind or an uncertainty input, read as the file readers read it."""
+    if field.unit == "text":
+        text = xio.text(x, where, required=True)
+        if text not in field.choices:
+            raise xio.CellError("#VALUE!", f"{where}: {text!r} is not allowed; allowed: "
+                                f"{field.allowed()}")
+        return text
+    if isinstance(x, str) and x.strip() not in xio.ERROR_VALUES:
+        try:
+            x = parse_bool(x) if field.unit == "bool" else parse_number(x, field)
+        except ValueError as exc:
+            raise xio.CellError("#VALUE!", f"{where}: {exc}") from None
+    value, _, _ = xio.numbers(x, where, field, None)
+    return bool(value) if field.unit == "bool" else value
+
+
+def simulate_rows(scenario: list[list[Any]] | None, draws: float, seed: float,
+                  within_years: Any = None, rows: int = 1, **given: Any) -> list[RiskResult]:
+    """Simulate the option of each row: the scenario range overridden by ``given``.
+
+    ``given`` holds floats or arrays of one length (one element per row),
+    as :func:`mlworth_xl.excel_io.excel_function` passes them; ``rows``
+    says how many rows there are when no array does.  Rows with the same
+    inputs are simulated once.
+    """
+    model_rows, extra = split_scenario(scenario)
+    values, _ = xio.scenario(model_rows, columns=1)
+    base: dict[str, float] = {k: float(v[0]) for k, v in values.items()}
+    kind = extra.pop("kind", "other")
+    uncertainty = Uncertainty.for_kind(kind, **extra)
+    columns = {k: v for k, v in given.items() if v is not None}
+    if within_years is not None:
+        columns["target_payback_years"] = within_years
+    n = max([rows, *(len(v) for v in columns.values() if isinstance(v, np.ndarray))])
+    done: dict[tuple[tuple[str, float], ...], RiskResult] = {}
+    results = []
+    for i in range(n):
+        row = {**base, **{k: float(v[i] if isinstance(v, np.ndarray) else v)
+                          for k, v in columns.items()}}
+        key = tuple(sorted(row.items()))
+        if key not in done:
+            done[key] = _simulate_one(row, uncertainty, int(draws), int(seed), n > 1, i)
+        results.append(done[key])
+    return results
+
+
+def _simulate_one(row: Mapping[str, float], uncertainty: Uncertainty, draws: int, seed: int,
+                  many: bool, i: int) -> RiskResult:
+    problems = validate(inputs_with_defaults(row))
+    if problems:
+        where = f"value {i + 1}: " if many else ""
+        raise xio.CellError("#NUM!", where + InputError(problems).summary())
+    program = {k: v for k, v in row.items() if k in fields.PROGRAM}
+    person = {k: v for k, v in row.items() if k in fields.PERSON}
+    return simulate(program, person, uncertainty, draws=draws, seed=seed)
+
+
+def _each(results: list[RiskResult], measure: Callable[[RiskResult], float]) -> Any:
+    """One number per row: a float for one row, else an array."""
+    out = np.array([measure(r) for r in results])
+    return float(out[0]) if len(out) == 1 else out
+
+
+def _percentiles(results: list[RiskResult], percentile: Any, measure: str) -> Any:
+    """Each row's percentile (0 to 1) of ``payback`` or ``npv``, as numpy's 0 to 100.
+
+    Rounded to 9 decimals so that 0.1 is the 10th percentile exactly, as in ``mlworth-xl risk``.
+    """
+    q = np.broadcast_to(np.round(np.asarray(percentile, dtype=float) * 100.0, 9),
+                        (len(results),))
+    out = np.array([float(getattr(r, f"{measure}_percentiles")([x])[0])
+                    for r, x in zip(results, q.tolist(), strict=True)])
+    return float(out[0]) if len(out) == 1 else out
+
+
+WITHIN = num(F["target_payback_years"], "Years from the first day of study to pay back within. "
+             "Empty: the scenario's target payback, else 10.")
+PERCENTILE_ARG = num(PERCENTILE, "Which percentile, from 0 to 1 as Excel's PERCENTILE takes "
+                     "it: 0.1 for the 10th, 0.5 for the median.")
+COMMON = dict(years=OPTION_ARGS["years"], tuition_per_year=OPTION_ARGS["tuition_per_year"],
+              salary_after=OPTION_ARGS["salary_after"])
+TAIL = dict(salary=OPTION_ARGS["salary"], scenario=RISK_SCENARIO, **RUN_ARGS)
+
+
+@udf(**COMMON, within_years=WITHIN, **TAIL)
+def MLWORTH_PAYBACK_PROB(years: Cells, tuition_per_year: Cells, salary_after: Cells,
+                         within_years: Cells = None, salary: Cells = None,
+                         scenario: Cells = None, draws: Cells = DEFAULT_DRAWS,
+                         seed: Cells = DEFAULT_SEED) -> Cells:
+    """Chance (0 to 1) that an option pays back within the years given, from the first day of
+    study: the share of seeded Monte Carlo draws of completion, job search, placement and
+    salary."""
+    results = simulate_rows(scenario, draws, seed, within_years, years=years,
+                            tuition_per_year=tuition_per_year, salary_after=salary_after,
+                            salary=salary)
+    return _each(results, RiskResult.payback_probability)
+
+
+@udf(nan="at percentile {percentile:.0%} the option never pays back within the horizon",
+     **COMMON, percentile=PERCENTILE_ARG, **TAIL)
+def MLWORTH_PAYBACK_PERCENTILE(years: Cells, tuition_per_year: Cells, salary_after: Cells,
+                               percentile: Cells, salary: Cells = None, scenario: Cells = None,
+                               draws: Cells = DEFAULT_DRAWS, seed: Cells = DEFAULT_SEED) -> Cells:
+    """Percentile of the payback over seeded Monte Carlo draws, in years from the first day of
+    study; #N/A when that share of draws never pays back within the horizon."""
+    results = simulate_rows(scenario, draws, seed, rows=np.size(percentile), years=years,
+                            tuition_per_year=tuition_per_year, salary_after=salary_after,
+                            salary=salary)
+    return _percentiles(results, percentile, "payback")
+
+
+@udf(**COMMON, percentile=PERCENTILE_ARG, **TAIL)
+def MLWORTH_NPV_PERCENTILE(years: Cells, tuition_per_year: Cells, salary_after: Cells,
+                           percentile: Cells, salary: Cells = None, scenario: Cells = None,
+                           draws: Cells = DEFAULT_DRAWS, seed: Cells = DEFAULT_SEED) -> Cells:
+    """Percentile of the NPV against staying in the current job over seeded Monte Carlo draws:
+    0.1 gives an NPV that 10% of the draws fall below."""
+    results = simulate_rows(scenario, draws, seed, rows=np.size(percentile), years=years,
+                            tuition_per_year=tuition_per_year, salary_after=salary_after,
+                            salary=salary)
+    return _percentiles(results, percentile, "npv")
+
+
+__all__ = [name for name in dir() if name.startswith("MLWORTH_")]
