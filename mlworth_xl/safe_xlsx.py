@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from mlworth_xl.model.errors import InputError
 
@@ -50,6 +51,38 @@ def check_archive(path: Path, field: str = "workbook") -> list[str]:
     return notes
 
 
+def _reason(exc: BaseException) -> str:
+    """Why openpyxl could not read a file, in one line."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__module__.startswith("defusedxml"):
+            return ("its XML declares entities, which are refused (a possible \"billion "
+                    "laughs\" attack)")
+        seen = seen.__cause__ or seen.__context__
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def open_workbook(path: Path, field: str = "workbook", *, data_only: bool = True,
+                  read_only: bool = False) -> Any:
+    """Load a workbook with openpyxl after :func:`check_archive`: macros and links dropped.
+
+    ``data_only`` (the default) reads cached values, never formulas; with
+    ``data_only=False`` the formulas are read as text.  Nothing is ever run.
+    A file openpyxl cannot read (damaged, or XML that defusedxml refuses)
+    is an :class:`InputError` naming the file.
+    """
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about parts it does not keep
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only,
+                                          keep_vba=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError.single(field, f"cannot read the workbook: {_reason(exc)}",
+                                source=str(path)) from None
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -68,22 +101,18 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], Rows]:
 
     The sheet is ``sheet``, else one called "Programs", else the first.
     """
-    import openpyxl
-
     notes = check_archive(path, "programs")
     for note in notes:
         warnings.warn(f"{path}: {note}", UserWarning, stacklevel=2)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_vba=False,
-                                    keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError.single("programs", f"cannot read the workbook: {exc}",
-                                source=str(path)) from None
+    wb = open_workbook(path, "programs", read_only=True)
     try:
         name = sheet or ("Programs" if "Programs" in wb.sheetnames else wb.sheetnames[0])
         ws = wb[name]
         rows = [(r, [_text(v) for v in values])
                 for r, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+    except Exception as exc:  # read-only sheets are parsed while iterating
+        raise InputError.single("programs", f"cannot read the workbook: {_reason(exc)}",
+                                source=str(path)) from None
     finally:
         wb.close()
     rows = [(r, v) for r, v in rows if any(c.strip() for c in v)] if rows else []

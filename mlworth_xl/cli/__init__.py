@@ -61,7 +61,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from mlworth_xl.cli import compare, excel, risk, sources, workbook  # noqa: F401  (they register)
+    from mlworth_xl.cli import check, compare, excel, risk, sources, workbook  # noqa: F401  (they register)
 
 
 _register()

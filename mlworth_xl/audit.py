@@ -1,0 +1,462 @@
+"""Audit a comparison workbook that came back from a client (``mlworth-xl check``).
+
+A comparison workbook travels: an advisor generates it, a client types into
+it, it comes back.  :func:`audit` says, cell by cell, what in the returned
+file is no longer what ``mlworth-xl workbook`` would write for the inputs
+the file now holds:
+
+- a formula overwritten with a number or text, deleted, or edited;
+- an input outside its allowed range (the same ranges as everywhere else);
+- a cell that shows an error value (``#DIV/0!``, ``#REF!``, …);
+- where the file holds the results of its last calculation (Excel and
+  LibreOffice store them; a file written by openpyxl has none), a result on
+  Summary, Cash flows or Loans that differs from the model recomputed from
+  the workbook's own inputs (relative 1e-9, or 1e-6 near zero).
+
+The file is read with the protections of :mod:`mlworth_xl.safe_xlsx`: size
+limits checked before anything is unpacked, XML entity attacks refused,
+macros never run, external links never refreshed.  It is loaded twice, for
+the formulas' text and for the cached values.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlworth_xl.api import COLUMNS, comparison_frame
+from mlworth_xl.model import fields
+from mlworth_xl.model.errors import InputError
+from mlworth_xl.model.evaluate import yearly_detail
+from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.safe_xlsx import check_archive, open_workbook
+from mlworth_xl.workbook import layout
+from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
+
+#: Relative and absolute tolerance between a cached result and the model.
+REL, ABS = 1e-9, 1e-6
+#: Sheets without which the file is not a comparison workbook at all.
+REQUIRED_SHEETS = (layout.INPUTS, layout.PROGRAMS, layout.SUMMARY, layout.CASH_FLOWS,
+                   layout.LOANS)
+#: Longest formula quoted in full in a finding.
+_SHOWN = 80
+#: Cash-flow columns of each option compared with :func:`yearly_detail`: (column, attribute).
+_YEARLY = (("direct", "direct_cost"), ("foregone", "income_given_up"), ("gain", "gain"),
+           ("fee", "loan_fee"), ("interest", "interest"), ("flow", "flow"),
+           ("cumulative", "cumulative"), ("discounted_cumulative", "discounted_cumulative"))
+#: Loans key figures compared with the model's outcome: (row key, outcome attribute).
+_LOAN_FIGURES = (("cost_of_attendance", "cost_of_attendance"), ("borrowed", "amount_borrowed"),
+                 ("fee", "loan_fees"), ("payment", "monthly_payment"),
+                 ("total_interest", "total_interest"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong in one cell: ``Summary!K8: formula replaced by the number 4.2 …``."""
+
+    cell: str
+    kind: str  # "formula", "input", "error", "result", "sheet"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.message}"
+
+
+@dataclass
+class Report:
+    """What :func:`audit` found in one workbook."""
+
+    path: Path
+    options: int
+    cached_values: bool
+    findings: list[Finding] = field(default_factory=list)
+    #: Warnings about the file (macros, external links): reported, never fatal.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def lines(self, limit: int = 200) -> list[str]:
+        """The report: a heading, then one line per finding (at most ``limit``)."""
+        checked = ("formulas, inputs, error values and results against the model"
+                   if self.cached_values else
+                   "formulas, inputs and error values (no cached results to compare: "
+                   "the file was never calculated)")
+        if self.clean:
+            return [f"{self.path}: OK, {self.options} options; checked {checked}"]
+        head = (f"{self.path}: {len(self.findings)} problem"
+                f"{'s' if len(self.findings) != 1 else ''} in a workbook of {self.options} "
+                f"options; checked {checked}")
+        body = [f"  {f}" for f in self.findings[:limit]]
+        if len(self.findings) > limit:
+            body.append(f"  and {len(self.findings) - limit} more")
+        return [head, *body]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError.single("workbook", "file not found", source=str(path))
+    if path.is_dir():
+        raise InputError.single("workbook", "is a folder, not a file", source=str(path))
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError.single("workbook", f"unknown file type {path.suffix or '(none)'!r}; "
+                                "allowed: .xlsx, .xlsm", source=str(path))
+    if path.stat().st_size == 0:
+        raise InputError.single("workbook", "the file is empty", source=str(path))
+
+
+def _is_formula(c: Any) -> bool:
+    return c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))
+
+
+def _formula_text(c: Any) -> str:
+    value = c.value
+    return value if isinstance(value, str) else str(getattr(value, "text", value))
+
+
+_STRING = re.compile(r'("(?:[^"]|"")*")')
+_BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)", re.I)
+
+
+def normalize(formula: str) -> str:
+    """A formula as compared: spreadsheet applications' harmless rewrites undone.
+
+    LibreOffice saves ``FALSE`` as ``FALSE()`` and Excel adds ``_xlfn.``
+    prefixes; case and spaces outside text literals do not matter.
+
+    >>> normalize('=IF(a1 > 0, FALSE(), "Keep  Case")')
+    '=IF(A1>0,FALSE,"Keep  Case")'
+    """
+    parts = _STRING.split(formula)
+    for k in range(0, len(parts), 2):  # the parts outside "…"
+        text = parts[k].replace("_xlfn.", "").replace(" ", "").upper()
+        parts[k] = _BOOL_CALL.sub(r"\1", text)
+    return "".join(parts)
+
+
+def _shorten(formula: str) -> str:
+    return formula if len(formula) <= _SHOWN else formula[:_SHOWN - 3] + "..."
+
+
+def _describe(value: Any, data_type: str = "n") -> str:
+    """A constant as a finding names it: ``the number 4.2``, ``the text 'abc'``."""
+    if data_type == "e" or (isinstance(value, str) and value in _ERRORS):
+        return f"the error {value}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return f"the number {value:g}"
+    return f"the text {str(value)!r}"
+
+
+#: The value of an input that holds a formula never calculated (reported already).
+_UNKNOWN = object()
+_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+           "#GETTING_DATA", "#SPILL!", "#CALC!"}
+
+
+# --- the audit ----------------------------------------------------------------------------
+
+class _Audit:
+    def __init__(self, path: Path):
+        self.path = path
+        self.notes = check_archive(path, "workbook")
+        self.formulas = open_workbook(path, "workbook", data_only=False)
+        self.values = open_workbook(path, "workbook", data_only=True)
+        missing = [s for s in REQUIRED_SHEETS if s not in self.formulas.sheetnames]
+        if missing:
+            raise InputError.single("workbook", f"sheet {missing[0]!r} is missing; this is not "
+                                    "a comparison workbook written by `mlworth-xl workbook`",
+                                    source=str(path))
+        self.n = self._count_options()
+        self.findings: list[Finding] = []
+        self.input_cells: set[str] = set()
+
+    def _count_options(self) -> int:
+        ws = self.formulas[layout.PROGRAMS]
+        n = 0
+        while ws.cell(row=layout.PROGRAMS_HEADER_ROW,
+                      column=Layout.option_col(n)).value == f"Option {n + 1}":
+            n += 1
+        if n == 0:
+            raise InputError.single("workbook", "the Programs sheet has no options (headers "
+                                    "Option 1, Option 2, … in row "
+                                    f"{layout.PROGRAMS_HEADER_ROW})", source=str(self.path))
+        return n
+
+    def add(self, where: str, kind: str, message: str) -> None:
+        self.findings.append(Finding(where, kind, message))
+
+    # --- inputs ---------------------------------------------------------------------------
+    def _input(self, sheet: str, column: int, row: int) -> tuple[str, Any, str]:
+        """The value of an input cell: (address, value, data type); formulas give their result."""
+        c = self.formulas[sheet].cell(row=row, column=column)
+        where = f"{sheet}!{c.coordinate}"
+        self.input_cells.add(where)
+        if not _is_formula(c):
+            return where, c.value, c.data_type
+        text = _formula_text(c)
+        if _BOOL_CALL.fullmatch(text.lstrip("=")):  # LibreOffice writes TRUE as =TRUE()
+            return where, text.upper().startswith("=TRUE"), "b"
+        cached = self.values[sheet].cell(row=row, column=column)
+        self.add(where, "input", f"input holds the formula {_shorten(text)}; the generator "
+                 "writes a value here")
+        if cached.value is None:  # never calculated: its value is unknown, not empty
+            return where, _UNKNOWN, "n"
+        return where, cached.value, cached.data_type
+
+    def _number(self, where: str, spec: fields.Field, value: Any, data_type: str) -> float | None:
+        """A number input's value, or None after adding a finding."""
+        allowed = spec.allowed()
+        if value is _UNKNOWN:
+            return None
+        if data_type == "e" or (isinstance(value, str) and value in _ERRORS):
+            self.add(where, "input", f"{spec.name}: holds the error {value}; allowed: {allowed}")
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            self.add(where, "input", f"{spec.name}: is empty; allowed: {allowed}")
+        elif spec.unit == "bool" and not isinstance(value, bool):
+            self.add(where, "input", f"{spec.name}: {value!r} is not TRUE or FALSE")
+        elif spec.unit != "bool" and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)):
+            shown = ("TRUE" if value else "FALSE") if isinstance(value, bool) else repr(value)
+            self.add(where, "input", f"{spec.name}: {shown} is not a number; allowed: {allowed}")
+        else:
+            x = float(value)
+            problems = fields.check(spec, [x])
+            if not problems:
+                return x
+            self.add(where, "input", f"{spec.name}: {problems[0][1]}")
+        return None
+
+    def read_inputs(self) -> tuple[Programs, Person] | None:
+        """The workbook's own inputs, or None if any is not allowed (each is a finding)."""
+        before = len(self.findings)
+        person: dict[str, float | None] = {}
+        for k, spec in enumerate(fields.PERSON_FIELDS):
+            where, value, dtype = self._input(layout.INPUTS, layout.INPUTS_VALUE_COL,
+                                              layout.INPUTS_FIRST_ROW + k)
+            person[spec.name] = self._number(where, spec, value, dtype)
+        names, kinds = [], []
+        columns = {f.name: np.empty(self.n) for f in fields.PROGRAM_FIELDS if f.unit != "text"}
+        for i in range(self.n):
+            for spec in fields.PROGRAM_FIELDS:
+                where, value, dtype = self._input(layout.PROGRAMS, Layout.option_col(i),
+                                                  layout.PROGRAM_ROW[spec.name])
+                if spec.name == "name":
+                    if value is None or not str(value).strip():
+                        self.add(where, "input", "name: is empty; every option needs a name")
+                    names.append("" if value is None else str(value))
+                elif spec.name == "kind":
+                    kind = "" if value is None else str(value).strip().lower()
+                    if kind not in fields.KINDS:
+                        self.add(where, "input", f"kind: {value!r} is not allowed; allowed: "
+                                 f"{spec.allowed()}")
+                    kinds.append(kind)
+                else:
+                    x = self._number(where, spec, value, dtype)
+                    columns[spec.name][i] = math.nan if x is None else x
+        if len(self.findings) > before:
+            return None
+        who = Person(**{k: (int(v) if fields.PERSON[k].integer else v)  # type: ignore[arg-type]
+                        for k, v in person.items()})
+        table = Programs(names=names, kinds=kinds, columns=columns)
+        try:
+            table.validate(who)
+        except InputError as exc:  # values allowed one by one, not together (horizon < years)
+            for p in exc.problems:
+                i = names.index(p.source) if p.source in names else 0
+                if p.field in fields.PERSON:
+                    row = layout.INPUTS_FIRST_ROW + list(fields.PERSON).index(p.field)
+                    column = layout.INPUTS_VALUE_COL
+                    where = layout.INPUTS + "!" + layout.cell(None, column, row, absolute=False)
+                else:
+                    where = layout.PROGRAMS + "!" + layout.cell(
+                        None, Layout.option_col(i), layout.PROGRAM_ROW[p.field], absolute=False)
+                self.add(where, "input", f"{p.field}: {p.message}")
+            return None
+        return table, who
+
+    # --- formulas -------------------------------------------------------------------------
+    def expected_workbook(self, inputs: tuple[Programs, Person] | None) -> Any:
+        """What the generator writes for these inputs (placeholders where they are bad)."""
+        from mlworth_xl.workbook import build_workbook
+
+        if inputs is not None:
+            try:
+                return build_workbook(*inputs)
+            except InputError:
+                pass
+        placeholder = [Program(f"Option {i + 1}", years=1, tuition_per_year=0, salary_after=0)
+                       for i in range(self.n)]
+        return build_workbook(Programs.from_records(placeholder), Person())
+
+    def check_formulas(self, expected: Any) -> None:
+        for sheet in expected.sheetnames:
+            if sheet not in self.formulas.sheetnames:
+                self.add(sheet, "sheet", "sheet is missing")
+                continue
+            mine, theirs = expected[sheet], self.formulas[sheet]
+            wanted = {c.coordinate: _formula_text(c) for row in mine.iter_rows() for c in row
+                      if _is_formula(c)}
+            for coord, text in wanted.items():
+                c = theirs[coord]
+                where = f"{sheet}!{coord}"
+                if _is_formula(c):
+                    found = _formula_text(c)
+                    if normalize(found) != normalize(text):
+                        self.add(where, "formula", f"formula changed to {_shorten(found)} "
+                                 f"(expected {_shorten(text)})")
+                elif c.value is None:
+                    self.add(where, "formula", f"formula deleted (expected {_shorten(text)})")
+                else:
+                    self.add(where, "formula", f"formula replaced by "
+                             f"{_describe(c.value, c.data_type)} (expected {_shorten(text)})")
+            for row in theirs.iter_rows():
+                for c in row:
+                    where = f"{sheet}!{c.coordinate}"
+                    if (_is_formula(c) and c.coordinate not in wanted
+                            and where not in self.input_cells):
+                        self.add(where, "formula", f"a formula where the generator writes none: "
+                                 f"{_shorten(_formula_text(c))}")
+
+    # --- cached values --------------------------------------------------------------------
+    def formula_values(self) -> Iterator[tuple[str, Any, Any]]:
+        """(address, formula cell, cached value cell) of every formula in the file."""
+        for ws in self.formulas.worksheets:
+            cached = self.values[ws.title]
+            for row in ws.iter_rows():
+                for c in row:
+                    if _is_formula(c):
+                        yield f"{ws.title}!{c.coordinate}", c, cached[c.coordinate]
+
+    def check_errors(self) -> bool:
+        """Add a finding per formula showing an error value; whether any result was cached."""
+        cached = False
+        for where, _, value in self.formula_values():
+            if value.value is None:
+                continue
+            cached = True
+            if value.data_type == "e" or (isinstance(value.value, str)
+                                          and value.value in _ERRORS):
+                self.add(where, "error", f"shows the error {value.value}")
+        return cached
+
+    def check_results(self, table: Programs, who: Person) -> None:
+        """Compare cached results with the model, cell by cell."""
+        lay = Layout(self.n)
+        outcome = table.evaluate(who)
+        frame = comparison_frame(table, outcome)
+        detail = yearly_detail(table.inputs(who))
+        horizon = int(who.horizon_years)
+
+        def compare(sheet: str, column: int, row: int, expected: Any, what: str) -> None:
+            c = self.formulas[sheet].cell(row=row, column=column)
+            if not _is_formula(c):
+                return  # a constant there is reported as a replaced formula
+            v = self.values[sheet].cell(row=row, column=column)
+            actual = v.value
+            if actual is None or v.data_type == "e" or actual in _ERRORS:
+                return  # not calculated, or an error value (reported as such)
+            if not _agrees(actual, expected):
+                self.add(f"{sheet}!{c.coordinate}", "result",
+                         f"shows {_show(actual)} but the model gives {_show(expected)} for "
+                         f"this workbook's inputs ({what})")
+
+        for i, name in enumerate(table.names):
+            row = lay.summary_row(i)
+            for k, col in enumerate(COLUMNS):
+                expected = frame.iloc[i][col.header]
+                if col.kind == "flag":
+                    expected = bool(expected)
+                elif col.kind == "rank":
+                    expected = int(expected)
+                elif col.kind != "text":
+                    expected = float(expected)
+                compare(layout.SUMMARY, k + 1, row, expected, f"{col.header} of {name!r}")
+            for key, attr in _LOAN_FIGURES:
+                if key in layout.LOANS_ROW:
+                    compare(layout.LOANS, lay.option_col(i), layout.LOANS_ROW[key],
+                            float(getattr(outcome, attr)[i]), f"{key} of {name!r}")
+            for key, attr in _YEARLY:
+                series = getattr(detail, attr)[i]
+                for y in range(1, layout.MAX_YEARS + 1):
+                    if y <= horizon:
+                        expected = float(series[y - 1])
+                    elif key in ("cumulative", "discounted_cumulative"):
+                        expected = float(series[horizon - 1])  # flat after the horizon
+                    else:
+                        expected = 0.0
+                    compare(layout.CASH_FLOWS, lay.cf_col(i, key), lay.cf_row(y), expected,
+                            f"{attr} of {name!r} in year {y}")
+
+
+def _agrees(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, bool | str):
+        return actual == expected and type(actual) is type(expected)
+    if isinstance(actual, str) and actual in (NEVER, NOT_AVAILABLE):
+        return math.isnan(expected)  # the Summary says in words what the model gives as NaN
+    if isinstance(actual, bool) or not isinstance(actual, int | float):
+        return False
+    if math.isnan(expected):
+        return math.isnan(actual)
+    return abs(actual - expected) <= max(REL * abs(expected), ABS)
+
+
+def _show(x: Any) -> str:
+    if isinstance(x, float) and math.isnan(x):
+        return "no number (never / n/a)"
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return repr(x)
+    return f"{x:.10g}"
+
+
+def audit(path: str | os.PathLike[str]) -> Report:
+    """Audit a comparison workbook: what differs from what the generator would write.
+
+    Parameters
+    ----------
+    path : path
+        An ``.xlsx`` file written by ``mlworth-xl workbook`` and perhaps edited since.
+
+    Returns
+    -------
+    Report
+        Its ``findings``, one per cell (empty when the file is as generated
+        for its inputs), and ``notes`` (macros, external links).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read safely or is not a comparison workbook.
+
+    Examples
+    --------
+    A freshly generated workbook is clean:
+
+    >>> import tempfile, pathlib
+    >>> from mlworth_xl.workbook import write_workbook
+    >>> book = write_workbook(pathlib.Path(tempfile.mkdtemp()) / "client.xlsx")
+    >>> audit(book).clean
+    True
+    """
+    p = Path(path)
+    _check_file(p)
+    run = _Audit(p)
+    inputs = run.read_inputs()
+    run.check_formulas(run.expected_workbook(inputs))
+    cached = run.check_errors()
+    if cached and inputs is not None:
+        run.check_results(*inputs)
+    return Report(path=p, options=run.n, cached_values=cached, findings=run.findings,
+                  notes=run.notes)

@@ -1,0 +1,52 @@
+"""``mlworth-xl check``: audit a comparison workbook that came back from a client."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from mlworth_xl.audit import audit
+from mlworth_xl.cli import main
+
+_default_format = warnings.formatwarning
+
+
+def _one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+              line: str | None = None) -> str:
+    """Warnings for users (macros, external links in a file) as one line on stderr."""
+    if issubclass(category, UserWarning):
+        return f"mlworth-xl: warning: {message}\n"
+    return _default_format(message, category, filename, lineno, line)
+
+
+# Every command reads files through the same readers; their warnings read like the errors.
+warnings.formatwarning = _one_line
+
+
+@main.command("check")
+@click.argument("workbook", type=click.Path(path_type=Path), metavar="WORKBOOK")
+def check_command(workbook: Path) -> None:
+    """Audit a comparison workbook that came back: what was changed, by cell.
+
+    Reports formulas overwritten with a number or edited, inputs outside
+    their allowed ranges, cells showing error values and, where the file
+    holds the results of its last calculation, results that differ from
+    the model recomputed from the workbook's own inputs. Macros are never
+    run and external links never refreshed.
+
+    Exit status: 0 when the workbook is as generated, 1 with a report of
+    each problem, 2 when the file cannot be read safely.
+
+    \b
+    Example:
+      mlworth-xl check client.xlsx
+    """
+    report = audit(workbook)
+    for note in report.notes:
+        click.echo(f"mlworth-xl: warning: {workbook}: {note}", err=True)
+    click.echo("\n".join(report.lines()))
+    if not report.clean:
+        sys.exit(1)

@@ -1,0 +1,309 @@
+"""``mlworth-xl check``: a generated workbook passes; every kind of tampering is caught.
+
+The tampered files are made the way they happen: a client types a number
+over a formula, edits a formula, types an input out of range; a spreadsheet
+application stores results (cached values) that no longer match the inputs.
+Cached values are edited in the file's XML, the way a stale or doctored
+file holds them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from mlworth_xl.audit import audit, normalize
+from mlworth_xl.cli import main
+from mlworth_xl.model import fields
+from mlworth_xl.model.errors import InputError
+from mlworth_xl.workbook import layout, write_workbook
+from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.libreoffice import _worksheets, recalculate
+
+LAY = Layout(8)  # the default comparison has eight options
+ROW = LAY.summary_row(0)  # the first option's row on Summary (7)
+PAYBACK = f"Summary!J{ROW}"  # "Payback (years)", column 10 of the comparison
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory) -> Path:
+    """A workbook as `mlworth-xl workbook` writes it (formulas, no cached values)."""
+    return write_workbook(tmp_path_factory.mktemp("fresh") / "client.xlsx")
+
+
+@pytest.fixture(scope="module")
+def calculated(tmp_path_factory, fresh) -> Path:
+    """The same workbook opened, recalculated and saved by LibreOffice (cached values)."""
+    return recalculate(fresh, tmp_path_factory.mktemp("lo") / "client.xlsx")
+
+
+def edited(src: Path, dest: Path, **cells) -> Path:
+    """``src`` with cells set as a user would type them: ``Summary="J7=4.2"`` style pairs."""
+    wb = openpyxl.load_workbook(src)
+    for sheet, changes in cells.items():
+        for ref, value in changes.items():
+            wb[sheet.replace("_", " ")][ref] = value
+    wb.save(dest)
+    return dest
+
+
+def cached(src: Path, dest: Path, sheet: str, ref: str, value: str, kind: str = "n") -> Path:
+    """``src`` with the cached result of formula cell ``sheet!ref`` set to ``value``."""
+    shutil.copyfile(src, dest)
+    with zipfile.ZipFile(src) as z:
+        part = _worksheets(z)[sheet]
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    xml = parts[part]
+    match = re.search(rb'<c r="' + ref.encode() + rb'"([^>]*?)>(.*?)</c>', xml, re.S)
+    assert match is not None, ref
+    formula = re.search(rb"<f\b.*?</f>", match.group(2), re.S)
+    assert formula is not None, f"{sheet}!{ref} holds no formula"
+    attrs = re.sub(rb'\st="[^"]*"', b"", match.group(1))
+    kind_attr = b"" if kind == "n" else b' t="' + kind.encode() + b'"'
+    cell = (b'<c r="' + ref.encode() + b'"' + attrs + kind_attr + b">" + formula.group(0)
+            + b"<v>" + value.encode() + b"</v></c>")
+    parts[part] = xml[:match.start()] + cell + xml[match.end():]
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, payload in parts.items():
+            out.writestr(name, payload)
+    return dest
+
+
+# --- clean files ----------------------------------------------------------------------------
+
+def test_a_freshly_generated_workbook_passes(fresh):
+    result = run("check", str(fresh))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == (f"{fresh}: OK, 8 options; checked formulas, inputs and error values "
+                             "(no cached results to compare: the file was never calculated)\n")
+    assert result.stderr == ""
+
+
+@pytest.mark.libreoffice
+def test_a_workbook_recalculated_by_libreoffice_passes(calculated, soffice):
+    report = audit(calculated)
+    assert report.cached_values
+    assert [str(f) for f in report.findings] == []
+    result = run("check", str(calculated))
+    assert result.exit_code == 0
+    assert result.stdout == (f"{calculated}: OK, 8 options; checked formulas, inputs, error "
+                             "values and results against the model\n")
+
+
+def test_a_workbook_of_other_inputs_passes(tmp_path):
+    from tests.workbook_support import random_sets
+
+    programs, person = random_sets(1)[0]
+    path = write_workbook(tmp_path / "other.xlsx", programs, person)
+    assert audit(path).findings == []
+
+
+# --- tampering ------------------------------------------------------------------------------
+
+def test_a_formula_overwritten_with_a_number(fresh, tmp_path):
+    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"J{ROW}": 4.2})
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{path}: 1 problem in a workbook of 8 options")
+    formula = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"J{ROW}"].value
+    assert formula.startswith("=IF(MIN('Cash flows'!") and len(formula) > 80
+    # formulas longer than 80 characters are shown by their first 77 and "..."
+    assert lines[1] == (f"  {PAYBACK}: formula replaced by the number 4.2 (expected "
+                        f"{formula[:77]}...)")
+
+
+def test_a_formula_overwritten_with_text(fresh, tmp_path):
+    path = edited(fresh, tmp_path / "t.xlsx", Loans={"C17": "about 400"})
+    [finding] = audit(path).findings
+    assert str(finding).startswith("Loans!C17: formula replaced by the text 'about 400' "
+                                   "(expected =PMT(")
+
+
+def test_a_formula_deleted(fresh, tmp_path):
+    path = edited(fresh, tmp_path / "t.xlsx", Cash_flows={"P20": None})
+    [finding] = audit(path).findings
+    assert finding.cell == "Cash flows!P20" and finding.message.startswith("formula deleted")
+
+
+def test_a_formula_edited(fresh, tmp_path):
+    npv = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"L{ROW}"].value
+    assert npv.startswith("=NPV(DiscountRate,")  # the NPV column, as generated
+    path = edited(fresh, tmp_path / "t.xlsx",
+                  Summary={f"L{ROW}": npv.replace("DiscountRate", "0.03")})
+    [finding] = audit(path).findings
+    assert str(finding) == (f"Summary!L{ROW}: formula changed to "
+                            f"{npv.replace('DiscountRate', '0.03')} (expected {npv})")
+
+
+def test_a_formula_added_where_none_belongs(fresh, tmp_path):
+    path = edited(fresh, tmp_path / "t.xlsx", Summary={"Z1": "=1+1"})
+    assert [str(f) for f in audit(path).findings] == [
+        "Summary!Z1: a formula where the generator writes none: =1+1"]
+
+
+def program(field: str, column: str = "C") -> tuple[str, str]:
+    """Sheet and cell of an option's input: column C is option 1, D option 2, …"""
+    return layout.PROGRAMS, f"{column}{layout.PROGRAM_ROW[field]}"
+
+
+def person(field: str) -> tuple[str, str]:
+    """Sheet and cell of a person input (column B of Inputs)."""
+    return layout.INPUTS, f"B{layout.INPUTS_FIRST_ROW + list(fields.PERSON).index(field)}"
+
+
+@pytest.mark.parametrize(("where", "value", "message"), [
+    (program("tuition_per_year"), -5, "tuition_per_year: -5 is out of range; allowed: a number "
+     "from 0 to 500,000"),
+    (program("loan_apr", "D"), 7.94, "loan_apr: 7.94 looks like a percentage; enter 0.0794"),
+    (program("years", "E"), 300, "years: 300 is out of range; allowed: a number above 0 and at "
+     "most 10"),
+    (program("kind"), "phd", "kind: 'phd' is not allowed; allowed: one of masters"),
+    (program("name"), None, "name: is empty; every option needs a name"),
+    (program("capitalize_interest"), "maybe", "capitalize_interest: 'maybe' is not TRUE or "
+     "FALSE"),
+    (program("grace_months"), 6.5, "grace_months: 6.5 is not a whole number"),
+    (person("salary"), "lots", "salary: 'lots' is not a number; allowed: a number from 0 to"),
+    (person("salary"), 1e12, "salary: 1e+12 is out of range"),
+    (person("salary"), None, "salary: is empty; allowed"),
+    (person("horizon_years"), 0, "horizon_years: 0 is out of range; allowed: a whole number "
+     "from 1 to 80"),
+    (person("tax_rate"), "#N/A", "tax_rate: holds the error #N/A"),
+])
+def test_an_input_out_of_range(fresh, tmp_path, where, value, message):
+    sheet, ref = where
+    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: value}})
+    findings = audit(path).findings
+    assert [f.cell for f in findings] == [f"{sheet}!{ref}"]
+    assert findings[0].kind == "input" and message in findings[0].message
+
+
+def test_inputs_allowed_alone_but_not_together(fresh, tmp_path):
+    # a horizon of 1 year is allowed, but shorter than the 2-year programs
+    sheet, ref = person("horizon_years")
+    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 1}})
+    findings = audit(path).findings
+    assert findings and all(f.cell == f"{sheet}!{ref}" for f in findings)
+    assert "horizon_years: 1 is shorter than the program" in findings[0].message
+
+
+def test_an_input_typed_as_a_formula(fresh, tmp_path):
+    sheet, ref = program("tuition_per_year")
+    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: "=52000*1.1"}})
+    assert [str(f) for f in audit(path).findings] == [
+        f"{sheet}!{ref}: input holds the formula =52000*1.1; the generator writes a value here"]
+
+
+def test_an_error_value(fresh, tmp_path):
+    path = cached(fresh, tmp_path / "t.xlsx", layout.LOANS, "C17", "#DIV/0!", "e")
+    assert [str(f) for f in audit(path).findings] == ["Loans!C17: shows the error #DIV/0!"]
+    assert run("check", str(path)).exit_code == 1
+
+
+def test_a_cached_result_that_disagrees_with_the_model(fresh, tmp_path):
+    # the stored payback says 4.2 years; the model, from the same inputs, says otherwise
+    path = cached(fresh, tmp_path / "t.xlsx", layout.SUMMARY, f"J{ROW}", "4.2")
+    [finding] = audit(path).findings
+    assert finding.cell == PAYBACK and finding.kind == "result"
+    assert finding.message.startswith("shows 4.2 but the model gives ")
+    assert finding.message.endswith("for this workbook's inputs (Payback (years) of "
+                                    "'Carnegie Mellon MS in ML (in person)')")
+
+
+def test_a_cached_result_within_the_tolerance_passes(fresh, tmp_path):
+    from mlworth_xl import compare
+
+    npv = float(compare()["NPV"][0])
+    close = cached(fresh, tmp_path / "close.xlsx", layout.SUMMARY, f"L{ROW}", repr(npv * 1.0001))
+    assert [f.kind for f in audit(close).findings] == ["result"]  # 1e-4 off: caught
+    exact = cached(fresh, tmp_path / "exact.xlsx", layout.SUMMARY, f"L{ROW}",
+                   f"{npv:.15g}")  # 15 digits, as LibreOffice and Excel store them
+    assert audit(exact).findings == []
+
+
+@pytest.mark.libreoffice
+def test_tampering_with_a_recalculated_workbook(calculated, tmp_path, soffice):
+    stale = cached(calculated, tmp_path / "stale.xlsx", layout.CASH_FLOWS, "O12", "123")
+    assert [(f.cell, f.kind) for f in audit(stale).findings] == [("Cash flows!O12", "result")]
+    typed = edited(calculated, tmp_path / "typed.xlsx", Summary={f"J{ROW}": 4.2})
+    assert [f.cell for f in audit(typed).findings] == [PAYBACK]
+
+
+def test_many_problems_are_all_reported(fresh, tmp_path):
+    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"J{r}": 1 for r in range(7, 15)},
+                  Programs={"C8": -1})
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(f"{path}: 9 problems")
+    assert len(result.stdout.splitlines()) == 10
+
+
+# --- files that are not comparison workbooks ------------------------------------------------
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda p: p.write_text("name,years\n"), "not an Excel .xlsx workbook"),
+    (lambda p: p.write_bytes(b""), "the file is empty"),
+    (lambda p: None, "file not found"),
+])
+def test_not_a_workbook_fails_cleanly(tmp_path, make, words):
+    path = tmp_path / "client.xlsx"
+    make(path)
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"mlworth-xl: error: {path}: workbook: {words}" + (
+        result.stderr[len(f"mlworth-xl: error: {path}: workbook: {words}"):])
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_wrong_extension(tmp_path):
+    path = tmp_path / "client.csv"
+    path.write_text("x")
+    assert run("check", str(path)).stderr == (
+        f"mlworth-xl: error: {path}: workbook: unknown file type '.csv'; allowed: .xlsx, .xlsm\n")
+
+
+def test_a_missing_sheet(fresh, tmp_path):
+    wb = openpyxl.load_workbook(fresh)
+    wb.security = None
+    del wb[layout.LOANS]
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (f"mlworth-xl: error: {path}: workbook: sheet 'Loans' is missing; "
+                             "this is not a comparison workbook written by `mlworth-xl "
+                             "workbook`\n")
+
+
+def test_some_other_workbook(tmp_path):
+    path = tmp_path / "budget.xlsx"
+    openpyxl.Workbook().save(path)
+    with pytest.raises(InputError, match="sheet 'Inputs' is missing"):
+        audit(path)
+
+
+def test_a_zip_bomb_is_refused(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 5_000_000)  # ~1000:1
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    assert "refused as a possible zip bomb" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_normalize_undoes_libreoffices_rewrites():
+    assert normalize("=IF(A1,FALSE(),TRUE())") == normalize("=if(a1, FALSE, TRUE)")
+    assert normalize('="Never"') != normalize('="never"')  # text literals keep their case
