@@ -10,6 +10,7 @@ cached values, never the formulas, and macros are never run.
 
 from __future__ import annotations
 
+import io
 import warnings
 import zipfile
 from pathlib import Path
@@ -58,8 +59,8 @@ def _reason(exc: BaseException) -> str:
         if type(seen).__module__.startswith("defusedxml"):
             return ("its XML declares entities, which are refused (a possible \"billion "
                     "laughs\" attack)")
-        seen = seen.__cause__ or seen.__context__
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        exc, seen = seen, seen.__cause__ or seen.__context__
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # the root cause
 
 
 def open_workbook(path: Path, field: str = "workbook", *, data_only: bool = True,
@@ -73,10 +74,12 @@ def open_workbook(path: Path, field: str = "workbook", *, data_only: bool = True
     """
     import openpyxl
 
+    # From memory: openpyxl leaves its file open when a part fails to parse.
+    source = io.BytesIO(Path(path).read_bytes())
     try:
         with warnings.catch_warnings():  # openpyxl warns about parts it does not keep
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only,
+            return openpyxl.load_workbook(source, read_only=read_only, data_only=data_only,
                                           keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError.single(field, f"cannot read the workbook: {_reason(exc)}",
