@@ -77,6 +77,9 @@ def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False
             raise ValueError(f"{text.strip()!r}: a percentage is not allowed here; "
                              f"allowed: {field.allowed()}")
         value /= 100.0
+        if fields.check(field, [value]):  # not "looks like a percentage": it was one
+            raise ValueError(f"{text.strip()!r} is {value:g}, out of range; allowed: "
+                             f"{field.allowed()}")
     return value
 
 
