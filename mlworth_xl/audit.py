@@ -117,7 +117,7 @@ def _check_file(path: Path) -> None:
 
 
 def _is_formula(c: Any) -> bool:
-    return c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))
+    return c.data_type == "f"  # text such as "=HYPERLINK(…)" stored as text is no formula
 
 
 def _formula_text(c: Any) -> str:
