@@ -297,8 +297,9 @@ class _Audit:
                 return build_workbook(*inputs)
             except InputError:
                 pass
-        placeholder = [Program(f"Option {i + 1}", years=1, tuition_per_year=0, salary_after=0)
-                       for i in range(self.n)]
+        # Formulas depend on the number of options, not on the values: any allowed ones do.
+        placeholder = [Program(f"Option {i + 1}", years=1, tuition_per_year=10_000,
+                               salary_after=80_000) for i in range(self.n)]
         return build_workbook(Programs.from_records(placeholder), Person())
 
     def check_formulas(self, expected: Any) -> None:
