@@ -11,8 +11,10 @@ from mlworth_xl.cli import main
 from mlworth_xl.cli.options import inputs
 from mlworth_xl.cli.render import table
 from mlworth_xl.model.errors import InputError
+from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS
 from mlworth_xl.workbook import DEFAULT_NAME, write_workbook
 from mlworth_xl.workbook.libreoffice import LibreOfficeError
+from mlworth_xl.workbook.risk_sheet import RiskSettings
 
 
 class LibreOfficeMissing(click.ClickException):
@@ -32,20 +34,30 @@ class LibreOfficeMissing(click.ClickException):
               "phones and pandas show numbers; the formulas stay live.")
 @click.option("--pdf", is_flag=True,
               help="Also write the Summary page to a PDF beside the workbook (LibreOffice).")
+@click.option("--draws", type=click.IntRange(1, MAX_DRAWS), default=DEFAULT_DRAWS,
+              show_default=True, help="Draws per option of the Risk sheet (as `mlworth-xl risk`).")
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+              help="Seed of the Risk sheet: the same seed gives the same numbers.")
+@click.option("--no-risk", is_flag=True, help="Leave out the Risk sheet (no simulation).")
 def workbook_command(programs: Path | None, person: Path | None, output: Path | None,
-                     force: bool, values: bool, pdf: bool) -> None:
+                     force: bool, values: bool, pdf: bool, draws: int, seed: int,
+                     no_risk: bool) -> None:
     """Write a comparison workbook that recalculates in Excel, LibreOffice or Google Sheets.
 
     Every result is a native formula over the input cells, so the file
     works without Python: change a tuition, a salary or the horizon and
-    everything recalculates. Sheets: Guide, Inputs, Programs, Summary, Cash
-    flows, Loans, Sources. Prints where it went and the summary table.
+    everything recalculates. Sheets: Guide, Inputs, Programs, Summary, Risk,
+    Cash flows, Loans, Sources. The Risk sheet holds the chances of paying
+    back simulated as `mlworth-xl risk` does, as values stamped with the
+    draws and seed: rerun the command to refresh them. Prints where it went
+    and the summary table.
 
     \b
     Examples:
       mlworth-xl workbook
       mlworth-xl workbook --programs my-programs.csv --person me.toml -o client.xlsx
       mlworth-xl workbook --values --pdf --force
+      mlworth-xl workbook --draws 1000000 --seed 7 -o client.xlsx
     """
     dest = output if output is not None else Path(DEFAULT_NAME)
     target = dest / DEFAULT_NAME if dest.is_dir() else dest
@@ -55,7 +67,8 @@ def workbook_command(programs: Path | None, person: Path | None, output: Path | 
         raise InputError.single("-o", f"{target.name!r} must end in .xlsx")
     table_, who = resolve_inputs(programs, person)
     try:
-        written = write_workbook(target, table_, who, force=force, values=values, pdf=pdf)
+        written = write_workbook(target, table_, who, force=force, values=values, pdf=pdf,
+                                 risk=None if no_risk else RiskSettings(draws, seed))
     except FileExistsError as exc:
         raise InputError.single("-o", f"{exc.filename} already exists; use --force to replace "
                                 "it") from None
