@@ -202,7 +202,7 @@ def _by_year(ws: Worksheet, names: list[str], results: list[RiskResult | None], 
         for k, column in enumerate(shares, start=2):
             if column is not None:
                 ws.cell(row=top + 2 + y, column=k, value=column[y]).number_format = "0.0%"
-    ws.row_dimensions[top + 1].height = 45
+    ws.row_dimensions[top + 1].height = max(45, styles.lines_height(*((n, 11.5) for n in names)))
 
 
 def _chart(ws: Worksheet, n: int, top: int, horizon: int, anchor_row: int) -> None:
