@@ -41,8 +41,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("loan_fees", "Loan fees", "usd", "Origination fees."),
     Column("total_interest", "Total interest", "usd", "Interest over the loan's life."),
     Column("total_cost", "Total cost", "usd",
-           "Cost of attendance + income given up + loan fees + total interest."),
-    Column("monthly_payment", "Monthly payment", "usd", "Loan payment once repayment starts."),
+           "Cost of attendance + income given up + loan fees + total interest − loan relief."),
+    Column("monthly_payment", "Monthly payment", "usd",
+           "Payment of all loans in the first month of repayment."),
     Column("payback_years", "Payback (years)", "years",
            "Years from the first day of study until the option has earned back its cost."),
     Column("discounted_payback_years", "Discounted payback (years)", "years",
@@ -54,6 +55,20 @@ COLUMNS: tuple[Column, ...] = (
            "Salary after at which the option pays back in the target payback years."),
     Column("pays_back_within_target", "Pays back within target", "flag",
            "Whether the payback is within the person's target."),
+    Column("federal_loans", "Federal loans", "usd",
+           "Direct Unsubsidized and Grad PLUS principal, fees included (simple financing: "
+           "the one loan)."),
+    Column("private_loans", "Private loans", "usd",
+           "Principal of the private loan that covers the rest (federal financing)."),
+    Column("total_paid", "Total paid on loans", "usd",
+           "Every loan payment: amount borrowed + total interest − principal matched − "
+           "forgiven."),
+    Column("years_to_pay_off", "Years to pay off", "years",
+           "Years from the first payment until every loan is repaid or forgiven."),
+    Column("amount_forgiven", "Amount forgiven", "usd",
+           "Balance forgiven under RAP after 360 payments (may be taxable)."),
+    Column("loan_relief", "Loan relief", "usd",
+           "RAP's principal match plus the amount forgiven less tax on it."),
 )
 
 HEADERS = {c.key: c.header for c in COLUMNS}

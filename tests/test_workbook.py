@@ -36,8 +36,8 @@ RESULT_SHEETS = (layout.SUMMARY, layout.CASH_FLOWS, layout.LOANS)
 #: Functions that Excel 2016+, LibreOffice 7.4 and Google Sheets all compute, and
 #: that are not volatile.  Anything else in a formula fails the test.
 PORTABLE = {"AND", "COUNTIF", "FV", "IF", "IFERROR", "INDEX", "INT", "IRR", "ISNUMBER",
-            "ISTEXT", "MATCH", "MAX", "MIN", "N", "NPV", "PMT", "RANK", "ROUND", "ROWS",
-            "SIGN", "SQRT", "SUM", "SUMPRODUCT"}
+            "ISTEXT", "MATCH", "MAX", "MIN", "N", "NPV", "OR", "PMT", "RANK", "ROUND",
+            "ROUNDUP", "ROWS", "SIGN", "SQRT", "SUM", "SUMIF", "SUMPRODUCT"}
 
 FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2", "=1+1", "\tTabbed"]
 
@@ -59,8 +59,8 @@ def formulas(wb: openpyxl.Workbook) -> dict[str, str]:
 
 
 def test_sheets_in_order(default_book):
-    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Risk",
-                                       "Cash flows", "Loans", "Sources"]
+    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Cash flows",
+                                       "Loans", "RAP", "Sources"]
 
 
 def test_summary_headers_are_those_of_compare_csv(default_book):
@@ -213,8 +213,8 @@ def test_year_rows_cover_the_longest_horizon_allowed(default_book):
 
 def test_freeze_panes_and_number_formats(default_book):
     assert {ws.title: ws.freeze_panes for ws in default_book.worksheets} == {
-        "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7", "Risk": None,
-        "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
+        "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7",
+        "Cash flows": "B9", "Loans": "C6", "RAP": "B6", "Sources": "A5"}
     ws = default_book[layout.SUMMARY]
     row = layout.SUMMARY_FIRST_ROW
     formats = {c.header: ws.cell(row=row, column=k).number_format

@@ -19,7 +19,7 @@ import numpy as np
 import openpyxl
 
 from mlworth_xl.api import COLUMNS, comparison_frame
-from mlworth_xl.model import fields, loans, metrics, timeline
+from mlworth_xl.model import fields, metrics, timeline
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.workbook import layout
@@ -74,6 +74,14 @@ def _program(rng: np.random.Generator, name: str, **fixed: Any) -> Program:
         "salary_growth_after": float(rng.uniform(-0.03, 0.08)),
         "placement_prob": float(rng.choice([1.0, rng.uniform(0.05, 1)])),
         "months_to_job": float(rng.choice([0.0, 3.0, rng.uniform(0, 24)])),
+        "financing": int(rng.random() < 0.6),
+        "start_year": int(rng.choice([2024, 2025, 2026, 2026, 2027, 2029])),
+        "start_month": int(rng.integers(1, 13)),
+        "enrolment_intensity": float(rng.choice([1.0, 1.0, 0.875, 0.5, 0.3, rng.uniform(0, 1)])),
+        "prior_grad_borrowing": float(rng.choice([0.0, 0.0, rng.uniform(0, 120_000)])),
+        "prior_undergrad_borrowing": float(rng.choice([0.0, rng.uniform(0, 60_000)])),
+        "grad_plus_legacy": bool(rng.random() < 0.3),
+        "repayment_plan": int(rng.integers(0, 3)),
     }
     values.update(fixed)
     return Program.from_mapping(values)
@@ -88,6 +96,7 @@ def _person(rng: np.random.Generator, shortest_horizon: int) -> Person:
         horizon_years=int(rng.integers(max(1, shortest_horizon), 81)),
         target_payback_years=float(rng.uniform(0.5, 30)),
         savings=float(rng.choice([0.0, rng.uniform(0, 100_000)])),
+        dependents=int(rng.choice([0, 0, 1, 2, 4])),
     )
 
 
@@ -105,7 +114,23 @@ SPECIAL = {
     "no placement": dict(placement_prob=0.0),
     "interest paid while deferred": dict(loan_share=1.0, capitalize_interest=False,
                                          loan_apr=0.07, years=2.0, tuition_per_year=60_000.0,
-                                         aid_per_year=0.0, employer_assistance_per_year=0.0),
+                                         aid_per_year=0.0, employer_assistance_per_year=0.0,
+                                         financing=0),
+    # $60,000 a year of need is above the $20,500 annual limit: a private loan covers the rest
+    "federal above the limit": dict(financing=1, loan_share=1.0, years=2.0, start_year=2026,
+                                    start_month=9, tuition_per_year=60_000.0, aid_per_year=0.0,
+                                    employer_assistance_per_year=0.0, enrolment_intensity=1.0,
+                                    grad_plus_legacy=False, repayment_plan=1),
+    "part-time federal": dict(financing=1, loan_share=1.0, enrolment_intensity=0.6,
+                              years=3.0, start_year=2027, repayment_plan=0),
+    # started before 2026-07-01 with a loan: Grad PLUS stays open for the later years
+    "legacy Grad PLUS": dict(financing=1, loan_share=1.0, start_year=2025, start_month=8,
+                             years=3.0, tuition_per_year=60_000.0, aid_per_year=0.0,
+                             employer_assistance_per_year=0.0, enrolment_intensity=1.0,
+                             grad_plus_legacy=False, prior_grad_borrowing=0.0,
+                             prior_undergrad_borrowing=0.0),
+    "RAP": dict(loan_share=1.0, repayment_plan=2, years=2.0, tuition_per_year=50_000.0,
+                aid_per_year=0.0, employer_assistance_per_year=0.0),
 }
 
 
@@ -273,49 +298,36 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
                 check(f"Cash flows {attr} of {name!r} year {y}",
                       ws.cell(row=row, column=lay.cf_col(i, keys[attr])).value, expected)
 
-    # Loans: key figures and the yearly schedule.
+    # Loans: key figures and the yearly schedule (the model's amounts by year, in the horizon).
     ws = wb[layout.LOANS]
     for i, name in enumerate(programs.names):
         v = {k: float(values[k][i]) for k in values}
-        borrowed = float(outcome.amount_borrowed[i])
         months = float(timeline.deferment_months(v["years"], v["grace_months"]))
-        cap = bool(v["capitalize_interest"])
         expected_key = {
             "cost_of_attendance": float(outcome.cost_of_attendance[i]),
-            "need": borrowed - float(outcome.loan_fees[i]),
-            "borrowed": borrowed,
+            "federal": float(outcome.federal_loans[i]),
+            "private": float(outcome.private_loans[i]),
+            "borrowed": float(outcome.amount_borrowed[i]),
             "fee": float(outcome.loan_fees[i]),
             "study_months": months - v["grace_months"],
             "deferment_months": months,
-            "monthly_interest": borrowed * v["loan_apr"] / 12,
-            "deferment_interest": float(loans.deferment_interest(borrowed, v["loan_apr"],
-                                                                 months)),
-            "balance": float(loans.repayment_balance(borrowed, v["loan_apr"], months, cap)),
-            "rate": v["loan_apr"] / 12,
-            "payments": 12 * v["loan_term_years"],
             "payment": float(outcome.monthly_payment[i]),
             "total_interest": float(outcome.total_interest[i]),
+            "forgiven": float(outcome.amount_forgiven[i]),
+            "relief": float(outcome.loan_relief[i]),
+            "total_paid": float(outcome.total_paid[i]),
+            "years_to_pay_off": float(outcome.years_to_pay_off[i]),
         }
         for key, expected in expected_key.items():
             check(f"Loans {key} of {name!r}",
                   ws.cell(row=layout.LOANS_ROW[key], column=lay.option_col(i)).value, expected)
-        interest = loans.interest_by_year(borrowed, v["loan_apr"], v["loan_term_years"],
-                                          months, cap, years)
-        plan = loans.schedule(borrowed, v["loan_apr"], int(v["loan_term_years"]), int(months),
-                              cap)
-        n = 12 * v["loan_term_years"]
-        for y in range(1, layout.MAX_YEARS + 1):
-            row = lay.schedule_row(y)
-            month = 12 * y
-            balance = float(plan.balance[month - 1]) if month <= len(plan.balance) else 0.0
-            expected_schedule = {
-                "payments_made": float(np.clip(12 * y - months, 0, n)),
-                "interest": float(interest[y - 1]),
-                "balance": balance,
-            }
-            for key, expected in expected_schedule.items():
+        by_year = {"fee": detail.loan_fee[i], "interest": detail.interest[i],
+                   "relief": detail.loan_relief[i]}
+        for y in range(1, horizon + 1):
+            for key, series in by_year.items():
                 check(f"Loans schedule {key} of {name!r} year {y}",
-                      ws.cell(row=row, column=lay.schedule_col(i, key)).value, expected)
+                      ws.cell(row=lay.schedule_row(y), column=lay.schedule_col(i, key)).value,
+                      float(series[y - 1]))
     return problems
 
 

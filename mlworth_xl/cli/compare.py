@@ -21,8 +21,12 @@ def compare_command(programs: Path | None, person: Path | None, fmt: str) -> Non
 
     One row per option: cost of attendance, income given up, borrowing,
     interest, total cost, payback (years from the first day of study),
-    NPV, IRR, ROI and the break-even salary.  "never" means it does not pay
-    back within the horizon.
+    NPV, IRR, ROI and the break-even salary, then the loans (federal and
+    private, monthly payment, total paid, years to pay off, amount forgiven
+    under RAP) where anything is borrowed.  "never" means it does not pay
+    back within the horizon.  Financing and repayment plan are program
+    columns (financing: simple or federal; repayment_plan: fixed, tiered
+    or rap).
 
     \b
     Examples:

@@ -190,7 +190,9 @@ def formula(name: str, args: list[Any]) -> str:
 
 def _text(a: Any) -> bool:
     """A literal text argument, not a reference like ``B2`` or ``A2:A11``."""
-    return isinstance(a, str) and not all(p[:1].isalpha() and p[1:].isdigit() for p in a.split(":"))
+    return isinstance(a, str) and not all(p.rstrip("0123456789").isalpha()
+                                          and p[len(p.rstrip("0123456789")):].isdigit()
+                                          for p in a.split(":"))
 
 
 def call(name: str, args: list[Any], read: Callable[[str], Any]) -> Any:

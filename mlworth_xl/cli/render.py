@@ -19,6 +19,8 @@ COST_PART = ("Option", "Cost of attendance", "Income given up", "Amount borrowed
              "Total interest", "Total cost", "Monthly payment")
 RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV",
                "IRR", "ROI", "Break-even salary", "Pays back within target")
+LOAN_PART = ("Option", "Federal loans", "Private loans", "Monthly payment", "Total paid on loans",
+             "Years to pay off", "Amount forgiven", "Loan relief")
 
 
 def cell(kind: str, value: object) -> str:
@@ -40,10 +42,13 @@ def cell(kind: str, value: object) -> str:
 
 
 def table(frame: pd.DataFrame, width: int | None = None) -> str:
-    """The comparison as two aligned tables (costs, then returns)."""
+    """The comparison as aligned tables: costs, returns, and loans where anything is borrowed."""
     width = width or shutil.get_terminal_size((120, 24)).columns
     parts = []
-    for title, cols in (("Costs", COST_PART), ("Returns", RETURN_PART)):
+    tables = [("Costs", COST_PART), ("Returns", RETURN_PART)]
+    if (frame["Amount borrowed"] > 0).any():
+        tables.append(("Loans", LOAN_PART))
+    for title, cols in tables:
         parts.append(title)
         parts.append(_aligned(frame, cols, width))
     return "\n".join(parts)

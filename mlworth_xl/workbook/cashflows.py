@@ -16,8 +16,13 @@ Year ``y`` of option ``o`` (names as on Programs and Inputs):
   current salary;
 - gain = (1 − tax) × placement × job share × (salary after × (1 + growth
   after)^(y − first job year) − current salary);
-- net flow = gain − income given up − direct cost − loan fee − interest,
-  its running total, and the running total of flow × (1 + r)^−y.
+- gross income (what RAP reads): salary kept × (study + search share) ×
+  current salary + job share × (placement × new salary + (1 − placement)
+  × current salary); the AGI of year y is the income of year y − 1 (the
+  current salary in year 1);
+- net flow = gain − income given up − direct cost − loan fees − interest
+  + loan relief (Loans), its running total, and the running total of
+  flow × (1 + r)^−y.
 
 The two crossing columns hold, for a year in which the running total turns
 from negative to zero or more, the time of the crossing interpolated inside
@@ -47,6 +52,7 @@ _FORMAT = {
     "study": styles.SHARE, "search": styles.SHARE, "job": styles.SHARE,
     "direct": styles.USD, "foregone": styles.USD, "per_salary": styles.FACTOR,
     "gain": styles.USD_SIGNED, "fee": styles.USD, "interest": styles.USD,
+    "relief": styles.USD, "income": styles.USD, "agi": styles.USD,
     "flow": styles.USD_SIGNED, "cumulative": styles.USD_SIGNED,
     "discounted_cumulative": styles.USD_SIGNED, "crossing": "0.000",
     "discounted_crossing": "0.000", "sign": styles.WHOLE,
@@ -86,8 +92,11 @@ def _block(lay: Layout, i: int, row: int) -> dict[str, str]:
     once = f"IF({y}=1,{p('relocation')}+{p('program_price')},0)"
     cum, prev_cum = c("cumulative"), f"N({c('cumulative', row - 1)})"
     dcum, prev_dcum = c("discounted_cumulative"), f"N({c('discounted_cumulative', row - 1)})"
-    interest = cell(layout.LOANS, lay.schedule_col(i, "interest"),
+
+    def schedule(key: str) -> str:
+        return cell(layout.LOANS, lay.schedule_col(i, key),
                     lay.schedule_row(row - CF_FIRST_ROW + 1), absolute=False)
+
     return {
         "study": f"=MAX(0,MIN({y},{p('years')})-MAX({y}-1,0))",
         "search": f"=MAX(0,MIN({y},{js})-MAX({y}-1,{p('years')}))",
@@ -99,10 +108,15 @@ def _block(lay: Layout, i: int, row: int) -> dict[str, str]:
                        f"*(1+{p('salary_growth_after')})^({y}-{y1}),0)"),
         "gain": (f"={c('per_salary')}*{p('salary_after')}"
                  f"-IF({inh},{after_tax}*{p('placement_prob')}*{c('job')}*{s0},0)"),
-        "fee": f"=IF({y}=1,{lay.loan('fee', i)},0)",
-        "interest": f"=IF({inh},{interest},0)",
+        "fee": f"={schedule('fee')}",
+        "interest": f"=IF({inh},{schedule('interest')},0)",
+        "relief": f"=IF({inh},{schedule('relief')},0)",
+        "income": (f"={p('work_fraction')}*({c('study')}+{c('search')})*{s0}+{c('job')}"
+                   f"*({p('placement_prob')}*{p('salary_after')}*(1+{p('salary_growth_after')})"
+                   f"^({y}-{y1})+(1-{p('placement_prob')})*{s0})"),
+        "agi": "=Salary" if row == CF_FIRST_ROW else f"={c('income', row - 1)}",
         "flow": (f"={c('gain')}-{c('foregone')}-{c('direct')}-{c('fee')}"
-                 f"-{c('interest')}"),
+                 f"-{c('interest')}+{c('relief')}"),
         "cumulative": f"={prev_cum}+{c('flow')}",
         "discounted_cumulative": f"={prev_dcum}+{c('flow')}*{df}",
         "crossing": (f'=IF(AND({prev_cum}<0,{cum}>=0),{y}-1+(-{prev_cum})/{c("flow")},"")'),

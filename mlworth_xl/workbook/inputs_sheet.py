@@ -6,17 +6,22 @@ from dataclasses import asdict
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
 
-from mlworth_xl.model import fields
+from mlworth_xl.model import data, federal, fields
 from mlworth_xl.model.records import Person
 from mlworth_xl.workbook import layout, styles
-from mlworth_xl.workbook.layout import cell
+from mlworth_xl.workbook.layout import area, cell
 from mlworth_xl.workbook.validation import rule
 
 _CONSTANT_DOCS = {
     layout.MONTHS_PER_YEAR: "Used by the loan and timeline formulas.",
     layout.IRR_LOW: "The IRR is searched between these two rates (Cash flows, below the years).",
     layout.IRR_HIGH: "An IRR outside them shows as n/a.",
+    "RoundingGuard": "Keeps 87.5% rounding to 88% despite binary fractions, as the model does.",
+    "AwardYearMonth": "A disbursement from this month takes the award year's rate.",
+    "FeeYearMonth": "A disbursement from this month takes the fiscal year's fee.",
+    "RapPlanCode": "Options whose repayment plan is this code are repaid on the RAP sheet.",
 }
 _HEADERS = ("Input", "Value", "Unit", "Allowed", "What it means", "Name in formulas")
 
@@ -57,6 +62,7 @@ def write(wb: Workbook, person: Person) -> None:
         ws.cell(row=row, column=6, value=name)
         _name(wb, name, cell(layout.INPUTS, layout.INPUTS_VALUE_COL, row))
 
+    _rules(wb, ws)
     styles.widths(ws, {"A": 28, "B": 14, "C": 14, "D": 34, "E": 60, "F": 18})
     ws.freeze_panes = ws.cell(row=layout.INPUTS_FIRST_ROW, column=1)
     styles.protect(ws)
@@ -64,3 +70,57 @@ def write(wb: Workbook, person: Person) -> None:
 
 def _name(wb: Workbook, name: str, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _rule_value(key: str, name: str) -> float:
+    value = data.figure(key).value
+    if name == "GradPlusClosedYear":
+        return int(str(value)[:4])
+    if name == "GradPlusClosedMonth":
+        return int(str(value)[5:7])
+    return value
+
+
+def _rules(wb: Workbook, ws: Worksheet) -> None:
+    """The federal loan rules and tables the Loans and RAP sheets use (figures, editable)."""
+    ws.cell(row=layout.RULES_ROW - 1, column=1,
+            value="Federal loan rules (from the embedded figures; see Sources)").font = (
+        styles.SECTION_FONT)
+    for k, (name, key, label, unit) in enumerate(layout.RULES):
+        row = layout.RULES_ROW + k
+        ws.cell(row=row, column=1, value=label)
+        value = ws.cell(row=row, column=layout.INPUTS_VALUE_COL, value=_rule_value(key, name))
+        value.number_format = styles.UNIT_FORMAT[unit]
+        styles.mark_input(value)
+        ws.cell(row=row, column=3, value=styles.UNIT_WORDS[unit])
+        ws.cell(row=row, column=5, value=data.figure(key).citation).alignment = styles.WRAP
+        ws.cell(row=row, column=6, value=name)
+        _name(wb, name, cell(layout.INPUTS, layout.INPUTS_VALUE_COL, row))
+
+    starts, _ = federal.rate_table("direct_unsub_grad", "rate")
+    columns = [[int(str(d)[:4]) for d in starts]] + [
+        federal.rate_table(loan, what)[1].tolist()
+        for loan in ("direct_unsub_grad", "grad_plus") for what in ("rate", "fee")]
+    tiers = data.figure("plan.tiered_standard").value
+    percents = data.figure("plan.rap_percent_by_agi_band").value
+    tables = (
+        (layout.RATES_TITLE_ROW, "Rates and fees by award year (the last year carries on)",
+         layout.RATE_COLUMNS, columns, [styles.WHOLE] + [styles.PERCENT] * 4),
+        (layout.TIERS_TITLE_ROW, "Tiered standard plan: term by balance",
+         layout.TIER_COLUMNS, [[0] + [t[0] for t in tiers[:-1]], [t[1] for t in tiers]],
+         [styles.USD, styles.WHOLE]),
+        (layout.RAP_TITLE_ROW, "RAP: yearly payment as a share of AGI by band",
+         layout.RAP_COLUMNS, [list(range(1, len(percents) + 1)), percents],
+         [styles.WHOLE, styles.PERCENT]),
+    )
+    for title_row, title, names, values, formats in tables:
+        ws.cell(row=title_row, column=1, value=title).font = styles.SECTION_FONT
+        first = title_row + 2
+        for j, ((name, header), column, fmt) in enumerate(zip(names, values, formats,
+                                                             strict=True)):
+            styles.header(ws, title_row + 1, 1 + j, header)
+            for k, x in enumerate(column):
+                target = ws.cell(row=first + k, column=1 + j, value=x)
+                target.number_format = fmt
+                styles.mark_input(target)
+            _name(wb, name, area(layout.INPUTS, 1 + j, first, first + len(column) - 1))

@@ -12,7 +12,7 @@ row ``first + i``.
 >>> lay.program("tuition_per_year", 0)
 'Programs!$C$8'
 >>> lay.cf_range(1, "flow")
-"'Cash flows'!$AD$9:$AD$88"
+"'Cash flows'!$AJ$9:$AJ$88"
 """
 
 from __future__ import annotations
@@ -22,15 +22,19 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl.api import COLUMNS
-from mlworth_xl.model import fields
+from mlworth_xl.model import data, federal, fields
 
-GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, SOURCES = (
-    "Guide", "Inputs", "Programs", "Summary", "Cash flows", "Loans", "Sources")
+GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, RAP, SOURCES = (
+    "Guide", "Inputs", "Programs", "Summary", "Cash flows", "Loans", "RAP", "Sources")
 #: Sheets in the order they appear.
-SHEETS = (GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, SOURCES)
+SHEETS = (GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, RAP, SOURCES)
 
 #: Year rows laid out: enough for the longest horizon the Inputs allow.
 MAX_YEARS = int(fields.PERSON["horizon_years"].high or 80)
+#: Disbursement rows: one per study year of the longest program allowed.
+MAX_DISBURSEMENTS = int(fields.PROGRAM["years"].high or 10)
+#: Monthly rows of the RAP sheet: RAP forgives after this many payments.
+RAP_MONTHS = 360
 
 #: The defined name of each person input.
 PERSON_NAMES = {
@@ -63,7 +67,59 @@ CONSTANTS = (
     (MONTHS_PER_YEAR, 12, "Months per year", "months"),
     (IRR_LOW, IRR_BOUNDS[IRR_LOW], "IRR search: lowest rate", "percent"),
     (IRR_HIGH, IRR_BOUNDS[IRR_HIGH], "IRR search: highest rate", "percent"),
+    ("RoundingGuard", 1e-9, "Guard added before rounding the enrolment intensity", "number"),
+    ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
+    ("FeeYearMonth", 10, "Month federal loan fees change (fiscal year)", "month"),
+    ("RapPlanCode", 2, "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
 )
+#: Federal loan figures on Inputs below the constants: (name, figure key or derived, label).
+#: Their values come from the embedded data (see the Sources sheet).
+RULES_ROW = INPUTS_CONSTANT_ROW + len(CONSTANTS) + 2
+RULES = (
+    ("FedAnnualLimit", "law.grad_annual_limit", "Direct Unsubsidized annual limit", "usd"),
+    ("FedAggregateLimit", "law.grad_aggregate_limit", "Graduate aggregate limit", "usd"),
+    ("FedAggregateBefore2026", "law.grad_aggregate_limit_before_2026",
+     "Aggregate limit before 2026-07-01 and for legacy borrowers", "usd"),
+    ("FedLifetimeLimit", "law.lifetime_limit", "Lifetime federal limit", "usd"),
+    ("FedMinEnrolment", "law.min_enrolment_for_loans", "Least enrolment for a Direct Loan",
+     "fraction"),
+    ("FedIntensityStep", "law.enrolment_intensity_rounding",
+     "Enrolment intensity rounded to", "fraction"),
+    ("GradPlusClosedYear", "law.grad_plus_closed_from", "Grad PLUS closed from: year", "count"),
+    ("GradPlusClosedMonth", "law.grad_plus_closed_from", "Grad PLUS closed from: month",
+     "count"),
+    ("LegacyYears", "law.interim_exception_academic_years",
+     "Legacy borrowers keep Grad PLUS for at most (academic years)", "count"),
+    ("RapBand", "plan.rap_agi_band", "RAP: width of an AGI band", "usd"),
+    ("RapLowYearly", "plan.rap_minimum_yearly_low_agi", "RAP: yearly payment up to one band",
+     "usd"),
+    ("RapPerDependent", "plan.rap_dependent_reduction_per_month",
+     "RAP: monthly reduction per dependent", "usd"),
+    ("RapMinMonthly", "plan.rap_minimum_monthly", "RAP: least monthly payment", "usd"),
+    ("RapMatch", "plan.rap_min_principal_reduction",
+     "RAP: principal reduced by at least (per payment)", "usd"),
+)
+#: Tables on Inputs below the rules: award-year rates and fees, tiers, RAP percentages.
+RATES_TITLE_ROW = RULES_ROW + len(RULES) + 1
+RATES_HEADER_ROW = RATES_TITLE_ROW + 1
+RATES_FIRST_ROW = RATES_HEADER_ROW + 1
+#: Columns of the award-year table (year in column A): (name, header).
+RATE_COLUMNS = (("FedYears", "Award year (from July 1; fees from October 1)"),
+                ("UnsubRates", "Direct Unsubsidized rate"),
+                ("UnsubFees", "Direct Unsubsidized fee"),
+                ("PlusRates", "Grad PLUS rate"), ("PlusFees", "Grad PLUS fee"))
+RATE_YEARS = len(federal.rate_table("direct_unsub_grad", "rate")[0])
+TIERS_TITLE_ROW = RATES_FIRST_ROW + RATE_YEARS + 1
+TIERS_HEADER_ROW = TIERS_TITLE_ROW + 1
+TIERS_FIRST_ROW = TIERS_HEADER_ROW + 1
+TIERS = len(data.figure("plan.tiered_standard").value)
+TIER_COLUMNS = (("TierFrom", "Balance from"), ("TierYears", "Term (years)"))
+RAP_TITLE_ROW = TIERS_FIRST_ROW + TIERS + 1
+RAP_HEADER_ROW = RAP_TITLE_ROW + 1
+RAP_FIRST_ROW = RAP_HEADER_ROW + 1
+RAP_BANDS = len(data.figure("plan.rap_percent_by_agi_band").value)
+RAP_COLUMNS = (("RapBandNumber", "AGI band (1: over one band width)"),
+               ("RapPercents", "Yearly payment, share of AGI"))
 
 # Programs sheet: one row per program field, one column per option from C.
 PROGRAMS_HEADER_ROW = 4
@@ -99,6 +155,9 @@ CF_BLOCK = (
     ("gain", "Expected gain"),
     ("fee", "Loan fee"),
     ("interest", "Loan interest"),
+    ("relief", "Loan relief (RAP)"),
+    ("income", "Gross income"),
+    ("agi", "AGI for RAP (last year's income)"),
     ("flow", "Net flow"),
     ("cumulative", "Cumulative net gain"),
     ("discounted_cumulative", "Discounted cumulative"),
@@ -121,41 +180,111 @@ CF_SHARED_COL = {key: k + 1 for k, (key, _) in enumerate(CF_SHARED)}
 CF_BLOCK_OFFSET = {key: k for k, (key, _) in enumerate(CF_BLOCK)}
 CF_BLOCK_START = len(CF_SHARED) + 1
 
-# Loans sheet: key figures (options in columns from C), then a yearly schedule.
+# Loans sheet: key figures (options in columns from C), the disbursements, a yearly schedule.
 LOANS_HEADER_ROW = 4
 #: Key-figure rows: (key, label, how it is computed).
 LOANS_ROWS = (
     ("name", "Option", ""),
     ("cost_of_attendance", "Cost of attendance", "Sum of the direct cost on Cash flows"),
-    ("need", "Borrowed before the fee", "MAX(0, cost of attendance − savings) × share borrowed"),
-    ("borrowed", "Amount borrowed", "Grossed up so that, net of the fee, the need is received"),
-    ("fee", "Origination fee", "Amount borrowed − amount needed"),
+    ("need", "Borrowed before the fee (simple)",
+     "MAX(0, cost of attendance − savings) × share borrowed"),
+    ("simple_borrowed", "One loan (simple financing)",
+     "Grossed up so that, net of the fee, the need is received"),
+    ("federal", "Federal loans", "Simple: the one loan. Federal: sum of the disbursements below"),
+    ("private", "Private loans", "Federal financing: what the federal loans leave"),
+    ("borrowed", "Amount borrowed", "Federal + private"),
+    ("fee", "Origination fees", "Amount borrowed − amount received"),
     ("study_months", "Months of study (rounded)", "ROUND(years × 12, 0)"),
     ("deferment_months", "Months before repayment", "Months of study + grace period"),
-    ("monthly_interest", "Interest per month before repayment",
-     "Amount borrowed × APR / 12 (simple interest)"),
-    ("deferment_interest", "Interest before repayment", "Amount borrowed × APR × months / 12"),
-    ("balance", "Balance when repayment starts",
-     "Amount borrowed, plus the interest before repayment if it is capitalized"),
-    ("rate", "Monthly rate", "APR / 12"),
-    ("payments", "Number of payments", "12 × loan term"),
-    ("payment", "Monthly payment", "PMT(monthly rate, payments, −balance)"),
-    ("total_interest", "Total interest", "Payments × monthly payment − balance + interest "
-     "before repayment (everything paid − amount borrowed)"),
+    ("rate", "Rate of the plan loan", "Simple: the loan APR. Federal: principal-weighted rate"),
+    ("deferment_interest", "Interest before repayment (plan loan)",
+     "Each disbursement × its rate × months from it to the first payment / 12"),
+    ("private_deferment_interest", "Interest before repayment (private)",
+     "Each private disbursement × APR × months to the first payment / 12"),
+    ("balance", "Plan loan balance when repayment starts",
+     "Principal, plus the interest before repayment if it is capitalized"),
+    ("private_balance", "Private balance when repayment starts", "The same for the private loan"),
+    ("payments", "Payments of the plan loan",
+     "Fixed: 12 × term; tiered: 12 × the tier's term; RAP: count on the RAP sheet"),
+    ("plan_payment", "First monthly payment, plan loan",
+     "PMT(rate / 12, payments, −balance); RAP: first payment on the RAP sheet"),
+    ("private_payment", "Monthly payment, private loan", "PMT(APR / 12, 12 × term, −balance)"),
+    ("payment", "Monthly payment", "Plan loan + private loan, first month of repayment"),
+    ("total_interest", "Total interest", "Interest paid over the loans' lives, including "
+     "interest before repayment"),
+    ("matched", "Principal matched (RAP)", "Sum on the RAP sheet"),
+    ("forgiven", "Amount forgiven (RAP)", "Balance left after 360 payments"),
+    ("relief", "Loan relief", "Matched + forgiven × (1 − tax rate)"),
+    ("total_paid", "Total paid on loans", "Borrowed + total interest − matched − forgiven"),
+    ("years_to_pay_off", "Years to pay off", "Longest of the two loans' payments / 12"),
 )
 LOANS_FIRST_ROW = LOANS_HEADER_ROW + 1
 LOANS_ROW = {key: LOANS_FIRST_ROW + k for k, (key, _, _) in enumerate(LOANS_ROWS)}
-SCHEDULE_TITLE_ROW = LOANS_FIRST_ROW + len(LOANS_ROWS) + 1
+DISB_TITLE_ROW = LOANS_FIRST_ROW + len(LOANS_ROWS) + 1
+DISB_NAME_ROW = DISB_TITLE_ROW + 1
+DISB_HEADER_ROW = DISB_NAME_ROW + 1
+DISB_FIRST_ROW = DISB_HEADER_ROW + 1
+DISB_LAST_ROW = DISB_FIRST_ROW + MAX_DISBURSEMENTS - 1
+#: Columns of each option's disbursement block: (key, header).
+DISB_BLOCK = (
+    ("cum_cost", "Cost so far"),
+    ("need", "Need of the year"),
+    ("year", "Calendar year"),
+    ("before", "Before Grad PLUS closed"),
+    ("after_count", "Earlier disbursements after it closed"),
+    ("legacy", "Legacy borrower"),
+    ("old", "Earlier rules apply"),
+    ("limit", "Annual limit"),
+    ("room", "Room under the aggregate and lifetime limits"),
+    ("unsub_rate", "Direct Unsubsidized rate"),
+    ("unsub_fee", "Direct Unsubsidized fee"),
+    ("plus_rate", "Grad PLUS rate"),
+    ("plus_fee", "Grad PLUS fee"),
+    ("wanted", "Need grossed up"),
+    ("unsub", "Direct Unsubsidized"),
+    ("rest", "Need left"),
+    ("plus", "Grad PLUS"),
+    ("private", "Private"),
+    ("plan", "Plan loan disbursed"),
+    ("plan_interest", "Its yearly interest"),
+    ("fee", "Fees"),
+    ("accrual", "Monthly interest so far"),
+    ("held", "Years to the first payment"),
+)
+DISB_OFFSET = {key: k for k, (key, _) in enumerate(DISB_BLOCK)}
+SCHEDULE_TITLE_ROW = DISB_LAST_ROW + 2
 SCHEDULE_NAME_ROW = SCHEDULE_TITLE_ROW + 1
 SCHEDULE_HEADER_ROW = SCHEDULE_NAME_ROW + 1
 SCHEDULE_FIRST_ROW = SCHEDULE_HEADER_ROW + 1
 SCHEDULE_LAST_ROW = SCHEDULE_FIRST_ROW + MAX_YEARS - 1
 SCHEDULE_BLOCK = (
-    ("payments_made", "Payments made by year end"),
+    ("payments_made", "Plan loan payments made by year end (fixed, tiered)"),
+    ("private_made", "Private payments made by year end"),
+    ("fee", "Fees in the year"),
     ("interest", "Interest in the year"),
-    ("balance", "Balance at year end"),
+    ("relief", "RAP relief in the year"),
 )
 SCHEDULE_OFFSET = {key: k for k, (key, _) in enumerate(SCHEDULE_BLOCK)}
+
+# RAP sheet: 360 months per option, a block of columns each.
+RAP_NAME_ROW = 4
+RAP_SHEET_HEADER_ROW = 5
+RAP_MONTH_ROW = 6
+RAP_LAST_ROW = RAP_MONTH_ROW + RAP_MONTHS - 1
+RAP_BLOCK = (
+    ("year", "Year (from the first day of study)"),
+    ("agi", "AGI"),
+    ("due", "RAP payment due"),
+    ("start", "Balance before"),
+    ("interest", "Interest"),
+    ("last", "Last payment"),
+    ("pay", "Payment"),
+    ("interest_paid", "Interest paid"),
+    ("principal", "Principal paid"),
+    ("matched", "Principal matched"),
+    ("end", "Balance after"),
+)
+RAP_OFFSET = {key: k for k, (key, _) in enumerate(RAP_BLOCK)}
 
 # Summary sheet: one row per option, the columns of the comparison table.
 SUMMARY_HEADER_ROW = 6
@@ -246,6 +375,14 @@ class Layout:
     @staticmethod
     def schedule_col(i: int, key: str) -> int:
         return OPTION_COL + i * len(SCHEDULE_BLOCK) + SCHEDULE_OFFSET[key]
+
+    @staticmethod
+    def disb_col(i: int, key: str) -> int:
+        return OPTION_COL + i * len(DISB_BLOCK) + DISB_OFFSET[key]
+
+    @staticmethod
+    def rap_col(i: int, key: str) -> int:
+        return 2 + i * len(RAP_BLOCK) + RAP_OFFSET[key]
 
     @staticmethod
     def schedule_row(year: int) -> int:

@@ -1,13 +1,20 @@
-"""The Loans sheet: each option's loan, and a yearly schedule.
+"""The Loans sheet: each option's loans, their disbursements, and a yearly schedule.
 
-The formulas implement :mod:`mlworth_xl.model.loans`: the amount borrowed is
-grossed up for the origination fee; simple interest accrues during study
-and grace, is capitalized (or paid) when repayment starts; then level
-monthly payments (``PMT``).  The interest of year ``y`` is the deferment
-interest of its months plus the interest part of its payments, with
-``k = MAX(0, MIN(n, 12y − months before repayment))`` payments made by the
-end of the year and the balance after ``k`` payments ``−FV(i, k, −payment,
-balance)``.
+The formulas implement :mod:`mlworth_xl.model.financing`.  Simple financing
+is one loan on the first day of study, grossed up for its fee.  Federal
+financing splits each study year's need (a disbursement each year, rows
+below the key figures) into Direct Unsubsidized loans within the annual,
+aggregate and lifetime limits (the Inputs sheet holds the rules and the
+award-year rates), Grad PLUS under the earlier rules, and a private loan
+at the loan APR.  Simple interest accrues until repayment starts (study +
+grace); the plan loan (the one loan, or the federal loans at their
+principal-weighted rate) is repaid under the plan: fixed or tiered with
+``PMT`` and ``FV``, RAP month by month on the RAP sheet; the private loan
+in level payments over the loan term.  The interest of year ``y`` is the
+deferment interest of its months plus the interest part of its payments,
+with ``k = MAX(0, MIN(n, 12y − months before repayment))`` payments made by
+the end of the year and the balance after ``k`` payments ``−FV(i, k,
+−payment, balance)``.
 """
 
 from __future__ import annotations
@@ -17,25 +24,37 @@ from openpyxl.utils import get_column_letter
 
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import (
+    DISB_BLOCK,
+    DISB_FIRST_ROW,
+    DISB_LAST_ROW,
     LOANS_ROW,
     LOANS_ROWS,
+    MAX_DISBURSEMENTS,
     MAX_YEARS,
     MONTHS_PER_YEAR,
+    RAP_LAST_ROW,
+    RAP_MONTH_ROW,
     SCHEDULE_BLOCK,
     SCHEDULE_FIRST_ROW,
     Layout,
+    area,
     cell,
 )
 
-_FORMAT = {"name": "General", "cost_of_attendance": styles.USD, "need": styles.USD,
-           "borrowed": styles.USD, "fee": styles.USD, "study_months": styles.WHOLE,
-           "deferment_months": styles.WHOLE, "monthly_interest": styles.USD_CENTS,
-           "deferment_interest": styles.USD, "balance": styles.USD, "rate": "0.0000%",
-           "payments": styles.WHOLE, "payment": styles.USD_CENTS,
-           "total_interest": styles.USD}
+M12 = MONTHS_PER_YEAR
+_MONEY = {"cost_of_attendance", "need", "simple_borrowed", "federal", "private", "borrowed",
+          "fee", "deferment_interest", "private_deferment_interest", "balance",
+          "private_balance", "total_interest", "matched", "forgiven", "relief", "total_paid"}
+_FORMAT = {**{k: styles.USD for k in _MONEY}, "name": "General",
+           "study_months": styles.WHOLE, "deferment_months": styles.WHOLE, "rate": "0.000%",
+           "payments": styles.WHOLE, "plan_payment": styles.USD_CENTS,
+           "private_payment": styles.USD_CENTS, "payment": styles.USD_CENTS,
+           "years_to_pay_off": "0.00"}
+_DISB_FORMAT = {"year": styles.WHOLE, "before": "General", "after_count": styles.WHOLE,
+                "legacy": "General", "old": "General", "unsub_rate": "0.00%",
+                "unsub_fee": "0.000%", "plus_rate": "0.00%", "plus_fee": "0.000%",
+                "accrual": styles.USD_CENTS, "held": "0.00"}
 _HOW_WIDTH = 60
-_SCHEDULE_FORMAT = {"payments_made": styles.WHOLE, "interest": styles.USD,
-                    "balance": styles.USD}
 
 
 def _key_figures(lay: Layout, i: int) -> dict[str, str]:
@@ -45,24 +64,122 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
     def k(key: str) -> str:
         return cell(None, lay.option_col(i), LOANS_ROW[key], absolute=False)
 
+    def d(key: str) -> str:
+        return area(None, lay.disb_col(i, key), DISB_FIRST_ROW, DISB_LAST_ROW)
+
+    def rap(key: str) -> str:
+        return area(layout.RAP, lay.rap_col(i, key), RAP_MONTH_ROW, RAP_LAST_ROW)
+
+    fin, plan, term = p("financing"), p("repayment_plan"), p("loan_term_years")
+    tier = f"INDEX(TierYears,MATCH({k('balance')},TierFrom,1))"
+    first_rap_payment = cell(layout.RAP, lay.rap_col(i, "pay"), RAP_MONTH_ROW)
+    private_n = f"IF({k('private_balance')}>0,{M12}*{term},0)"
     return {
         "name": f"={p('name')}",
         "cost_of_attendance": f"=SUM({lay.cf_range(i, 'direct')})",
         "need": f"=MAX(0,{k('cost_of_attendance')}-Savings)*{p('loan_share')}",
-        "borrowed": f"={k('need')}/(1-{p('loan_fee')})",
-        "fee": f"={k('borrowed')}-{k('need')}",
-        "study_months": f"=ROUND({p('years')}*{MONTHS_PER_YEAR},0)",
+        "simple_borrowed": f"={k('need')}/(1-{p('loan_fee')})",
+        "federal": f"=SUM({d('plan')})",
+        "private": f"=SUM({d('private')})",
+        "borrowed": f"={k('federal')}+{k('private')}",
+        "fee": f"=IF({fin}=0,{k('simple_borrowed')}-{k('need')},SUM({d('fee')}))",
+        "study_months": f"=ROUND({p('years')}*{M12},0)",
         "deferment_months": f"={k('study_months')}+{p('grace_months')}",
-        "monthly_interest": f"={k('borrowed')}*{p('loan_apr')}/{MONTHS_PER_YEAR}",
-        "deferment_interest": (f"={k('borrowed')}*{p('loan_apr')}"
-                               f"*({k('deferment_months')}/{MONTHS_PER_YEAR})"),
-        "balance": (f"={k('borrowed')}+IF({p('capitalize_interest')},"
+        "rate": (f"=IF({fin}=0,{p('loan_apr')},IF({k('federal')}>0,"
+                 f"SUM({d('plan_interest')})/{k('federal')},0))"),
+        "deferment_interest": f"=SUMPRODUCT({d('plan_interest')},{d('held')})",
+        "private_deferment_interest": f"=SUMPRODUCT({d('private')},{d('held')})*{p('loan_apr')}",
+        "balance": (f"={k('federal')}+IF({p('capitalize_interest')},"
                     f"{k('deferment_interest')},0)"),
-        "rate": f"={p('loan_apr')}/{MONTHS_PER_YEAR}",
-        "payments": f"={MONTHS_PER_YEAR}*{p('loan_term_years')}",
-        "payment": f"=PMT({k('rate')},{k('payments')},-{k('balance')})",
-        "total_interest": (f"={k('payments')}*{k('payment')}-{k('balance')}"
-                           f"+{k('deferment_interest')}"),
+        "private_balance": (f"={k('private')}+IF({p('capitalize_interest')},"
+                            f"{k('private_deferment_interest')},0)"),
+        "payments": (f"=IF({plan}=RapPlanCode,COUNTIF({rap('start')},\">0\"),IF({k('balance')}>0,"
+                     f"{M12}*IF({plan}=1,{tier},{term}),0))"),
+        "plan_payment": (f"=IF({plan}=RapPlanCode,{first_rap_payment},"
+                         f"IF({k('balance')}>0,PMT({k('rate')}/{M12},{k('payments')},"
+                         f"-{k('balance')}),0))"),
+        "private_payment": (f"=IF({k('private_balance')}>0,PMT({p('loan_apr')}/{M12},"
+                            f"{M12}*{term},-{k('private_balance')}),0)"),
+        "payment": f"={k('plan_payment')}+{k('private_payment')}",
+        "total_interest": (f"=IF({plan}=RapPlanCode,SUM({rap('interest_paid')}),"
+                           f"IF({k('balance')}>0,{k('payments')}*{k('plan_payment')}-{k('balance')},0))"
+                           f"+{k('deferment_interest')}+IF({k('private_balance')}>0,"
+                           f"{private_n}*{k('private_payment')}-{k('private_balance')},0)"
+                           f"+{k('private_deferment_interest')}"),
+        "matched": f"=SUM({rap('matched')})",
+        "forgiven": f"={cell(layout.RAP, lay.rap_col(i, 'end'), RAP_LAST_ROW)}",
+        "relief": f"={k('matched')}+{k('forgiven')}*(1-TaxRate)",
+        "total_paid": f"={k('borrowed')}+{k('total_interest')}-{k('matched')}-{k('forgiven')}",
+        "years_to_pay_off": f"=MAX({k('payments')},{private_n})/{M12}",
+    }
+
+
+def _disbursement(lay: Layout, i: int, row: int) -> dict[str, str]:
+    def p(field: str) -> str:
+        return lay.program(field, i)
+
+    def c(key: str, at: int = row) -> str:
+        return cell(None, lay.disb_col(i, key), at, absolute=False)
+
+    def above(key: str) -> str:
+        return f"SUM({cell(None, lay.disb_col(i, key), DISB_FIRST_ROW)}:{c(key, row - 1)})"
+
+    first = row == DISB_FIRST_ROW
+    kth = f"$A{row}"
+    fin = p("financing")
+    intensity = p("enrolment_intensity")
+    eligible = f"{intensity}>=FedMinEnrolment"
+    prorated = (f"IF({eligible},MIN(1,ROUND({intensity}/FedIntensityStep+RoundingGuard,0)"
+                f"*FedIntensityStep)*FedAnnualLimit,0)")
+    direct = cell(layout.CASH_FLOWS, lay.cf_col(i, "direct"), lay.cf_row(row - DISB_FIRST_ROW + 1))
+    prev_after = "0" if first else f"MAX(0,{c('cum_cost', row - 1)}-Savings)"
+    unsub_before = "0" if first else above("unsub")
+    federal_before = "0" if first else f"({above('unsub')}+{above('plus')})"
+
+    def lookup(table: str, month: str) -> str:
+        year = f"{c('year')}-IF({p('start_month')}<{month},1,0)"
+        return f"=INDEX({table},IFERROR(MATCH({year},FedYears,1),1))"
+
+    old_eligible = f"AND({c('old')},{eligible})"
+    simple_loan = lay.loan("simple_borrowed", i, local=True)
+    simple_fee = f"{simple_loan}-{lay.loan('need', i, local=True)}"
+    return {
+        "cum_cost": f"={direct}" if first else f"={c('cum_cost', row - 1)}+{direct}",
+        "need": f"={p('loan_share')}*(MAX(0,{c('cum_cost')}-Savings)-{prev_after})",
+        "year": f"={p('start_year')}+{kth}-1",
+        "before": (f"={c('year')}*{M12}+{p('start_month')}"
+                   f"<GradPlusClosedYear*{M12}+GradPlusClosedMonth"),
+        "after_count": ("=0" if first else
+                        f"={c('after_count', row - 1)}+IF({c('before', row - 1)},0,1)"),
+        "legacy": (f"={p('grad_plus_legacy')}" if first else
+                   f"=OR({c('legacy', row - 1)},AND({c('before', row - 1)},"
+                   f"{c('unsub', row - 1)}+{c('plus', row - 1)}>0))"),
+        "old": f"=OR({c('before')},AND({c('legacy')},{c('after_count')}<LegacyYears))",
+        "limit": f"=IF({c('before')},IF({eligible},FedAnnualLimit,0),{prorated})",
+        "room": (f"=IF({c('old')},FedAggregateBefore2026-{p('prior_grad_borrowing')}"
+                 f"-{p('prior_undergrad_borrowing')}-{unsub_before},"
+                 f"MIN(FedAggregateLimit-{p('prior_grad_borrowing')}-{unsub_before},"
+                 f"FedLifetimeLimit-{p('prior_grad_borrowing')}-{p('prior_undergrad_borrowing')}"
+                 f"-{federal_before}))"),
+        "unsub_rate": lookup("UnsubRates", "AwardYearMonth"),
+        "unsub_fee": lookup("UnsubFees", "FeeYearMonth"),
+        "plus_rate": lookup("PlusRates", "AwardYearMonth"),
+        "plus_fee": lookup("PlusFees", "FeeYearMonth"),
+        "wanted": f"={c('need')}/(1-{c('unsub_fee')})",
+        "unsub": f"=MAX(0,MIN({c('wanted')},{c('limit')},{c('room')}))",
+        "rest": (f"=IF({c('unsub')}>={c('wanted')},0,"
+                 f"{c('need')}-{c('unsub')}*(1-{c('unsub_fee')}))"),
+        "plus": f"=IF({old_eligible},{c('rest')}/(1-{c('plus_fee')}),0)",
+        "private": (f"=IF({fin}=0,0,IF({old_eligible},0,{c('rest')})"
+                    f"/(1-{p('loan_fee')}))"),
+        "plan": f"=IF({fin}=0,{simple_loan if first else 0},{c('unsub')}+{c('plus')})",
+        "plan_interest": (f"=IF({fin}=0,{simple_loan + '*' + p('loan_apr') if first else 0},"
+                          f"{c('unsub')}*{c('unsub_rate')}+{c('plus')}*{c('plus_rate')})"),
+        "fee": (f"=IF({fin}=0,{simple_fee if first else 0},{c('unsub')}*{c('unsub_fee')}"
+                f"+{c('plus')}*{c('plus_fee')}+{c('private')}*{p('loan_fee')})"),
+        "accrual": (("=" if first else f"={c('accrual', row - 1)}+")
+                    + f"({c('plan_interest')}+{c('private')}*{p('loan_apr')})/{M12}"),
+        "held": (f"=({lay.loan('deferment_months', i, local=True)}-{M12}*({kth}-1))/{M12}"),
     }
 
 
@@ -70,28 +187,50 @@ def _schedule(lay: Layout, i: int, row: int) -> dict[str, str]:
     def s(key: str, at: int = row) -> str:
         return cell(None, lay.schedule_col(i, key), at, absolute=False)
 
+    def key(name: str) -> str:
+        return lay.loan(name, i, local=True)
+
+    def rap(name: str) -> str:
+        return area(layout.RAP, lay.rap_col(i, name), RAP_MONTH_ROW, RAP_LAST_ROW)
+
     y = f"$A{row}"
-    months, rate, n, pay, bal, monthly, borrowed = (
-        lay.loan(key, i, local=True) for key in (
-            "deferment_months", "rate", "payments", "payment", "balance", "monthly_interest",
-            "borrowed"))
-    k, k_prev = s("payments_made"), f"N({s('payments_made', row - 1)})"
-    deferred = f"MAX(0,MIN({MONTHS_PER_YEAR}*{y},{months})-{MONTHS_PER_YEAR}*({y}-1))"
+    months, plan = key("deferment_months"), lay.program("repayment_plan", i)
+    apr, term = lay.program("loan_apr", i), lay.program("loan_term_years", i)
+    first = row == SCHEDULE_FIRST_ROW
+
+    def paid(k: str, pay: str, rate: str, balance: str) -> str:
+        k_prev = "0" if first else f"N({s(k, row - 1)})"
+        k = s(k)
+        return (f"(({k}-{k_prev})*{pay}+(-FV({rate}/{M12},{k},-{pay},{balance}))"
+                f"-(-FV({rate}/{M12},{k_prev},-{pay},{balance})))")
+
+    fees = area(None, lay.disb_col(i, "fee"), DISB_FIRST_ROW, DISB_LAST_ROW)
+    accrual = area(None, lay.disb_col(i, "accrual"), DISB_FIRST_ROW, DISB_LAST_ROW)
+    deferred = f"MAX(0,MIN({M12}*{y},{months})-{M12}*({y}-1))"
+    plan_paid = paid("payments_made", key("plan_payment"), key("rate"), key("balance"))
+    private_paid = paid("private_made", key("private_payment"), apr, key("private_balance"))
+    rap_year = rap("year")
+    last_year = cell(layout.RAP, lay.rap_col(i, "year"), RAP_LAST_ROW)
     return {
-        "payments_made": f"=MAX(0,MIN({n},{MONTHS_PER_YEAR}*{y}-{months}))",
-        "interest": (f"={monthly}*{deferred}+(({k}-{k_prev})*{pay}+(-FV({rate},{k},-{pay},{bal}))"
-                     f"-(-FV({rate},{k_prev},-{pay},{bal})))"),
-        "balance": (f"=IF({MONTHS_PER_YEAR}*{y}<{months},"
-                    f"{borrowed}+IF({lay.program('capitalize_interest', i)},"
-                    f"{monthly}*({MONTHS_PER_YEAR}*{y}),0),-FV({rate},{k},-{pay},{bal}))"),
+        "payments_made": (f"=IF({plan}=RapPlanCode,0,"
+                          f"MAX(0,MIN({key('payments')},{M12}*{y}-{months})))"),
+        "private_made": (f"=MAX(0,MIN(IF({key('private_balance')}>0,{M12}*{term},0),"
+                         f"{M12}*{y}-{months}))"),
+        "fee": f"=IF({y}<=ROWS({fees}),INDEX({fees},MIN({y},ROWS({fees}))),0)",
+        "interest": (f"=INDEX({accrual},MIN({y},ROWS({accrual})))*{deferred}"
+                     f"+IF({plan}=RapPlanCode,SUMIF({rap_year},{y},{rap('interest_paid')}),{plan_paid})"
+                     f"+{private_paid}"),
+        "relief": (f"=SUMIF({rap_year},{y},{rap('matched')})+IF({last_year}={y},"
+                   f"{key('forgiven')},0)*(1-TaxRate)"),
     }
 
 
 def write(wb: Workbook, n: int, lay: Layout) -> None:
     ws = wb[layout.LOANS]
-    styles.title(ws, "Loans: what each option borrows, and what the loan costs",
-                 "Disbursed on the first day of study; simple interest until repayment starts "
-                 "(study + grace); then level monthly payments.")
+    styles.title(ws, "Loans: what each option borrows, and what the loans cost",
+                 "Simple financing: one loan on the first day of study. Federal: a disbursement "
+                 "each study year under the rules on Inputs. Simple interest until repayment "
+                 "starts (study + grace); then the repayment plan.")
     styles.header(ws, layout.LOANS_HEADER_ROW, 1, "Per option")
     styles.header(ws, layout.LOANS_HEADER_ROW, 2, "How it is computed")
     for i in range(n):
@@ -110,33 +249,47 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
                 target.alignment = styles.WRAP
                 target.font = styles.BOLD
 
-    ws.cell(row=layout.SCHEDULE_TITLE_ROW, column=1,
-            value="Yearly schedule (years from the first day of study)").font = (
-        styles.SECTION_FONT)
-    styles.header(ws, layout.SCHEDULE_HEADER_ROW, 1, "Year")
-    width = len(SCHEDULE_BLOCK)
-    for i in range(n):
-        first = lay.schedule_col(i, "payments_made")
-        name = ws.cell(row=layout.SCHEDULE_NAME_ROW, column=first,
-                       value=f"={lay.loan('name', i, local=True)}")
-        name.font = styles.BOLD
-        ws.merge_cells(start_row=layout.SCHEDULE_NAME_ROW, start_column=first,
-                       end_row=layout.SCHEDULE_NAME_ROW, end_column=first + width - 1)
-        for key, text in SCHEDULE_BLOCK:
-            styles.header(ws, layout.SCHEDULE_HEADER_ROW, lay.schedule_col(i, key), text)
+    _block(ws, n, lay, layout.DISB_TITLE_ROW, "Disbursements (one each study year, from the "
+           "first day of study)", "Disbursement", DISB_BLOCK, lay.disb_col)
+    for k in range(1, MAX_DISBURSEMENTS + 1):
+        row = DISB_FIRST_ROW + k - 1
+        ws.cell(row=row, column=1, value=f"=ROWS($A${DISB_FIRST_ROW}:$A{row})")
+        for i in range(n):
+            for key, formula in _disbursement(lay, i, row).items():
+                ws.cell(row=row, column=lay.disb_col(i, key), value=formula).number_format = (
+                    _DISB_FORMAT.get(key, styles.USD))
+
+    _block(ws, n, lay, layout.SCHEDULE_TITLE_ROW, "Yearly schedule (years from the first day "
+           "of study)", "Year", SCHEDULE_BLOCK, lay.schedule_col)
     for year in range(1, MAX_YEARS + 1):
         row = lay.schedule_row(year)
         ws.cell(row=row, column=1, value=f"=ROWS($A${SCHEDULE_FIRST_ROW}:$A{row})")
         for i in range(n):
             for key, formula in _schedule(lay, i, row).items():
                 ws.cell(row=row, column=lay.schedule_col(i, key), value=formula).number_format = (
-                    _SCHEDULE_FORMAT[key])
+                    styles.WHOLE if key.endswith("made") else styles.USD)
 
-    ws.row_dimensions[layout.SCHEDULE_HEADER_ROW].height = 45
     ws.row_dimensions[LOANS_ROW["name"]].height = 45
     styles.widths(ws, {"A": 34, "B": _HOW_WIDTH})
-    last = max(lay.option_col(n - 1), lay.schedule_col(n - 1, "balance"))
+    last = max(lay.option_col(n - 1), lay.schedule_col(n - 1, SCHEDULE_BLOCK[-1][0]),
+               lay.disb_col(n - 1, DISB_BLOCK[-1][0]))
     for column in range(layout.OPTION_COL, last + 1):
         ws.column_dimensions[get_column_letter(column)].width = 15
     ws.freeze_panes = ws.cell(row=layout.LOANS_FIRST_ROW + 1, column=layout.OPTION_COL)
     styles.protect(ws)
+
+
+def _block(ws, n, lay, title_row, title, first_header, block, col) -> None:  # type: ignore[no-untyped-def]
+    """A title, each option's name over its block of columns, and the block's headers."""
+    ws.cell(row=title_row, column=1, value=title).font = styles.SECTION_FONT
+    styles.header(ws, title_row + 2, 1, first_header)
+    for i in range(n):
+        first = col(i, block[0][0])
+        name = ws.cell(row=title_row + 1, column=first,
+                       value=f"={lay.loan('name', i, local=True)}")
+        name.font = styles.BOLD
+        ws.merge_cells(start_row=title_row + 1, start_column=first, end_row=title_row + 1,
+                       end_column=first + len(block) - 1)
+        for key, text in block:
+            styles.header(ws, title_row + 2, col(i, key), text)
+    ws.row_dimensions[title_row + 2].height = 60

@@ -35,7 +35,7 @@ from mlworth_xl.workbook import (
     layout,
     loans_sheet,
     programs_sheet,
-    risk_sheet,
+    rap_sheet,
     sources_sheet,
     summary,
 )
@@ -47,7 +47,6 @@ from mlworth_xl.workbook.libreoffice import (
     find_soffice,
     recalculate,
 )
-from mlworth_xl.workbook.risk_sheet import DEFAULT_RISK, RiskSettings
 
 #: The file name ``mlworth-xl workbook`` writes when no path is given.
 DEFAULT_NAME = "ml-masters-comparison.xlsx"
@@ -92,21 +91,18 @@ def _check_names(programs: Programs) -> None:
         raise InputError(problems)
 
 
-def build_workbook(programs: Any = None, person: Any = None,
-                   risk: RiskSettings | None = DEFAULT_RISK) -> Workbook:
+def build_workbook(programs: Any = None, person: Any = None) -> Workbook:
     """The comparison workbook of ``programs`` for ``person``, with native formulas.
 
     Parameters
     ----------
     programs, person
         As :func:`mlworth_xl.api.compare` accepts them; None for the embedded defaults.
-    risk : RiskSettings or None
-        Draws and seed of the Risk sheet (simulated values); None leaves it out.
 
     Returns
     -------
     openpyxl.Workbook
-        Sheets Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans and Sources.
+        Sheets Guide, Inputs, Programs, Summary, Cash flows, Loans, RAP and Sources.
 
     Raises
     ------
@@ -117,7 +113,7 @@ def build_workbook(programs: Any = None, person: Any = None,
     --------
     >>> wb = build_workbook()
     >>> wb.sheetnames
-    ['Guide', 'Inputs', 'Programs', 'Summary', 'Risk', 'Cash flows', 'Loans', 'Sources']
+    ['Guide', 'Inputs', 'Programs', 'Summary', 'Cash flows', 'Loans', 'RAP', 'Sources']
     >>> wb["Summary"]["A7"].value
     '=Programs!$C$5'
     """
@@ -138,9 +134,8 @@ def build_workbook(programs: Any = None, person: Any = None,
     summary.write(wb, n, lay, int(who.horizon_years))
     cashflows.write(wb, table.names, lay)
     loans_sheet.write(wb, n, lay)
+    rap_sheet.write(wb, n, lay)
     sources_sheet.write(wb, table, who)
-    if risk is not None:
-        risk_sheet.write(wb, table, who, risk, __version__, figures_date())
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "mlworth-xl"
     wb.properties.title = "Is a master's in machine learning worth it?"
@@ -193,7 +188,7 @@ def _target(path: str | os.PathLike[str]) -> Path:
 
 def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = None,
                    person: Any = None, *, force: bool = False, values: bool = False,
-                   pdf: bool = False, risk: RiskSettings | None = DEFAULT_RISK) -> Path:
+                   pdf: bool = False) -> Path:
     """Write the comparison workbook to ``path`` (a folder gets :data:`DEFAULT_NAME`).
 
     Parameters
@@ -209,8 +204,6 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
         previewers and pandas show numbers; the formulas stay.
     pdf : bool
         Also write the Summary page to a PDF beside the workbook (LibreOffice).
-    risk : RiskSettings or None
-        As :func:`build_workbook` takes it.
 
     Returns
     -------
@@ -237,7 +230,7 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
         raise LibreOfficeError(f"{needs} needs LibreOffice (soffice), which is not installed: "
                                "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
                                "set MLWORTH_SOFFICE")
-    wb = build_workbook(programs, person, risk)
+    wb = build_workbook(programs, person)
     with tempfile.TemporaryDirectory(prefix="mlworth-wb-") as work:
         book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
         book.write_bytes(workbook_bytes(wb))
