@@ -59,8 +59,8 @@ def formulas(wb: openpyxl.Workbook) -> dict[str, str]:
 
 
 def test_sheets_in_order(default_book):
-    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Cash flows",
-                                       "Loans", "RAP", "Sources"]
+    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Risk",
+                                       "Cash flows", "Loans", "RAP", "Sources"]
 
 
 def test_summary_headers_are_those_of_compare_csv(default_book):
@@ -213,7 +213,7 @@ def test_year_rows_cover_the_longest_horizon_allowed(default_book):
 
 def test_freeze_panes_and_number_formats(default_book):
     assert {ws.title: ws.freeze_panes for ws in default_book.worksheets} == {
-        "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7",
+        "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7", "Risk": None,
         "Cash flows": "B9", "Loans": "C6", "RAP": "B6", "Sources": "A5"}
     ws = default_book[layout.SUMMARY]
     row = layout.SUMMARY_FIRST_ROW

@@ -181,7 +181,10 @@ def loan_flows(v: Mapping[str, Array], direct: Array, y: Array) -> LoanFlows:
     rap_rows = np.nonzero((code == RAP) & (plan_balance > 0))[0]
     if rap_rows.size:
         sub = {k: a[rap_rows] for k, a in v.items()}
-        r = repayment.rap(plan_balance[rap_rows], plan_rate[rap_rows], agi_by_year(sub, y),
+        # AGI for every year a payment can fall in, whatever the horizon
+        last_year = int(np.max(sub["grace_months"]) + 12 * np.ceil(np.max(sub["years"]))) // 12
+        y_rap = np.arange(1.0, last_year + 32.0)
+        r = repayment.rap(plan_balance[rap_rows], plan_rate[rap_rows], agi_by_year(sub, y_rap),
                           sub["dependents"], offset_months=months[rap_rows])
         tax = sub["tax_rate"][:, None]
         cols = min(horizon, r.yearly["payment"].shape[1])

@@ -36,6 +36,7 @@ from mlworth_xl.workbook import (
     loans_sheet,
     programs_sheet,
     rap_sheet,
+    risk_sheet,
     sources_sheet,
     summary,
 )
@@ -47,6 +48,7 @@ from mlworth_xl.workbook.libreoffice import (
     find_soffice,
     recalculate,
 )
+from mlworth_xl.workbook.risk_sheet import DEFAULT_RISK, RiskSettings
 
 #: The file name ``mlworth-xl workbook`` writes when no path is given.
 DEFAULT_NAME = "ml-masters-comparison.xlsx"
@@ -91,18 +93,21 @@ def _check_names(programs: Programs) -> None:
         raise InputError(problems)
 
 
-def build_workbook(programs: Any = None, person: Any = None) -> Workbook:
+def build_workbook(programs: Any = None, person: Any = None,
+                   risk: RiskSettings | None = DEFAULT_RISK) -> Workbook:
     """The comparison workbook of ``programs`` for ``person``, with native formulas.
 
     Parameters
     ----------
     programs, person
         As :func:`mlworth_xl.api.compare` accepts them; None for the embedded defaults.
+    risk : RiskSettings or None
+        Draws and seed of the Risk sheet (simulated values); None leaves it out.
 
     Returns
     -------
     openpyxl.Workbook
-        Sheets Guide, Inputs, Programs, Summary, Cash flows, Loans, RAP and Sources.
+        Sheets Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, RAP and Sources.
 
     Raises
     ------
@@ -113,7 +118,7 @@ def build_workbook(programs: Any = None, person: Any = None) -> Workbook:
     --------
     >>> wb = build_workbook()
     >>> wb.sheetnames
-    ['Guide', 'Inputs', 'Programs', 'Summary', 'Cash flows', 'Loans', 'RAP', 'Sources']
+    ['Guide', 'Inputs', 'Programs', 'Summary', 'Risk', 'Cash flows', 'Loans', 'RAP', 'Sources']
     >>> wb["Summary"]["A7"].value
     '=Programs!$C$5'
     """
@@ -136,6 +141,8 @@ def build_workbook(programs: Any = None, person: Any = None) -> Workbook:
     loans_sheet.write(wb, n, lay)
     rap_sheet.write(wb, n, lay)
     sources_sheet.write(wb, table, who)
+    if risk is not None:
+        risk_sheet.write(wb, table, who, risk, __version__, figures_date())
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "mlworth-xl"
     wb.properties.title = "Is a master's in machine learning worth it?"
@@ -188,7 +195,7 @@ def _target(path: str | os.PathLike[str]) -> Path:
 
 def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = None,
                    person: Any = None, *, force: bool = False, values: bool = False,
-                   pdf: bool = False) -> Path:
+                   pdf: bool = False, risk: RiskSettings | None = DEFAULT_RISK) -> Path:
     """Write the comparison workbook to ``path`` (a folder gets :data:`DEFAULT_NAME`).
 
     Parameters
@@ -204,6 +211,8 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
         previewers and pandas show numbers; the formulas stay.
     pdf : bool
         Also write the Summary page to a PDF beside the workbook (LibreOffice).
+    risk : RiskSettings or None
+        As :func:`build_workbook` takes it.
 
     Returns
     -------
@@ -230,7 +239,7 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
         raise LibreOfficeError(f"{needs} needs LibreOffice (soffice), which is not installed: "
                                "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
                                "set MLWORTH_SOFFICE")
-    wb = build_workbook(programs, person)
+    wb = build_workbook(programs, person, risk)
     with tempfile.TemporaryDirectory(prefix="mlworth-wb-") as work:
         book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
         book.write_bytes(workbook_bytes(wb))
