@@ -346,3 +346,13 @@ def test_bad_option_inputs_are_refused_like_the_model_does():
         simulate({**PROGRAM, "years": [1, 2]}, PERSON)
     with pytest.raises(InputError, match="uncertainty: give one per option"):
         simulate_programs(Programs.default(), None, [Uncertainty()])
+
+
+def test_rap_option_with_a_drawn_salary_equals_the_model_draw_by_draw():
+    """Regression: under RAP the loan cost depends on the income, so a drawn salary cannot be
+    applied by linearity; such draws must be evaluated at their own salary."""
+    record = {**PROGRAM, "loan_share": 1.0, "financing": 1, "repayment_plan": 2}
+    unc = Uncertainty(completion_prob=0.9, salary_sigma=0.4)
+    result = simulate(record, PERSON, unc, draws=2_000, seed=SEED)
+    drawn = draw_scenarios(record, PERSON, unc, draws=2_000, seed=SEED)
+    assert_same_as_the_model(result, drawn, exact=False)

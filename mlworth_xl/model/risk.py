@@ -305,6 +305,8 @@ def _simulate(values: dict[str, float], target: float, unc: Uncertainty, draws: 
 
 
 _MONTHS = MAX_MONTHS_TO_JOB + 1
+#: Draws evaluated at once where the salary cannot be applied by linearity (bounds memory).
+_EXACT_CHUNK = 8_192
 
 
 class _Option:
@@ -325,6 +327,9 @@ class _Option:
         self.place = 1.0 if unc.random_placement else values["placement_prob"]
         self.row_of = np.full(self.steps * _MONTHS * 2, -1, dtype=np.int64)
         self.table: dict[str, Array] = {}
+        # Under RAP the loan's cost depends on the income, so flows are not linear in the
+        # salary: such draws are evaluated one by one at their own salary.
+        self.nonlinear = False
 
     def draw(self, streams: list[np.random.Generator], n: int
              ) -> tuple[Array, Array, Array, Array, Array]:
@@ -367,10 +372,23 @@ class _Option:
         row = self.row_of[key]
         payback, npv = self.table["payback"][row], self.table["npv"][row]
         paid = np.flatnonzero(placed)
-        if self.by_salary and paid.size:
+        if self.by_salary and paid.size and self.nonlinear:
+            payback[paid], npv[paid] = self._exact(step[paid], month[paid], z[paid])
+        elif self.by_salary and paid.size:
             payback[paid], npv[paid] = self._with_salary(row[paid],
                                                          self.salary.from_normal(z[paid]))
         return payback, npv, completed, placed
+
+    def _exact(self, step: Array, month: Array, z: Array) -> tuple[Array, Array]:
+        """Payback and NPV of placed draws evaluated by the model at their own salary."""
+        payback, npv = np.empty(len(step)), np.empty(len(step))
+        for s in range(0, len(step), _EXACT_CHUNK):
+            part = slice(s, s + _EXACT_CHUNK)
+            split = salary_split(self.scenarios(step[part], month[part],
+                                                np.ones(len(step[part]), dtype=bool), z[part]))
+            payback[part] = metrics.payback(split.flow)
+            npv[part] = (split.flow * split.discount).sum(axis=1)
+        return payback, npv
 
     def _add(self, keys: Array) -> None:
         """Evaluate the scenarios of new keys with the model and append their rows."""
@@ -379,6 +397,7 @@ class _Option:
         if self.by_salary:
             scenario["salary_after"] = np.zeros(len(keys))
         split = salary_split(scenario)
+        self.nonlinear |= not bool(np.all(split.linear))
         rows = {"payback": metrics.payback(split.flow),
                 "npv": (split.flow * split.discount).sum(axis=1)}
         if self.by_salary:  # salary 0 in the scenario: the flow is the fixed part
