@@ -289,18 +289,22 @@ class _Audit:
 
     # --- formulas -------------------------------------------------------------------------
     def expected_workbook(self, inputs: tuple[Programs, Person] | None) -> Any:
-        """What the generator writes for these inputs (placeholders where they are bad)."""
+        """What the generator writes for these inputs (placeholders where they are bad).
+
+        The Risk sheet holds simulated values, not formulas, and is optional
+        (``--no-risk``): it is neither regenerated nor required.
+        """
         from mlworth_xl.workbook import build_workbook
 
         if inputs is not None:
             try:
-                return build_workbook(*inputs)
+                return build_workbook(*inputs, risk=None)
             except InputError:
                 pass
         # Formulas depend on the number of options, not on the values: any allowed ones do.
         placeholder = [Program(f"Option {i + 1}", years=1, tuition_per_year=10_000,
                                salary_after=80_000) for i in range(self.n)]
-        return build_workbook(Programs.from_records(placeholder), Person())
+        return build_workbook(Programs.from_records(placeholder), Person(), risk=None)
 
     def check_formulas(self, expected: Any) -> None:
         for sheet in expected.sheetnames:

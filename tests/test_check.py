@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from mlworth_xl.audit import audit, normalize
 from mlworth_xl.cli import main
@@ -29,6 +30,9 @@ from mlworth_xl.workbook.libreoffice import _worksheets, recalculate
 LAY = Layout(8)  # the default comparison has eight options
 ROW = LAY.summary_row(0)  # the first option's row on Summary (7)
 PAYBACK = f"Summary!J{ROW}"  # "Payback (years)", column 10 of the comparison
+# the first option's private-loan payment on Loans, and a cumulative net gain on Cash flows
+PRIVATE_PAYMENT = f"{get_column_letter(layout.OPTION_COL)}{layout.LOANS_ROW['private_payment']}"
+CUMULATIVE = f"{get_column_letter(Layout.cf_col(0, 'cumulative'))}{Layout.cf_row(4)}"
 
 
 def run(*args: str):
@@ -124,10 +128,10 @@ def test_a_formula_overwritten_with_a_number(fresh, tmp_path):
 
 
 def test_a_formula_overwritten_with_text(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Loans={"C17": "about 400"})
+    path = edited(fresh, tmp_path / "t.xlsx", Loans={PRIVATE_PAYMENT: "about 400"})
     [finding] = audit(path).findings
-    assert str(finding).startswith("Loans!C17: formula replaced by the text 'about 400' "
-                                   "(expected =PMT(")
+    assert str(finding).startswith(f"Loans!{PRIVATE_PAYMENT}: formula replaced by the text "
+                                   "'about 400' (expected =IF(")
 
 
 def test_a_formula_deleted(fresh, tmp_path):
@@ -205,8 +209,9 @@ def test_an_input_typed_as_a_formula(fresh, tmp_path):
 
 
 def test_an_error_value(fresh, tmp_path):
-    path = cached(fresh, tmp_path / "t.xlsx", layout.LOANS, "C17", "#DIV/0!", "e")
-    assert [str(f) for f in audit(path).findings] == ["Loans!C17: shows the error #DIV/0!"]
+    path = cached(fresh, tmp_path / "t.xlsx", layout.LOANS, PRIVATE_PAYMENT, "#DIV/0!", "e")
+    assert [str(f) for f in audit(path).findings] == [
+        f"Loans!{PRIVATE_PAYMENT}: shows the error #DIV/0!"]
     assert run("check", str(path)).exit_code == 1
 
 
@@ -233,8 +238,9 @@ def test_a_cached_result_within_the_tolerance_passes(fresh, tmp_path):
 
 @pytest.mark.libreoffice
 def test_tampering_with_a_recalculated_workbook(calculated, tmp_path, soffice):
-    stale = cached(calculated, tmp_path / "stale.xlsx", layout.CASH_FLOWS, "O12", "123")
-    assert [(f.cell, f.kind) for f in audit(stale).findings] == [("Cash flows!O12", "result")]
+    stale = cached(calculated, tmp_path / "stale.xlsx", layout.CASH_FLOWS, CUMULATIVE, "123")
+    assert [(f.cell, f.kind) for f in audit(stale).findings] == [
+        (f"Cash flows!{CUMULATIVE}", "result")]
     typed = edited(calculated, tmp_path / "typed.xlsx", Summary={f"J{ROW}": 4.2})
     assert [f.cell for f in audit(typed).findings] == [PAYBACK]
 
@@ -307,3 +313,10 @@ def test_a_zip_bomb_is_refused(tmp_path):
 def test_normalize_undoes_libreoffices_rewrites():
     assert normalize("=IF(A1,FALSE(),TRUE())") == normalize("=if(a1, FALSE, TRUE)")
     assert normalize('="Never"') != normalize('="never"')  # text literals keep their case
+
+
+def test_a_workbook_without_the_risk_sheet_is_clean(tmp_path):
+    """Regression: a workbook written with --no-risk was reported as missing a sheet."""
+    path = tmp_path / "no-risk.xlsx"
+    assert run("workbook", "-o", str(path), "--no-risk").exit_code == 0
+    assert audit(path).findings == []
