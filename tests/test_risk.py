@@ -356,3 +356,12 @@ def test_rap_option_with_a_drawn_salary_equals_the_model_draw_by_draw():
     result = simulate(record, PERSON, unc, draws=2_000, seed=SEED)
     drawn = draw_scenarios(record, PERSON, unc, draws=2_000, seed=SEED)
     assert_same_as_the_model(result, drawn, exact=False)
+
+
+def test_a_salary_after_of_zero_simulates_as_zero():
+    """Regression: an allowed salary after of 0 was refused by the salary distribution."""
+    record = {**PROGRAM, "salary_after": 0.0}
+    result = simulate(record, PERSON, Uncertainty(completion_prob=1.0, salary_sigma=0.4),
+                      draws=1_000, seed=SEED)
+    model = evaluate({**record, **PERSON})  # every draw earns 0 after: never pays back
+    assert np.isnan(model.payback_years[0]) and result.never_share == 1.0

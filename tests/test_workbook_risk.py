@@ -205,13 +205,14 @@ def test_libreoffice_opens_the_whole_workbook_with_no_error_and_keeps_the_values
     assert values and not any(np.isnan(values))
 
 
-def test_an_option_the_simulation_refuses_says_why_and_the_others_are_unchanged():
-    # A salary after of 0 is a valid input but has no lognormal spread (distributions.py).
+def test_an_option_that_never_pays_back_is_simulated_and_the_others_are_unchanged():
+    # A salary after of 0 (an allowed input; its salary distribution is all at 0) cannot pay
+    # back a year of lost salary: every draw is "never".
     records = SMALL.records() + [Program("No salary", years=1, tuition_per_year=0,
                                          salary_after=0)]
     ws = saved(build_workbook(Programs.from_records(records), PERSON,
                               RiskSettings(draws=2000, seed=3)))[RISK]
-    row = [c.value for c in ws[FIRST_ROW + len(SMALL)]][:2]
-    assert row[0] == "No salary" and row[1].startswith("Not simulated: salary_median: 0 ")
+    last = table(ws)[len(SMALL)]
+    assert last["Option"] == "No salary" and last["Never pays back"] == 1.0
     single = saved(build_workbook(SMALL, PERSON, RiskSettings(draws=2000, seed=3)))[RISK]
     assert table(ws)[:len(SMALL)] == table(single)

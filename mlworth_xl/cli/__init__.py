@@ -7,6 +7,7 @@ User errors end with exit code 2 and one line on stderr; never a traceback.
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -14,11 +15,23 @@ import click
 from mlworth_xl import __version__
 from mlworth_xl.model.errors import InputError
 
+_default_format = warnings.formatwarning
+
+
+def _one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+              line: str | None = None) -> str:
+    """Warnings for users (macros, external links in a file) as one line on stderr."""
+    if issubclass(category, UserWarning):
+        return f"mlworth-xl: warning: {message}\n"
+    return _default_format(message, category, filename, lineno, line)
+
 
 class Group(click.Group):
-    """A click group whose errors are one line each."""
+    """A click group whose errors, and warnings about input files, are one line each."""
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        # Every command reads files through the same readers; their warnings read like errors.
+        warnings.formatwarning = _one_line
         try:
             return super().main(args=args, prog_name=prog_name or "mlworth-xl",
                                 standalone_mode=False, **extra)

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 
 import click
 
 from mlworth_xl.audit import audit
 from mlworth_xl.cli import main
-
-_default_format = warnings.formatwarning
-
-
-def _one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-              line: str | None = None) -> str:
-    """Warnings for users (macros, external links in a file) as one line on stderr."""
-    if issubclass(category, UserWarning):
-        return f"mlworth-xl: warning: {message}\n"
-    return _default_format(message, category, filename, lineno, line)
-
-
-# Every command reads files through the same readers; their warnings read like the errors.
-warnings.formatwarning = _one_line
 
 
 @main.command("check")

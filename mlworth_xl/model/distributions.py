@@ -60,9 +60,10 @@ class Lognormal:
 
     def __post_init__(self) -> None:
         problems = []
-        if not (math.isfinite(self.median) and self.median > 0):
+        # a median of 0 is every draw at 0: a salary after of 0 is an allowed input
+        if not (math.isfinite(self.median) and self.median >= 0):
             problems.append(Problem("salary_median", f"{self.median:g} is not allowed; allowed: "
-                                    "a number above 0"))
+                                    "a number from 0"))
         if not (math.isfinite(self.sigma) and self.sigma >= 0):
             problems.append(Problem("salary_sigma", f"{self.sigma:g} is not allowed; allowed: "
                                     "a number from 0"))

@@ -56,7 +56,8 @@ _CAVEAT = (
 )
 
 
-def write(wb: Workbook, version: str, as_of: str, n: int) -> None:
+def write(wb: Workbook, version: str, as_of: str, n: int,
+          sheets: tuple[str, ...] = layout.SHEETS) -> None:
     ws = wb[layout.GUIDE]
     styles.title(ws, "Is a master's in machine learning worth it?",
                  f"A comparison of {n} option{'s' if n != 1 else ''} with staying in the "
@@ -85,7 +86,7 @@ def write(wb: Workbook, version: str, as_of: str, n: int) -> None:
     ws.cell(row=row, column=1, value="About").font = styles.SECTION_FONT
     about = (("Made with", f"mlworth-xl {version}"),
              ("Figures as of", f"{as_of} (the newest as-of date of the embedded figures)"),
-             ("Sheets", ", ".join(layout.SHEETS)))
+             ("Sheets", ", ".join(sheets)))
     for label, text in about:
         row += 1
         ws.cell(row=row, column=1, value=f"{label}: {text}")

@@ -133,7 +133,11 @@ def build_workbook(programs: Any = None, person: Any = None,
     wb.remove(wb.active)
     for name in layout.SHEETS:
         wb.create_sheet(name)
-    guide.write(wb, __version__, figures_date(), n)
+    sheets = layout.SHEETS
+    if risk is not None:  # the Risk sheet follows Summary
+        at = sheets.index(layout.SUMMARY) + 1
+        sheets = (*sheets[:at], risk_sheet.RISK, *sheets[at:])
+    guide.write(wb, __version__, figures_date(), n, sheets)
     inputs_sheet.write(wb, who)
     programs_sheet.write(wb, table, lay)
     summary.write(wb, n, lay, int(who.horizon_years))
