@@ -6,7 +6,9 @@ file is no longer what ``mlworth-xl workbook`` would write for the inputs
 the file now holds:
 
 - a formula overwritten with a number or text, deleted, or edited;
-- an input outside its allowed range (the same ranges as everywhere else);
+- an input outside its allowed range (the same ranges as everywhere else),
+  or an option set to RAP that has no block on the RAP sheet (only options
+  on RAP when the file was generated have one);
 - a cell that shows an error value (``#DIV/0!``, ``#REF!``, …);
 - where the file holds the results of its last calculation (Excel and
   LibreOffice store them; a file written by openpyxl has none), a result on
@@ -30,16 +32,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from openpyxl.utils import column_index_from_string
 
 from mlworth_xl.api import COLUMNS, comparison_frame
 from mlworth_xl.model import fields
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import yearly_detail
+from mlworth_xl.model.financing import RAP
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.safe_xlsx import check_archive, open_workbook
 from mlworth_xl.workbook import layout
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
+from mlworth_xl.workbook.validation import RAP_NEEDS_REGENERATING
 
 #: Relative and absolute tolerance between a cached result and the model.
 REL, ABS = 1e-9, 1e-6
@@ -127,6 +132,8 @@ def _formula_text(c: Any) -> str:
 
 _STRING = re.compile(r'("(?:[^"]|"")*")')
 _BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)", re.I)
+#: The name over a block of the RAP sheet: ``=Loans!$C$5``, the option's name on Loans.
+_RAP_NAME = re.compile(r"=\s*'?" + layout.LOANS + r"'?!\$?([A-Z]{1,3})\$?(\d+)\s*", re.I)
 
 
 def normalize(formula: str) -> str:
@@ -180,6 +187,7 @@ class _Audit:
                                     "a comparison workbook written by `mlworth-xl workbook`",
                                     source=str(path))
         self.n = self._count_options()
+        self.rap_options = self._rap_options()
         self.findings: list[Finding] = []
         self.input_cells: set[str] = set()
 
@@ -194,6 +202,23 @@ class _Audit:
                                     "Option 1, Option 2, … in row "
                                     f"{layout.PROGRAMS_HEADER_ROW})", source=str(self.path))
         return n
+
+    def _rap_options(self) -> tuple[int, ...]:
+        """The options with a block on the file's RAP sheet, read from the blocks' names."""
+        if layout.RAP not in self.formulas.sheetnames:
+            return ()
+        ws = self.formulas[layout.RAP]
+        found: list[int] = []
+        for block in range(self.n):
+            c = ws.cell(row=layout.RAP_NAME_ROW, column=Layout.rap_block_col(block, "year"))
+            match = _RAP_NAME.fullmatch(_formula_text(c)) if _is_formula(c) else None
+            if match is None or int(match.group(2)) != layout.LOANS_ROW["name"]:
+                break
+            i = column_index_from_string(match.group(1).upper()) - layout.OPTION_COL
+            if not 0 <= i < self.n or (found and i <= found[-1]):
+                break
+            found.append(i)
+        return tuple(found)
 
     def add(self, where: str, kind: str, message: str) -> None:
         self.findings.append(Finding(where, kind, message))
@@ -266,6 +291,10 @@ class _Audit:
                 else:
                     x = self._number(where, spec, value, dtype)
                     columns[spec.name][i] = math.nan if x is None else x
+                    if spec.name == "repayment_plan" and x == RAP and i not in self.rap_options:
+                        self.add(where, "input", f"repayment_plan: {int(RAP)} (RAP), but this "
+                                 "workbook has no block on the RAP sheet for this option. "
+                                 + RAP_NEEDS_REGENERATING)
         if len(self.findings) > before:
             return None
         who = Person(**{k: (int(v) if fields.PERSON[k].integer else v)  # type: ignore[arg-type]
@@ -298,13 +327,17 @@ class _Audit:
 
         if inputs is not None:
             try:
-                return build_workbook(*inputs, risk=None)
+                return build_workbook(*inputs, risk=None, rap_options=self.rap_options)
             except InputError:
                 pass
-        # Formulas depend on the number of options, not on the values: any allowed ones do.
+        # Formulas depend on the number of options and on which have a block on the RAP
+        # sheet (the file's), not on the values: any allowed ones do.
         placeholder = [Program(f"Option {i + 1}", years=1, tuition_per_year=10_000,
-                               salary_after=80_000) for i in range(self.n)]
-        return build_workbook(Programs.from_records(placeholder), Person(), risk=None)
+                               salary_after=80_000,
+                               repayment_plan=RAP if i in self.rap_options else 0)
+                       for i in range(self.n)]
+        return build_workbook(Programs.from_records(placeholder), Person(), risk=None,
+                              rap_options=self.rap_options)
 
     def check_formulas(self, expected: Any) -> None:
         for sheet in expected.sheetnames:
@@ -359,7 +392,7 @@ class _Audit:
 
     def check_results(self, table: Programs, who: Person) -> None:
         """Compare cached results with the model, cell by cell."""
-        lay = Layout(self.n)
+        lay = Layout(self.n, self.rap_options)
         outcome = table.evaluate(who)
         frame = comparison_frame(table, outcome)
         detail = yearly_detail(table.inputs(who))

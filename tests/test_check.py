@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -320,3 +321,33 @@ def test_a_workbook_without_the_risk_sheet_is_clean(tmp_path):
     path = tmp_path / "no-risk.xlsx"
     assert run("workbook", "-o", str(path), "--no-risk").exit_code == 0
     assert audit(path).findings == []
+
+
+def test_an_option_switched_to_rap_without_a_block_is_an_input_problem(fresh, tmp_path):
+    """Regression: only options on RAP when generated have a RAP block; check must say so."""
+    sheet, ref = program("repayment_plan", "D")  # option 2; 2 is RAP (fields.PLANS)
+    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 2}})
+    findings = audit(path).findings
+    assert [(f.cell, f.kind) for f in findings] == [(f"{sheet}!{ref}", "input")]
+    assert findings[0].message.startswith("repayment_plan: 2 (RAP), but this workbook has no "
+                                          "block on the RAP sheet for this option.")
+    assert "`mlworth-xl workbook --programs FILE`" in findings[0].message
+    result = run("check", str(path))
+    assert result.exit_code == 1 and f"{sheet}!{ref}: repayment_plan: 2 (RAP)" in result.stdout
+
+
+def test_options_with_a_rap_block_may_leave_rap_and_others_may_not_join(tmp_path):
+    from mlworth_xl.model.records import Programs
+
+    records = Programs.default().records()[:3]
+    records[1] = replace(records[1], repayment_plan=2)  # option 2 on RAP: one block
+    path = write_workbook(tmp_path / "rap.xlsx", Programs.from_records(records))
+    assert audit(path).findings == []
+    # the block stays live: option 2 switched to fixed (0) is a workbook as generated for it
+    left = edited(path, tmp_path / "left.xlsx",
+                  **dict([(layout.PROGRAMS, {program("repayment_plan", "D")[1]: 0})]))
+    assert audit(left).findings == []
+    # option 3 has no block: switching it to RAP is reported, and nothing else
+    sheet, ref = program("repayment_plan", "E")
+    joined = edited(path, tmp_path / "joined.xlsx", **{sheet: {ref: 2}})
+    assert [(f.cell, f.kind) for f in audit(joined).findings] == [(f"{sheet}!{ref}", "input")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from openpyxl.formula import Tokenizer
+from openpyxl.utils import get_column_letter
 
 from mlworth_xl import __version__
 from mlworth_xl.api import COLUMNS, compare
@@ -59,8 +61,68 @@ def formulas(wb: openpyxl.Workbook) -> dict[str, str]:
 
 
 def test_sheets_in_order(default_book):
+    # no option of the default comparison is on RAP: no RAP sheet
     assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Risk",
-                                       "Cash flows", "Loans", "RAP", "Sources"]
+                                       "Cash flows", "Loans", "Sources"]
+    assert saved(build_workbook(one_on_rap())).sheetnames == [
+        "Guide", "Inputs", "Programs", "Summary", "Risk", "Cash flows", "Loans", "RAP", "Sources"]
+
+
+def one_on_rap() -> Programs:
+    """The first three default options, the second (option 1) switched to RAP."""
+    records = Programs.default().records()[:3]
+    records[1] = replace(records[1], repayment_plan=2)  # 2: RAP (fields.PLANS)
+    return Programs.from_records(records)
+
+
+def test_default_workbook_has_no_rap_sheet_and_no_formula_mentions_it(default_book):
+    """Regression: every option had a 360-month RAP block, on RAP or not (slow, 600 KB)."""
+    assert layout.RAP not in default_book.sheetnames
+    assert [f"{where}: {text}" for where, text in formulas(default_book).items()
+            if "RAP!" in text.upper()] == []
+    guide = [c.value for c in default_book[layout.GUIDE]["A"] if c.value]
+    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, Sources"
+            in guide)
+
+
+def test_only_options_on_rap_have_a_block_and_refer_to_the_rap_sheet():
+    wb = saved(build_workbook(one_on_rap()))
+    ws = wb[layout.RAP]
+    # one block: option 1's, whose name is on Loans column D (option 0 is column C)
+    first = Layout.rap_block_col(0, "year")
+    assert ws.cell(row=layout.RAP_NAME_ROW, column=first).value == "=Loans!$D$5"
+    assert ws.max_column == Layout.rap_block_col(0, layout.RAP_BLOCK[-1][0])
+    assert ws.max_row == layout.RAP_LAST_ROW
+    lay = Layout(3, rap_options=(1,))
+    mentions = {i: [w for w, text in formulas(wb).items() if "RAP!" in text.upper()
+                    and (w.startswith(f"Loans!{get_column_letter(lay.option_col(i))}")
+                         or f"!{get_column_letter(lay.schedule_col(i, 'relief'))}" in w)]
+                for i in range(3)}
+    assert mentions[0] == mentions[2] == [] and mentions[1]
+    plan_payment = [wb[layout.LOANS].cell(row=layout.LOANS_ROW["plan_payment"],
+                                          column=lay.option_col(i)).value for i in range(3)]
+    assert plan_payment[1].startswith(f"=IF({lay.program('repayment_plan', 1)}=RapPlanCode,")
+    assert "RapPlanCode" not in plan_payment[0] + plan_payment[2]
+    guide = [c.value for c in wb[layout.GUIDE]["A"] if c.value]
+    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, RAP, Sources"
+            in guide)
+
+
+def test_plan_of_an_option_not_on_rap_allows_fixed_and_tiered_only():
+    ws = saved(build_workbook(one_on_rap()))[layout.PROGRAMS]
+    checks = _validations(ws)
+    row = layout.PROGRAM_ROW["repayment_plan"]
+    rules = [checks[ws.cell(row=row, column=Layout.option_col(i)).coordinate] for i in range(3)]
+    # plan codes (fields.PLANS): 0 fixed, 1 tiered, 2 RAP
+    assert [(dv.type, dv.formula1, dv.formula2) for dv in rules] == [
+        ("whole", "0", "1"), ("whole", "0", "2"), ("whole", "0", "1")]
+    for dv in (rules[0], rules[2]):
+        assert dv.showErrorMessage and dv.errorStyle == "stop"
+        for text in (dv.error, dv.prompt):
+            assert "0 (fixed) or 1 (tiered)" in text
+            assert "repayment_plan = rap" in text and "`mlworth-xl workbook --programs" in text
+    assert ws.cell(row=row, column=2).value.endswith(
+        "; 2 only where the workbook was made with the option on RAP")
 
 
 def test_summary_headers_are_those_of_compare_csv(default_book):
@@ -175,7 +237,9 @@ def test_every_input_is_coloured_unlocked_and_validated(default_book):
         for i in range(len(Programs.default())):
             c = ws.cell(row=layout.PROGRAM_ROW[field.name], column=Layout.option_col(i))
             assert not c.protection.locked and c.fill.fgColor.rgb.endswith("FFF2CC"), field.name
-            _check_rule(checks[c.coordinate], field, f"{field.name} of option {i}")
+            spec = (replace(field, high=1, choices=field.choices[:2])  # no option on RAP:
+                    if field.name == "repayment_plan" else field)  # fixed (0) or tiered (1)
+            _check_rule(checks[c.coordinate], spec, f"{field.name} of option {i}")
 
 
 def test_only_inputs_are_unlocked_and_every_sheet_is_protected_without_password(default_book):
@@ -214,7 +278,8 @@ def test_year_rows_cover_the_longest_horizon_allowed(default_book):
 def test_freeze_panes_and_number_formats(default_book):
     assert {ws.title: ws.freeze_panes for ws in default_book.worksheets} == {
         "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7", "Risk": None,
-        "Cash flows": "B9", "Loans": "C6", "RAP": "B6", "Sources": "A5"}
+        "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
+    assert saved(build_workbook(one_on_rap()))[layout.RAP].freeze_panes == "B6"
     ws = default_book[layout.SUMMARY]
     row = layout.SUMMARY_FIRST_ROW
     formats = {c.header: ws.cell(row=row, column=k).number_format

@@ -94,6 +94,27 @@ def test_random_sets_hold_the_cases_the_issue_names(recalculated):
         assert row["Borrowed"] == 0 and row["Payment"] == 0
 
 
+def test_random_sets_mix_options_on_rap_and_not(recalculated):
+    """The sets compared above hold workbooks with one RAP block among other options, with
+    several, and without any (the default): the blocks are exactly the options on RAP."""
+    on_rap = {}
+    for case in CASES:
+        path, programs, _ = recalculated[case]
+        plans = list(programs.columns["repayment_plan"])
+        wb = openpyxl.load_workbook(path)
+        blocks = []
+        if layout.RAP in wb.sheetnames:
+            ws = wb[layout.RAP]
+            blocks = [ws.cell(row=layout.RAP_NAME_ROW, column=Layout.rap_block_col(b, "year")).value
+                      for b in range(len(plans))]
+        wanted = [f"={Layout.loan('name', i)}" for i, plan in enumerate(plans) if plan == 2]
+        assert [b for b in blocks if b] == wanted, case  # 2: RAP (fields.PLANS)
+        on_rap[case] = (len(wanted), len(plans))
+    assert on_rap["default"][0] == 0
+    assert any(k == 1 < n for k, n in on_rap.values())  # one option on RAP, others not
+    assert any(1 < k < n for k, n in on_rap.values())  # several on RAP, others not
+
+
 def _change(path: Path, dest: Path) -> tuple[Programs, Person]:
     """Edit input cells with openpyxl as a user would; return the inputs they now hold."""
     programs, person = Programs.default(), Person.default()

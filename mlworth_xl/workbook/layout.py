@@ -6,27 +6,35 @@ written by hand, so moving a row means changing one number here.
 Options are numbered 0, 1, … in the order given.  On Programs and on the
 Loans key figures, option ``i`` is column ``C + i``; on Cash flows and on
 the loan schedule each option has a block of columns; on Summary it is
-row ``first + i``.
+row ``first + i``.  Only options on RAP when the workbook is generated have
+a block on the RAP sheet (``rap_options``, in order); the sheet is left out
+when there is none.
 
->>> lay = Layout(3)
+>>> lay = Layout(3, rap_options=(2,))
 >>> lay.program("tuition_per_year", 0)
 'Programs!$C$8'
 >>> lay.cf_range(1, "flow")
 "'Cash flows'!$AJ$9:$AJ$88"
+>>> lay.rap_block(0), lay.rap_block(2), lay.sheets
+(None, 0, ('Guide', 'Inputs', 'Programs', 'Summary', 'Cash flows', 'Loans', 'RAP', 'Sources'))
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl.api import COLUMNS
 from mlworth_xl.model import data, federal, fields
+from mlworth_xl.model.financing import RAP as RAP_CODE
+from mlworth_xl.model.records import Programs
 
 GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, RAP, SOURCES = (
     "Guide", "Inputs", "Programs", "Summary", "Cash flows", "Loans", "RAP", "Sources")
-#: Sheets in the order they appear.
+#: Sheets in the order they appear (RAP only when an option is on RAP; see Layout.sheets).
 SHEETS = (GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, RAP, SOURCES)
 
 #: Year rows laid out: enough for the longest horizon the Inputs allow.
@@ -70,7 +78,7 @@ CONSTANTS = (
     ("RoundingGuard", 1e-9, "Guard added before rounding the enrolment intensity", "number"),
     ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
     ("FeeYearMonth", 10, "Month federal loan fees change (fiscal year)", "month"),
-    ("RapPlanCode", 2, "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
+    ("RapPlanCode", RAP_CODE, "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
 )
 #: Federal loan figures on Inputs below the constants: (name, figure key or derived, label).
 #: Their values come from the embedded data (see the Sources sheet).
@@ -212,8 +220,10 @@ LOANS_ROWS = (
     ("payment", "Monthly payment", "Plan loan + private loan, first month of repayment"),
     ("total_interest", "Total interest", "Interest paid over the loans' lives, including "
      "interest before repayment"),
-    ("matched", "Principal matched (RAP)", "Sum on the RAP sheet"),
-    ("forgiven", "Amount forgiven (RAP)", "Balance left after 360 payments"),
+    ("matched", "Principal matched (RAP)",
+     "Sum on the RAP sheet; 0 for an option without a block there"),
+    ("forgiven", "Amount forgiven (RAP)",
+     "Balance left after 360 payments on the RAP sheet; 0 without a block there"),
     ("relief", "Loan relief", "Matched + forgiven × (1 − tax rate)"),
     ("total_paid", "Total paid on loans", "Borrowed + total interest − matched − forgiven"),
     ("years_to_pay_off", "Years to pay off", "Longest of the two loans' payments / 12"),
@@ -266,7 +276,7 @@ SCHEDULE_BLOCK = (
 )
 SCHEDULE_OFFSET = {key: k for k, (key, _) in enumerate(SCHEDULE_BLOCK)}
 
-# RAP sheet: 360 months per option, a block of columns each.
+# RAP sheet: 360 months per option on RAP, a block of columns each.
 RAP_NAME_ROW = 4
 RAP_SHEET_HEADER_ROW = 5
 RAP_MONTH_ROW = 6
@@ -312,11 +322,46 @@ def area(sheet: str | None, column: int, first: int, last: int,
     return (sheet_prefix(sheet) if sheet else "") + f"{start}:{end}"
 
 
+def rap_options_of(plans: Iterable[float]) -> tuple[int, ...]:
+    """The options whose repayment plan is RAP: those that get a block on the RAP sheet.
+
+    >>> rap_options_of([0, 2, 1, 2])
+    (1, 3)
+    """
+    return tuple(int(i) for i in np.flatnonzero(np.asarray(list(plans)) == RAP_CODE))
+
+
 @dataclass(frozen=True)
 class Layout:
-    """Positions in a workbook comparing ``n`` options."""
+    """Positions in a workbook comparing ``n`` options, ``rap_options`` of them on RAP.
+
+    ``rap_options`` are the options (in increasing order) that have a block
+    on the RAP sheet; the others' formulas never refer to that sheet.
+    """
 
     n: int
+    rap_options: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        options = tuple(int(i) for i in self.rap_options)
+        if list(options) != sorted(set(options)) or any(not 0 <= i < self.n for i in options):
+            raise ValueError(f"rap_options {self.rap_options!r}: increasing, each in "
+                             f"0..{self.n - 1}")
+        object.__setattr__(self, "rap_options", options)
+
+    @classmethod
+    def of(cls, programs: Programs) -> Layout:
+        """The layout of the workbook of ``programs``: RAP blocks from their plans."""
+        return cls(len(programs), rap_options_of(programs.columns["repayment_plan"]))
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        """The formula sheets written, in order (RAP only when some option is on RAP)."""
+        return SHEETS if self.rap_options else tuple(s for s in SHEETS if s != RAP)
+
+    def rap_block(self, i: int) -> int | None:
+        """Index of option ``i``'s block on the RAP sheet, or None if it has none."""
+        return self.rap_options.index(i) if i in self.rap_options else None
 
     # --- inputs ---------------------------------------------------------------------
     def program(self, field: str, i: int) -> str:
@@ -380,9 +425,17 @@ class Layout:
     def disb_col(i: int, key: str) -> int:
         return OPTION_COL + i * len(DISB_BLOCK) + DISB_OFFSET[key]
 
+    def rap_col(self, i: int, key: str) -> int:
+        """Column of ``key`` in option ``i``'s block on the RAP sheet (it must have one)."""
+        block = self.rap_block(i)
+        if block is None:
+            raise ValueError(f"option {i} has no block on the RAP sheet (not on RAP)")
+        return self.rap_block_col(block, key)
+
     @staticmethod
-    def rap_col(i: int, key: str) -> int:
-        return 2 + i * len(RAP_BLOCK) + RAP_OFFSET[key]
+    def rap_block_col(block: int, key: str) -> int:
+        """Column of ``key`` in the ``block``-th block of the RAP sheet."""
+        return 2 + block * len(RAP_BLOCK) + RAP_OFFSET[key]
 
     @staticmethod
     def schedule_row(year: int) -> int:

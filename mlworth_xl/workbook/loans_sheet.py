@@ -9,7 +9,9 @@ award-year rates), Grad PLUS under the earlier rules, and a private loan
 at the loan APR.  Simple interest accrues until repayment starts (study +
 grace); the plan loan (the one loan, or the federal loans at their
 principal-weighted rate) is repaid under the plan: fixed or tiered with
-``PMT`` and ``FV``, RAP month by month on the RAP sheet; the private loan
+``PMT`` and ``FV``, RAP month by month on the RAP sheet (only options on
+RAP when the workbook is generated have a block there; the others' formulas
+hold the fixed and tiered branch alone); the private loan
 in level payments over the loan term.  The interest of year ``y`` is the
 deferment interest of its months plus the interest part of its payments,
 with ``k = MAX(0, MIN(n, 12y − months before repayment))`` payments made by
@@ -72,8 +74,21 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
 
     fin, plan, term = p("financing"), p("repayment_plan"), p("loan_term_years")
     tier = f"INDEX(TierYears,MATCH({k('balance')},TierFrom,1))"
-    first_rap_payment = cell(layout.RAP, lay.rap_col(i, "pay"), RAP_MONTH_ROW)
     private_n = f"IF({k('private_balance')}>0,{M12}*{term},0)"
+    on_rap = lay.rap_block(i) is not None
+    payments = f"IF({k('balance')}>0,{M12}*IF({plan}=1,{tier},{term}),0)"
+    plan_payment = (f"IF({k('balance')}>0,PMT({k('rate')}/{M12},{k('payments')},"
+                    f"-{k('balance')}),0)")
+    plan_interest = f"IF({k('balance')}>0,{k('payments')}*{k('plan_payment')}-{k('balance')},0)"
+    if on_rap:  # the RAP branch, live: the option may be switched back to fixed or tiered
+        first_rap_payment = cell(layout.RAP, lay.rap_col(i, "pay"), RAP_MONTH_ROW)
+        payments = f"IF({plan}=RapPlanCode,COUNTIF({rap('start')},\">0\"),{payments})"
+        plan_payment = f"IF({plan}=RapPlanCode,{first_rap_payment},{plan_payment})"
+        plan_interest = f"IF({plan}=RapPlanCode,SUM({rap('interest_paid')}),{plan_interest})"
+        matched = f"=SUM({rap('matched')})"
+        forgiven = f"={cell(layout.RAP, lay.rap_col(i, 'end'), RAP_LAST_ROW)}"
+    else:  # no block on the RAP sheet: fixed or tiered only
+        matched = forgiven = "=0"
     return {
         "name": f"={p('name')}",
         "cost_of_attendance": f"=SUM({lay.cf_range(i, 'direct')})",
@@ -93,21 +108,17 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
                     f"{k('deferment_interest')},0)"),
         "private_balance": (f"={k('private')}+IF({p('capitalize_interest')},"
                             f"{k('private_deferment_interest')},0)"),
-        "payments": (f"=IF({plan}=RapPlanCode,COUNTIF({rap('start')},\">0\"),IF({k('balance')}>0,"
-                     f"{M12}*IF({plan}=1,{tier},{term}),0))"),
-        "plan_payment": (f"=IF({plan}=RapPlanCode,{first_rap_payment},"
-                         f"IF({k('balance')}>0,PMT({k('rate')}/{M12},{k('payments')},"
-                         f"-{k('balance')}),0))"),
+        "payments": f"={payments}",
+        "plan_payment": f"={plan_payment}",
         "private_payment": (f"=IF({k('private_balance')}>0,PMT({p('loan_apr')}/{M12},"
                             f"{M12}*{term},-{k('private_balance')}),0)"),
         "payment": f"={k('plan_payment')}+{k('private_payment')}",
-        "total_interest": (f"=IF({plan}=RapPlanCode,SUM({rap('interest_paid')}),"
-                           f"IF({k('balance')}>0,{k('payments')}*{k('plan_payment')}-{k('balance')},0))"
+        "total_interest": (f"={plan_interest}"
                            f"+{k('deferment_interest')}+IF({k('private_balance')}>0,"
                            f"{private_n}*{k('private_payment')}-{k('private_balance')},0)"
                            f"+{k('private_deferment_interest')}"),
-        "matched": f"=SUM({rap('matched')})",
-        "forgiven": f"={cell(layout.RAP, lay.rap_col(i, 'end'), RAP_LAST_ROW)}",
+        "matched": matched,
+        "forgiven": forgiven,
         "relief": f"={k('matched')}+{k('forgiven')}*(1-TaxRate)",
         "total_paid": f"={k('borrowed')}+{k('total_interest')}-{k('matched')}-{k('forgiven')}",
         "years_to_pay_off": f"=MAX({k('payments')},{private_n})/{M12}",
@@ -209,17 +220,27 @@ def _schedule(lay: Layout, i: int, row: int) -> dict[str, str]:
     deferred = f"MAX(0,MIN({M12}*{y},{months})-{M12}*({y}-1))"
     plan_paid = paid("payments_made", key("plan_payment"), key("rate"), key("balance"))
     private_paid = paid("private_made", key("private_payment"), apr, key("private_balance"))
-    rap_year = rap("year")
-    last_year = cell(layout.RAP, lay.rap_col(i, "year"), RAP_LAST_ROW)
-    return {
-        "payments_made": (f"=IF({plan}=RapPlanCode,0,"
-                          f"MAX(0,MIN({key('payments')},{M12}*{y}-{months})))"),
+    common = {
         "private_made": (f"=MAX(0,MIN(IF({key('private_balance')}>0,{M12}*{term},0),"
                          f"{M12}*{y}-{months}))"),
         "fee": f"=IF({y}<=ROWS({fees}),INDEX({fees},MIN({y},ROWS({fees}))),0)",
-        "interest": (f"=INDEX({accrual},MIN({y},ROWS({accrual})))*{deferred}"
-                     f"+IF({plan}=RapPlanCode,SUMIF({rap_year},{y},{rap('interest_paid')}),{plan_paid})"
-                     f"+{private_paid}"),
+    }
+    payments_made = f"MAX(0,MIN({key('payments')},{M12}*{y}-{months}))"
+
+    def interest(plan_part: str) -> str:
+        return (f"=INDEX({accrual},MIN({y},ROWS({accrual})))*{deferred}+{plan_part}"
+                f"+{private_paid}")
+
+    if lay.rap_block(i) is None:  # fixed or tiered only: no RAP relief
+        return {**common, "payments_made": f"={payments_made}",
+                "interest": interest(plan_paid), "relief": "=0"}
+    rap_year = rap("year")
+    last_year = cell(layout.RAP, lay.rap_col(i, "year"), RAP_LAST_ROW)
+    rap_paid = f"SUMIF({rap_year},{y},{rap('interest_paid')})"
+    return {
+        **common,
+        "payments_made": f"=IF({plan}=RapPlanCode,0,{payments_made})",
+        "interest": interest(f"IF({plan}=RapPlanCode,{rap_paid},{plan_paid})"),
         "relief": (f"=SUMIF({rap_year},{y},{rap('matched')})+IF({last_year}={y},"
                    f"{key('forgiven')},0)*(1-TaxRate)"),
     }

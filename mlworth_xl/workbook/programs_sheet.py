@@ -12,7 +12,7 @@ from mlworth_xl.model import fields
 from mlworth_xl.model.records import Programs
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import Layout, cell
-from mlworth_xl.workbook.validation import rule
+from mlworth_xl.workbook.validation import plan_without_rap, rule
 
 #: A text starting with one of these would be read as a formula if typed into a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +39,19 @@ def _value(field: fields.Field, x: float) -> bool | int | float:
     return float(x)
 
 
+def _plan_validation(ws: Any, field: fields.Field, lay: Layout) -> None:
+    """Every plan for options with a block on the RAP sheet; fixed or tiered for the others."""
+    row = layout.PROGRAM_ROW[field.name]
+    first = cell(None, layout.OPTION_COL, row, absolute=False)
+    on_rap = [i for i in range(lay.n) if lay.rap_block(i) is not None]
+    others = [i for i in range(lay.n) if lay.rap_block(i) is None]
+    for dv, options in ((rule(field, first), on_rap), (plan_without_rap(first), others)):
+        for i in options:
+            dv.add(cell(None, lay.option_col(i), row, absolute=False))
+        if options:
+            ws.add_data_validation(dv)
+
+
 def write(wb: Workbook, programs: Programs, lay: Layout) -> None:
     ws = wb[layout.PROGRAMS]
     styles.title(ws, "Programs: the options compared, one per column",
@@ -55,7 +68,10 @@ def write(wb: Workbook, programs: Programs, lay: Layout) -> None:
         if field.name == "name":
             label.font = styles.BOLD
             label.alignment = styles.WRAP
-        ws.cell(row=row, column=2, value=field.allowed())
+        allowed = field.allowed()
+        if field.name == "repayment_plan" and len(lay.rap_options) < lay.n:
+            allowed += "; 2 only where the workbook was made with the option on RAP"
+        ws.cell(row=row, column=2, value=allowed)
         for i in range(len(programs)):
             target = ws.cell(row=row, column=lay.option_col(i))
             if field.name == "name":
@@ -68,6 +84,9 @@ def write(wb: Workbook, programs: Programs, lay: Layout) -> None:
                 target.number_format = styles.UNIT_FORMAT[field.unit]
             styles.mark_input(target)
         first = cell(None, layout.OPTION_COL, row, absolute=False)
+        if field.name == "repayment_plan":
+            _plan_validation(ws, field, lay)
+            continue
         dv = rule(field, first)
         dv.add(f"{first}:{cell(None, last_col, row, absolute=False)}")
         ws.add_data_validation(dv)

@@ -1,4 +1,4 @@
-"""The RAP sheet: each option's Repayment Assistance Plan, month by month, for 360 months.
+"""The RAP sheet: the Repayment Assistance Plan of each option on it, month by month, 360 months.
 
 The formulas implement :func:`mlworth_xl.model.repayment.rap` step by step
 (the rules and their sources are there): the payment due from the AGI of
@@ -6,8 +6,12 @@ the payment's year (last year's income, from Cash flows) and the
 dependents; interest on the balance; a payment that covers the balance is
 the last; interest not paid is waived; principal is matched up to the
 lesser of $50 and the payment; what is left after payment 360 is
-forgiven (Loans).  An option on another plan starts with a zero balance,
-so every row is zero.
+forgiven (Loans).
+
+Only options on RAP when the workbook is generated have a block (see
+:class:`~mlworth_xl.workbook.layout.Layout`); the others cannot be switched
+to RAP in the workbook.  An option with a block that is switched to another
+plan starts with a zero balance, so every row of its block is zero.
 """
 
 from __future__ import annotations
@@ -58,14 +62,15 @@ def _month(lay: Layout, i: int, row: int) -> dict[str, str]:
     }
 
 
-def write(wb: Workbook, n: int, lay: Layout) -> None:
+def write(wb: Workbook, lay: Layout) -> None:
+    """Fill the RAP sheet: a block of columns for each option in ``lay.rap_options``."""
     ws = wb[layout.RAP]
     styles.title(ws, "RAP: the Repayment Assistance Plan, month by month",
-                 "Only options whose repayment plan is 2 (RAP) have a balance here. Payment 1 "
+                 "One block per option on RAP (plan 2) when the workbook was made. Payment 1 "
                  "is the first month after study and grace; the balance after payment 360 is "
                  "forgiven (it may be taxable).")
     styles.header(ws, layout.RAP_SHEET_HEADER_ROW, 1, "Payment")
-    for i in range(n):
+    for i in lay.rap_options:
         first = lay.rap_col(i, RAP_BLOCK[0][0])
         name = ws.cell(row=layout.RAP_NAME_ROW, column=first,
                        value=f"={lay.loan('name', i)}")
@@ -76,13 +81,13 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
             styles.header(ws, layout.RAP_SHEET_HEADER_ROW, lay.rap_col(i, key), text)
     for row in range(RAP_MONTH_ROW, RAP_LAST_ROW + 1):
         ws.cell(row=row, column=1, value=f"=ROWS($A${RAP_MONTH_ROW}:$A{row})")
-        for i in range(n):
+        for i in lay.rap_options:
             for key, formula in _month(lay, i, row).items():
                 ws.cell(row=row, column=lay.rap_col(i, key), value=formula).number_format = (
                     _FORMAT.get(key, styles.USD_CENTS))
     ws.row_dimensions[layout.RAP_SHEET_HEADER_ROW].height = 45
     styles.widths(ws, {"A": 9})
-    for column in range(2, lay.rap_col(n - 1, RAP_BLOCK[-1][0]) + 1):
+    for column in range(2, lay.rap_col(lay.rap_options[-1], RAP_BLOCK[-1][0]) + 1):
         ws.column_dimensions[get_column_letter(column)].width = 12
     ws.freeze_panes = ws.cell(row=RAP_MONTH_ROW, column=2)
     styles.protect(ws)

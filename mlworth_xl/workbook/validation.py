@@ -6,9 +6,12 @@ same words as the command line's errors.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mlworth_xl.model import fields
+from mlworth_xl.model.financing import RAP
 
 # Excel's limits on the lengths of a validation's titles and messages.
 _TITLE_MAX = 32
@@ -55,4 +58,32 @@ def rule(field: fields.Field, first_cell: str) -> DataValidation:
     dv.showInputMessage = True
     dv.promptTitle = _short(field.label, _TITLE_MAX)
     dv.prompt = _short(f"{field.doc} Allowed: {allowed}.", _MESSAGE_MAX)
+    return dv
+
+
+#: Why an option without a block on the RAP sheet cannot be switched to RAP in the workbook.
+RAP_NEEDS_REGENERATING = (
+    "RAP needs the workbook generated again with this option on RAP: set repayment_plan = rap "
+    "in the programs file, then run `mlworth-xl workbook --programs FILE`.")
+
+
+def plan_without_rap(first_cell: str) -> DataValidation:
+    """The validation of the repayment plan of an option with no block on the RAP sheet.
+
+    Only the plans before RAP are allowed (fixed and tiered); the messages say
+    how to get RAP.
+
+    >>> dv = plan_without_rap("C27")
+    >>> dv.type, dv.formula1, dv.formula2
+    ('whole', '0', '1')
+    >>> print(dv.error)  # doctest: +ELLIPSIS
+    Repayment plan (repayment_plan): 0 (fixed) or 1 (tiered) in this workbook. RAP needs ...
+    """
+    plan = fields.PROGRAM["repayment_plan"]
+    allowed = replace(plan, high=RAP - 1, choices=plan.choices[:RAP])
+    dv = rule(allowed, first_cell)
+    dv.error = _short(f"{plan.label} ({plan.name}): {allowed.allowed()} in this workbook. "
+                      f"{RAP_NEEDS_REGENERATING}", _MESSAGE_MAX)
+    dv.prompt = _short(f"{plan.doc.split(':')[0]}: {allowed.allowed()} here. "
+                       f"{RAP_NEEDS_REGENERATING}", _MESSAGE_MAX)
     return dv

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -93,8 +94,24 @@ def _check_names(programs: Programs) -> None:
         raise InputError(problems)
 
 
+def _rap_layout(table: Programs, rap_options: Iterable[int] | None) -> Layout:
+    """The layout: RAP blocks for the options on RAP, or for ``rap_options`` if given."""
+    if rap_options is None:
+        return Layout.of(table)
+    lay = Layout(len(table), tuple(sorted(set(rap_options))))
+    missing = [i for i in layout.rap_options_of(table.columns["repayment_plan"])
+               if lay.rap_block(i) is None]
+    if missing:
+        raise InputError([Problem("repayment_plan", f"option {i + 1} ({table.names[i]!r}) is on "
+                                  f"RAP but has no block on the RAP sheet",
+                                  table.rows[i] if table.rows is not None else None, table.source)
+                          for i in missing])
+    return lay
+
+
 def build_workbook(programs: Any = None, person: Any = None,
-                   risk: RiskSettings | None = DEFAULT_RISK) -> Workbook:
+                   risk: RiskSettings | None = DEFAULT_RISK, *,
+                   rap_options: Iterable[int] | None = None) -> Workbook:
     """The comparison workbook of ``programs`` for ``person``, with native formulas.
 
     Parameters
@@ -103,11 +120,16 @@ def build_workbook(programs: Any = None, person: Any = None,
         As :func:`mlworth_xl.api.compare` accepts them; None for the embedded defaults.
     risk : RiskSettings or None
         Draws and seed of the Risk sheet (simulated values); None leaves it out.
+    rap_options : iterable of int, optional
+        The options (0-based) given a block on the RAP sheet; by default those
+        whose ``repayment_plan`` is RAP.  Every option on RAP must be among them
+        (``mlworth-xl check`` passes the blocks a file already has).
 
     Returns
     -------
     openpyxl.Workbook
-        Sheets Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, RAP and Sources.
+        Sheets Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, RAP (only
+        when an option has a block there) and Sources.
 
     Raises
     ------
@@ -117,8 +139,8 @@ def build_workbook(programs: Any = None, person: Any = None,
     Examples
     --------
     >>> wb = build_workbook()
-    >>> wb.sheetnames
-    ['Guide', 'Inputs', 'Programs', 'Summary', 'Risk', 'Cash flows', 'Loans', 'RAP', 'Sources']
+    >>> wb.sheetnames  # no option of the default comparison is on RAP
+    ['Guide', 'Inputs', 'Programs', 'Summary', 'Risk', 'Cash flows', 'Loans', 'Sources']
     >>> wb["Summary"]["A7"].value
     '=Programs!$C$5'
     """
@@ -128,12 +150,12 @@ def build_workbook(programs: Any = None, person: Any = None,
     table.validate(who)
     _check_names(table)
     n = len(table)
-    lay = Layout(n)
+    lay = _rap_layout(table, rap_options)
     wb = Workbook()
     wb.remove(wb.active)
-    for name in layout.SHEETS:
+    sheets = lay.sheets
+    for name in sheets:
         wb.create_sheet(name)
-    sheets = layout.SHEETS
     if risk is not None:  # the Risk sheet follows Summary
         at = sheets.index(layout.SUMMARY) + 1
         sheets = (*sheets[:at], risk_sheet.RISK, *sheets[at:])
@@ -143,7 +165,8 @@ def build_workbook(programs: Any = None, person: Any = None,
     summary.write(wb, n, lay, int(who.horizon_years))
     cashflows.write(wb, table.names, lay)
     loans_sheet.write(wb, n, lay)
-    rap_sheet.write(wb, n, lay)
+    if lay.rap_options:
+        rap_sheet.write(wb, lay)
     sources_sheet.write(wb, table, who)
     if risk is not None:
         risk_sheet.write(wb, table, who, risk, __version__, figures_date())
