@@ -114,13 +114,11 @@ PLAN = xio.Arg("Optional repayment plan: \"fixed\" (default) over term_years, or
 
 def _term(plan: str | None, principal: Any, apr: Any, term_years: Any,
           deferment_months: Any, capitalize: Any) -> Any:
-    """The term in years of ``plan``: term_years (fixed) or the tiered standard plan's."""
+    """The term in years of ``plan`` ("fixed" or "tiered"), from the model."""
     code = plan.strip().lower() if plan is not None else "fixed"
-    if code == "fixed":
-        return term_years
-    if code == "tiered":
-        balance = loans.repayment_balance(principal, apr, deferment_months, capitalize)
-        return np.reshape(repayment.tiered_term_years(balance), np.shape(balance))
+    if code in ("fixed", "tiered"):
+        return quick.plan_term_years(code == "tiered", principal, apr, term_years,
+                                     deferment_months, capitalize)
     if code == "rap":
         raise xio.CellError("#VALUE!", "plan: RAP payments follow income, not the loan; use "
                             "MLWORTH_RAP_PAYMENT(agi, dependents)")

@@ -12,7 +12,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mlworth_xl.model import metrics, timeline
+from mlworth_xl.model import loans, metrics, repayment, timeline
 from mlworth_xl.model.timeline import Array
 
 
@@ -81,6 +81,28 @@ def income_given_up(salary: ArrayLike, years: ArrayLike, work_fraction: ArrayLik
     away = timeline.overlap(0.0, end, y)
     s0 = col(salary) * (1.0 + col(salary_growth)) ** (y - 1.0)
     return ((1.0 - col(tax_rate)) * (1.0 - col(work_fraction)) * away * s0).sum(axis=-1)
+
+
+def plan_term_years(tiered: ArrayLike, principal: ArrayLike, apr: ArrayLike,
+                    term_years: ArrayLike = 10, deferment_months: ArrayLike = 0,
+                    capitalize: ArrayLike = True) -> Array:
+    """Repayment term in years: ``term_years``, or the tiered standard plan's where ``tiered``.
+
+    The tiered plan (loans from 2026-07-01) sets the term by the balance when
+    repayment starts, deferment interest included if capitalized.
+
+    Examples
+    --------
+    $20,000 with 30 months of capitalized interest at 8%: a $24,000 balance, under
+    the $25,000 boundary, so 10 years; $21,000 grows to $25,200, so 15 years:
+
+    >>> plan_term_years(True, [20_000, 21_000], 0.08, 10, 30).tolist()
+    [10.0, 15.0]
+    """
+    balance = loans.repayment_balance(principal, apr, deferment_months, capitalize)
+    tiers = np.reshape(repayment.tiered_term_years(balance), np.shape(balance))
+    return np.where(np.asarray(tiered, dtype=bool), tiers,
+                    np.broadcast_to(np.asarray(term_years, dtype=float), np.shape(tiers)))
 
 
 @cache
