@@ -208,5 +208,7 @@ def test_split_then_repay_the_federal_part_under_each_plan():
     assert balance[0] == pytest.approx(41_000 + 20_500 * 0.0807 * 48 / 12, rel=1e-12)
     tiered = repayment.repay(balance, f.federal_apr, "tiered")
     assert tiered.years_to_pay_off[0] == 15
+    # RAP on an AGI of $120,883 (Salary.com ML engineer): above $100,000 the band is 10%,
+    # so 12,088.30 a year, 1,007.36 a month, above that month's interest (~320)
     rap = repayment.repay(balance, f.federal_apr, "rap", agi_path=[120_883])
     assert rap.first_year_monthly_payment[0] == pytest.approx(12_088.3 / 12, rel=1e-12)
