@@ -15,6 +15,7 @@ import click
 
 from mlworth_xl import __version__, atomic
 from mlworth_xl.cli import main
+from mlworth_xl.workbook import styles
 
 UDF_MODULE = "mlworth_xl.udfs"
 #: Every file the example workbook holds carries this time, so regenerating gives the same bytes.
@@ -235,7 +236,7 @@ def example_workbook() -> bytes:
         ws.cell(r, 3, call(name, args, reader(ws))).number_format = fmt
         ws.cell(r, 2, formula(name, args)).number_format = fmt
         ws.cell(r, 4, formula(name, args)[1:])
-    _widths(ws, A=50, B=16, C=16, D=60)
+    styles.widths(ws, {"A": 50, "B": 16, "C": 16, "D": 60})
     ws.freeze_panes = "B2"
     _ranges_sheet(wb.create_sheet("Ranges"))
     _compare_sheet(wb.create_sheet("Compare"))
@@ -272,11 +273,6 @@ def _bold(size: int | None = None) -> Any:
     from openpyxl.styles import Font
 
     return Font(bold=True, size=size)
-
-
-def _widths(ws: Any, **widths: float) -> None:
-    for col, width in widths.items():
-        ws.column_dimensions[col].width = width
 
 
 def _array(ws: Any, top_left: str, name: str, args: list[Any], expected: bool = True
@@ -318,7 +314,7 @@ def _ranges_sheet(ws: Any) -> None:
     _array(ws, "H1", "MLWORTH_EVALUATE", ["E1:F8"])
     for cell in ("A1", "B1", "E1", "F1"):
         ws[cell].font = _bold()
-    _widths(ws, A=14, B=16, C=14, E=20, F=12, H=28, I=16, J=16)
+    styles.widths(ws, {"A": 14, "B": 16, "C": 14, "E": 20, "F": 12, "H": 28, "I": 16, "J": 16})
 
 
 def _compare_sheet(ws: Any) -> None:
@@ -337,7 +333,7 @@ def _compare_sheet(ws: Any) -> None:
     for i, r in enumerate(rows, start=below + 1):
         for j, v in enumerate(r, start=1):
             ws.cell(i, j, v)
-    _widths(ws, A=40)
+    styles.widths(ws, {"A": 40})
 
 
 def _schedule_sheet(ws: Any) -> None:
@@ -346,7 +342,7 @@ def _schedule_sheet(ws: Any) -> None:
     for r, (label, value) in enumerate(inputs, start=1):
         ws.cell(r, 1, label), ws.cell(r, 2, value)
     _array(ws, "D1", "MLWORTH_LOAN_SCHEDULE", ["B1", "B2", "B3", "B4", "B5"], False)
-    _widths(ws, A=22)
+    styles.widths(ws, {"A": 22})
 
 
 def _pinned_bytes(wb: Any, writer: Any) -> bytes:
