@@ -127,3 +127,41 @@ def test_a_reported_irr_is_a_root_and_the_only_one(flows):
             np.abs(flows) / (1 + reference) ** (years - 1))
     if trusted:
         assert r == pytest.approx(reference, rel=1e-7, abs=1e-9)
+
+
+def _payback_by_definition(flows: list[float], initial: float) -> float:
+    """The payback read off year by year: after the last year that ends behind."""
+    cumulative, behind_until = initial, None if initial >= 0 else 0
+    ends = []
+    for flow in flows:
+        cumulative += flow
+        ends.append(cumulative)
+    for year, end in enumerate(ends, start=1):
+        if end < 0:
+            behind_until = year
+    if behind_until is None:
+        return 0.0
+    if behind_until == len(flows):
+        return math.nan
+    before = initial if behind_until == 0 else ends[behind_until - 1]
+    return behind_until + (-before) / flows[behind_until]
+
+
+@settings(max_examples=300)
+@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=1, max_size=12),
+       initial=st.floats(-1e5, 1e5))
+def test_payback_is_the_end_of_the_last_year_behind(flows, initial):
+    got = float(metrics.payback(flows, initial=initial))
+    expected = _payback_by_definition(flows, initial)
+    if math.isnan(expected):
+        assert math.isnan(got)
+    else:
+        assert got == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=300)
+@given(flows=st.lists(st.sampled_from([-2.0, -1e-300, 0.0, 1e-300, 3.0]), min_size=1,
+                      max_size=10))
+def test_one_sign_change_agrees_with_counting_the_changes(flows):
+    rows = np.asarray(flows)[:, None]
+    assert bool(metrics.one_sign_change_rows(rows)[0]) == (metrics.sign_changes(flows) == 1)

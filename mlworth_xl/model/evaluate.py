@@ -225,7 +225,9 @@ def yearly_detail(values: Mapping[str, ArrayLike] | None = None, **kwargs: Array
     problems = validate(arrays)
     if problems:
         raise InputError(problems)
-    return _evaluate_chunk({k: np.atleast_1d(v) for k, v in arrays.items()})[1]
+    detail = _evaluate_chunk({k: np.atleast_1d(v) for k, v in arrays.items()}, detail=True)[1]
+    assert detail is not None
+    return detail
 
 
 @dataclass(frozen=True)
@@ -257,13 +259,19 @@ def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
     parts = _flows({k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()})
     rap = (np.atleast_1d(np.asarray(values["repayment_plan"])) == financing.RAP) & (
         parts.loans.borrowed > 0)
-    return SalarySplit(flow=parts.flow, fixed=parts.fixed, per_salary=parts.per_salary,
-                       discount=parts.discount, linear=~rap)
+    return SalarySplit(flow=parts.flow.T, fixed=parts.fixed.T, per_salary=parts.per_salary.T,
+                       discount=np.broadcast_to(parts.discount, parts.flow.shape).T,
+                       linear=~rap)
 
 
 @dataclass(frozen=True)
 class _Flows:
-    """Everything year by year that the outcome measures are computed from."""
+    """Everything year by year that the outcome measures are computed from.
+
+    Arrays are laid out (years, scenarios), year 1 in row 0; ``direct``,
+    ``foregone`` and the loans' arrays by year hold only their first rows
+    (the rest are zero): see :meth:`full`.
+    """
 
     y: Array
     direct: Array
@@ -282,68 +290,94 @@ class _Flows:
         """The part of the flow that does not depend on the salary after."""
         return self.flow - self.per_salary * self.salary_after
 
+    def full(self, rows: Array) -> Array:
+        """``rows`` (its first years) padded with zero rows to the whole horizon."""
+        return financing._rows(rows, len(self.flow))
+
+
+def _same(a: Array) -> Array | float:
+    """A scalar when every scenario has the same value (cheaper to broadcast), else ``a``."""
+    return float(a[0]) if a.size and np.all(a == a[0]) else a
+
+
+def _rows_to(count: int, horizon: int) -> int:
+    """Rows to hold amounts that end by year ``count``: at least 1, at most the horizon."""
+    return max(1, min(horizon, count))
+
 
 def _flows(v: Mapping[str, Array]) -> _Flows:
-    col = {k: a[:, None] for k, a in v.items()}
     horizon = int(np.max(v["horizon_years"]))
-    y = np.arange(1, horizon + 1, dtype=float)
-    in_horizon = y <= col["horizon_years"]
+    y = np.arange(1.0, horizon + 1.0)[:, None]
+    study = _rows_to(int(np.ceil(np.max(v["years"]))), horizon)
+    job_start = timeline.job_start(v["years"], v["months_to_job"])
+    away = _rows_to(int(np.ceil(np.max(job_start))), horizon)
+    in_horizon = None if np.all(v["horizon_years"] == horizon) else y <= v["horizon_years"]
 
-    direct = direct_cost_by_year(
-        years=col["years"], tuition_per_year=col["tuition_per_year"],
-        tuition_growth=col["tuition_growth"], program_price=col["program_price"],
-        fees_per_year=col["fees_per_year"], books_per_year=col["books_per_year"],
-        living_per_month=col["living_per_month"],
-        caregiving_per_month=col["caregiving_per_month"],
-        travel_per_year=col["travel_per_year"], relocation=col["relocation"],
-        aid_per_year=col["aid_per_year"],
-        employer_assistance_per_year=col["employer_assistance_per_year"], year=y)
-    direct = np.where(in_horizon, direct, 0.0)
+    def within(rows: Array) -> Array:
+        return rows if in_horizon is None else rows * in_horizon[:len(rows)]
 
-    after_tax = 1.0 - col["tax_rate"]
-    s0 = col["salary"] * (1.0 + col["salary_growth"]) ** (y - 1.0)
-    away = (timeline.study_share(col["years"], y)
-            + timeline.search_share(col["years"], col["months_to_job"], y))
-    foregone = np.where(in_horizon, after_tax * (1.0 - col["work_fraction"]) * away * s0, 0.0)
-    y1 = timeline.first_job_year(col["years"], col["months_to_job"])
-    per_salary = np.where(
-        in_horizon,
-        after_tax * col["placement_prob"] * timeline.job_share(
-            col["years"], col["months_to_job"], y) * (1.0 + col["salary_growth_after"]) ** (
-            y - y1),
-        0.0)
-    gain_fixed = -after_tax * col["placement_prob"] * np.where(
-        in_horizon, timeline.job_share(col["years"], col["months_to_job"], y), 0.0) * s0
-    gain = per_salary * col["salary_after"] + gain_fixed
+    direct = within(direct_cost_by_year(
+        years=v["years"], tuition_per_year=v["tuition_per_year"],
+        tuition_growth=v["tuition_growth"], program_price=v["program_price"],
+        fees_per_year=v["fees_per_year"], books_per_year=v["books_per_year"],
+        living_per_month=v["living_per_month"], caregiving_per_month=v["caregiving_per_month"],
+        travel_per_year=v["travel_per_year"], relocation=v["relocation"],
+        aid_per_year=v["aid_per_year"],
+        employer_assistance_per_year=v["employer_assistance_per_year"], year=y[:study]))
 
-    lf = financing.loan_flows(v, direct, y)
-    interest = np.where(in_horizon, lf.interest_by_year, 0.0)
-    relief = np.where(in_horizon, lf.relief_by_year, 0.0)
+    after_tax = 1.0 - _same(v["tax_rate"])
+    s0 = _same(v["salary"]) * np.exp((y - 1.0) * np.log1p(_same(v["salary_growth"])))
+    foregone = within(after_tax * (1.0 - v["work_fraction"])
+                      * timeline.overlap(0.0, job_start, y[:away]) * s0[:away])
+    # Share of each year in the new job: 1 from the year after the last start.
+    job_share = np.clip(y[:away] - job_start, 0.0, 1.0)
+    y1 = timeline.first_job_year(v["years"], v["months_to_job"])
+    placed = after_tax * v["placement_prob"]
+    per_salary = placed * np.exp((y - y1) * np.log1p(v["salary_growth_after"]))
+    per_salary[:away] *= job_share
+    per_salary = within(per_salary)
+    gain = per_salary * v["salary_after"]
+    gain[away:] -= placed * s0[away:]
+    gain[:away] -= placed * job_share * s0[:away]
+    gain = within(gain)
 
-    flow = gain - foregone - direct - lf.fee_by_year - interest + relief
-    return _Flows(y=y, direct=direct, foregone=foregone, per_salary=per_salary, gain=gain,
-                  loans=lf, interest=interest, relief=relief, flow=flow,
-                  discount=metrics.discount_factors(v["discount_rate"], horizon),
-                  salary_after=col["salary_after"])
+    lf = financing.loan_flows(v, direct, horizon)
+    interest = within(lf.interest_by_year)
+    relief = within(lf.relief_by_year)
+
+    flow = gain.copy()
+    for rows, sign in ((direct, -1.0), (foregone, -1.0), (lf.fee_by_year, -1.0),
+                       (interest, -1.0), (relief, 1.0)):
+        if sign < 0:
+            flow[:len(rows)] -= rows
+        else:
+            flow[:len(rows)] += rows
+    discount_rate = _same(v["discount_rate"])
+    return _Flows(y=y[:, 0], direct=direct, foregone=foregone, per_salary=per_salary,
+                  gain=gain, loans=lf, interest=interest, relief=relief, flow=flow,
+                  discount=np.exp(-y * np.log1p(discount_rate)),
+                  salary_after=v["salary_after"])
 
 
-def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
+def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
+                    ) -> tuple[Outcome, YearlyDetail | None]:
     f = _flows(v)
-    y, flow, per_salary = f.y, f.flow, f.per_salary
-    cost_of_attendance = f.direct.sum(axis=1)
+    flow, per_salary = f.flow, f.per_salary
+    cost_of_attendance = f.direct.sum(axis=0)
     discounted = flow * f.discount
-    cumulative = np.cumsum(flow, axis=1)
 
     lf = f.loans
-    income_given_up = f.foregone.sum(axis=1)
+    income_given_up = f.foregone.sum(axis=0)
     total_cost = cost_of_attendance + income_given_up + lf.fee + lf.total_interest - lf.relief
-    payback = metrics.payback(flow)
+    payback = metrics.payback_rows(flow)
+    target = v["target_payback_years"]
+    within_target = _rows_to(int(np.ceil(np.max(target))), len(flow))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        roi = np.where(total_cost > 0, f.gain.sum(axis=1) / total_cost - 1.0, np.nan)
-        weight = np.clip(v["target_payback_years"][:, None] - (y - 1.0), 0.0, 1.0)
-        fixed = flow - per_salary * v["salary_after"][:, None]
-        per = (weight * per_salary).sum(axis=1)
-        break_even = np.where(per > 0, -(weight * fixed).sum(axis=1) / per, np.nan)
+        roi = np.where(total_cost > 0, f.gain.sum(axis=0) / total_cost - 1.0, np.nan)
+        weight = np.clip(target - (f.y[:within_target, None] - 1.0), 0.0, 1.0)
+        per = (weight * per_salary[:within_target]).sum(axis=0)
+        fixed = (weight * flow[:within_target]).sum(axis=0) - per * v["salary_after"]
+        break_even = np.where(per > 0, -fixed / per, np.nan)
 
     outcome = Outcome(
         cost_of_attendance=cost_of_attendance,
@@ -360,16 +394,19 @@ def _evaluate_chunk(v: dict[str, Array]) -> tuple[Outcome, YearlyDetail]:
         years_to_pay_off=lf.months_to_pay_off / 12.0,
         amount_forgiven=lf.forgiven,
         payback_years=payback,
-        discounted_payback_years=metrics.payback(discounted),
-        npv=discounted.sum(axis=1),
-        irr=metrics.irr(flow),
+        discounted_payback_years=metrics.payback_rows(discounted),
+        npv=discounted.sum(axis=0),
+        irr=metrics.irr_rows(flow),
         roi=roi,
         break_even_salary=break_even,
-        pays_back_within_target=payback <= v["target_payback_years"],
+        pays_back_within_target=payback <= target,
     )
-    detail = YearlyDetail(
-        year=y, direct_cost=f.direct, income_given_up=f.foregone, gain=f.gain,
-        loan_fee=lf.fee_by_year, interest=f.interest, loan_relief=f.relief, flow=flow,
-        cumulative=cumulative,
-        discounted_cumulative=np.cumsum(discounted, axis=1))
-    return outcome, detail
+    if not detail:
+        return outcome, None
+    by_year = YearlyDetail(
+        year=f.y, direct_cost=f.full(f.direct).T, income_given_up=f.full(f.foregone).T,
+        gain=f.gain.T, loan_fee=f.full(lf.fee_by_year).T, interest=f.full(f.interest).T,
+        loan_relief=f.full(f.relief).T, flow=flow.T,
+        cumulative=metrics.cumsum_rows(flow).T,
+        discounted_cumulative=metrics.cumsum_rows(discounted).T)
+    return outcome, by_year

@@ -51,7 +51,14 @@ FIXED, TIERED, RAP = 0, 1, 2
 
 @dataclass(frozen=True)
 class LoanFlows:
-    """The loans of each scenario: totals (n,) and amounts by year (n, horizon years)."""
+    """The loans of each scenario: totals (n,) and amounts by year, (years, n).
+
+    The amounts by year hold only the first years in which they can be
+    nonzero (year 1 in row 0): ``fee_by_year`` the study years,
+    ``interest_by_year`` the years up to the last payment within the
+    horizon, ``relief_by_year`` the horizon, or no row when no scenario is
+    on RAP.  Rows past them are zero.
+    """
 
     borrowed: Array
     federal: Array
@@ -98,84 +105,95 @@ def agi_by_year(v: Mapping[str, Array], y: Array) -> Array:
 
 
 def _fixed_by_year(balance: Array, apr: Array, term_months: Array, months: Array,
-                   y: Array) -> tuple[Array, Array]:
-    """Level payment and the interest paid in each year (n, H), as loans.interest_by_year."""
+                   horizon: int) -> tuple[Array, Array]:
+    """Level payment (n,) and the interest paid in each year (years, n) up to the last payment.
+
+    After ``k`` payments of ``p`` at the monthly rate ``i`` the interest
+    paid so far is ``p k − (b − balance_k) = b ((1+i)^k − 1) − p (((1+i)^k − 1)/i − k)``;
+    a year's interest is its increase over the year's payments.
+    """
     payment = np.where(balance > 0, loans.level_payment(balance, apr, term_months / 12.0), 0.0)
-    b, i, p, n, m = (a[:, None] for a in (balance, apr, payment, term_months, months))
-    k_end = np.clip(12.0 * y - m, 0.0, n)
-    k_start = np.clip(12.0 * (y - 1.0) - m, 0.0, n)
-    paid = ((k_end - k_start) * p + loans.balance_after(b, i, p, k_end)
-            - loans.balance_after(b, i, p, k_start))
-    return payment, np.where(b > 0, paid, 0.0)
+    live = balance > 0
+    if not live.any():
+        return payment, np.zeros((0, len(balance)))
+    last = float(np.max((months + term_months)[live]))
+    y = np.arange(1.0, min(horizon, int(np.ceil(last / 12.0))) + 1.0)[:, None]
+    i = apr / 12.0
+    k = np.clip(12.0 * y - months, 0.0, term_months)
+    grown = np.expm1(k * np.log1p(i))  # (1+i)^k - 1 without cancellation for small rates
+    annuity = k.copy()  # ((1+i)^k - 1) / i, or k at a zero rate
+    np.divide(grown, i, out=annuity, where=np.broadcast_to(i > 0, k.shape))
+    paid_so_far = balance * grown - payment * (annuity - k)
+    return payment, np.diff(paid_so_far, axis=0, prepend=0.0)
 
 
-def loan_flows(v: Mapping[str, Array], direct: Array, y: Array) -> LoanFlows:
-    """The loans of scenarios ``v`` (1-d inputs) with direct cost ``direct`` (n, H) by year."""
-    n, horizon = direct.shape
+def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows:
+    """The loans of scenarios ``v`` (1-d inputs) with direct cost ``direct`` (study years, n)."""
+    width, n = direct.shape
     months = timeline.deferment_months(v["years"], v["grace_months"])
     simple = v["financing"] == SIMPLE
     apr, fee_rate = v["loan_apr"], v["loan_fee"]
     cap = v["capitalize_interest"]
 
-    # Disbursements (n, study years) of the plan loan and of the private loan.
-    width = max(1, min(horizon, int(np.ceil(np.max(v["years"], initial=1.0)))))
-    need = np.maximum(0.0, direct.sum(axis=1) - v["savings"]) * v["loan_share"]
+    # Disbursements (study years, n) of the plan loan and of the private loan.
+    need = np.maximum(0.0, direct.sum(axis=0) - v["savings"]) * v["loan_share"]
     one = loans.gross_principal(need, fee_rate)
-    plan_p = np.zeros((n, width))
-    plan_r = np.zeros((n, width))
-    priv_p = np.zeros((n, width))
-    fee_by_disb = np.zeros((n, width))
-    plan_p[:, 0] = np.where(simple, one, 0.0)
-    plan_r[:, 0] = np.where(simple, apr, 0.0)
-    fee_by_disb[:, 0] = np.where(simple, one - need, 0.0)
+    plan_p = np.zeros((width, n))
+    plan_r = np.zeros((width, n))
+    priv_p = np.zeros((width, n))
+    fee_by_disb = np.zeros((width, n))
+    plan_p[0] = np.where(simple, one, 0.0)
+    plan_r[0] = np.where(simple, apr, 0.0)
+    fee_by_disb[0] = np.where(simple, one - need, 0.0)
     if not simple.all():
         split = federal.split(
-            v["loan_share"][:, None] * federal.need_by_year(direct[:, :width], v["savings"]),
+            v["loan_share"][:, None] * federal.need_by_year(direct.T, v["savings"]),
             start_dates(v["start_year"], v["start_month"]), private_apr=apr,
             private_fee=fee_rate, enrolment_intensity=v["enrolment_intensity"],
             prior_grad_borrowing=v["prior_grad_borrowing"],
             prior_undergrad_borrowing=v["prior_undergrad_borrowing"],
             grad_plus_legacy=v["grad_plus_legacy"])
-        fed = ~simple[:, None]
-        fed_p = split.direct_unsub + split.grad_plus
-        fed_interest = (split.direct_unsub * split.direct_unsub_rate
-                        + split.grad_plus * split.grad_plus_rate)
+        fed = ~simple
+        unsub, plus, private = split.direct_unsub.T, split.grad_plus.T, split.private.T
+        fed_p = unsub + plus
+        fed_interest = unsub * split.direct_unsub_rate.T + plus * split.grad_plus_rate.T
         with np.errstate(divide="ignore", invalid="ignore"):
             fed_r = np.where(fed_p > 0, fed_interest / np.where(fed_p > 0, fed_p, 1.0), 0.0)
         plan_p = np.where(fed, fed_p, plan_p)
         plan_r = np.where(fed, fed_r, plan_r)
-        priv_p = np.where(fed, split.private, 0.0)
-        fees = (split.direct_unsub * split.direct_unsub_fee + split.grad_plus
-                * split.grad_plus_fee + split.private * split.private_fee)
+        priv_p = np.where(fed, private, 0.0)
+        fees = (unsub * split.direct_unsub_fee.T + plus * split.grad_plus_fee.T
+                + private * split.private_fee.T)
         fee_by_disb = np.where(fed, fees, fee_by_disb)
 
-    start = 12.0 * np.arange(width)
-    held = (months[:, None] - start) / 12.0
-    plan_d = (plan_p * plan_r * held).sum(axis=1)
-    priv_d = (priv_p * apr[:, None] * held).sum(axis=1)
-    plan_total, priv_total = plan_p.sum(axis=1), priv_p.sum(axis=1)
+    start = 12.0 * np.arange(width)[:, None]
+    held = (months - start) / 12.0
+    plan_d = (plan_p * plan_r * held).sum(axis=0)
+    priv_d = (priv_p * apr * held).sum(axis=0)
+    plan_total, priv_total = plan_p.sum(axis=0), priv_p.sum(axis=0)
     # Repaid at the principal-weighted rate (the one loan's rate under simple financing).
     with np.errstate(divide="ignore", invalid="ignore"):
-        plan_rate = np.where(plan_total > 0, (plan_p * plan_r).sum(axis=1)
+        plan_rate = np.where(plan_total > 0, (plan_p * plan_r).sum(axis=0)
                              / np.where(plan_total > 0, plan_total, 1.0), 0.0)
     plan_rate = np.where(simple, apr, plan_rate)
     plan_balance = plan_total + cap * plan_d
     priv_balance = priv_total + cap * priv_d
 
     # Deferment interest accrues month by month on what has been disbursed.
-    rows = np.minimum(y, width).astype(int) - 1
-    monthly = np.cumsum((plan_p * plan_r + priv_p * apr[:, None]) / 12.0, axis=1)[:, rows]
-    deferred = np.maximum(0.0, np.minimum(12.0 * y, months[:, None]) - 12.0 * (y - 1.0))
-    interest = monthly * deferred
+    y = np.arange(1.0, min(horizon, int(np.ceil(np.max(months, initial=0.0) / 12.0))) + 1.0)
+    accrual = np.cumsum((plan_p * plan_r + priv_p * apr) / 12.0, axis=0)
+    monthly = accrual[np.minimum(y, width).astype(int) - 1]
+    deferred = np.maximum(0.0, np.minimum(12.0 * y[:, None], months) - 12.0 * (y[:, None] - 1.0))
+    deferment = monthly * deferred
 
     code = v["repayment_plan"]
     term = 12.0 * np.where(code == TIERED, repayment.tiered_term_years(plan_balance),
                            v["loan_term_years"])
-    plan_pay, plan_paid = _fixed_by_year(plan_balance, plan_rate, term, months, y)
+    plan_pay, plan_paid = _fixed_by_year(plan_balance, plan_rate, term, months, horizon)
     plan_months = np.where(plan_balance > 0, term, 0.0)
     priv_term = 12.0 * v["loan_term_years"]
-    priv_pay, priv_paid = _fixed_by_year(priv_balance, apr, priv_term, months, y)
-    relief = np.zeros((n, horizon))
+    priv_pay, priv_paid = _fixed_by_year(priv_balance, apr, priv_term, months, horizon)
+    relief = np.zeros((0, n))
     forgiven = np.zeros(n)
     matched = np.zeros(n)
     rap_rows = np.nonzero((code == RAP) & (plan_balance > 0))[0]
@@ -190,11 +208,12 @@ def loan_flows(v: Mapping[str, Array], direct: Array, y: Array) -> LoanFlows:
         cols = min(horizon, r.yearly["payment"].shape[1])
         plan_pay[rap_rows] = r.first_year_monthly_payment
         plan_months[rap_rows] = r.months
-        paid = np.zeros((len(rap_rows), horizon))
-        paid[:, :cols] = r.yearly["interest_paid"][:, :cols]
-        plan_paid[rap_rows] = paid
-        relief[rap_rows, :cols] = (r.yearly["principal_matched"]
-                                   + (1.0 - tax) * r.yearly["forgiven"])[:, :cols]
+        plan_paid = _rows(plan_paid, cols)
+        plan_paid[:, rap_rows] = 0.0
+        plan_paid[:cols, rap_rows] = r.yearly["interest_paid"][:, :cols].T
+        relief = np.zeros((horizon, n))
+        relief[:cols, rap_rows] = (r.yearly["principal_matched"]
+                                   + (1.0 - tax) * r.yearly["forgiven"])[:, :cols].T
         forgiven[rap_rows] = r.forgiven
         matched[rap_rows] = r.principal_matched
         plan_interest = r.total_interest
@@ -206,14 +225,22 @@ def loan_flows(v: Mapping[str, Array], direct: Array, y: Array) -> LoanFlows:
         priv_balance > 0, priv_term * priv_pay - priv_balance, 0.0) + priv_d
 
     borrowed = plan_total + priv_total
-    fee = np.where(simple, one - need, fee_by_disb.sum(axis=1))
-    fee_by_year = np.zeros((n, horizon))
-    fee_by_year[:, :width] = fee_by_disb
+    fee = np.where(simple, one - need, fee_by_disb.sum(axis=0))
     relief_total = matched + (1.0 - v["tax_rate"]) * forgiven
+    interest = _rows(deferment, max(len(deferment), len(plan_paid), len(priv_paid)))
+    interest[:len(plan_paid)] += plan_paid
+    interest[:len(priv_paid)] += priv_paid
     return LoanFlows(
         borrowed=borrowed, federal=plan_total, private=priv_total, fee=fee,
         monthly_payment=plan_pay + priv_pay, total_interest=total_interest,
         total_paid=borrowed + total_interest - matched - forgiven,
         months_to_pay_off=np.maximum(plan_months, np.where(priv_balance > 0, priv_term, 0.0)),
-        forgiven=forgiven, relief=relief_total, fee_by_year=fee_by_year,
-        interest_by_year=interest + plan_paid + priv_paid, relief_by_year=relief)
+        forgiven=forgiven, relief=relief_total, fee_by_year=fee_by_disb,
+        interest_by_year=interest, relief_by_year=relief)
+
+
+def _rows(a: Array, count: int) -> Array:
+    """``a`` (years, n) with zero rows added to make at least ``count`` rows (a copy)."""
+    out = np.zeros((max(count, len(a)), a.shape[1]))
+    out[:len(a)] = a
+    return out

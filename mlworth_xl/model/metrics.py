@@ -65,17 +65,56 @@ def payback(flows: ArrayLike, initial: ArrayLike = 0.0) -> Array:
     2.5
     """
     f = np.asarray(flows, dtype=float)
-    init = np.broadcast_to(np.asarray(initial, dtype=float), f.shape[:-1])
-    cum = init[..., None] + np.cumsum(f, axis=-1)
-    prev = np.concatenate((init[..., None], cum[..., :-1]), axis=-1)
-    crossing = (prev < 0.0) & (cum >= 0.0)
-    last = f.shape[-1] - 1 - np.argmax(crossing[..., ::-1], axis=-1)
-    before = np.take_along_axis(prev, last[..., None], -1)[..., 0]
-    flow = np.take_along_axis(f, last[..., None], -1)[..., 0]
+    rows = np.moveaxis(f, -1, 0).reshape(f.shape[-1], -1)
+    init = np.broadcast_to(np.asarray(initial, dtype=float), f.shape[:-1]).reshape(-1)
+    return payback_rows(rows, init).reshape(f.shape[:-1])
+
+
+def cumsum_rows(flows: Array) -> Array:
+    """Cumulative sums down the rows of (years, scenarios) flows.
+
+    A row at a time: numpy's ``cumsum`` along the first axis is several
+    times slower than adding contiguous rows.
+    """
+    out = np.empty_like(flows)
+    if len(flows):
+        out[0] = flows[0]
+    for k in range(1, len(flows)):
+        np.add(out[k - 1], flows[k], out=out[k])
+    return out
+
+
+def _last_true(mask: Array) -> Array:
+    """1-based index of the last True in each column of a (years, scenarios) mask; 0 if none."""
+    numbers = np.arange(1.0, len(mask) + 1.0)[:, None]
+    return (numbers * mask).max(axis=0, initial=0.0).astype(np.intp)
+
+
+def _first_true(mask: Array) -> Array:
+    """1-based index of the first True in each column; len(mask) + 1 if none."""
+    numbers = np.arange(len(mask), 0.0, -1.0)[:, None]
+    return len(mask) + 1 - (numbers * mask).max(axis=0, initial=0.0).astype(np.intp)
+
+
+def payback_rows(flows: Array, initial: ArrayLike = 0.0) -> Array:
+    """:func:`payback` of flows laid out (years, scenarios), as the model holds them.
+
+    The crossing is in the year after the last negative cumulative; it is
+    "never" when the final cumulative is negative.
+    """
+    n_years, n = flows.shape
+    init = np.broadcast_to(np.asarray(initial, dtype=float), (n,))
+    cum = cumsum_rows(flows)
+    if np.any(init):
+        cum += init
+    crossing = _last_true(cum < 0.0)  # 0-based row of the crossing year
+    cols = np.arange(n)
+    before = np.where(crossing > 0, cum[np.maximum(crossing - 1, 0), cols], init)
+    flow = flows[np.minimum(crossing, n_years - 1), cols]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        years = last + (-before / flow)
-    never_negative = (init >= 0.0) & np.all(cum >= 0.0, axis=-1)
-    recovered = cum[..., -1] >= 0.0
+        years = crossing + (-before / flow)
+    never_negative = (init >= 0.0) & (crossing == 0)
+    recovered = cum[-1] >= 0.0 if n_years else init >= 0.0
     return np.where(never_negative, 0.0, np.where(recovered, years, np.nan))
 
 
@@ -95,9 +134,10 @@ def irr(flows: ArrayLike, guess: float = 0.1, iterations: int = 100) -> Array:
     """Internal rate of return of yearly flows (Excel's ``IRR``); ``nan`` unless it is unique.
 
     Solves :math:`\\sum_y f_y v^{y-1} = 0` for the discount factor
-    :math:`v = 1/(1+r)` by Newton's method, falling back to Newton kept
-    inside a sign-change bracket, for every scenario at once.  A rate is
-    found in (-99%, 10^6).
+    :math:`v = 1/(1+r)` by Newton's method on the log of the ratio of the
+    positive to the negative terms, falling back to Newton kept inside a
+    sign-change bracket (``guess`` is where that starts), for every
+    scenario at once.  A rate is found in (-99%, 10^6).
 
     Flows whose signs (zeros skipped) change exactly once have exactly one
     IRR (Descartes' rule of signs).  Flows that never change sign have none,
@@ -116,13 +156,29 @@ def irr(flows: ArrayLike, guess: float = 0.1, iterations: int = 100) -> Array:
     nan
     """
     f = np.asarray(flows, dtype=float)
-    shape = f.shape[:-1]
-    f = f.reshape(-1, f.shape[-1])
-    out = np.full(f.shape[0], np.nan)
-    idx = np.nonzero(sign_changes(f) == 1)[0]
+    rows = np.ascontiguousarray(np.moveaxis(f, -1, 0).reshape(f.shape[-1], -1))
+    return irr_rows(rows, guess, iterations).reshape(f.shape[:-1])
+
+
+def irr_rows(flows: Array, guess: float = 0.1, iterations: int = 100) -> Array:
+    """:func:`irr` of flows laid out (years, scenarios), as the model holds them."""
+    out = np.full(flows.shape[1], np.nan)
+    idx = np.nonzero(one_sign_change_rows(flows))[0]
     if idx.size:
-        out[idx] = _irr_bracketed(np.ascontiguousarray(f[idx].T), guess, iterations)
-    return out.reshape(shape)
+        out[idx] = _irr_bracketed(flows[:, idx], guess, iterations)
+    return out
+
+
+def one_sign_change_rows(flows: Array) -> Array:
+    """Whether the signs of each column of (years, scenarios) flows change exactly once.
+
+    Zeros are skipped: exactly one change means every negative flow comes
+    before every positive one, or every positive before every negative.
+    """
+    pos, neg = flows > 0.0, flows < 0.0
+    last_pos, last_neg = _last_true(pos), _last_true(neg)
+    both = (last_pos > 0) & (last_neg > 0)
+    return both & ((last_neg < _first_true(pos)) | (last_pos < _first_true(neg)))
 
 
 def sign_changes(flows: ArrayLike) -> Array:
@@ -152,28 +208,41 @@ def _poly(ft: Array, v: Array) -> tuple[Array, Array]:
     return q, dq
 
 
-def _irr_newton(ft: Array, guess: float, iterations: int = 20) -> tuple[Array, Array]:
-    """Newton's method on the scenarios still moving; returns (v, converged)."""
-    n = ft.shape[1]
-    v = np.full(n, 1.0 / (1.0 + guess))
-    converged = np.zeros(n, dtype=bool)
-    active = np.arange(n)
-    sub = ft
+def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, Array]:
+    """Newton's method on ``h(u) = log S+(e^u) − log S−(e^u)``; returns (v, converged).
+
+    ``S+`` and ``S−`` are the sums of the positive and of the (absolute)
+    negative terms of Q at ``v = e^u``.  With one sign change ``h`` is
+    monotone and close to linear, so Newton's steps neither overshoot into
+    the steep high powers nor crawl, as they do on Q itself.  The start is
+    the perpetuity estimate r = (mean gain) / (total cost).
+    """
+    pos, neg = np.maximum(ft, 0.0), np.maximum(-ft, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mean_positive = pos.sum(axis=0) / np.maximum((ft > 0.0).sum(axis=0), 1)
+        u = -np.log1p(mean_positive / neg.sum(axis=0))
+    lowest, highest = np.log(V_LOWEST) - 1.0, np.log(V_HIGHEST) + 1.0
+    u = np.clip(np.nan_to_num(u), lowest, highest)
+    converged = np.zeros(len(u), dtype=bool)
+    active = np.arange(len(u))
     for _ in range(iterations):
+        v = np.exp(u[active])
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            q, dq = _poly(sub, v[active])  # a wild step may overflow: it is then discarded
-            new = v[active] - q / dq
-        ok = np.isfinite(new) & (new > 0.0)
-        done = ok & (np.abs(new - v[active]) <= 1e-14 * new)
-        v[active] = np.where(ok, new, v[active])
+            up, d_up = _poly(pos, v)
+            down, d_down = _poly(neg, v)
+            step = (np.log(up) - np.log(down)) / (v * (d_up / up - d_down / down))
+        new = np.clip(u[active] - step, lowest, highest)
+        ok = np.isfinite(new) & (new > lowest) & (new < highest)
+        u[active] = np.where(ok, new, u[active])
+        # Quadratic convergence: the error left after a step is about its square.
+        done = ok & (np.abs(step) <= 1e-9)
         converged[active[done]] = True
         keep = ok & ~done
         if not keep.any():
             break
         if keep.sum() < 0.75 * len(active):  # copy the flows only when many have finished
-            sub = sub[:, keep]
-            active = active[keep]
-    return v, converged
+            pos, neg, active = pos[:, keep], neg[:, keep], active[keep]
+    return np.exp(u), converged
 
 
 def _is_root(ft: Array, v: Array) -> Array:
@@ -185,10 +254,8 @@ def _is_root(ft: Array, v: Array) -> Array:
 
 
 def _irr_bracketed(ft: Array, guess: float, iterations: int) -> Array:
-    v, converged = _irr_newton(ft, guess)
-    # A step that overflowed looks like convergence; keep only true roots in range.
+    v, converged = _irr_log_newton(ft)
     converged &= (v >= V_LOWEST) & (v <= V_HIGHEST)
-    converged[converged] = _is_root(ft[:, converged], v[converged])
     rate = np.full(ft.shape[1], np.nan)
     rate[converged] = 1.0 / v[converged] - 1.0
     rest = np.nonzero(~converged)[0]
