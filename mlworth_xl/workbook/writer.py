@@ -22,7 +22,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.writer.excel import ExcelWriter
 
 from mlworth_xl.api import resolve_inputs
 from mlworth_xl.atomic import write_atomic
@@ -50,6 +49,7 @@ from mlworth_xl.workbook.libreoffice import (
     recalculate,
 )
 from mlworth_xl.workbook.risk_sheet import DEFAULT_RISK, RiskSettings
+from mlworth_xl.workbook.sheet_xml import WorkbookXml
 
 #: The file name ``mlworth-xl workbook`` writes when no path is given.
 DEFAULT_NAME = "ml-masters-comparison.xlsx"
@@ -182,8 +182,9 @@ def workbook_bytes(wb: Workbook) -> bytes:
     wb.properties.created = wb.properties.modified = _pinned_time()
     wb.properties.lastModifiedBy = None
     raw = io.BytesIO()
-    # ExcelWriter, not Workbook.save: save() stamps the current time as "modified".
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+    # A writer, not Workbook.save: save() stamps the current time as "modified".  The
+    # members are stored uncompressed here and compressed once, below, with pinned dates.
+    WorkbookXml(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED)).save()
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
         for info in src.infolist():

@@ -1,0 +1,171 @@
+"""Saving a workbook: the cells of each sheet written straight as XML text.
+
+openpyxl serialises every cell through ElementTree (via ``et_xmlfile``):
+an element per cell, its value and formula as sub-elements, namespace
+bookkeeping, then escaping; about 15 µs a cell.  The Cash flows and Loans
+sheets of a workbook comparing 100 options hold a quarter of a million
+formula cells, and that took most of the time to save.  :class:`WorksheetXml`
+writes the ``<sheetData>`` rows as text instead, the same characters
+openpyxl writes; everything around the rows (views, columns, protection,
+validation, conditional formatting, print setup, drawings) is still
+openpyxl's.
+
+Only the cells a generated workbook holds take the short path: formulas,
+numbers, booleans, error values, text without surrounding spaces and
+styled empty cells.  Any other cell (a date, rich text, an array formula,
+a comment, a hyperlink, text that needs ``xml:space``) is written by
+openpyxl's own cell writer, in its place.  With lxml installed openpyxl
+serialises through lxml, and then the whole sheet is left to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import LXML
+from openpyxl.cell._writer import write_cell
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.compat import safe_string
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+#: Value types whose text openpyxl writes with ``safe_string`` (exact types: not subclasses).
+_PLAIN = (int, float, bool)
+
+
+def _text(value: str) -> str:
+    """Character data escaped as ElementTree escapes it (``&``, ``<``, ``>``)."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value
+
+
+def _attribute(value: str) -> str:
+    """An attribute value escaped as ElementTree escapes it."""
+    value = _text(value).replace('"', "&quot;")
+    return value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+class WorksheetXml(WorksheetWriter):
+    """openpyxl's worksheet writer, with the rows of cells written as text."""
+
+    def write_rows(self) -> None:
+        if LXML:  # lxml's writer takes elements only: openpyxl's way
+            super().write_rows()
+            return
+        xf = self.xf.send(True)
+        with xf.element("sheetData"):
+            raw = xf._file  # et_xmlfile's write function for text as it is
+            styles: dict[bytes, int] = {}
+            for row_idx, row in self.rows():
+                self._row(xf, raw, styles, row, row_idx)
+        self.xf.send(None)  # return control to the generator
+
+    def rows(self) -> list[tuple[int, list[Any]]]:
+        """The rows that have cells or a row format, in order, each with its cells in order."""
+        cells = self.ws._cells
+        rows: dict[int, list[Any]] = {}
+        for key in sorted(cells):
+            found = rows.get(key[0])
+            if found is None:
+                rows[key[0]] = [cells[key]]
+            else:
+                found.append(cells[key])
+        for row in self.ws.row_dimensions.keys() - rows.keys():
+            rows[row] = []
+        return sorted(rows.items())
+
+    def _row(self, xf: Any, raw: Any, styles: dict[bytes, int], row: list[Any],
+             row_idx: int) -> None:
+        """One ``<row>``: as :meth:`WorksheetWriter.write_row` and openpyxl's cell writer."""
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        parts = ["<row", *(f' {k}="{_attribute(v)}"' for k, v in attrs.items()), ">"]
+        ws = self.ws
+        for cell in row:
+            comment = cell._comment
+            if comment is not None:
+                ws._comments.append(CommentRecord.from_cell(cell))
+            style = cell._style
+            styled = style is not None and any(style)
+            value = cell._value
+            if value is None and not styled and not comment:
+                continue
+            text = None if comment or cell.hyperlink else self._cell(cell, value, style, styled,
+                                                                      styles)
+            if text is None:  # openpyxl writes it
+                raw("".join(parts))
+                parts.clear()
+                write_cell(xf, ws, cell, styled)
+            else:
+                parts.append(text)
+        parts.append("</row>")
+        raw("".join(parts))
+
+    def _cell(self, cell: Any, value: Any, style: Any, styled: bool,
+              styles: dict[bytes, int]) -> str | None:
+        """A ``<c>`` element as openpyxl writes it, or None for a cell left to openpyxl."""
+        kind = cell.data_type
+        if kind == "f":
+            if type(value) is not str or len(value) < 2:  # array formulas etc.
+                return None
+            t, body = "", f"<f>{_text(value[1:])}</f><v />"
+        elif kind == "s":
+            if type(value) is not str or value != value.strip():
+                return None
+            t = ' t="inlineStr"'
+            body = f"<is><t>{_text(value)}</t></is>" if value else ""
+        elif kind in ("n", "b", "e"):
+            t = f' t="{kind}"'
+            if value is None:
+                body = ""
+            elif type(value) in _PLAIN or type(value) is str:
+                number = safe_string(value)
+                if not number:  # NaN and infinities: an empty <v />
+                    return None
+                body = f"<v>{_text(number)}</v>"
+            else:
+                return None
+        else:  # dates and anything new
+            return None
+        s = ""
+        if styled:
+            key = style.tobytes()
+            sid = styles.get(key)
+            if sid is None:
+                sid = styles[key] = cell.style_id
+            s = f' s="{sid}"'
+        ref = f"{get_column_letter(cell.column)}{cell.row}"
+        if not body:
+            return f'<c r="{ref}"{s}{t} />'
+        return f'<c r="{ref}"{s}{t}>{body}</c>'
+
+
+class WorkbookXml(ExcelWriter):
+    """openpyxl's workbook writer, its sheets written by :class:`WorksheetXml`."""
+
+    #: The worksheet writer (openpyxl's own: ``WorksheetWriter``; tests compare the two).
+    sheet_writer: type[WorksheetWriter] = WorksheetXml
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        # ExcelWriter.write_worksheet, with the writer class above
+        if self.workbook.write_only:
+            super().write_worksheet(ws)
+            return
+        from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = self.sheet_writer(ws)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.write(writer.out, ws.path[1:])
+        self.manifest.append(ws)
+        writer.cleanup()
