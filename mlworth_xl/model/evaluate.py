@@ -49,7 +49,7 @@ from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.timeline import Array
 
 #: Scenarios evaluated at once; bounds memory to a few hundred MB at any size.
-CHUNK = 16_384
+CHUNK = 4_096
 
 
 @dataclass(frozen=True)
@@ -333,13 +333,18 @@ def _flows(v: Mapping[str, Array]) -> _Flows:
     job_share = np.clip(y[:away] - job_start, 0.0, 1.0)
     y1 = timeline.first_job_year(v["years"], v["months_to_job"])
     placed = after_tax * v["placement_prob"]
-    per_salary = placed * np.exp((y - y1) * np.log1p(v["salary_growth_after"]))
-    per_salary[:away] *= job_share
-    per_salary = within(per_salary)
-    gain = per_salary * v["salary_after"]
-    gain[away:] -= placed * s0[away:]
-    gain[:away] -= placed * job_share * s0[:away]
-    gain = within(gain)
+    # Built in place: fresh (years, n) temporaries cost more than the arithmetic.
+    growth = np.subtract(y, y1)
+    growth *= np.log1p(v["salary_growth_after"])
+    np.exp(growth, out=growth)  # (1 + salary_growth_after)^(y - y1)
+    gain = growth * v["salary_after"]
+    gain -= s0
+    per_salary = growth
+    for a in (gain, per_salary):
+        a *= placed
+        a[:away] *= job_share
+        if in_horizon is not None:
+            a *= in_horizon
 
     lf = financing.loan_flows(v, direct, horizon)
     interest = within(lf.interest_by_year)

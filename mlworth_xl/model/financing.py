@@ -119,12 +119,21 @@ def _fixed_by_year(balance: Array, apr: Array, term_months: Array, months: Array
     last = float(np.max((months + term_months)[live]))
     y = np.arange(1.0, min(horizon, int(np.ceil(last / 12.0))) + 1.0)[:, None]
     i = apr / 12.0
-    k = np.clip(12.0 * y - months, 0.0, term_months)
-    grown = np.expm1(k * np.log1p(i))  # (1+i)^k - 1 without cancellation for small rates
+    k = 12.0 * y - months  # payments made by the end of each year; in place from here
+    np.maximum(k, 0.0, out=k)
+    np.minimum(k, term_months, out=k)
+    grown = k * np.log1p(i)
+    np.expm1(grown, out=grown)  # (1+i)^k - 1 without cancellation for small rates
     annuity = k.copy()  # ((1+i)^k - 1) / i, or k at a zero rate
     np.divide(grown, i, out=annuity, where=np.broadcast_to(i > 0, k.shape))
-    paid_so_far = balance * grown - payment * (annuity - k)
-    return payment, np.diff(paid_so_far, axis=0, prepend=0.0)
+    annuity -= k
+    annuity *= payment
+    paid = grown
+    paid *= balance
+    paid -= annuity  # interest paid so far; then each year's increase
+    for row in range(len(paid) - 1, 0, -1):
+        paid[row] -= paid[row - 1]
+    return payment, paid
 
 
 def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows:

@@ -84,16 +84,21 @@ def cumsum_rows(flows: Array) -> Array:
     return out
 
 
+def _numbers(count: int, descending: bool = False) -> Array:
+    """1..count (or count..1) as a column of the smallest integer type that holds them."""
+    numbers = np.arange(1, count + 1, dtype=np.min_scalar_type(count))
+    return (numbers[::-1] if descending else numbers)[:, None]
+
+
 def _last_true(mask: Array) -> Array:
     """1-based index of the last True in each column of a (years, scenarios) mask; 0 if none."""
-    numbers = np.arange(1.0, len(mask) + 1.0)[:, None]
-    return (numbers * mask).max(axis=0, initial=0.0).astype(np.intp)
+    return (_numbers(len(mask)) * mask).max(axis=0, initial=0).astype(np.intp)
 
 
 def _first_true(mask: Array) -> Array:
     """1-based index of the first True in each column; len(mask) + 1 if none."""
-    numbers = np.arange(len(mask), 0.0, -1.0)[:, None]
-    return len(mask) + 1 - (numbers * mask).max(axis=0, initial=0.0).astype(np.intp)
+    highest = (_numbers(len(mask), descending=True) * mask).max(axis=0, initial=0)
+    return len(mask) + 1 - highest.astype(np.intp)
 
 
 def payback_rows(flows: Array, initial: ArrayLike = 0.0) -> Array:
@@ -217,20 +222,26 @@ def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, Array]:
     the steep high powers nor crawl, as they do on Q itself.  The start is
     the perpetuity estimate r = (mean gain) / (total cost).
     """
-    pos, neg = np.maximum(ft, 0.0), np.maximum(-ft, 0.0)
+    m = ft.shape[1]
+    # The positive terms and the negative ones side by side: one Horner pass for both.
+    terms = np.empty((len(ft), 2 * m))
+    pos, neg = terms[:, :m], terms[:, m:]
+    np.maximum(ft, 0.0, out=pos)
+    np.negative(ft, out=neg)
+    np.maximum(neg, 0.0, out=neg)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mean_positive = pos.sum(axis=0) / np.maximum((ft > 0.0).sum(axis=0), 1)
         u = -np.log1p(mean_positive / neg.sum(axis=0))
     lowest, highest = np.log(V_LOWEST) - 1.0, np.log(V_HIGHEST) + 1.0
     u = np.clip(np.nan_to_num(u), lowest, highest)
-    converged = np.zeros(len(u), dtype=bool)
-    active = np.arange(len(u))
+    converged = np.zeros(m, dtype=bool)
+    active = np.arange(m)
     for _ in range(iterations):
         v = np.exp(u[active])
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            up, d_up = _poly(pos, v)
-            down, d_down = _poly(neg, v)
-            step = (np.log(up) - np.log(down)) / (v * (d_up / up - d_down / down))
+            q, dq = _poly(terms, np.concatenate((v, v)))
+            up, down = q[:len(v)], q[len(v):]
+            step = (np.log(up) - np.log(down)) / (v * (dq[:len(v)] / up - dq[len(v):] / down))
         new = np.clip(u[active] - step, lowest, highest)
         ok = np.isfinite(new) & (new > lowest) & (new < highest)
         u[active] = np.where(ok, new, u[active])
@@ -241,7 +252,7 @@ def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, Array]:
         if not keep.any():
             break
         if keep.sum() < 0.75 * len(active):  # copy the flows only when many have finished
-            pos, neg, active = pos[:, keep], neg[:, keep], active[keep]
+            terms, active = terms[:, np.concatenate((keep, keep))], active[keep]
     return np.exp(u), converged
 
 
