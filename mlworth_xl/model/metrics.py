@@ -246,7 +246,7 @@ def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, Array]:
         ok = np.isfinite(new) & (new > lowest) & (new < highest)
         u[active] = np.where(ok, new, u[active])
         # Quadratic convergence: the error left after a step is about its square.
-        done = ok & (np.abs(step) <= 1e-9)
+        done = ok & (np.abs(step) <= 1e-7)
         converged[active[done]] = True
         keep = ok & ~done
         if not keep.any():
