@@ -31,12 +31,16 @@ the year; the payback on Summary is the last of them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from mlworth_xl.model import fields
 from mlworth_xl.workbook import irr_search, layout, styles
 from mlworth_xl.workbook.layout import (
     CF_BLOCK,
+    CF_BLOCK_OFFSET,
     CF_FIRST_ROW,
     CF_HEADER_ROW,
     CF_LAST_ROW,
@@ -44,6 +48,7 @@ from mlworth_xl.workbook.layout import (
     CF_SHARED_COL,
     MAX_YEARS,
     MONTHS_PER_YEAR,
+    SCHEDULE_BLOCK,
     Layout,
     cell,
 )
@@ -73,16 +78,35 @@ def _shared(row: int) -> dict[str, str]:
     }
 
 
-def _block(lay: Layout, i: int, row: int) -> dict[str, str]:
-    """Formulas of option ``i``'s columns in the row of one year."""
+class _Option(NamedTuple):
+    """Option ``i``'s references that are the same in every year row, made once."""
+
+    inputs: dict[str, str]  # its cells on Programs, by field
+    columns: dict[str, str]  # its column letters on Cash flows, by key
+    schedule: dict[str, str]  # its columns of the yearly schedule on Loans, by key
+    job_start: str
+    first_job_year: str
+
+    @classmethod
+    def of(cls, lay: Layout, i: int) -> _Option:
+        loans = layout.sheet_prefix(layout.LOANS)
+        return cls({f.name: lay.program(f.name, i) for f in fields.PROGRAM_FIELDS},
+                   {key: get_column_letter(lay.cf_col(i, key)) for key, _ in CF_BLOCK},
+                   {key: loans + get_column_letter(lay.schedule_col(i, key))
+                    for key, _ in SCHEDULE_BLOCK},
+                   lay.job_start(i), lay.first_job_year(i))
+
+
+def _block(option: _Option, row: int) -> dict[str, str]:
+    """Formulas of an option's columns in the row of one year."""
     def p(field: str) -> str:
-        return lay.program(field, i)
+        return option.inputs[field]
 
     def c(key: str, at: int = row) -> str:
-        return cell(None, lay.cf_col(i, key), at, absolute=False)
+        return f"{option.columns[key]}{at}"
 
     y, inh, s0, df = f"$A{row}", f"$B{row}", f"$C{row}", f"$D{row}"
-    js, y1 = lay.job_start(i), lay.first_job_year(i)
+    js, y1 = option.job_start, option.first_job_year
     after_tax = "(1-TaxRate)"
     rate = (f"MAX(0,{p('tuition_per_year')}*(1+{p('tuition_growth')})^({y}-1)"
             f"+{p('fees_per_year')}+{p('books_per_year')}"
@@ -94,8 +118,7 @@ def _block(lay: Layout, i: int, row: int) -> dict[str, str]:
     dcum, prev_dcum = c("discounted_cumulative"), f"N({c('discounted_cumulative', row - 1)})"
 
     def schedule(key: str) -> str:
-        return cell(layout.LOANS, lay.schedule_col(i, key),
-                    lay.schedule_row(row - CF_FIRST_ROW + 1), absolute=False)
+        return f"{option.schedule[key]}{Layout.schedule_row(row - CF_FIRST_ROW + 1)}"
 
     return {
         "study": f"=MAX(0,MIN({y},{p('years')})-MAX({y}-1,0))",
@@ -138,8 +161,9 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
             value="First year at the new salary (its growth counts from here)")
     ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=1,
             value="Sign changes of the net flow (an IRR needs exactly one)")
+    cells = styles.Cells(ws)
     for key, text in CF_SHARED:
-        styles.header(ws, CF_HEADER_ROW, CF_SHARED_COL[key], text)
+        cells.header(CF_HEADER_ROW, CF_SHARED_COL[key], text)
     width = len(CF_BLOCK)
     for i in range(len(names)):
         first = lay.cf_col(i, "study")
@@ -159,17 +183,17 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
         ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=first,
                 value=f"=SUMPRODUCT(--({before}*{after}<0))").number_format = styles.WHOLE
         for key, text in CF_BLOCK:
-            styles.header(ws, CF_HEADER_ROW, lay.cf_col(i, key), text)
+            cells.header(CF_HEADER_ROW, lay.cf_col(i, key), text)
 
+    options = [_Option.of(lay, i) for i in range(len(names))]
     for year in range(1, MAX_YEARS + 1):
         row = lay.cf_row(year)
         for key, formula in _shared(row).items():
-            ws.cell(row=row, column=CF_SHARED_COL[key], value=formula).number_format = (
-                _SHARED_FORMAT[key])
-        for i in range(len(names)):
-            for key, formula in _block(lay, i, row).items():
-                ws.cell(row=row, column=lay.cf_col(i, key), value=formula).number_format = (
-                    _FORMAT[key])
+            cells.formula(row, CF_SHARED_COL[key], formula, _SHARED_FORMAT[key])
+        for i, option in enumerate(options):
+            first = lay.cf_col(i, CF_BLOCK[0][0])
+            for key, formula in _block(option, row).items():
+                cells.formula(row, first + CF_BLOCK_OFFSET[key], formula, _FORMAT[key])
 
     irr_search.write(ws, len(names), lay)
     ws.row_dimensions[CF_HEADER_ROW].height = 60

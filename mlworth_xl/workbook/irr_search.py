@@ -63,16 +63,17 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
         "Summary is the last midpoint")).font = styles.SECTION_FONT
     ws.cell(row=IRR_NPV_LOW_ROW, column=1, value="NPV at the lowest rate")
     ws.cell(row=IRR_NPV_HIGH_ROW, column=1, value="NPV at the highest rate")
-    styles.header(ws, IRR_HEADER_ROW, 1, "Step")
+    cells = styles.Cells(ws)
+    cells.header(IRR_HEADER_ROW, 1, "Step")
     for row in range(IRR_FIRST_ROW, IRR_LAST_ROW + 1):
         ws.cell(row=row, column=1, value=f"=ROWS($A${IRR_FIRST_ROW}:$A{row})")
     for i in range(n):
         flows = lay.cf_range(i, "flow", local=True)
         for bound, row in ((IRR_LOW, IRR_NPV_LOW_ROW), (IRR_HIGH, IRR_NPV_HIGH_ROW)):
-            ws.cell(row=row, column=lay.irr_col(i, "low"),
-                    value=f"=NPV({bound},{flows})").number_format = styles.USD_SIGNED
+            cells.formula(row, lay.irr_col(i, "low"), f"=NPV({bound},{flows})",
+                          styles.USD_SIGNED)
         for key, text in IRR_BLOCK:
-            styles.header(ws, IRR_HEADER_ROW, lay.irr_col(i, key), text)
+            cells.header(IRR_HEADER_ROW, lay.irr_col(i, key), text)
         sign_low = f"SIGN({npv_at_bound(lay, i, IRR_LOW, local=True)})"
         for row in range(IRR_FIRST_ROW, IRR_LAST_ROW + 1):
             def c(key: str, at: int = row, i: int = i) -> str:
@@ -88,5 +89,5 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
                         "mid": f"=SQRT((1+{c('low')})*(1+{c('high')}))-1",
                         "npv_mid": f"=NPV({c('mid')},{flows})"}
             for key, formula in formulas.items():
-                ws.cell(row=row, column=lay.irr_col(i, key), value=formula).number_format = (
-                    styles.USD_SIGNED if key == "npv_mid" else "0.000000%")
+                cells.formula(row, lay.irr_col(i, key), formula,
+                              styles.USD_SIGNED if key == "npv_mid" else "0.000000%")

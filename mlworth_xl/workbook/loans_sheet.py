@@ -252,10 +252,11 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
                  "Simple financing: one loan on the first day of study. Federal: a disbursement "
                  "each study year under the rules on Inputs. Simple interest until repayment "
                  "starts (study + grace); then the repayment plan.")
-    styles.header(ws, layout.LOANS_HEADER_ROW, 1, "Per option")
-    styles.header(ws, layout.LOANS_HEADER_ROW, 2, "How it is computed")
+    cells = styles.Cells(ws)
+    cells.header(layout.LOANS_HEADER_ROW, 1, "Per option")
+    cells.header(layout.LOANS_HEADER_ROW, 2, "How it is computed")
     for i in range(n):
-        styles.header(ws, layout.LOANS_HEADER_ROW, lay.option_col(i), f"Option {i + 1}")
+        cells.header(layout.LOANS_HEADER_ROW, lay.option_col(i), f"Option {i + 1}")
     for key, label, how in LOANS_ROWS:
         target = ws.cell(row=LOANS_ROW[key], column=1, value=label)
         target.font = styles.BOLD
@@ -264,31 +265,29 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
         ws.row_dimensions[LOANS_ROW[key]].height = styles.lines_height((how, _HOW_WIDTH))
     for i in range(n):
         for key, formula in _key_figures(lay, i).items():
-            target = ws.cell(row=LOANS_ROW[key], column=lay.option_col(i), value=formula)
-            target.number_format = _FORMAT[key]
+            target = cells.formula(LOANS_ROW[key], lay.option_col(i), formula, _FORMAT[key])
             if key == "name":
                 target.alignment = styles.WRAP
                 target.font = styles.BOLD
 
-    _block(ws, n, lay, layout.DISB_TITLE_ROW, "Disbursements (one each study year, from the "
+    _block(cells, n, lay, layout.DISB_TITLE_ROW, "Disbursements (one each study year, from the "
            "first day of study)", "Disbursement", DISB_BLOCK, lay.disb_col)
     for k in range(1, MAX_DISBURSEMENTS + 1):
         row = DISB_FIRST_ROW + k - 1
         ws.cell(row=row, column=1, value=f"=ROWS($A${DISB_FIRST_ROW}:$A{row})")
         for i in range(n):
             for key, formula in _disbursement(lay, i, row).items():
-                ws.cell(row=row, column=lay.disb_col(i, key), value=formula).number_format = (
-                    _DISB_FORMAT.get(key, styles.USD))
+                cells.formula(row, lay.disb_col(i, key), formula, _DISB_FORMAT.get(key, styles.USD))
 
-    _block(ws, n, lay, layout.SCHEDULE_TITLE_ROW, "Yearly schedule (years from the first day "
+    _block(cells, n, lay, layout.SCHEDULE_TITLE_ROW, "Yearly schedule (years from the first day "
            "of study)", "Year", SCHEDULE_BLOCK, lay.schedule_col)
     for year in range(1, MAX_YEARS + 1):
         row = lay.schedule_row(year)
         ws.cell(row=row, column=1, value=f"=ROWS($A${SCHEDULE_FIRST_ROW}:$A{row})")
         for i in range(n):
             for key, formula in _schedule(lay, i, row).items():
-                ws.cell(row=row, column=lay.schedule_col(i, key), value=formula).number_format = (
-                    styles.WHOLE if key.endswith("made") else styles.USD)
+                cells.formula(row, lay.schedule_col(i, key), formula,
+                              styles.WHOLE if key.endswith("made") else styles.USD)
 
     ws.row_dimensions[LOANS_ROW["name"]].height = 45
     styles.widths(ws, {"A": 34, "B": _HOW_WIDTH})
@@ -300,10 +299,11 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
     styles.protect(ws)
 
 
-def _block(ws, n, lay, title_row, title, first_header, block, col) -> None:  # type: ignore[no-untyped-def]
+def _block(cells, n, lay, title_row, title, first_header, block, col) -> None:  # type: ignore[no-untyped-def]
     """A title, each option's name over its block of columns, and the block's headers."""
+    ws = cells.ws
     ws.cell(row=title_row, column=1, value=title).font = styles.SECTION_FONT
-    styles.header(ws, title_row + 2, 1, first_header)
+    cells.header(title_row + 2, 1, first_header)
     for i in range(n):
         first = col(i, block[0][0])
         name = ws.cell(row=title_row + 1, column=first,
@@ -312,5 +312,5 @@ def _block(ws, n, lay, title_row, title, first_header, block, col) -> None:  # t
         ws.merge_cells(start_row=title_row + 1, start_column=first, end_row=title_row + 1,
                        end_column=first + len(block) - 1)
         for key, text in block:
-            styles.header(ws, title_row + 2, col(i, key), text)
+            cells.header(title_row + 2, col(i, key), text)
     ws.row_dimensions[title_row + 2].height = 60

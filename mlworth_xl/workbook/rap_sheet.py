@@ -69,7 +69,8 @@ def write(wb: Workbook, lay: Layout) -> None:
                  "One block per option on RAP (plan 2) when the workbook was made. Payment 1 "
                  "is the first month after study and grace; the balance after payment 360 is "
                  "forgiven (it may be taxable).")
-    styles.header(ws, layout.RAP_SHEET_HEADER_ROW, 1, "Payment")
+    cells = styles.Cells(ws)
+    cells.header(layout.RAP_SHEET_HEADER_ROW, 1, "Payment")
     for i in lay.rap_options:
         first = lay.rap_col(i, RAP_BLOCK[0][0])
         name = ws.cell(row=layout.RAP_NAME_ROW, column=first,
@@ -78,13 +79,13 @@ def write(wb: Workbook, lay: Layout) -> None:
         ws.merge_cells(start_row=layout.RAP_NAME_ROW, start_column=first,
                        end_row=layout.RAP_NAME_ROW, end_column=first + len(RAP_BLOCK) - 1)
         for key, text in RAP_BLOCK:
-            styles.header(ws, layout.RAP_SHEET_HEADER_ROW, lay.rap_col(i, key), text)
+            cells.header(layout.RAP_SHEET_HEADER_ROW, lay.rap_col(i, key), text)
     for row in range(RAP_MONTH_ROW, RAP_LAST_ROW + 1):
         ws.cell(row=row, column=1, value=f"=ROWS($A${RAP_MONTH_ROW}:$A{row})")
         for i in lay.rap_options:
             for key, formula in _month(lay, i, row).items():
-                ws.cell(row=row, column=lay.rap_col(i, key), value=formula).number_format = (
-                    _FORMAT.get(key, styles.USD_CENTS))
+                cells.formula(row, lay.rap_col(i, key), formula,
+                              _FORMAT.get(key, styles.USD_CENTS))
     ws.row_dimensions[layout.RAP_SHEET_HEADER_ROW].height = 45
     styles.widths(ws, {"A": 9})
     for column in range(2, lay.rap_col(lay.rap_options[-1], RAP_BLOCK[-1][0]) + 1):
