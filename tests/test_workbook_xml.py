@@ -71,6 +71,8 @@ def awkward_workbook() -> Workbook:
     ws.cell(row=1, column=5).fill = PatternFill("solid", fgColor="FFF2CC")  # styled, empty
     ws.cell(row=2, column=5, value="commented").comment = Comment("why", "me")
     ws.cell(row=3, column=5, value="link").hyperlink = "https://example.com/?a=1&b=2"
+    ws.cell(row=6, column=5, value="=E1*2").comment = Comment("a formula's note", "me")
+    ws.cell(row=7, column=5, value='=IF(E1<1,"a&b",E1)').hyperlink = "https://example.com/"
     ws.cell(row=4, column=5, value="=B4").data_type = "s"  # text that looks like a formula
     ws.cell(row=5, column=5, value="x").data_type = "f"  # a formula without its =
     ws.cell(row=40, column=2, value="merged").font = Font(italic=True)

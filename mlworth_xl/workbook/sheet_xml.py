@@ -12,10 +12,11 @@ openpyxl's.
 
 Only the cells a generated workbook holds take the short path: formulas,
 numbers, booleans, error values, text without surrounding spaces and
-styled empty cells.  Any other cell (a date, rich text, an array formula,
-a comment, a hyperlink, text that needs ``xml:space``) is written by
-openpyxl's own cell writer, in its place.  With lxml installed openpyxl
-serialises through lxml, and then the whole sheet is left to it.
+styled empty cells (a comment is not part of its cell's XML).  Any other
+cell (a date, rich text, an array formula, a hyperlink, text that needs
+``xml:space``) is written by openpyxl's own cell writer, in its place.
+With lxml installed openpyxl serialises through lxml, and then the whole
+sheet is left to it.
 """
 
 from __future__ import annotations
@@ -84,67 +85,75 @@ class WorksheetXml(WorksheetWriter):
     def _row(self, xf: Any, raw: Any, styles: dict[bytes, int], row: list[Any],
              row_idx: int) -> None:
         """One ``<row>``: as :meth:`WorksheetWriter.write_row` and openpyxl's cell writer."""
-        attrs = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
-        parts = ["<row", *(f' {k}="{_attribute(v)}"' for k, v in attrs.items()), ">"]
         ws = self.ws
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(ws.row_dimensions.get(row_idx, {}))
+        parts = ["<row", *(f' {k}="{_attribute(v)}"' for k, v in attrs.items()), ">"]
         for cell in row:
             comment = cell._comment
             if comment is not None:
                 ws._comments.append(CommentRecord.from_cell(cell))
             style = cell._style
-            styled = style is not None and any(style)
             value = cell._value
-            if value is None and not styled and not comment:
+            if style is not None and any(style):
+                key = style.tobytes()
+                sid = styles.get(key)
+                if sid is None:  # registered in the workbook as openpyxl's writer does
+                    sid = styles[key] = cell.style_id
+                s = f' s="{sid}"'
+            elif value is None and not comment:
                 continue
-            text = None if comment or cell.hyperlink else self._cell(cell, value, style, styled,
-                                                                      styles)
+            else:
+                s = ""
+            if (cell.data_type == "f" and type(value) is str and len(value) > 1
+                    and cell._hyperlink is None):  # most cells: formulas
+                formula = value[1:]
+                if "&" in formula or "<" in formula or ">" in formula:
+                    formula = _text(formula)
+                parts.append(f'<c r="{get_column_letter(cell.column)}{cell.row}"{s}>'
+                             f"<f>{formula}</f><v /></c>")
+                continue
+            text = None if cell.hyperlink else _cell(cell, value, s)
             if text is None:  # openpyxl writes it
                 raw("".join(parts))
                 parts.clear()
-                write_cell(xf, ws, cell, styled)
+                write_cell(xf, ws, cell, bool(s))
             else:
                 parts.append(text)
         parts.append("</row>")
         raw("".join(parts))
 
-    def _cell(self, cell: Any, value: Any, style: Any, styled: bool,
-              styles: dict[bytes, int]) -> str | None:
-        """A ``<c>`` element as openpyxl writes it, or None for a cell left to openpyxl."""
-        kind = cell.data_type
-        if kind == "f":
-            if type(value) is not str or len(value) < 2:  # array formulas etc.
-                return None
-            t, body = "", f"<f>{_text(value[1:])}</f><v />"
-        elif kind == "s":
-            if type(value) is not str or value != value.strip():
-                return None
-            t = ' t="inlineStr"'
-            body = f"<is><t>{_text(value)}</t></is>" if value else ""
-        elif kind in ("n", "b", "e"):
-            t = f' t="{kind}"'
-            if value is None:
-                body = ""
-            elif type(value) in _PLAIN or type(value) is str:
-                number = safe_string(value)
-                if not number:  # NaN and infinities: an empty <v />
-                    return None
-                body = f"<v>{_text(number)}</v>"
-            else:
-                return None
-        else:  # dates and anything new
+
+def _cell(cell: Any, value: Any, s: str) -> str | None:
+    """A ``<c>`` element (``s``: its style attribute) as openpyxl writes it, or None for a
+    cell left to openpyxl."""
+    kind = cell.data_type
+    if kind == "f":
+        if type(value) is not str or len(value) < 2:  # array formulas etc.
             return None
-        s = ""
-        if styled:
-            key = style.tobytes()
-            sid = styles.get(key)
-            if sid is None:
-                sid = styles[key] = cell.style_id
-            s = f' s="{sid}"'
-        ref = f"{get_column_letter(cell.column)}{cell.row}"
-        if not body:
-            return f'<c r="{ref}"{s}{t} />'
-        return f'<c r="{ref}"{s}{t}>{body}</c>'
+        t, body = "", f"<f>{_text(value[1:])}</f><v />"
+    elif kind == "s":
+        if type(value) is not str or value != value.strip():
+            return None
+        t = ' t="inlineStr"'
+        body = f"<is><t>{_text(value)}</t></is>" if value else ""
+    elif kind in ("n", "b", "e"):
+        t = f' t="{kind}"'
+        if value is None:
+            body = ""
+        elif type(value) in _PLAIN or type(value) is str:
+            number = safe_string(value)
+            if not number:  # NaN and infinities: an empty <v />
+                return None
+            body = f"<v>{_text(number)}</v>"
+        else:
+            return None
+    else:  # dates and anything new
+        return None
+    ref = f"{get_column_letter(cell.column)}{cell.row}"
+    if not body:
+        return f'<c r="{ref}"{s}{t} />'
+    return f'<c r="{ref}"{s}{t}>{body}</c>'
 
 
 class WorkbookXml(ExcelWriter):
