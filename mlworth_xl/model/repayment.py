@@ -222,18 +222,24 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
     years = int((np.max(shift, initial=0) + limit - 1) // 12 + 1)
     everyone = np.arange(n)
     acc = {name: np.zeros((n, years)) for name in YEARLY}
+    # This year's sums so far, moved into ``acc`` when a scenario's year ends (a month
+    # at a time into a 2-d table costs more than the month's arithmetic).
+    year_so_far = {name: np.zeros(n) for name in YEARLY}
     rows: dict[str, list[Array]] = {name: [] for name in ("balance", "interest", *YEARLY)}
     bal = balance.copy()
     i = apr / 12.0
     months = np.zeros(n)
     accrued = np.zeros(n)
     first = np.zeros(n)
+    due = np.zeros(n)
+    j = shift // 12
     for m in range(limit):
         j = (shift + m) // 12
         active = bal > 0
         if not record and not active.any():
             break
-        due = due_by_year[everyone, np.minimum(j, due_by_year.shape[1] - 1)]
+        new_year = everyone if m == 0 else np.flatnonzero((shift + m) % 12 == 0)
+        due[new_year] = due_by_year[new_year, np.minimum(j[new_year], due_by_year.shape[1] - 1)]
         interest = np.where(active, bal * i, 0.0)
         owed = bal + interest
         last = active & (due >= owed)
@@ -249,12 +255,17 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
             first = pay
         flows = {"payment": pay, "interest_paid": interest_paid, "principal_paid": principal,
                  "waived_interest": interest - interest_paid, "principal_matched": matched,
-                 "forgiven": np.where(m == limit - 1, bal, 0.0)}
+                 "forgiven": bal if m == limit - 1 else np.zeros(n)}
+        ending = np.flatnonzero((shift + m + 1) % 12 == 0)
         for name, value in flows.items():
-            acc[name][everyone, j] += value
+            year_so_far[name] += value
+            acc[name][ending, j[ending]] += year_so_far[name][ending]
+            year_so_far[name][ending] = 0.0
         if record:
             for name, value in {**flows, "interest": interest, "balance": bal}.items():
                 rows[name].append(value)
+    for name in YEARLY:  # the years still open when the loop ended
+        acc[name][everyone, j] += year_so_far[name]
     forgiven = acc["forgiven"].sum(axis=1)
     if record:
         rows["balance"][-1] = rows["balance"][-1] - forgiven
