@@ -3,8 +3,11 @@
 Times building and saving the workbook (``build_workbook`` + ``workbook_bytes``,
 what ``mlworth-xl workbook`` does apart from reading input files) for the
 default comparison (8 options), 20 and 100 options, best of a few runs each;
-then, where LibreOffice is installed, the headless recalculation of the
-default workbook (a fresh soffice process, as the tests and ``--values`` use).
+then the two parts of that: the Risk sheet's Monte Carlo simulation (the
+model's, 100,000 draws an option) and the workbook without the Risk sheet
+(its formula sheets and the file); then, where LibreOffice is installed, the
+headless recalculation of the default workbook (a fresh soffice process, as
+the tests and ``--values`` use).
 
     python benchmarks/bench_workbook.py
     python benchmarks/bench_workbook.py --repeat 5
@@ -18,7 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from mlworth_xl.api import resolve_inputs
 from mlworth_xl.model.records import Programs
+from mlworth_xl.workbook import risk_sheet
 from mlworth_xl.workbook.libreoffice import find_soffice, recalculate
 from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 
@@ -62,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<20} {seconds:6.2f} s  {len(content) / 1e6:5.2f} MB{verdict}")
         if label.startswith("default"):
             default_bytes = content
+    print("Its parts: Risk sheet's simulation | workbook without the Risk sheet, best of",
+          args.repeat)
+    for label, table in cases.items():
+        resolved, person = resolve_inputs(table, None)
+        simulation, _ = best_of(args.repeat, lambda t=resolved, p=person: risk_sheet.simulate(
+            t, p, risk_sheet.DEFAULT_RISK))
+        rest, _ = best_of(args.repeat,
+                          lambda t=table: workbook_bytes(build_workbook(t, risk=None)))
+        print(f"  {label:<20} {simulation:6.2f} s | {rest:5.2f} s")
 
     if find_soffice() is None:
         print("LibreOffice recalculation: skipped (soffice not found)")
