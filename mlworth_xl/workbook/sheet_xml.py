@@ -63,7 +63,7 @@ class WorksheetXml(WorksheetWriter):
         xf = self.xf.send(True)
         with xf.element("sheetData"):
             raw = xf._file  # et_xmlfile's write function for text as it is
-            styles: dict[bytes, int] = {}
+            styles: dict[bytes, str] = {}
             for row_idx, row in self.rows():
                 self._row(xf, raw, styles, row, row_idx)
         self.xf.send(None)  # return control to the generator
@@ -82,10 +82,14 @@ class WorksheetXml(WorksheetWriter):
             rows[row] = []
         return sorted(rows.items())
 
-    def _row(self, xf: Any, raw: Any, styles: dict[bytes, int], row: list[Any],
+    def _row(self, xf: Any, raw: Any, styles: dict[bytes, str], row: list[Any],
              row_idx: int) -> None:
-        """One ``<row>``: as :meth:`WorksheetWriter.write_row` and openpyxl's cell writer."""
+        """One ``<row>``: as :meth:`WorksheetWriter.write_row` and openpyxl's cell writer.
+
+        ``styles`` holds the style attribute of each style array met so far.
+        """
         ws = self.ws
+        letter = get_column_letter
         attrs = {"r": f"{row_idx}"}
         attrs.update(ws.row_dimensions.get(row_idx, {}))
         parts = ["<row", *(f' {k}="{_attribute(v)}"' for k, v in attrs.items()), ">"]
@@ -97,10 +101,9 @@ class WorksheetXml(WorksheetWriter):
             value = cell._value
             if style is not None and any(style):
                 key = style.tobytes()
-                sid = styles.get(key)
-                if sid is None:  # registered in the workbook as openpyxl's writer does
-                    sid = styles[key] = cell.style_id
-                s = f' s="{sid}"'
+                s = styles.get(key)
+                if s is None:  # registered in the workbook as openpyxl's writer does
+                    s = styles[key] = f' s="{cell.style_id}"'
             elif value is None and not comment:
                 continue
             else:
@@ -110,8 +113,7 @@ class WorksheetXml(WorksheetWriter):
                 formula = value[1:]
                 if "&" in formula or "<" in formula or ">" in formula:
                     formula = _text(formula)
-                parts.append(f'<c r="{get_column_letter(cell.column)}{cell.row}"{s}>'
-                             f"<f>{formula}</f><v /></c>")
+                parts.append(f'<c r="{letter(cell.column)}{cell.row}"{s}><f>{formula}</f><v /></c>')
                 continue
             text = None if cell.hyperlink else _cell(cell, value, s)
             if text is None:  # openpyxl writes it
