@@ -239,15 +239,19 @@ class SalarySplit:
     to rounding).  Under RAP the loan's cost depends on the income, so
     ``fixed`` holds it at the AGI of the scenario's own salary after: the
     split is exact only at that salary (``linear`` is False there).
-    ``discount`` holds (1 + discount_rate)^-y.  The Monte Carlo layer
-    (:mod:`mlworth_xl.model.risk`) draws salaries and combines the two parts.
+    ``payback`` and ``npv`` are :func:`evaluate`'s, computed the same way
+    (bit for bit); ``npv_per_salary`` is the NPV of ``per_salary``.  The
+    Monte Carlo layer (:mod:`mlworth_xl.model.risk`) draws salaries and
+    combines the parts.
     """
 
     flow: Array
     fixed: Array
     per_salary: Array
-    discount: Array
     linear: Array
+    payback: Array
+    npv: Array
+    npv_per_salary: Array
 
 
 def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
@@ -260,8 +264,9 @@ def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
     rap = (np.atleast_1d(np.asarray(values["repayment_plan"])) == financing.RAP) & (
         parts.loans.borrowed > 0)
     return SalarySplit(flow=parts.flow.T, fixed=parts.fixed.T, per_salary=parts.per_salary.T,
-                       discount=np.broadcast_to(parts.discount, parts.flow.shape).T,
-                       linear=~rap)
+                       linear=~rap, payback=metrics.payback_rows(parts.flow),
+                       npv=metrics.sum_rows(parts.flow * parts.discount),
+                       npv_per_salary=metrics.sum_rows(parts.per_salary * parts.discount))
 
 
 @dataclass(frozen=True)
@@ -400,7 +405,7 @@ def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
         amount_forgiven=lf.forgiven,
         payback_years=payback,
         discounted_payback_years=metrics.payback_rows(discounted),
-        npv=discounted.sum(axis=0),
+        npv=metrics.sum_rows(discounted),
         irr=metrics.irr_rows(flow),
         roi=roi,
         break_even_salary=break_even,

@@ -84,6 +84,19 @@ def cumsum_rows(flows: Array) -> Array:
     return out
 
 
+def sum_rows(values: Array) -> Array:
+    """Sums of the columns of (years, scenarios) values, adding year after year.
+
+    The same order of additions for any number of scenarios, so one
+    scenario's NPV is bit for bit the same alone or in a batch (numpy sums a
+    single column pairwise).
+    """
+    out = np.zeros(values.shape[1:])
+    for row in values:
+        out += row
+    return out
+
+
 def _numbers(count: int, descending: bool = False) -> Array:
     """1..count (or count..1) as a column of the smallest integer type that holds them."""
     numbers = np.arange(1, count + 1, dtype=np.min_scalar_type(count))

@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mlworth_xl.model import data, fields, metrics
+from mlworth_xl.model import data, fields
 from mlworth_xl.model.distributions import (
     MAX_MONTHS_TO_JOB,
     geometric_months,
@@ -386,8 +386,7 @@ class _Option:
             part = slice(s, s + _EXACT_CHUNK)
             split = salary_split(self.scenarios(step[part], month[part],
                                                 np.ones(len(step[part]), dtype=bool), z[part]))
-            payback[part] = metrics.payback(split.flow)
-            npv[part] = (split.flow * split.discount).sum(axis=1)
+            payback[part], npv[part] = split.payback, split.npv
         return payback, npv
 
     def _add(self, keys: Array) -> None:
@@ -398,8 +397,7 @@ class _Option:
             scenario["salary_after"] = np.zeros(len(keys))
         split = salary_split(scenario)
         self.nonlinear |= not bool(np.all(split.linear))
-        rows = {"payback": metrics.payback(split.flow),
-                "npv": (split.flow * split.discount).sum(axis=1)}
+        rows = {"payback": split.payback, "npv": split.npv}
         if self.by_salary:  # salary 0 in the scenario: the flow is the fixed part
             fixed, per = split.flow, split.per_salary
             cum, cum_per = np.cumsum(fixed, axis=1), np.cumsum(per, axis=1)
@@ -409,7 +407,7 @@ class _Option:
                                      np.where(cum < 0, np.inf, -np.inf))
             rows.update(
                 fixed=fixed, per=per, cum=cum, cum_per=cum_per,
-                npv_per=(per * split.discount).sum(axis=1),
+                npv_per=split.npv_per_salary,
                 # largest threshold of year k or later, stored backwards (ascending)
                 ascending=np.maximum.accumulate(threshold[:, ::-1], axis=1))
         first = len(self.table.get("npv", ()))
