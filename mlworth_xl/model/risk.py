@@ -429,10 +429,11 @@ class _Option:
             # … counted to the last such year: the number of suffix maxima above the salary
             below[idx] = horizon - np.searchsorted(t["ascending"][ordered[a]], salary[idx],
                                                    side="right")
-        last = np.maximum(below - 1, 0)
-        after = np.minimum(below, horizon - 1)
-        before = t["cum"][row, last] + salary * t["cum_per"][row, last]
-        flow = t["fixed"][row, after] + salary * t["per"][row, after]
+        # positions in the tables flattened (cheaper than indexing them by row and column)
+        last = row * horizon + np.maximum(below - 1, 0)
+        after = row * horizon + np.minimum(below, horizon - 1)
+        before = t["cum"].ravel().take(last) + salary * t["cum_per"].ravel().take(last)
+        flow = t["fixed"].ravel().take(after) + salary * t["per"].ravel().take(after)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             years = below + (-before / flow)
         payback = np.where(below == 0, 0.0, np.where(below == horizon, np.nan, years))
