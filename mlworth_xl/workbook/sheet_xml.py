@@ -61,11 +61,14 @@ class WorksheetXml(WorksheetWriter):
             super().write_rows()
             return
         xf = self.xf.send(True)
+        raw = getattr(xf, "_file", None)  # et_xmlfile's write function for text as it is
         with xf.element("sheetData"):
-            raw = xf._file  # et_xmlfile's write function for text as it is
             styles: dict[bytes, str] = {}
             for row_idx, row in self.rows():
-                self._row(xf, raw, styles, row, row_idx)
+                if callable(raw):
+                    self._row(xf, raw, styles, row, row_idx)
+                else:  # an et_xmlfile that hides it: openpyxl's way
+                    self.write_row(xf, row, row_idx)
         self.xf.send(None)  # return control to the generator
 
     def rows(self) -> list[tuple[int, list[Any]]]:
