@@ -42,6 +42,7 @@ from mlworth_xl.model.financing import RAP
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.safe_xlsx import check_archive, open_workbook
 from mlworth_xl.workbook import layout
+from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
 from mlworth_xl.workbook.validation import RAP_NEEDS_REGENERATING
@@ -429,14 +430,8 @@ class _Audit:
             for key, attr in _YEARLY:
                 series = getattr(detail, attr)[i]
                 for y in range(1, layout.MAX_YEARS + 1):
-                    if y <= horizon:
-                        expected = float(series[y - 1])
-                    elif key in ("cumulative", "discounted_cumulative"):
-                        expected = float(series[horizon - 1])  # flat after the horizon
-                    else:
-                        expected = 0.0
-                    compare(layout.CASH_FLOWS, lay.cf_col(i, key), lay.cf_row(y), expected,
-                            f"{attr} of {name!r} in year {y}")
+                    compare(layout.CASH_FLOWS, lay.cf_col(i, key), lay.cf_row(y),
+                            shown(series, key, y, horizon), f"{attr} of {name!r} in year {y}")
 
 
 def _agrees(actual: Any, expected: Any) -> bool:

@@ -23,6 +23,7 @@ from mlworth_xl.model import fields, metrics, timeline
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.workbook import layout
+from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.libreoffice import recalculate
 from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
@@ -288,15 +289,9 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
                       ws.cell(row=row, column=lay.cf_col(i, key)).value,
                       float(expected_column[y - 1]))
             for attr in per_year:
-                series = getattr(detail, attr)[i]
-                if y <= horizon:
-                    expected = float(series[y - 1])
-                elif attr in ("cumulative", "discounted_cumulative"):
-                    expected = float(series[horizon - 1])  # flat after the horizon
-                else:
-                    expected = 0.0
                 check(f"Cash flows {attr} of {name!r} year {y}",
-                      ws.cell(row=row, column=lay.cf_col(i, keys[attr])).value, expected)
+                      ws.cell(row=row, column=lay.cf_col(i, keys[attr])).value,
+                      shown(getattr(detail, attr)[i], attr, y, horizon))
 
     # Loans: key figures and the yearly schedule (the model's amounts by year, in the horizon).
     ws = wb[layout.LOANS]

@@ -31,6 +31,7 @@ the year; the payback on Summary is the last of them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from openpyxl import Workbook
@@ -147,6 +148,18 @@ def _block(option: _Option, row: int) -> dict[str, str]:
                                 f'{y}-1+(-{prev_dcum})/({c("flow")}*{df}),"")'),
         "sign": f"=IF({c('flow')}<>0,SIGN({c('flow')}),N({c('sign', row - 1)}))",
     }
+
+
+def shown(by_year: Sequence[float], attr: str, year: int, horizon: int) -> float:
+    """What the sheet shows for year ``year`` of an amount the model gives ``by_year``.
+
+    Past the horizon a cumulative stays at its last value and any other amount is 0.
+    """
+    if year <= horizon:
+        return float(by_year[year - 1])
+    if attr in ("cumulative", "discounted_cumulative"):
+        return float(by_year[horizon - 1])
+    return 0.0
 
 
 def write(wb: Workbook, names: list[str], lay: Layout) -> None:
