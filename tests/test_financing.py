@@ -21,22 +21,42 @@ CMU = dict(years=2, tuition_per_year=52_000, books_per_year=1_500, living_per_mo
            placement_prob=0.9, months_to_job=3, start_year=2026, start_month=8)
 FEE = 0.01057       # Direct Unsubsidized fee (FSA), carried to 2026-27 (assumption in the data)
 RATE = 0.0807       # Direct Unsubsidized 2026-27 (derived in the data); 2027-28 carries it
-PRIVATE = 0.0794    # loan_apr's default, the private loan's rate under federal financing
+SIMPLE_APR = 0.0794  # loan_apr's default: the one loan of simple financing (a what-if)
+PRIVATE = 0.0894    # private_apr's default: the middle of a lender's 2.89%-14.99% fixed range
+# private_fee's default is 0 (no origination fee at the lenders in the data)
 
 
-def test_federal_split_of_the_cmu_example():
-    out = evaluate(**CMU, financing=1)
-    # 20,500 a year of Direct Unsubsidized (the annual limit), the rest private with the
-    # same 1.057% fee: (60,500 − 20,500 × (1 − fee)) / (1 − fee) + (65,500 − …) / (1 − fee)
-    private = ((60_500 - 20_500 * (1 - FEE)) + (65_500 - 20_500 * (1 - FEE))) / (1 - FEE)
+def test_federal_split_of_the_cmu_example_is_the_default():
+    out = evaluate(**CMU)
+    # 20,500 a year of Direct Unsubsidized (the annual limit) nets 20,500 × (1 − fee); the
+    # rest is private with no fee: (60,500 − 20,500 × (1 − fee)) + (65,500 − 20,500 × (1 − fee))
+    private = (60_500 - 20_500 * (1 - FEE)) + (65_500 - 20_500 * (1 - FEE))
     assert out.federal_loans[0] == pytest.approx(41_000, rel=1e-15)
     assert out.private_loans[0] == pytest.approx(private, rel=1e-12)
     # net of fees the loans cover exactly the 126,000 needed
     assert out.amount_borrowed[0] - out.loan_fees[0] == pytest.approx(126_000, rel=1e-12)
 
 
+def test_default_tiered_plan_does_not_capitalize_federal_interest():
+    out = evaluate(**CMU)
+    # Direct Unsubsidized interest is not capitalized at repayment (34 CFR 685.202(b)): the
+    # federal balance is the 41,000 borrowed, in the 15-year tier ($25,000 to $50,000)
+    federal_pay = -npf.pmt(RATE / 12, 180, 41_000)
+    private = float(out.private_loans[0])
+    p1 = 60_500 - 20_500 * (1 - FEE)  # the first year's private disbursement (no fee)
+    # full deferment: the private loan's interest (month 0 and 12 to month 30) is capitalized
+    private_balance = private + p1 * PRIVATE * 30 / 12 + (private - p1) * PRIVATE * 18 / 12
+    private_pay = -npf.pmt(PRIVATE / 12, 120, private_balance)  # the 10-year private term
+    assert out.monthly_payment[0] == pytest.approx(federal_pay + private_pay, rel=1e-12)
+    assert out.years_to_pay_off[0] == 15
+    # the federal deferment interest is owed all the same, counted as it accrues
+    federal_deferment = 20_500 * RATE * 30 / 12 + 20_500 * RATE * 18 / 12
+    paid = 180 * federal_pay + 120 * private_pay + federal_deferment
+    assert out.total_paid[0] == pytest.approx(paid, rel=1e-12)
+
+
 def test_tiered_plan_payment_agrees_with_numpy_financial():
-    out = evaluate(**CMU, financing=1, repayment_plan=1)
+    out = evaluate(**CMU, financing=1, repayment_plan=1, capitalize_interest=True)
     # Federal balance at the first payment (month 30): each 20,500 accrues simple interest
     # from its disbursement (month 0 and 12), capitalized: 41,000 + 20,500 × 8.07% × 30/12
     # + 20,500 × 8.07% × 18/12 = 47,617.40, in the 15-year tier ($25,000 to $50,000).
@@ -44,7 +64,7 @@ def test_tiered_plan_payment_agrees_with_numpy_financial():
     assert balance == pytest.approx(47_617.4, rel=1e-12)
     federal_pay = -npf.pmt(RATE / 12, 180, balance)
     private = float(out.private_loans[0])
-    p1 = (60_500 - 20_500 * (1 - FEE)) / (1 - FEE)
+    p1 = 60_500 - 20_500 * (1 - FEE)
     private_balance = private + p1 * PRIVATE * 30 / 12 + (private - p1) * PRIVATE * 18 / 12
     private_pay = -npf.pmt(PRIVATE / 12, 120, private_balance)  # fixed over the 10-year term
     assert out.monthly_payment[0] == pytest.approx(federal_pay + private_pay, rel=1e-12)
@@ -55,22 +75,23 @@ def test_tiered_plan_payment_agrees_with_numpy_financial():
 
 
 def test_simple_financing_is_the_one_loan_of_the_loans_module():
-    out = evaluate(**CMU)
+    out = evaluate(**CMU, financing=0, repayment_plan=0, capitalize_interest=True)
     borrowed = 126_000 / (1 - FEE)
     assert out.amount_borrowed[0] == pytest.approx(borrowed, rel=1e-15)
-    assert out.monthly_payment[0] == float(loans.loan_payment(borrowed, PRIVATE, 10, 30))
+    assert out.monthly_payment[0] == float(loans.loan_payment(borrowed, SIMPLE_APR, 10, 30))
     assert out.federal_loans[0] == out.amount_borrowed[0] and out.private_loans[0] == 0
 
 
 def test_rap_in_the_model_is_repayment_rap_with_the_salary_as_agi():
     # Keeps the job (work_fraction 1) and is never placed: the income is the current
     # salary every year, so every year's AGI is 58,260 and the RAP payment 5% × 58,260 / 12.
-    given = dict(CMU, work_fraction=1, placement_prob=0, repayment_plan=2, horizon_years=80)
+    given = dict(CMU, work_fraction=1, placement_prob=0, repayment_plan=2, horizon_years=80,
+                 financing=0, capitalize_interest=True)
     out = evaluate(given)
     assert out.monthly_payment[0] == pytest.approx(0.05 * 58_260 / 12, rel=1e-15)
     borrowed = float(out.amount_borrowed[0])
-    d = borrowed * PRIVATE * 30 / 12
-    r = repayment.rap(borrowed + d, PRIVATE, [58_260])
+    d = borrowed * SIMPLE_APR * 30 / 12
+    r = repayment.rap(borrowed + d, SIMPLE_APR, [58_260])
     assert out.amount_forgiven[0] == pytest.approx(r.forgiven[0], rel=1e-12)
     assert out.total_interest[0] == pytest.approx(d + r.total_interest[0], rel=1e-12)
     assert out.years_to_pay_off[0] == pytest.approx(r.months[0] / 12, rel=1e-15)
@@ -101,7 +122,7 @@ def test_legacy_borrower_gets_grad_plus_instead_of_a_private_loan():
     given = dict(CMU, financing=1, start_year=2025, grad_plus_legacy=True)
     out = evaluate(given)
     split = federal.split(federal.need_by_year([[70_500, 65_500]], 10_000), "2025-08-01",
-                          private_apr=PRIVATE, private_fee=FEE, grad_plus_legacy=True)
+                          private_apr=PRIVATE, private_fee=0.0, grad_plus_legacy=True)
     assert out.private_loans[0] == 0
     assert out.federal_loans[0] == pytest.approx(float(split.federal_total[0]), rel=1e-15)
 

@@ -83,9 +83,28 @@ def _program(rng: np.random.Generator, name: str, **fixed: Any) -> Program:
         "prior_undergrad_borrowing": float(rng.choice([0.0, rng.uniform(0, 60_000)])),
         "grad_plus_legacy": bool(rng.random() < 0.3),
         "repayment_plan": int(rng.integers(0, 3)),
+        "private_apr": float(rng.choice([0.0894, rng.uniform(0.03, 0.16)])),
+        "private_fee": float(rng.choice([0.0, 0.0, rng.uniform(0, 0.05)])),
+        "private_term_years": int(rng.integers(5, 21)),
+        "private_deferment": bool(rng.random() < 0.7),
     }
     values.update(fixed)
-    return Program.from_mapping(values)
+    return Program.from_mapping(_lawful(values))
+
+
+def _lawful(values: dict[str, Any]) -> dict[str, Any]:
+    """The same option moved inside what the law and the data allow under federal financing.
+
+    The data's federal rates start in July 2025, and a fixed plan on loans from
+    2026-07-01 is at most 10 years (``mlworth_xl.model.federal.FIXED_TERM_LIMIT_YEARS``).
+    """
+    if values["financing"] == 1:
+        values["start_year"] = max(values["start_year"], 2025)
+        if values["start_year"] == 2025 and values["start_month"] < 7:
+            values["start_month"] += 6
+        if values["repayment_plan"] == 0:
+            values["loan_term_years"] = min(values["loan_term_years"], 10)
+    return values
 
 
 def _person(rng: np.random.Generator, shortest_horizon: int) -> Person:

@@ -35,14 +35,14 @@ loan relief.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mlworth_xl.model import fields, financing, metrics, timeline
+from mlworth_xl.model import federal, fields, financing, metrics, timeline
 from mlworth_xl.model.cost import direct_cost_by_year
 from mlworth_xl.model.data import field_default
 from mlworth_xl.model.errors import InputError, Problem
@@ -163,6 +163,38 @@ def validate(values: Mapping[str, Array], *, first_row: int = 0,
             f"{float(np.atleast_1d(values['horizon_years'])[i]):g} is shorter than the "
             f"program ({float(np.atleast_1d(values['years'])[i]):g} years); the horizon must "
             "cover the study", row(int(i)), source))
+    problems += _law_problems(values, row, source)
+    return problems
+
+
+def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
+                  source: str | None) -> list[Problem]:
+    """Federal financing outside what the data covers, and a plan the law does not offer."""
+    v = {k: np.atleast_1d(values[k]) for k in ("financing", "start_year", "start_month",
+                                                "years", "repayment_plan", "loan_term_years")}
+    if not np.all(np.isfinite(np.concatenate(list(v.values())))):
+        return []  # already reported field by field
+    fed = v["financing"] == financing.FEDERAL
+    month = (v["start_year"] - 1970) * 12 + v["start_month"] - 1
+    first = federal.first_rule_month()
+    problems = []
+    for i in np.nonzero(fed & (month < first))[0]:
+        problems.append(Problem(
+            "start_year", f"{int(v['start_year'][i])}-{int(v['start_month'][i]):02d} is before "
+            f"{federal.month_text(first)}, the first award year whose federal rates and fees are "
+            "in the data; allowed: a start from then, or financing 0 (simple, a what-if)",
+            row(int(i)), source))
+    last_disbursement = month + 12 * (np.ceil(v["years"] - 1e-9) - 1)
+    longest = int(federal.FIXED_TERM_LIMIT_YEARS)
+    new_loans = fed & (last_disbursement >= federal.new_rules_month())
+    bad_plan = new_loans & (v["repayment_plan"] == financing.FIXED) & (
+        v["loan_term_years"] > longest)
+    for i in np.nonzero(bad_plan)[0]:
+        problems.append(Problem(
+            "repayment_plan", f"a fixed plan of {int(v['loan_term_years'][i])} years is not open "
+            "to Direct Loans first disbursed from 2026-07-01; allowed: 1 (tiered standard), "
+            f"2 (RAP), or 0 (fixed) with a term of at most {longest} years, which pays more than "
+            "the tiered plan requires", row(int(i)), source))
     return problems
 
 

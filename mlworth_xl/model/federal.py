@@ -90,6 +90,36 @@ def _lookup(loan: str, what: str, dates: Dates) -> tuple[Array, NDArray[np.bool_
     return values[np.clip(k, 0, len(values) - 1)], outside
 
 
+#: The longest fixed term open to loans first disbursed from 2026-07-01: the
+#: tiered plan's shortest tier, so a fixed plan of at most this many years
+#: only ever pays more than the tiered plan requires.
+FIXED_TERM_LIMIT_YEARS = 10
+
+
+def _month(date: np.datetime64) -> int:
+    return int(date.astype("datetime64[M]").astype(np.int64))
+
+
+def first_rule_month() -> int:
+    """Months since 1970-01 of the first award year whose rates are in the data.
+
+    >>> month_text(first_rule_month())
+    '2025-07'
+    """
+    return min(_month(rate_table(loan, "rate")[0][0]) for loan in ("direct_unsub_grad",
+                                                                    "grad_plus"))
+
+
+def new_rules_month() -> int:
+    """Months since 1970-01 of the date the 2026 rules start (Grad PLUS closed, tiered plan)."""
+    return _month(np.datetime64(figure("law.grad_plus_closed_from").value, "D"))
+
+
+def month_text(month: int) -> str:
+    """``'2026-07'`` for a month counted from 1970-01."""
+    return str(np.datetime64(month, "M"))
+
+
 def disbursement_dates(start: ArrayLike, n_years: int) -> Dates:
     """Dates of the disbursements: the start and its anniversaries, shape (scenarios, years).
 

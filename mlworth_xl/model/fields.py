@@ -134,29 +134,34 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
     Field("loan_share", "Share borrowed", "fraction",
           "Share of the cost not covered by savings that is borrowed.",
           default=0.0, low=0, high=1),
-    Field("loan_apr", "Loan APR", "rate",
-          "Loan interest rate per year: of the one loan (simple financing) or of the private "
-          "loan that covers what federal loans do not (federal financing).",
+    Field("loan_apr", "Simple loan APR", "rate",
+          "Interest rate per year of the one loan of simple financing (a what-if: no student "
+          "borrows this way under the federal rules from 2026-07-01).",
           default=LOAN_APR_DEFAULT, low=0, high=0.4),
-    Field("loan_fee", "Loan origination fee", "rate",
-          "Fee deducted from each disbursement; the loan is grossed up so the net covers the need.",
+    Field("loan_fee", "Simple loan fee", "rate",
+          "Origination fee of the one loan of simple financing; the loan is grossed up so the net "
+          "covers the need.",
           default=LOAN_FEE_DEFAULT, low=0, high=0.2),
-    Field("loan_term_years", "Loan term (years)", "years",
-          "Repayment term in years of the fixed plan and of the private loan.",
+    Field("loan_term_years", "Fixed plan term (years)", "years",
+          "Term of the fixed plan. For federal loans first disbursed from 2026-07-01 the law's "
+          "standard plan is tiered; a fixed term of at most 10 years is modelled as paying more "
+          "than the tiered plan requires (a prepayment), and a longer one is refused.",
           default="loan.standard_term_years", low=1, high=30, integer=True),
     Field("grace_months", "Grace period (months)", "months",
           "Months after study before repayment starts.",
           default="loan.grace_months", low=0, high=36, integer=True),
     Field("capitalize_interest", "Capitalize deferment interest", "bool",
-          "TRUE: interest accrued in school and grace is added to the balance when repayment "
-          "starts (conservative assumption: it costs the most). FALSE: it is paid as it "
-          "accrues.",
-          default=True),
+          "Federal loans (and the simple loan): FALSE, the rule in force, adds no interest to the "
+          "balance when repayment first starts (34 CFR 685.202(b) as amended from 2023-07-01); "
+          "the interest accrued in school and grace is counted as paid in the months it "
+          "accrues (the same total, at the earliest time). TRUE adds it to the balance.",
+          default=False),
     Field("financing", "Financing", "count",
-          "0 simple: one loan at the loan APR and fee on the first day of study. 1 federal: each "
-          "year's need by Direct Unsubsidized loans within the limits (Grad PLUS for legacy "
-          "borrowers), the rest by a private loan at the loan APR and fee.",
-          default=0, low=0, high=1, integer=True, choices=FINANCING),
+          "1 federal (the law in force, the default): each study year's need, disbursed at its "
+          "start, by Direct Unsubsidized loans within the limits (Grad PLUS for legacy "
+          "borrowers), the rest by a private loan. 0 simple (a what-if): one loan at the simple "
+          "loan APR and fee on the first day of study.",
+          default=1, low=0, high=1, integer=True, choices=FINANCING),
     Field("start_year", "Start year", "count",
           "Calendar year of the first day of study (federal financing: picks rates, fees, rules).",
           default="assumption.start_year", low=2000, high=2100, integer=True),
@@ -176,10 +181,26 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
           "TRUE: enrolled in this program on 2026-06-30 with a Direct Loan for it before "
           "2026-07-01, so Grad PLUS and the earlier limits stay open for up to 3 years.",
           default=False),
+    Field("private_apr", "Private loan APR", "rate",
+          "Fixed interest rate per year of the private loan that covers what federal loans do "
+          "not (federal financing).",
+          default="loan.private_grad_fixed_apr", low=0, high=0.4),
+    Field("private_fee", "Private loan fee", "rate",
+          "Origination fee of the private loan; the loan is grossed up so the net covers the rest.",
+          default="loan.private_grad_fee", low=0, high=0.2),
+    Field("private_term_years", "Private loan term (years)", "years",
+          "Years of level monthly payments of the private loan.",
+          default="loan.private_term_years", low=1, high=30, integer=True),
+    Field("private_deferment", "Private loan deferred in school", "bool",
+          "TRUE: no payments in school and grace, and the interest accrued is added to the "
+          "balance when repayment starts (lenders' usual full deferment). FALSE: the interest "
+          "is paid as it accrues (interest-only payments in school).",
+          default=True),
     Field("repayment_plan", "Repayment plan", "count",
-          "Plan of the loan (simple) or the federal loans: 0 fixed over the loan term, "
-          "1 tiered standard (10-25 years by balance), 2 RAP (payment by income).",
-          default=0, low=0, high=2, integer=True, choices=PLANS),
+          "Plan of the federal loans (or the simple loan): 1 tiered standard (10-25 years by "
+          "balance, the law's standard plan for loans from 2026-07-01, the default), 0 fixed "
+          "over the fixed plan term, 2 RAP (payment by income).",
+          default=1, low=0, high=2, integer=True, choices=PLANS),
     Field("salary_after", "Salary after", "usd",
           "Yearly salary in the new role, in its first year.", low=0, high=10_000_000,
           required=True),

@@ -9,14 +9,17 @@ Two ways to finance it (the ``financing`` input):
 - **federal** (1): each study year's need (``loan_share`` ×
   :func:`mlworth_xl.model.federal.need_by_year`) split by
   :func:`mlworth_xl.model.federal.split` into Direct Unsubsidized, Grad
-  PLUS (legacy borrowers) and a private loan at ``loan_apr`` and
-  ``loan_fee``, disbursed at the start of each study year (disbursement
+  PLUS (legacy borrowers) and a private loan at ``private_apr`` and
+  ``private_fee``, disbursed at the start of each study year (disbursement
   ``k`` = 0, 1, … in month ``12 k``); each fee falls in its year.
 
 Every disbursement accrues simple interest at its own rate until the
 first payment, ``M`` = study (rounded to months) + grace months after the
-first day of study; capitalized or not (``capitalize_interest``) as in
-:mod:`mlworth_xl.model.loans`.  Then:
+first day of study.  The plan loan's interest is capitalized or not
+(``capitalize_interest``) as in :mod:`mlworth_xl.model.loans`, except Grad
+PLUS interest, which capitalizes when the in-school deferment ends; the private
+loan's is capitalized under full deferment (``private_deferment``) and
+otherwise paid as it accrues.  Then:
 
 - the *plan loan* (the one loan, or the federal loans together at their
   principal-weighted rate, as one consolidated loan) is repaid under
@@ -25,7 +28,7 @@ first day of study; capitalized or not (``capitalize_interest``) as in
   year ``y − 1`` (the current salary for year 1): salary kept while
   studying and job-hunting, and in the new job the placement-weighted mix
   of the new and the current salary paths;
-- the private loan is repaid in level payments over ``loan_term_years``.
+- the private loan is repaid in level payments over ``private_term_years``.
 
 Payment ``k`` (1-based) falls in month ``M + k`` after the first day of
 study, in year ``(M + k − 1) // 12 + 1``.  The loan cost of year ``y`` is
@@ -142,7 +145,9 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     months = timeline.deferment_months(v["years"], v["grace_months"])
     simple = v["financing"] == SIMPLE
     apr, fee_rate = v["loan_apr"], v["loan_fee"]
+    p_apr = v["private_apr"]
     cap = v["capitalize_interest"]
+    p_cap = v["private_deferment"]
 
     # Disbursements (study years, n) of the plan loan and of the private loan.
     need = np.maximum(0.0, direct.sum(axis=0) - v["savings"]) * v["loan_share"]
@@ -151,14 +156,15 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     plan_r = np.zeros((width, n))
     priv_p = np.zeros((width, n))
     fee_by_disb = np.zeros((width, n))
+    plus_r = np.zeros((width, n))  # Grad PLUS interest per year of each disbursement
     plan_p[0] = np.where(simple, one, 0.0)
     plan_r[0] = np.where(simple, apr, 0.0)
     fee_by_disb[0] = np.where(simple, one - need, 0.0)
     if not simple.all():
         split = federal.split(
             v["loan_share"][:, None] * federal.need_by_year(direct.T, v["savings"]),
-            start_dates(v["start_year"], v["start_month"]), private_apr=apr,
-            private_fee=fee_rate, enrolment_intensity=v["enrolment_intensity"],
+            start_dates(v["start_year"], v["start_month"]), private_apr=p_apr,
+            private_fee=v["private_fee"], enrolment_intensity=v["enrolment_intensity"],
             prior_grad_borrowing=v["prior_grad_borrowing"],
             prior_undergrad_borrowing=v["prior_undergrad_borrowing"],
             grad_plus_legacy=v["grad_plus_legacy"])
@@ -168,6 +174,7 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         fed_interest = unsub * split.direct_unsub_rate.T + plus * split.grad_plus_rate.T
         with np.errstate(divide="ignore", invalid="ignore"):
             fed_r = np.where(fed_p > 0, fed_interest / np.where(fed_p > 0, fed_p, 1.0), 0.0)
+        plus_r = np.where(fed, plus * split.grad_plus_rate.T, 0.0)
         plan_p = np.where(fed, fed_p, plan_p)
         plan_r = np.where(fed, fed_r, plan_r)
         priv_p = np.where(fed, private, 0.0)
@@ -178,19 +185,22 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     start = 12.0 * np.arange(width)[:, None]
     held = (months - start) / 12.0
     plan_d = (plan_p * plan_r * held).sum(axis=0)
-    priv_d = (priv_p * apr * held).sum(axis=0)
+    priv_d = (priv_p * p_apr * held).sum(axis=0)
     plan_total, priv_total = plan_p.sum(axis=0), priv_p.sum(axis=0)
     # Repaid at the principal-weighted rate (the one loan's rate under simple financing).
     with np.errstate(divide="ignore", invalid="ignore"):
         plan_rate = np.where(plan_total > 0, (plan_p * plan_r).sum(axis=0)
                              / np.where(plan_total > 0, plan_total, 1.0), 0.0)
     plan_rate = np.where(simple, apr, plan_rate)
-    plan_balance = plan_total + cap * plan_d
-    priv_balance = priv_total + cap * priv_d
+    # Grad PLUS's in-school period is a deferment, so its interest capitalizes when it ends
+    # whatever ``capitalize_interest`` says of the Direct Unsubsidized loans (34 CFR 685.202(b)).
+    plus_d = (plus_r * held).sum(axis=0)
+    plan_balance = plan_total + cap * plan_d + (1.0 - cap) * plus_d
+    priv_balance = priv_total + p_cap * priv_d
 
     # Deferment interest accrues month by month on what has been disbursed.
     y = np.arange(1.0, min(horizon, int(np.ceil(np.max(months, initial=0.0) / 12.0))) + 1.0)
-    accrual = np.cumsum((plan_p * plan_r + priv_p * apr) / 12.0, axis=0)
+    accrual = np.cumsum((plan_p * plan_r + priv_p * p_apr) / 12.0, axis=0)
     monthly = accrual[np.minimum(y, width).astype(int) - 1]
     deferred = np.maximum(0.0, np.minimum(12.0 * y[:, None], months) - 12.0 * (y[:, None] - 1.0))
     deferment = monthly * deferred
@@ -200,8 +210,8 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
                            v["loan_term_years"])
     plan_pay, plan_paid = _fixed_by_year(plan_balance, plan_rate, term, months, horizon)
     plan_months = np.where(plan_balance > 0, term, 0.0)
-    priv_term = 12.0 * v["loan_term_years"]
-    priv_pay, priv_paid = _fixed_by_year(priv_balance, apr, priv_term, months, horizon)
+    priv_term = 12.0 * v["private_term_years"]
+    priv_pay, priv_paid = _fixed_by_year(priv_balance, p_apr, priv_term, months, horizon)
     relief = np.zeros((0, n))
     forgiven = np.zeros(n)
     matched = np.zeros(n)

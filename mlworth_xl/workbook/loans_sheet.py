@@ -6,13 +6,13 @@ financing splits each study year's need (a disbursement each year, rows
 below the key figures) into Direct Unsubsidized loans within the annual,
 aggregate and lifetime limits (the Inputs sheet holds the rules and the
 award-year rates), Grad PLUS under the earlier rules, and a private loan
-at the loan APR.  Simple interest accrues until repayment starts (study +
+at its own APR, fee and term.  Simple interest accrues until repayment starts (study +
 grace); the plan loan (the one loan, or the federal loans at their
 principal-weighted rate) is repaid under the plan: fixed or tiered with
 ``PMT`` and ``FV``, RAP month by month on the RAP sheet (only options on
 RAP when the workbook is generated have a block there; the others' formulas
 hold the fixed and tiered branch alone); the private loan
-in level payments over the loan term.  The interest of year ``y`` is the
+in level payments over its term.  The interest of year ``y`` is the
 deferment interest of its months plus the interest part of its payments,
 with ``k = MAX(0, MIN(n, 12y − months before repayment))`` payments made by
 the end of the year and the balance after ``k`` payments ``−FV(i, k,
@@ -73,8 +73,9 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
         return area(layout.RAP, lay.rap_col(i, key), RAP_MONTH_ROW, RAP_LAST_ROW)
 
     fin, plan, term = p("financing"), p("repayment_plan"), p("loan_term_years")
+    private_apr, private_term = p("private_apr"), p("private_term_years")
     tier = f"INDEX(TierYears,MATCH({k('balance')},TierFrom,1))"
-    private_n = f"IF({k('private_balance')}>0,{M12}*{term},0)"
+    private_n = f"IF({k('private_balance')}>0,{M12}*{private_term},0)"
     on_rap = lay.rap_block(i) is not None
     payments = f"IF({k('balance')}>0,{M12}*IF({plan}=1,{tier},{term}),0)"
     plan_payment = (f"IF({k('balance')}>0,PMT({k('rate')}/{M12},{k('payments')},"
@@ -103,15 +104,16 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
         "rate": (f"=IF({fin}=0,{p('loan_apr')},IF({k('federal')}>0,"
                  f"SUM({d('plan_interest')})/{k('federal')},0))"),
         "deferment_interest": f"=SUMPRODUCT({d('plan_interest')},{d('held')})",
-        "private_deferment_interest": f"=SUMPRODUCT({d('private')},{d('held')})*{p('loan_apr')}",
+        "private_deferment_interest": f"=SUMPRODUCT({d('private')},{d('held')})*{private_apr}",
         "balance": (f"={k('federal')}+IF({p('capitalize_interest')},"
-                    f"{k('deferment_interest')},0)"),
-        "private_balance": (f"={k('private')}+IF({p('capitalize_interest')},"
+                    f"{k('deferment_interest')},"
+                    f"SUMPRODUCT({d('plus')},{d('plus_rate')},{d('held')}))"),
+        "private_balance": (f"={k('private')}+IF({p('private_deferment')},"
                             f"{k('private_deferment_interest')},0)"),
         "payments": f"={payments}",
         "plan_payment": f"={plan_payment}",
-        "private_payment": (f"=IF({k('private_balance')}>0,PMT({p('loan_apr')}/{M12},"
-                            f"{M12}*{term},-{k('private_balance')}),0)"),
+        "private_payment": (f"=IF({k('private_balance')}>0,PMT({private_apr}/{M12},"
+                            f"{M12}*{private_term},-{k('private_balance')}),0)"),
         "payment": f"={k('plan_payment')}+{k('private_payment')}",
         "total_interest": (f"={plan_interest}"
                            f"+{k('deferment_interest')}+IF({k('private_balance')}>0,"
@@ -182,14 +184,14 @@ def _disbursement(lay: Layout, i: int, row: int) -> dict[str, str]:
                  f"{c('need')}-{c('unsub')}*(1-{c('unsub_fee')}))"),
         "plus": f"=IF({old_eligible},{c('rest')}/(1-{c('plus_fee')}),0)",
         "private": (f"=IF({fin}=0,0,IF({old_eligible},0,{c('rest')})"
-                    f"/(1-{p('loan_fee')}))"),
+                    f"/(1-{p('private_fee')}))"),
         "plan": f"=IF({fin}=0,{simple_loan if first else 0},{c('unsub')}+{c('plus')})",
         "plan_interest": (f"=IF({fin}=0,{simple_loan + '*' + p('loan_apr') if first else 0},"
                           f"{c('unsub')}*{c('unsub_rate')}+{c('plus')}*{c('plus_rate')})"),
         "fee": (f"=IF({fin}=0,{simple_fee if first else 0},{c('unsub')}*{c('unsub_fee')}"
-                f"+{c('plus')}*{c('plus_fee')}+{c('private')}*{p('loan_fee')})"),
+                f"+{c('plus')}*{c('plus_fee')}+{c('private')}*{p('private_fee')})"),
         "accrual": (("=" if first else f"={c('accrual', row - 1)}+")
-                    + f"({c('plan_interest')}+{c('private')}*{p('loan_apr')})/{M12}"),
+                    + f"({c('plan_interest')}+{c('private')}*{p('private_apr')})/{M12}"),
         "held": (f"=({lay.loan('deferment_months', i, local=True)}-{M12}*({kth}-1))/{M12}"),
     }
 
@@ -206,7 +208,7 @@ def _schedule(lay: Layout, i: int, row: int) -> dict[str, str]:
 
     y = f"$A{row}"
     months, plan = key("deferment_months"), lay.program("repayment_plan", i)
-    apr, term = lay.program("loan_apr", i), lay.program("loan_term_years", i)
+    apr, term = lay.program("private_apr", i), lay.program("private_term_years", i)
     first = row == SCHEDULE_FIRST_ROW
 
     def paid(k: str, pay: str, rate: str, balance: str) -> str:
