@@ -55,7 +55,8 @@ def test_without_the_variable_libreoffice_tests_skip(inner, monkeypatch):
     monkeypatch.delenv("MLWORTH_REQUIRE_LIBREOFFICE", raising=False)
     result = inner.runpytest("-p", "no_soffice", "-rs")
     result.assert_outcomes(passed=1, skipped=3)
-    result.stdout.fnmatch_lines(["*LibreOffice (soffice) not found: install libreoffice-calc-nogui*"])
+    result.stdout.fnmatch_lines(
+        ["*LibreOffice (soffice) not found: install libreoffice-calc-nogui*"])
     assert result.ret == pytest.ExitCode.OK
 
 
