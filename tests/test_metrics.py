@@ -7,7 +7,7 @@ import math
 import numpy as np
 import numpy_financial as npf
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from mlworth_xl.model import metrics
@@ -105,7 +105,9 @@ def test_several_irrs_are_not_chosen_between():
     assert math.isnan(metrics.irr([-100.0, 230.0, -132.0]))
 
 
-@settings(max_examples=300)
+# Most random lists change sign more than once and have no unique IRR (nan, nothing to check
+# here), so most draws are filtered out: the health check for that is expected to trip.
+@settings(max_examples=300, suppress_health_check=[HealthCheck.filter_too_much])
 @given(flows=st.lists(st.floats(-1e5, 1e5), min_size=2, max_size=60))
 # −30383 + 32495 v² = 0: r = sqrt(32495/30383) − 1 = 0.0341724016641...; numpy-financial
 # gives 0.0341724061 (its polynomial roots lose digits to the 1e-38 flows)
@@ -113,8 +115,7 @@ def test_several_irrs_are_not_chosen_between():
 def test_a_reported_irr_is_a_root_and_the_only_one(flows):
     """Regression: an overflowing Newton step once passed for convergence (NPV 1e85 off)."""
     r = metrics.irr(flows)
-    if not np.isfinite(r):
-        return
+    assume(np.isfinite(r))
     assert metrics.sign_changes(flows) == 1
     years = np.arange(1, len(flows) + 1)
     size = np.sum(np.abs(flows) / (1 + r) ** years)

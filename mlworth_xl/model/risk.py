@@ -325,7 +325,9 @@ class _Option:
         self.salary = unc.salary(values["salary_after"])
         self.by_salary = self.salary.sigma > 0
         self.place = 1.0 if unc.random_placement else values["placement_prob"]
-        self.row_of = np.full(self.steps * _MONTHS * 2, -1, dtype=np.int64)
+        # Index arrays are np.intp throughout: under Pyodide (wasm32) that is 32-bit, and
+        # bincount, take and indexing refuse int64 indices there.
+        self.row_of = np.full(self.steps * _MONTHS * 2, -1, dtype=np.intp)
         self.table: dict[str, Array] = {}
         # Under RAP the loan's cost depends on the income, so flows are not linear in the
         # salary: such draws are evaluated one by one at their own salary.
@@ -340,12 +342,13 @@ class _Option:
         u_done, u_leave, u_place, u_months = (s.random(n) for s in streams[:4])
         z = streams[4].standard_normal(n)
         completed = u_done < self.unc.completion_prob
-        step = np.where(completed, 0, leave_points(u_leave, self.values["years"])[0])
+        step = np.where(completed, 0, leave_points(u_leave, self.values["years"])[0]
+                        ).astype(np.intp)
         if self.unc.job_search == "geometric":
             months = geometric_months(1.0 - u_months, self.values["months_to_job"])
-            month = months.astype(np.int64)
+            month = months.astype(np.intp)
         else:
-            month = np.zeros(n, dtype=np.int64)
+            month = np.zeros(n, dtype=np.intp)
         placed = completed & (u_place < self.values["placement_prob"]) if (
             self.unc.random_placement) else completed
         return completed, step, month, placed, z
@@ -411,7 +414,7 @@ class _Option:
                 # largest threshold of year k or later, stored backwards (ascending)
                 ascending=np.maximum.accumulate(threshold[:, ::-1], axis=1))
         first = len(self.table.get("npv", ()))
-        self.row_of[keys] = first + np.arange(len(keys))
+        self.row_of[keys] = first + np.arange(len(keys), dtype=np.intp)
         for name, value in rows.items():
             old = self.table.get(name)
             self.table[name] = value if old is None else np.concatenate((old, value))
@@ -420,7 +423,7 @@ class _Option:
         """Payback and NPV of placed draws at their own salary."""
         t = self.table
         horizon = t["cum"].shape[1]
-        below = np.empty(len(row), dtype=np.int64)  # years whose cumulative is below zero, …
+        below = np.empty(len(row), dtype=np.intp)  # years whose cumulative is below zero, …
         order = np.argsort(row.astype(np.int32), kind="stable")
         ordered = row[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
