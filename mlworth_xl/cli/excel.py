@@ -352,7 +352,13 @@ def _pinned_bytes(wb: Any, writer: Any) -> bytes:
             if isinstance(name, str):
                 name = zipfile.ZipInfo(name, date_time=PINNED.timetuple()[:6])
                 name.compress_type = zipfile.ZIP_DEFLATED
+            else:  # the worksheets come as ZipInfo stamped with the current time
+                name.date_time = PINNED.timetuple()[:6]
             super().writestr(name, payload, *args, **kw)
+
+        def write(self, filename: Any, arcname: Any = None, *args: Any, **kw: Any) -> None:
+            with open(filename, "rb") as fh:
+                self.writestr(str(arcname or filename), fh.read())
 
     buf = io.BytesIO()
     writer(wb, Archive(buf, "w", zipfile.ZIP_DEFLATED)).save()
