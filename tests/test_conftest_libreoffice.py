@@ -44,6 +44,10 @@ def test_plain():
 def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))  # this mlworth_xl
     monkeypatch.delenv("MLWORTH_SOFFICE", raising=False)
+    # The inner session runs in this process and patches find_soffice on the shared module:
+    # monkeypatch puts the real one back when the test ends.
+    import mlworth_xl.workbook.libreoffice as lo
+    monkeypatch.setattr(lo, "find_soffice", lo.find_soffice)
     pytester.makeconftest(CONFTEST.read_text(encoding="utf-8"))
     pytester.makepyfile(no_soffice=NO_SOFFICE, test_inner=INNER_TESTS)
     pytester.syspathinsert()  # for -p no_soffice
