@@ -174,9 +174,9 @@ def test_never_pays_back_is_na_with_the_reason():
 
 def test_payback_with_no_arguments_answers_the_documented_default_scenario():
     ds = quick.default_scenario()
-    # the documented defaults: salary before $58,260 (BLS 2021), after $120,883 (Salary.com)
-    assert (ds["salary_before"], ds["salary_after"]) == (58260, 120883)
-    expected = ds["total_cost"] / (120883 - 58260)  # no tax, growth or discounting: closed form
+    # the documented defaults: salary before $67,920 (BLS May 2024), after $120,883 (Salary.com)
+    assert (ds["salary_before"], ds["salary_after"]) == (67920, 120883)
+    expected = ds["total_cost"] / (120883 - 67920)  # no tax, growth or discounting: closed form
     assert MLWORTH_PAYBACK() == pytest.approx(expected, rel=1e-12)
     assert MLWORTH_PAYBACK(cell(None), cell(None), cell(None)) == pytest.approx(expected)
 

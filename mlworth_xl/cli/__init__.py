@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from mlworth_xl import __version__
+from mlworth_xl.model import data
 from mlworth_xl.model.errors import InputError
 
 _default_format = warnings.formatwarning
@@ -59,7 +60,12 @@ class Group(click.Group):
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
                                            "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="mlworth-xl")
-def main() -> None:
+@click.option("--data", "preset", type=click.Choice(data.PRESETS), default="current",
+              show_default=True,
+              help="Embedded figures: current (the newest published figures) or article (the "
+                   "figures the AI-education guide cites: the 2021 average salary, 2018 "
+                   "tuition, Salary.com averages), to reproduce its numbers.")
+def main(preset: str) -> None:
     """Is a master's in machine learning worth the money?
 
     Compares a master's, a bootcamp, a certificate or self-study against
@@ -70,7 +76,9 @@ def main() -> None:
     Example:
       mlworth-xl compare
       mlworth-xl compare --programs my-programs.csv --person me.toml --format csv
+      mlworth-xl --data article compare
     """
+    data.use(preset)
 
 
 def _register() -> None:

@@ -97,14 +97,48 @@ def _default_entries() -> tuple[tuple[dict[str, Any], ...], dict[str, Any]]:
     return tuple(raw["program"]), dict(raw["person"])
 
 
-def default_program_entries() -> list[dict[str, Any]]:
+#: The named sets of default figures: ``current`` (the newest published figures, the
+#: default) and ``article`` (the figures the AI-education guide on ML master's cites).
+PRESETS = ("current", "article")
+_active = ["current"]
+
+
+def preset_description(name: str) -> str:
+    """What a preset of the data is, in a sentence."""
+    return str(_preset(name).get("description", ""))
+
+
+def _preset(name: str) -> dict[str, Any]:
+    if name not in PRESETS:
+        raise InputError.single("data", f"{name!r} is not a preset of the data; allowed: "
+                                + ", ".join(PRESETS))
+    return dict(_raw().get("presets", {}).get(name, {}))
+
+
+def use(name: str) -> None:
+    """Make ``name`` the preset the default person and comparison come from.
+
+    >>> use("article"); default_person_entry()["salary"]; use("current")
+    'salary.us_average_2021'
+    """
+    _preset(name)
+    _active[0] = name
+
+
+def active() -> str:
+    """The preset in use: ``"current"`` unless :func:`use` chose another."""
+    return _active[0]
+
+
+def default_program_entries(preset: str | None = None) -> list[dict[str, Any]]:
     """The default comparison as written in the data (figure keys unresolved)."""
-    return [dict(e) for e in _default_entries()[0]]
+    over = _preset(preset or active()).get("program", {})
+    return [{**e, **over} for e in _default_entries()[0]]
 
 
-def default_person_entry() -> dict[str, Any]:
+def default_person_entry(preset: str | None = None) -> dict[str, Any]:
     """The default person as written in the data (figure keys unresolved)."""
-    return dict(_default_entries()[1])
+    return {**_default_entries()[1], **_preset(preset or active()).get("person", {})}
 
 
 def figures_used(entries: list[dict[str, Any]]) -> list[Figure]:

@@ -135,7 +135,7 @@ class Person:
     """The person deciding: current job, taxes, how they value time and money.
 
     >>> Person().salary
-    58260
+    67920
     """
 
     salary: float = _d("salary")
@@ -145,6 +145,7 @@ class Person:
     horizon_years: int = _d("horizon_years")
     target_payback_years: float = _d("target_payback_years")
     savings: float = _d("savings")
+    inflation: float = _d("inflation")
     dependents: int = _d("dependents")
 
     def __post_init__(self) -> None:
@@ -167,9 +168,9 @@ class Person:
         return cls(**resolved)
 
     @classmethod
-    def default(cls) -> Person:
-        """The default person of the embedded data (BLS 2021 average salary)."""
-        return cls.from_mapping(data.default_person_entry())
+    def default(cls, preset: str | None = None) -> Person:
+        """The default person of the embedded data (``preset``: see :data:`data.PRESETS`)."""
+        return cls.from_mapping(data.default_person_entry(preset))
 
 
 @dataclass
@@ -200,9 +201,10 @@ class Programs:
                      for k in PROGRAM_NUMERIC})
 
     @classmethod
-    def default(cls) -> Programs:
-        """The embedded default comparison."""
-        return cls.from_records([Program.from_mapping(e) for e in data.default_program_entries()])
+    def default(cls, preset: str | None = None) -> Programs:
+        """The embedded default comparison (``preset``: see :data:`data.PRESETS`)."""
+        return cls.from_records([Program.from_mapping(e)
+                                 for e in data.default_program_entries(preset)])
 
     def records(self) -> list[Program]:
         """The options as :class:`Program` records."""
