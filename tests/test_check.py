@@ -30,7 +30,9 @@ from mlworth_xl.workbook.libreoffice import _worksheets, recalculate
 
 LAY = Layout(8)  # the default comparison has eight options
 ROW = LAY.summary_row(0)  # the first option's row on Summary (7)
-PAYBACK = f"Summary!J{ROW}"  # "Payback (years)", column 10 of the comparison
+PAY = get_column_letter(layout.SUMMARY_COL["payback_years"])  # "Payback (years)"
+NPV = get_column_letter(layout.SUMMARY_COL["npv"])
+PAYBACK = f"Summary!{PAY}{ROW}"
 # the first option's private-loan payment on Loans, and a cumulative net gain on Cash flows
 PRIVATE_PAYMENT = f"{get_column_letter(layout.OPTION_COL)}{layout.LOANS_ROW['private_payment']}"
 CUMULATIVE = f"{get_column_letter(Layout.cf_col(0, 'cumulative'))}{Layout.cf_row(4)}"
@@ -116,12 +118,12 @@ def test_a_workbook_of_other_inputs_passes(tmp_path):
 # --- tampering ------------------------------------------------------------------------------
 
 def test_a_formula_overwritten_with_a_number(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"J{ROW}": 4.2})
+    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"{PAY}{ROW}": 4.2})
     result = run("check", str(path))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{path}: 1 problem in a workbook of 8 options")
-    formula = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"J{ROW}"].value
+    formula = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"{PAY}{ROW}"].value
     assert formula.startswith("=IF(MIN('Cash flows'!") and len(formula) > 80
     # formulas longer than 80 characters are shown by their first 77 and "..."
     assert lines[1] == (f"  {PAYBACK}: formula replaced by the number 4.2 (expected "
@@ -142,12 +144,12 @@ def test_a_formula_deleted(fresh, tmp_path):
 
 
 def test_a_formula_edited(fresh, tmp_path):
-    npv = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"L{ROW}"].value
+    npv = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"{NPV}{ROW}"].value
     assert npv.startswith("=NPV(DiscountRate,")  # the NPV column, as generated
     path = edited(fresh, tmp_path / "t.xlsx",
-                  Summary={f"L{ROW}": npv.replace("DiscountRate", "0.03")})
+                  Summary={f"{NPV}{ROW}": npv.replace("DiscountRate", "0.03")})
     [finding] = audit(path).findings
-    assert str(finding) == (f"Summary!L{ROW}: formula changed to "
+    assert str(finding) == (f"Summary!{NPV}{ROW}: formula changed to "
                             f"{npv.replace('DiscountRate', '0.03')} (expected {npv})")
 
 
@@ -218,7 +220,7 @@ def test_an_error_value(fresh, tmp_path):
 
 def test_a_cached_result_that_disagrees_with_the_model(fresh, tmp_path):
     # the stored payback says 4.2 years; the model, from the same inputs, says otherwise
-    path = cached(fresh, tmp_path / "t.xlsx", layout.SUMMARY, f"J{ROW}", "4.2")
+    path = cached(fresh, tmp_path / "t.xlsx", layout.SUMMARY, f"{PAY}{ROW}", "4.2")
     [finding] = audit(path).findings
     assert finding.cell == PAYBACK and finding.kind == "result"
     assert finding.message.startswith("shows 4.2 but the model gives ")
@@ -230,9 +232,10 @@ def test_a_cached_result_within_the_tolerance_passes(fresh, tmp_path):
     from mlworth_xl import compare
 
     npv = float(compare()["NPV"][0])
-    close = cached(fresh, tmp_path / "close.xlsx", layout.SUMMARY, f"L{ROW}", repr(npv * 1.0001))
+    close = cached(fresh, tmp_path / "close.xlsx", layout.SUMMARY, f"{NPV}{ROW}",
+                   repr(npv * 1.0001))
     assert [f.kind for f in audit(close).findings] == ["result"]  # 1e-4 off: caught
-    exact = cached(fresh, tmp_path / "exact.xlsx", layout.SUMMARY, f"L{ROW}",
+    exact = cached(fresh, tmp_path / "exact.xlsx", layout.SUMMARY, f"{NPV}{ROW}",
                    f"{npv:.15g}")  # 15 digits, as LibreOffice and Excel store them
     assert audit(exact).findings == []
 
@@ -242,12 +245,12 @@ def test_tampering_with_a_recalculated_workbook(calculated, tmp_path, soffice):
     stale = cached(calculated, tmp_path / "stale.xlsx", layout.CASH_FLOWS, CUMULATIVE, "123")
     assert [(f.cell, f.kind) for f in audit(stale).findings] == [
         (f"Cash flows!{CUMULATIVE}", "result")]
-    typed = edited(calculated, tmp_path / "typed.xlsx", Summary={f"J{ROW}": 4.2})
+    typed = edited(calculated, tmp_path / "typed.xlsx", Summary={f"{PAY}{ROW}": 4.2})
     assert [f.cell for f in audit(typed).findings] == [PAYBACK]
 
 
 def test_many_problems_are_all_reported(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"J{r}": 1 for r in range(7, 15)},
+    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"{PAY}{r}": 1 for r in range(7, 15)},
                   Programs={"C8": -1})
     result = run("check", str(path))
     assert result.exit_code == 1

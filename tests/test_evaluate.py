@@ -20,8 +20,9 @@ from tests.strategies import scenarios
 evaluate_module = importlib.import_module("mlworth_xl.model.evaluate")
 
 PLAIN = {"years": 2, "tuition_per_year": 30_000, "salary_after": 100_000, "salary": 60_000,
-         # one simple loan on a fixed plan: the what-if whose closed forms the tests write out
-         "financing": 0, "repayment_plan": 0,
+         # one simple loan on a fixed plan, no inflation: the what-if whose closed forms the
+         # tests write out (test_inflation.py covers the deflated loans)
+         "financing": 0, "repayment_plan": 0, "inflation": 0,
          "tax_rate": 0, "discount_rate": 0, "savings": 0, "horizon_years": 40}
 
 

@@ -18,7 +18,8 @@ from mlworth_xl.model.evaluate import evaluate, yearly_detail
 # + 12 × 1,000 living + 5,000 relocation = 70,500, year 2 65,500; savings 10,000 pay first.
 CMU = dict(years=2, tuition_per_year=52_000, books_per_year=1_500, living_per_month=1_000,
            relocation=5_000, salary_after=120_883, loan_share=1, savings=10_000, salary=58_260,
-           placement_prob=0.9, months_to_job=3, start_year=2026, start_month=8)
+           placement_prob=0.9, months_to_job=3, start_year=2026, start_month=8,
+           inflation=0)  # nominal loans as they are: test_inflation.py deflates them
 FEE = 0.01057       # Direct Unsubsidized fee (FSA), carried to 2026-27 (assumption in the data)
 RATE = 0.0807       # Direct Unsubsidized 2026-27 (derived in the data); 2027-28 carries it
 SIMPLE_APR = 0.0794  # loan_apr's default: the one loan of simple financing (a what-if)

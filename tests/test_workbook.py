@@ -303,7 +303,8 @@ def test_summary_prints_on_one_landscape_page_with_both_charts():
     bar = next(x for x in xml.values() if "<barChart>" in x)
     assert line.count("<ser>") == len(Programs.default())
     assert "<f>'Cash flows'!$" in line
-    assert bar.count("<ser>") == 4 and '<grouping val="stacked"' in bar
+    # three parts stacked: cost of attendance, income given up, loan cost (today's $)
+    assert bar.count("<ser>") == 3 and '<grouping val="stacked"' in bar
     # Both charts end inside the print area: anchor row + height in default rows (15 pt).
     last_row = int(re.search(r"\$(\d+)$", ws.print_area).group(1))
     anchors = re.findall(r"<from><col>\d+</col><colOff>0</colOff><row>(\d+)</row>.*?"

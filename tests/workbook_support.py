@@ -117,6 +117,7 @@ def _person(rng: np.random.Generator, shortest_horizon: int) -> Person:
         target_payback_years=float(rng.uniform(0.5, 30)),
         savings=float(rng.choice([0.0, rng.uniform(0, 100_000)])),
         dependents=int(rng.choice([0, 0, 1, 2, 4])),
+        inflation=float(rng.choice([0.0, 0.02, rng.uniform(-0.02, 0.08)])),
     )
 
 
@@ -128,7 +129,9 @@ SPECIAL = {
     # salary after: 80% of the person's, growing alike (set in random_sets): a loss every year
     "never pays back": dict(placement_prob=0.5),
     # 2 × $60,000 costs more than the most savings drawn ($100,000): something is borrowed
-    "zero-interest loan": dict(loan_share=1.0, loan_apr=0.0, years=2.0, tuition_per_year=60_000.0,
+    # (the simple what-if: the federal loans' rates are the law's)
+    "zero-interest loan": dict(loan_share=1.0, financing=0, loan_apr=0.0, years=2.0,
+                               tuition_per_year=60_000.0,
                                aid_per_year=0.0, employer_assistance_per_year=0.0),
     "unfinanced": dict(loan_share=0.0),
     "no placement": dict(placement_prob=0.0),
@@ -331,12 +334,14 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
             "relief": float(outcome.loan_relief[i]),
             "total_paid": float(outcome.total_paid[i]),
             "years_to_pay_off": float(outcome.years_to_pay_off[i]),
+            "loan_cost": float(outcome.loan_cost[i]),
         }
         for key, expected in expected_key.items():
             check(f"Loans {key} of {name!r}",
                   ws.cell(row=layout.LOANS_ROW[key], column=lay.option_col(i)).value, expected)
-        by_year = {"fee": detail.loan_fee[i], "interest": detail.interest[i],
-                   "relief": detail.loan_relief[i]}
+        # the schedule's amounts in today's dollars are the model's yearly loan amounts
+        by_year = {"real_fee": detail.loan_fee[i], "real_interest": detail.interest[i],
+                   "real_relief": detail.loan_relief[i]}
         for y in range(1, horizon + 1):
             for key, series in by_year.items():
                 check(f"Loans schedule {key} of {name!r} year {y}",

@@ -16,7 +16,7 @@ KIND = {c.header: c.kind for c in COLUMNS}
 
 #: Columns of the two parts of the readable table.
 COST_PART = ("Option", "Cost of attendance", "Income given up", "Amount borrowed", "Loan fees",
-             "Total interest", "Total cost", "Monthly payment")
+             "Total interest", "Loan cost (today's $)", "Total cost", "Monthly payment")
 RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV",
                "IRR", "ROI", "Break-even salary", "Pays back within target")
 LOAN_PART = ("Option", "Federal loans", "Private loans", "Monthly payment", "Total paid on loans",
@@ -51,7 +51,13 @@ def table(frame: pd.DataFrame, width: int | None = None) -> str:
     for title, cols in tables:
         parts.append(title)
         parts.append(_aligned(frame, cols, width))
+    parts.append(UNIT_NOTE)
     return "\n".join(parts)
+
+
+#: The unit of every amount, said under the tables.
+UNIT_NOTE = ("Money is in today's dollars; the loans' own amounts (borrowed, fees, interest, "
+             "payments, forgiven) are in the dollars of the day they are lent or paid.")
 
 
 def _aligned(frame: pd.DataFrame, cols: tuple[str, ...], width: int) -> str:

@@ -25,12 +25,17 @@ payback is when the option has earned back everything it cost, including
 all interest accrued so far, and stays ahead through the horizon (see
 :func:`mlworth_xl.model.metrics.payback`).
 
+Money is in today's dollars: salaries, costs and their growth are real, and
+the loans, nominal contracts, are deflated by ``(1 + inflation)^(y − 1)``
+in year ``y``, the debt's erosion counting for the borrower
+(:func:`mlworth_xl.model.financing.deflate`).
+
 Money borrowed: ``loan_share`` of the cost not paid from savings, as one
 loan on the first day of study (``financing`` 0, simple) or split each
 study year under the federal rules (1); repayment starts after study
 (rounded to whole months) plus grace, under ``repayment_plan``.  Total
-cost = cost of attendance + income given up + fees + total interest −
-loan relief.
+cost = cost of attendance + income given up + the loans' cost in today's
+dollars (with inflation 0: fees + total interest − loan relief).
 """
 
 from __future__ import annotations
@@ -56,7 +61,15 @@ CHUNK = 4_096
 class Outcome:
     """The results for each scenario (1-d arrays, one element per scenario).
 
-    Money is in dollars, positive for costs.  ``monthly_payment`` is the
+    Money is in today's dollars (of the first day of study), positive for
+    costs, except the loans' own amounts: ``amount_borrowed``,
+    ``federal_loans``, ``private_loans``, ``loan_fees``, ``total_interest``,
+    ``monthly_payment``, ``total_paid``, ``amount_forgiven`` and
+    ``loan_relief`` are in the dollars of the day they are lent or paid (as
+    a loan statement shows them).  ``loan_cost`` is what the loans cost in
+    today's dollars: fees, interest and relief deflated year by year, less
+    inflation's erosion of the debt (with inflation 0, fees + interest −
+    relief).  ``monthly_payment`` is the
     payment of the first month of repayment (all loans); ``total_paid``
     everything paid on the loans; ``loan_relief`` RAP's principal match
     plus the forgiven balance less tax on it.  ``payback_years`` and
@@ -74,6 +87,7 @@ class Outcome:
     loan_fees: Array
     total_interest: Array
     loan_relief: Array
+    loan_cost: Array
     total_cost: Array
     monthly_payment: Array
     total_paid: Array
@@ -410,7 +424,9 @@ def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
 
     lf = f.loans
     income_given_up = f.foregone.sum(axis=0)
-    total_cost = cost_of_attendance + income_given_up + lf.fee + lf.total_interest - lf.relief
+    # In today's dollars: the loans' cost over their life, deflated (nominal when inflation is 0)
+    loan_cost = lf.fee + lf.total_interest - lf.relief if lf.loan_cost is None else lf.loan_cost
+    total_cost = cost_of_attendance + income_given_up + loan_cost
     payback = metrics.payback_rows(flow)
     target = v["target_payback_years"]
     within_target = _rows_to(int(np.ceil(np.max(target))), len(flow))
@@ -430,6 +446,7 @@ def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
         loan_fees=lf.fee,
         total_interest=lf.total_interest,
         loan_relief=lf.relief,
+        loan_cost=loan_cost,
         total_cost=total_cost,
         monthly_payment=lf.monthly_payment,
         total_paid=lf.total_paid,

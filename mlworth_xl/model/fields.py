@@ -216,7 +216,7 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
 
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("salary", "Current salary", "usd", "Current yearly salary (gross).",
-          default="salary.us_average_2021", low=0, high=10_000_000),
+          default="salary.us_average", low=0, high=10_000_000),
     Field("salary_growth", "Current salary growth", "rate",
           "Yearly growth of the current salary if the person stays put.",
           default="assumption.salary_growth", low=-0.2, high=0.3),
@@ -233,6 +233,12 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("savings", "Savings available", "usd",
           "Savings that pay costs before any borrowing.",
           default="assumption.savings", low=0, high=100_000_000),
+    Field("inflation", "Inflation", "rate",
+          "Yearly inflation. Every amount is in today's dollars: salaries, costs and growth "
+          "rates are real; loans are nominal contracts, so their payments, fees and interest "
+          "are deflated year by year and the debt's erosion counts for the borrower. 0 treats "
+          "the loans as if they were real too.",
+          default="practice.inflation", low=-0.05, high=0.25),
     Field("dependents", "Dependents", "count",
           "Dependents claimed on the tax return; each lowers the RAP payment by $50 a month.",
           default=0, low=0, high=20, integer=True),

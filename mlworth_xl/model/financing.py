@@ -40,12 +40,15 @@ it at ``tax_rate`` (a forgiven balance may be taxable income).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from mlworth_xl.model import federal, loans, repayment, timeline
 from mlworth_xl.model.timeline import Array
+
+#: Years of loan flows kept in today's dollars: past any study, grace and term or RAP's 30 years.
+_LIFE_YEARS = 60
 
 #: Codes of the ``financing`` and ``repayment_plan`` inputs.
 SIMPLE, FEDERAL = 0, 1
@@ -76,6 +79,7 @@ class LoanFlows:
     fee_by_year: Array
     interest_by_year: Array
     relief_by_year: Array
+    loan_cost: Array | None = None
 
 
 def start_dates(year: Array, month: Array) -> np.ndarray:
@@ -142,6 +146,10 @@ def _fixed_by_year(balance: Array, apr: Array, term_months: Array, months: Array
 def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows:
     """The loans of scenarios ``v`` (1-d inputs) with direct cost ``direct`` (study years, n)."""
     width, n = direct.shape
+    inflating = bool(np.any(v["inflation"] != 0.0))
+    # In today's dollars the loans' cost is summed over their whole life, so their yearly
+    # amounts are kept past the horizon (and cut to it at the end).
+    span = horizon if not inflating else max(horizon, _LIFE_YEARS)
     months = timeline.deferment_months(v["years"], v["grace_months"])
     simple = v["financing"] == SIMPLE
     apr, fee_rate = v["loan_apr"], v["loan_fee"]
@@ -161,8 +169,11 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     plan_r[0] = np.where(simple, apr, 0.0)
     fee_by_disb[0] = np.where(simple, one - need, 0.0)
     if not simple.all():
+        need_real = federal.need_by_year(direct.T, v["savings"])
+        if inflating:  # each year's need is billed in the dollars of its start
+            need_real = need_real * price_level(v["inflation"], np.arange(1.0, width + 1.0)).T
         split = federal.split(
-            v["loan_share"][:, None] * federal.need_by_year(direct.T, v["savings"]),
+            v["loan_share"][:, None] * need_real,
             start_dates(v["start_year"], v["start_month"]), private_apr=p_apr,
             private_fee=v["private_fee"], enrolment_intensity=v["enrolment_intensity"],
             prior_grad_borrowing=v["prior_grad_borrowing"],
@@ -199,7 +210,7 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     priv_balance = priv_total + p_cap * priv_d
 
     # Deferment interest accrues month by month on what has been disbursed.
-    y = np.arange(1.0, min(horizon, int(np.ceil(np.max(months, initial=0.0) / 12.0))) + 1.0)
+    y = np.arange(1.0, min(span, int(np.ceil(np.max(months, initial=0.0) / 12.0))) + 1.0)
     accrual = np.cumsum((plan_p * plan_r + priv_p * p_apr) / 12.0, axis=0)
     monthly = accrual[np.minimum(y, width).astype(int) - 1]
     deferred = np.maximum(0.0, np.minimum(12.0 * y[:, None], months) - 12.0 * (y[:, None] - 1.0))
@@ -208,10 +219,10 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     code = v["repayment_plan"]
     term = 12.0 * np.where(code == TIERED, repayment.tiered_term_years(plan_balance),
                            v["loan_term_years"])
-    plan_pay, plan_paid = _fixed_by_year(plan_balance, plan_rate, term, months, horizon)
+    plan_pay, plan_paid = _fixed_by_year(plan_balance, plan_rate, term, months, span)
     plan_months = np.where(plan_balance > 0, term, 0.0)
     priv_term = 12.0 * v["private_term_years"]
-    priv_pay, priv_paid = _fixed_by_year(priv_balance, p_apr, priv_term, months, horizon)
+    priv_pay, priv_paid = _fixed_by_year(priv_balance, p_apr, priv_term, months, span)
     relief = np.zeros((0, n))
     forgiven = np.zeros(n)
     matched = np.zeros(n)
@@ -221,16 +232,19 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         # AGI for every year a payment can fall in, whatever the horizon
         last_year = int(np.max(sub["grace_months"]) + 12 * np.ceil(np.max(sub["years"]))) // 12
         y_rap = np.arange(1.0, last_year + 32.0)
-        r = repayment.rap(plan_balance[rap_rows], plan_rate[rap_rows], agi_by_year(sub, y_rap),
+        agi = agi_by_year(sub, y_rap)
+        if inflating:  # the AGI of each year in its own (nominal) dollars
+            agi = agi * price_level(sub["inflation"], y_rap).T
+        r = repayment.rap(plan_balance[rap_rows], plan_rate[rap_rows], agi,
                           sub["dependents"], offset_months=months[rap_rows])
         tax = sub["tax_rate"][:, None]
-        cols = min(horizon, r.yearly["payment"].shape[1])
+        cols = min(span, r.yearly["payment"].shape[1])
         plan_pay[rap_rows] = r.first_year_monthly_payment
         plan_months[rap_rows] = r.months
         plan_paid = _rows(plan_paid, cols)
         plan_paid[:, rap_rows] = 0.0
         plan_paid[:cols, rap_rows] = r.yearly["interest_paid"][:, :cols].T
-        relief = np.zeros((horizon, n))
+        relief = np.zeros((span, n))
         relief[:cols, rap_rows] = (r.yearly["principal_matched"]
                                    + (1.0 - tax) * r.yearly["forgiven"])[:, :cols].T
         forgiven[rap_rows] = r.forgiven
@@ -249,13 +263,93 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     interest = _rows(deferment, max(len(deferment), len(plan_paid), len(priv_paid)))
     interest[:len(plan_paid)] += plan_paid
     interest[:len(priv_paid)] += priv_paid
-    return LoanFlows(
+    flows = LoanFlows(
         borrowed=borrowed, federal=plan_total, private=priv_total, fee=fee,
         monthly_payment=plan_pay + priv_pay, total_interest=total_interest,
         total_paid=borrowed + total_interest - matched - forgiven,
         months_to_pay_off=np.maximum(plan_months, np.where(priv_balance > 0, priv_term, 0.0)),
         forgiven=forgiven, relief=relief_total, fee_by_year=fee_by_disb,
         interest_by_year=interest, relief_by_year=relief)
+    if not inflating:
+        return flows
+    rows = max(len(interest), len(relief), width)
+    y_all = np.arange(1.0, rows + 1.0)
+    plan_debt = _debt(plan_p, np.where(cap, plan_p * plan_r, plus_r), months, plan_balance,
+                      plan_rate, plan_pay, plan_months, y_all)
+    if rap_rows.size:
+        paid_down = sum(r.yearly[k] for k in ("principal_paid", "principal_matched", "forgiven"))
+        cols = min(rows, paid_down.shape[1])
+        left = plan_balance[rap_rows, None] - np.cumsum(paid_down[:, :cols], axis=1)
+        after = 12.0 * y_all[None, :cols] >= months[rap_rows, None]
+        block = plan_debt[:cols, rap_rows]
+        plan_debt[:cols, rap_rows] = np.where(after.T, np.maximum(0.0, left.T), block)
+        if cols < rows:
+            plan_debt[cols:, rap_rows] = 0.0
+    priv_debt = _debt(priv_p, p_cap * priv_p * p_apr, months, priv_balance, p_apr, priv_pay,
+                      np.where(priv_balance > 0, priv_term, 0.0), y_all)
+    real = deflate(flows, v["inflation"], plan_debt + priv_debt)
+    return replace(real, interest_by_year=real.interest_by_year[:horizon],
+                   relief_by_year=real.relief_by_year[:horizon])
+
+
+def price_level(inflation: Array, y: Array) -> Array:
+    """Prices in year ``y`` (1-based) over today's, (len(y), n): ``(1 + inflation)^(y − 1)``.
+
+    Every flow of year ``y`` is valued at the prices of its start, so year 1
+    is in today's dollars exactly.
+
+    >>> price_level(np.array([0.02]), np.array([1.0, 2.0, 3.0])).ravel().round(4).tolist()
+    [1.0, 1.02, 1.0404]
+    """
+    return np.exp((np.asarray(y, dtype=float)[:, None] - 1.0) * np.log1p(inflation)[None, :])
+
+
+def deflate(flows: LoanFlows, inflation: Array, debt: Array) -> LoanFlows:
+    """The yearly loan flows in today's dollars, net of inflation's erosion of the debt.
+
+    ``debt`` (years, n) is what is owed at the end of each year in nominal
+    dollars.  A debt D carried from year ``y`` into ``y + 1`` is repaid in
+    dollars worth ``1/P(y+1)`` instead of ``1/P(y)``: year ``y + 1`` gains
+    ``D (1/P(y) − 1/P(y+1))``, subtracted from its interest.  Then, with
+    every year's fee, interest and relief deflated by ``P(y)``, the loans'
+    cost summed over the years is the real value of everything paid on them
+    less the real value of everything they paid out (the fees included).
+    """
+    rows = len(debt)
+    p = price_level(inflation, np.arange(1.0, rows + 1.0))
+    fee = flows.fee_by_year / p[:len(flows.fee_by_year)]
+    interest = _rows(flows.interest_by_year, rows)[:rows] / p
+    interest[1:] -= debt[:-1] * (1.0 / p[:-1] - 1.0 / p[1:])
+    relief = flows.relief_by_year / p[:len(flows.relief_by_year)]
+    cost = fee.sum(axis=0) + interest.sum(axis=0) - relief.sum(axis=0)
+    return replace(flows, fee_by_year=fee, interest_by_year=interest, relief_by_year=relief,
+                   loan_cost=cost)
+
+
+def _debt(disbursed: Array, capitalized_rate: Array, months: Array, balance: Array,
+          rate: Array, payment: Array, payments: Array, y: Array) -> Array:
+    """What a loan owes at the end of each year ``y`` (nominal), (len(y), n).
+
+    Before the first payment (month ``months``): the disbursements made
+    (disbursement ``k`` in month 12 k) and the interest accrued on them that
+    is capitalized (``capitalized_rate``: principal × rate of each, or 0).
+    From then: the balance after the payments made, ``−FV(rate/12, k,
+    −payment, balance)``, zero once all ``payments`` are made.
+    """
+    t = 12.0 * y[:, None]
+    start = 12.0 * np.arange(len(disbursed))
+    held = np.clip(np.minimum(t[:, :, None], months[None, :, None]) - start[None, None, :],
+                   0.0, None) / 12.0  # (years, n, disbursements)
+    made = start[None, None, :] < t[:, :, None] - 1e-9  # disbursed before the year end
+    before = ((disbursed.T[None] * made).sum(axis=2)
+              + (capitalized_rate.T[None] * held).sum(axis=2))
+    k = np.clip(t - months, 0.0, payments)
+    i = rate / 12.0
+    grown = np.expm1(k * np.log1p(i))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        annuity = np.where(i > 0, grown / np.where(i > 0, i, 1.0), k)
+    after = np.where(k >= payments, 0.0, balance * (1.0 + grown) - payment * annuity)
+    return np.where(t < months, before, np.maximum(0.0, after))
 
 
 def _rows(a: Array, count: int) -> Array:

@@ -132,9 +132,9 @@ def _block(option: _Option, row: int) -> dict[str, str]:
                        f"*(1+{p('salary_growth_after')})^({y}-{y1}),0)"),
         "gain": (f"={c('per_salary')}*{p('salary_after')}"
                  f"-IF({inh},{after_tax}*{p('placement_prob')}*{c('job')}*{s0},0)"),
-        "fee": f"={schedule('fee')}",
-        "interest": f"=IF({inh},{schedule('interest')},0)",
-        "relief": f"=IF({inh},{schedule('relief')},0)",
+        "fee": f"={schedule('real_fee')}",
+        "interest": f"=IF({inh},{schedule('real_interest')},0)",
+        "relief": f"=IF({inh},{schedule('real_relief')},0)",
         "income": (f"={p('work_fraction')}*({c('study')}+{c('search')})*{s0}+{c('job')}"
                    f"*({p('placement_prob')}*{p('salary_after')}*(1+{p('salary_growth_after')})"
                    f"^({y}-{y1})+(1-{p('placement_prob')})*{s0})"),

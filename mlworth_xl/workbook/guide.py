@@ -17,7 +17,7 @@ _WHAT = (
 )
 _HOW = (
     "1. On Inputs, set the person's current salary, tax rate, discount rate, horizon, target "
-    "payback and savings.",
+    "payback, savings and inflation.",
     "2. On Programs, each column is one option: set its length, tuition, fees, living costs, "
     "salary kept while studying, aid, borrowing and loan terms, the salary after and the "
     "chance of getting it.",
@@ -39,10 +39,21 @@ _DEFINITIONS = (
     "interpolated inside the year; \"never within horizon\" if it is still negative at the "
     "end of the horizon. Discounted payback discounts year y by (1 + discount rate)^y, as NPV "
     "does.",
-    "Loans: the share borrowed of what savings do not cover, grossed up for the origination "
-    "fee; simple interest during study and grace, capitalized or paid when repayment starts; "
-    "then level monthly payments. Total interest is everything paid minus the amount "
-    "borrowed.",
+    "Money is in today's dollars (of the first day of study): salaries and costs are real. "
+    "Loans are nominal contracts: each year's need is borrowed in that year's dollars "
+    "(× (1 + Inflation)^(year − 1)), and each year's fees, interest and relief are divided by "
+    "the same, less what inflation takes off the debt carried into the year (Loans, yearly "
+    "schedule). Amount borrowed, fees, total interest, payments and amounts forgiven are "
+    "shown as a loan statement shows them, in the dollars of the day; Loan cost is their "
+    "cost in today's dollars. Inflation 0 treats the loans as real.",
+    "Loans: by default as the law in force on the start date allows (financing 1, federal): "
+    "each study year's need at its start by Direct Unsubsidized loans within the annual, "
+    "aggregate and lifetime limits (Grad PLUS only for legacy borrowers), the rest by a "
+    "private loan with its own rate, fee and term; the tiered standard plan. Financing 0 "
+    "(simple, one loan on day 1) is a what-if. Simple interest accrues during study and "
+    "grace; Direct Unsubsidized interest is not capitalized when repayment starts (34 CFR "
+    "685.202(b)), Grad PLUS and private interest is. Total interest is everything paid "
+    "minus the amount borrowed.",
     "IRR: the discount rate at which the NPV is zero, shown only where there is exactly one "
     "(the net flow changes sign once: costs, then gains). Cash flows finds it by bisection "
     "between the two rates on Inputs, below the years.",

@@ -53,6 +53,7 @@ PERSON_NAMES = {
     "horizon_years": "Horizon",
     "target_payback_years": "TargetPayback",
     "savings": "Savings",
+    "inflation": "Inflation",
     "dependents": "Dependents",
 }
 #: A named constant (12), so no formula hides the number of months in a year.
@@ -230,6 +231,9 @@ LOANS_ROWS = (
     ("relief", "Loan relief", "Matched + forgiven × (1 − tax rate)"),
     ("total_paid", "Total paid on loans", "Borrowed + total interest − matched − forgiven"),
     ("years_to_pay_off", "Years to pay off", "Longest of the two loans' payments / 12"),
+    ("loan_cost", "Loan cost, today's $",
+     "The yearly schedule's fees + interest − relief, each in today's dollars, the interest "
+     "less inflation's erosion of the debt"),
 )
 LOANS_FIRST_ROW = LOANS_HEADER_ROW + 1
 LOANS_ROW = {key: LOANS_FIRST_ROW + k for k, (key, _, _) in enumerate(LOANS_ROWS)}
@@ -276,6 +280,11 @@ SCHEDULE_BLOCK = (
     ("fee", "Fees in the year"),
     ("interest", "Interest in the year"),
     ("relief", "RAP relief in the year"),
+    ("price", "Prices over today's ((1 + inflation)^(year − 1))"),
+    ("debt", "Owed at year end (all loans)"),
+    ("real_fee", "Fees, today's $"),
+    ("real_interest", "Interest, today's $, less the debt's erosion"),
+    ("real_relief", "RAP relief, today's $"),
 )
 SCHEDULE_OFFSET = {key: k for k, (key, _) in enumerate(SCHEDULE_BLOCK)}
 

@@ -46,7 +46,8 @@ from mlworth_xl.workbook.layout import (
 M12 = MONTHS_PER_YEAR
 _MONEY = {"cost_of_attendance", "need", "simple_borrowed", "federal", "private", "borrowed",
           "fee", "deferment_interest", "private_deferment_interest", "balance",
-          "private_balance", "total_interest", "matched", "forgiven", "relief", "total_paid"}
+          "private_balance", "total_interest", "matched", "forgiven", "relief", "total_paid",
+          "loan_cost"}
 _FORMAT = {**{k: styles.USD for k in _MONEY}, "name": "General",
            "study_months": styles.WHOLE, "deferment_months": styles.WHOLE, "rate": "0.000%",
            "payments": styles.WHOLE, "plan_payment": styles.USD_CENTS,
@@ -71,6 +72,10 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
 
     def rap(key: str) -> str:
         return area(layout.RAP, lay.rap_col(i, key), RAP_MONTH_ROW, RAP_LAST_ROW)
+
+    def sched(key: str) -> str:
+        return area(None, lay.schedule_col(i, key), SCHEDULE_FIRST_ROW,
+                    SCHEDULE_FIRST_ROW + MAX_YEARS - 1)
 
     fin, plan, term = p("financing"), p("repayment_plan"), p("loan_term_years")
     private_apr, private_term = p("private_apr"), p("private_term_years")
@@ -106,8 +111,8 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
         "deferment_interest": f"=SUMPRODUCT({d('plan_interest')},{d('held')})",
         "private_deferment_interest": f"=SUMPRODUCT({d('private')},{d('held')})*{private_apr}",
         "balance": (f"={k('federal')}+IF({p('capitalize_interest')},"
-                    f"{k('deferment_interest')},"
-                    f"SUMPRODUCT({d('plus')},{d('plus_rate')},{d('held')}))"),
+                    f"{k('deferment_interest')},IF({fin}=0,0,"
+                    f"SUMPRODUCT({d('plus')},{d('plus_rate')},{d('held')})))"),
         "private_balance": (f"={k('private')}+IF({p('private_deferment')},"
                             f"{k('private_deferment_interest')},0)"),
         "payments": f"={payments}",
@@ -124,6 +129,8 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
         "relief": f"={k('matched')}+{k('forgiven')}*(1-TaxRate)",
         "total_paid": f"={k('borrowed')}+{k('total_interest')}-{k('matched')}-{k('forgiven')}",
         "years_to_pay_off": f"=MAX({k('payments')},{private_n})/{M12}",
+        "loan_cost": (f"=SUM({sched('real_fee')})+SUM({sched('real_interest')})"
+                      f"-SUM({sched('real_relief')})"),
     }
 
 
@@ -158,7 +165,8 @@ def _disbursement(lay: Layout, i: int, row: int) -> dict[str, str]:
     simple_fee = f"{simple_loan}-{lay.loan('need', i, local=True)}"
     return {
         "cum_cost": f"={direct}" if first else f"={c('cum_cost', row - 1)}+{direct}",
-        "need": f"={p('loan_share')}*(MAX(0,{c('cum_cost')}-Savings)-{prev_after})",
+        "need": (f"={p('loan_share')}*(MAX(0,{c('cum_cost')}-Savings)-{prev_after})"
+                 f"*(1+Inflation)^({kth}-1)"),
         "year": f"={p('start_year')}+{kth}-1",
         "before": (f"={c('year')}*{M12}+{p('start_month')}"
                    f"<GradPlusClosedYear*{M12}+GradPlusClosedMonth"),
@@ -233,9 +241,10 @@ def _schedule(lay: Layout, i: int, row: int) -> dict[str, str]:
         return (f"=INDEX({accrual},MIN({y},ROWS({accrual})))*{deferred}+{plan_part}"
                 f"+{private_paid}")
 
+    real = _real(lay, i, row)
     if lay.rap_block(i) is None:  # fixed or tiered only: no RAP relief
         return {**common, "payments_made": f"={payments_made}",
-                "interest": interest(plan_paid), "relief": "=0"}
+                "interest": interest(plan_paid), "relief": "=0", **real}
     rap_year = rap("year")
     last_year = cell(layout.RAP, lay.rap_col(i, "year"), RAP_LAST_ROW)
     rap_paid = f"SUMIF({rap_year},{y},{rap('interest_paid')})"
@@ -245,6 +254,64 @@ def _schedule(lay: Layout, i: int, row: int) -> dict[str, str]:
         "interest": interest(f"IF({plan}=RapPlanCode,{rap_paid},{plan_paid})"),
         "relief": (f"=SUMIF({rap_year},{y},{rap('matched')})+IF({last_year}={y},"
                    f"{key('forgiven')},0)*(1-TaxRate)"),
+        **real,
+    }
+
+
+def _real(lay: Layout, i: int, row: int) -> dict[str, str]:
+    """The year's loan amounts in today's dollars, and what the loans owe at its end.
+
+    As :func:`mlworth_xl.model.financing.deflate`: prices ``(1 + Inflation)^(y − 1)``;
+    the debt carried into a year loses ``1/P(y−1) − 1/P(y)`` of its value in it.
+    """
+    def s(key: str, at: int = row) -> str:
+        return cell(None, lay.schedule_col(i, key), at, absolute=False)
+
+    def key(name: str) -> str:
+        return lay.loan(name, i, local=True)
+
+    def d(name: str) -> str:
+        return area(None, lay.disb_col(i, name), DISB_FIRST_ROW, DISB_LAST_ROW)
+
+    def p(field: str) -> str:
+        return lay.program(field, i)
+
+    y = f"$A{row}"
+    index = area(None, 1, DISB_FIRST_ROW, DISB_LAST_ROW)
+    months = key("deferment_months")
+    # Months each disbursement has accrued by the year end (to the first payment at most)
+    since = f"(MIN({M12}*{y},{months})-{M12}*({index}-1))"
+    held = f"({since}>0)*{since}"
+    cap = p("capitalize_interest")
+    capitalized = (f"({cap}*{d('plan_interest')}+(1-{cap})"
+                   f"*({p('financing')}<>0)*{d('plus')}*{d('plus_rate')})")
+    before = (f"SUMPRODUCT({d('plan')}+{d('private')},--({index}<={y}))"
+              f"+(SUMPRODUCT({capitalized},{held})"
+              f"+{p('private_deferment')}*{p('private_apr')}*SUMPRODUCT({d('private')},{held}))"
+              f"/{M12}")
+    k, k_priv = s("payments_made"), s("private_made")
+    fixed_left = (f"IF({k}>={key('payments')},0,-FV({key('rate')}/{M12},{k},"
+                  f"-{key('plan_payment')},{key('balance')}))")
+    if lay.rap_block(i) is not None:
+        end = area(layout.RAP, lay.rap_col(i, "end"), RAP_MONTH_ROW, RAP_LAST_ROW)
+        made = f"({M12}*{y}-{months})"
+        plan_left = (f"IF({lay.program('repayment_plan', i)}=RapPlanCode,"
+                     f"IF({made}>={key('payments')},0,INDEX({end},MAX(1,{made}))),{fixed_left})")
+    else:
+        plan_left = fixed_left
+    private_n = f"IF({key('private_balance')}>0,{M12}*{p('private_term_years')},0)"
+    private_left = (f"IF({k_priv}>={private_n},0,-FV({p('private_apr')}/{M12},{k_priv},"
+                    f"-{key('private_payment')},{key('private_balance')}))")
+    first = row == SCHEDULE_FIRST_ROW
+    erosion = "" if first else (f"-{s('debt', row - 1)}*(1/{s('price', row - 1)}"
+                                f"-1/{s('price')})")
+    return {
+        "price": f"=(1+Inflation)^({y}-1)",
+        "debt": (f"=IF({M12}*{y}<{months},{before},"
+                 f"MAX(0,{plan_left})+MAX(0,{private_left}))"),
+        "real_fee": f"={s('fee')}/{s('price')}",
+        "real_interest": f"={s('interest')}/{s('price')}{erosion}",
+        "real_relief": f"={s('relief')}/{s('price')}",
     }
 
 

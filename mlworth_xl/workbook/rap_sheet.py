@@ -2,7 +2,8 @@
 
 The formulas implement :func:`mlworth_xl.model.repayment.rap` step by step
 (the rules and their sources are there): the payment due from the AGI of
-the payment's year (last year's income, from Cash flows) and the
+the payment's year (last year's income, from Cash flows, in today's dollars, times
+``(1 + Inflation)^(year − 1)``: the AGI of its own year's dollars) and the
 dependents; interest on the balance; a payment that covers the balance is
 the last; interest not paid is waived; principal is matched up to the
 lesser of $50 and the payment; what is left after payment 360 is
@@ -46,7 +47,7 @@ def _month(lay: Layout, i: int, row: int) -> dict[str, str]:
              if row == RAP_MONTH_ROW else f"={c('end', row - 1)}")
     return {
         "year": f"=INT(({months}+{m}-1)/{M12})+1",
-        "agi": f"=INDEX({agi},{c('year')})",
+        "agi": f"=INDEX({agi},{c('year')})*(1+Inflation)^({c('year')}-1)",
         "due": (f"=MAX(RapMinMonthly,IF({c('agi')}<=RapBand,RapLowYearly,{band})/{M12}"
                 f"-RapPerDependent*Dependents)"),
         "start": start,

@@ -29,7 +29,7 @@ from mlworth_xl.workbook.layout import (
 NEVER = "never within horizon"
 NOT_AVAILABLE = irr_search.NOT_AVAILABLE
 #: The parts of the total cost, stacked in the cost chart.
-COST_PARTS = ("cost_of_attendance", "income_given_up", "loan_fees", "total_interest")
+COST_PARTS = ("cost_of_attendance", "income_given_up", "loan_cost")
 #: Key inputs shown above the table: (label, formula).
 _CONTEXT = (("Current salary", "=Salary", styles.USD),
             ("Tax rate", "=TaxRate", styles.PERCENT),
@@ -69,8 +69,8 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
         "amount_borrowed": f"={lay.loan('borrowed', i)}",
         "loan_fees": f"={lay.loan('fee', i)}",
         "total_interest": f"={lay.loan('total_interest', i)}",
-        "total_cost": (f"={s('cost_of_attendance')}+{s('income_given_up')}+{s('loan_fees')}"
-                       f"+{s('total_interest')}-{s('loan_relief')}"),
+        "loan_cost": f"={lay.loan('loan_cost', i)}",
+        "total_cost": f"={s('cost_of_attendance')}+{s('income_given_up')}+{s('loan_cost')}",
         "monthly_payment": f"={lay.loan('payment', i)}",
         "federal_loans": f"={lay.loan('federal', i)}",
         "private_loans": f"={lay.loan('private', i)}",
