@@ -180,7 +180,8 @@ class _Mixture:
         out = np.where(s <= 0, 1.0, 0.0)
         inside = (s > 0) & np.isfinite(s)
         if med > 0 and sigma > 0 and inside.any():
-            z = np.log(s[inside] / med) / (sigma * math.sqrt(2.0))
+            with np.errstate(over="ignore", divide="ignore"):
+                z = np.log(s[inside] / med) / (sigma * math.sqrt(2.0))
             out[inside] = 0.5 * _erfc(z).astype(float)
         elif med > 0 and inside.any():
             out[inside] = (med >= s[inside]).astype(float)
@@ -214,8 +215,12 @@ class _Mixture:
         return e
 
 
-def _smallest(cdf, q: float, lo: float, hi: float) -> float:
-    """The smallest x in (lo, hi] with cdf(x) ≥ q, given cdf(lo) < q ≤ cdf(hi), by bisection."""
+def _smallest(cdf, q: float, lo: float, hi: float, atoms: Array) -> float:
+    """The smallest x in (lo, hi] with cdf(x) ≥ q, given cdf(lo) < q ≤ cdf(hi), by bisection.
+
+    ``atoms`` are the values the distribution takes with a positive probability: when the
+    bracket closes on one where the cdf reaches ``q``, that value itself is the answer.
+    """
     for _ in range(_STEPS):
         mid = 0.5 * (lo + hi)
         if not lo < mid < hi or hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):
@@ -224,6 +229,9 @@ def _smallest(cdf, q: float, lo: float, hi: float) -> float:
             hi = mid
         else:
             lo = mid
+    inside = atoms[(atoms > lo) & (atoms <= hi)]
+    if inside.size and cdf(float(inside.min())) >= q:
+        return float(inside.min())
     return hi
 
 
@@ -232,7 +240,7 @@ def _median_payback(mix: _Mixture, horizon: float) -> float:
         return 0.0
     if mix.paid_back_by(horizon) < 0.5:
         return math.nan
-    return _smallest(mix.paid_back_by, 0.5, 0.0, horizon)
+    return _smallest(mix.paid_back_by, 0.5, 0.0, horizon, mix.fixed_payback)
 
 
 def _npv_quantile(mix: _Mixture, q: float) -> float:
@@ -251,7 +259,7 @@ def _npv_quantile(mix: _Mixture, q: float) -> float:
     while mix.npv_at_most(hi) < q:
         hi += scale
         scale *= 2.0
-    return _smallest(mix.npv_at_most, q, lo, hi)
+    return _smallest(mix.npv_at_most, q, lo, hi, mix.fixed_npv)
 
 
 def _odds(values: dict[str, float], target: float, unc: Uncertainty, tail: float,
