@@ -45,12 +45,12 @@ def compare_command(programs: Path | None, person: Path | None, fmt: str, odds: 
       mlworth-xl compare
       mlworth-xl compare --programs templates/programs.csv --person templates/person.toml
       mlworth-xl compare --format csv > comparison.csv
+      mlworth-xl compare --programs thousands.csv --no-odds --format csv
     """
-    if odds:
-        count = len(resolve_inputs(programs, None)[0])
-        if count > LARGE_TABLE:
-            click.echo(f"Working out the odds of {count:,} options (about 10 ms each; "
-                       "--no-odds skips them)", err=True)
-    frame = compare(programs, person, odds=odds)
+    table_, who = resolve_inputs(programs, person)
+    if odds and len(table_) > LARGE_TABLE:
+        click.echo(f"Working out the odds of {len(table_):,} options (about 10 ms each; "
+                   "--no-odds skips them)", err=True)
+    frame = compare(table_, who, odds=odds)
     render = {"table": table, "csv": to_csv, "json": to_json}[fmt]
     click.echo(render(frame), nl=False)

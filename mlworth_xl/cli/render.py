@@ -20,8 +20,8 @@ ODDS_PART = ("Option", "Chance of paying back within target", "Verdict",
              "Payback at the expected outcome")
 COST_PART = ("Option", "Cost of attendance", "Income given up", "Amount borrowed", "Loan fees",
              "Total interest", "Total cost", "Monthly payment")
-RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV", "IRR", "ROI", "Break-even salary",
-               "Pays back within target")
+RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV",
+               "IRR", "ROI", "Break-even salary", "Pays back within target")
 LOAN_PART = ("Option", "Federal loans", "Private loans", "Monthly payment", "Total paid on loans",
              "Years to pay off", "Amount forgiven", "Loan relief")
 
