@@ -1,8 +1,10 @@
 """The Python API: compare options for a person, one row per option.
 
-The command line (``mlworth-xl compare``), the Excel function
-``MLWORTH_COMPARE`` and the workbook's Summary sheet all show these columns
-with these headers.
+The Excel function ``MLWORTH_COMPARE`` and the workbook's Summary sheet show
+the deterministic columns (:data:`COLUMNS`) with these headers; the command
+line (``mlworth-xl compare``) and :func:`compare` lead each row with the
+option's odds (:data:`ODDS_COLUMNS`) and show the deterministic columns after
+them (:data:`COMPARE_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome
+from mlworth_xl.model.odds import odds_programs, verdict
 from mlworth_xl.model.records import Person, Program, Programs
 
 
@@ -79,6 +82,32 @@ COLUMNS: tuple[Column, ...] = (
 
 HEADERS = {c.key: c.header for c in COLUMNS}
 
+#: The odds of each option (:mod:`mlworth_xl.model.odds`), which :func:`compare` leads with.
+ODDS_COLUMNS: tuple[Column, ...] = (
+    Column("payback_chance", "Chance of paying back within target", "rate",
+           "Probability of paying back within the person's target payback years, over "
+           "completion, months to a job, placement and the salary (exact; under RAP with a "
+           "salary spread, from 100,000 simulated draws)."),
+    Column("verdict", "Verdict", "text",
+           "The chance in words: Likely (at least 2/3), Unlikely (at most 1/3), otherwise "
+           "Uncertain, with the chance."),
+    Column("median_payback_years", "Median payback (years)", "years",
+           "Half of the possible courses pay back within this (never: half or more do not "
+           "within the horizon)."),
+    Column("expected_npv", "Expected NPV", "usd", "The NPV averaged over the possible courses."),
+    Column("npv_p10", "NPV P10", "usd", "10th percentile of the NPV over the possible courses."),
+    Column("npv_p90", "NPV P90", "usd", "90th percentile of the NPV over the possible courses."),
+)
+
+#: Headers of the deterministic columns as :func:`compare` shows them after the odds.
+EXPECTED_HEADERS = {"payback_years": "Payback at the expected outcome"}
+
+#: The columns of :func:`compare`: the option, its odds, then :data:`COLUMNS` at the expected
+#: outcome (the payback renamed; whether it is within the target is left to the verdict).
+COMPARE_COLUMNS: tuple[Column, ...] = (COLUMNS[0], *ODDS_COLUMNS, *(
+    Column(c.key, EXPECTED_HEADERS.get(c.key, c.header), c.kind, c.doc)
+    for c in COLUMNS[1:] if c.key != "pays_back_within_target"))
+
 
 def _programs(programs: Any) -> Programs:
     if programs is None:
@@ -135,8 +164,36 @@ def comparison_frame(programs: Programs, outcome: Outcome) -> pd.DataFrame:
     return frame
 
 
-def compare(programs: Any = None, person: Any = None) -> pd.DataFrame:
+def odds_frame(programs: Programs, person: Person, outcome: Outcome) -> pd.DataFrame:
+    """The :data:`COMPARE_COLUMNS` table: each option's odds, then its expected outcome."""
+    base = comparison_frame(programs, outcome)
+    found = odds_programs(programs, person)
+    chance = np.array([o.payback_probability for o in found])
+    values: dict[str, Any] = {
+        "payback_chance": chance,
+        "verdict": [f"{verdict(o.payback_probability)} ({o.payback_probability:.0%}"
+                    + ("" if o.exact else ", simulated") + ")" for o in found],
+        "median_payback_years": [o.median_payback_years for o in found],
+        "expected_npv": [o.expected_npv for o in found],
+        "npv_p10": [o.npv_p10 for o in found],
+        "npv_p90": [o.npv_p90 for o in found],
+    }
+    odds_keys = {c.key for c in ODDS_COLUMNS}
+    return pd.DataFrame({c.header: values[c.key] if c.key in odds_keys
+                         else base[HEADERS[c.key]].to_numpy() for c in COMPARE_COLUMNS})
+
+
+def compare(programs: Any = None, person: Any = None, *, odds: bool = True) -> pd.DataFrame:
     """Compare options against staying in the current job, one row per option.
+
+    Each row leads with the option's odds over its uncertain course
+    (:data:`ODDS_COLUMNS`: the chance of paying back within the person's
+    target, in words too, the median payback, the expected NPV and its 10th
+    and 90th percentiles), then the deterministic measures at the expected
+    outcome (:data:`COLUMNS`, the payback as "Payback at the expected
+    outcome").  The odds take about 10 ms an option; ``odds=False`` gives
+    the deterministic table of :data:`COLUMNS` alone, as the Excel function
+    and the workbook's Summary sheet show it.
 
     Parameters
     ----------
@@ -151,8 +208,8 @@ def compare(programs: Any = None, person: Any = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per option, in the given order, with the columns of
-        :data:`COLUMNS` (``"Payback (years)"`` is NaN where the option never
-        pays back within the horizon).
+        :data:`COMPARE_COLUMNS` (:data:`COLUMNS` with ``odds=False``); a
+        payback is NaN where the option never pays back within the horizon.
 
     Raises
     ------
@@ -170,8 +227,17 @@ def compare(programs: Any = None, person: Any = None) -> pd.DataFrame:
     ...     [{"name": "MS", "years": 2, "tuition_per_year": 30000, "salary_after": 100000}],
     ...     {"salary": 60000, "tax_rate": 0, "discount_rate": 0, "savings": 0},
     ... ).iloc[0]
-    >>> float(row["Total cost"]), float(row["Payback (years)"])
+    >>> float(row["Total cost"]), float(row["Payback at the expected outcome"])
     (180000.0, 6.5)
+
+    That is the outcome if all goes as expected.  But only 66% of STEM
+    master's students finish, and the salary after is lognormal around its
+    median (log sd 0.4356): within the target of 10 years it pays back for
+    graduates earning at least 60,000 + 180,000 / 8 = 82,500, a chance of
+    0.66 × P(S ≥ 82,500) = 0.66 × Φ(ln(100,000 / 82,500) / 0.4356) = 0.443:
+
+    >>> row["Verdict"], round(float(row["Chance of paying back within target"]), 3)
+    ('Uncertain (44%)', 0.443)
 
     The embedded default comparison has eight options:
 
@@ -179,4 +245,5 @@ def compare(programs: Any = None, person: Any = None) -> pd.DataFrame:
     ['Carnegie Mellon MS in ML (in person)', "Private non-profit master's (in person)"]
     """
     table, who = resolve_inputs(programs, person)
-    return comparison_frame(table, table.evaluate(who))
+    outcome = table.evaluate(who)
+    return odds_frame(table, who, outcome) if odds else comparison_frame(table, outcome)

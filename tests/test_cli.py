@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mlworth_xl import COLUMNS, __version__, compare
+from mlworth_xl import __version__, compare
+from mlworth_xl.api import COMPARE_COLUMNS
 from mlworth_xl.cli import main
 from mlworth_xl.cli.render import cell, to_csv
 
@@ -26,17 +27,20 @@ def test_compare_prints_the_default_comparison_as_a_table():
     result = run("compare")
     assert result.exit_code == 0
     frame = compare()
-    costs, returns = result.stdout.split("\nReturns\n")
-    assert costs.startswith("Costs\n")
-    for name, payback in zip(frame["Option"], frame["Payback (years)"], strict=True):
-        line = next(li for li in returns.splitlines() if li.startswith(name[:30]))
-        assert cell("years", payback) in line
+    chances, rest = result.stdout.split("\nCosts\n")
+    assert chances.startswith("Odds (")
+    assert "\nReturns\n" in rest
+    for name, payback, verdict in zip(frame["Option"], frame["Payback at the expected outcome"],
+                                      frame["Verdict"], strict=True):
+        line = next(li for li in chances.splitlines() if li.startswith(name[:30]))
+        assert cell("years", payback) in line and verdict in line
+    assert " yes " not in result.stdout and " no " not in result.stdout
 
 
 def test_csv_has_the_human_headers_and_full_precision():
     result = run("compare", "--format", "csv")
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == [c.header for c in COLUMNS]
+    assert rows[0] == [c.header for c in COMPARE_COLUMNS]
     assert result.stdout == to_csv(compare())
     frame = compare()
     assert float(rows[1][rows[0].index("NPV")]) == pytest.approx(frame["NPV"][0], rel=1e-9)
@@ -46,7 +50,9 @@ def test_json_is_a_list_of_objects_with_nulls_for_never():
     result = run("compare", "--format", "json", "--person", str(_person(ROOT, horizon=3)))
     records = json.loads(result.stdout)
     assert len(records) == len(compare())
-    assert any(r["Payback (years)"] is None for r in records)
+    assert any(r["Payback at the expected outcome"] is None for r in records)
+    assert all(r["Verdict"].split(" (")[0] in ("Likely", "Uncertain", "Unlikely")
+               for r in records)
 
 
 def _person(root: Path, horizon: int) -> Path:

@@ -10,11 +10,14 @@ import textwrap
 
 import pandas as pd
 
-from mlworth_xl.api import COLUMNS
+from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS
 
-KIND = {c.header: c.kind for c in COLUMNS}
+KIND = {c.header: c.kind for c in (*COLUMNS, *COMPARE_COLUMNS)}
 
-#: Columns of the two parts of the readable table.
+#: Columns of the parts of the readable table (a part shows the columns its frame has).
+ODDS_PART = ("Option", "Chance of paying back within target", "Verdict",
+             "Median payback (years)", "Expected NPV", "NPV P10", "NPV P90",
+             "Payback at the expected outcome")
 COST_PART = ("Option", "Cost of attendance", "Income given up", "Amount borrowed", "Loan fees",
              "Total interest", "Loan cost (today's $)", "Total cost", "Monthly payment")
 RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV",
@@ -42,15 +45,19 @@ def cell(kind: str, value: object) -> str:
 
 
 def table(frame: pd.DataFrame, width: int | None = None) -> str:
-    """The comparison as aligned tables: costs, returns, and loans where anything is borrowed."""
+    """The comparison as aligned tables: the odds (where the frame has them), costs,
+    returns, and loans where anything is borrowed."""
     width = width or shutil.get_terminal_size((120, 24)).columns
     parts = []
     tables = [("Costs", COST_PART), ("Returns", RETURN_PART)]
+    if ODDS_PART[1] in frame.columns:
+        tables.insert(0, ("Odds (over completion, months to a job, placement and salary)",
+                          ODDS_PART))
     if (frame["Amount borrowed"] > 0).any():
         tables.append(("Loans", LOAN_PART))
     for title, cols in tables:
         parts.append(title)
-        parts.append(_aligned(frame, cols, width))
+        parts.append(_aligned(frame, tuple(c for c in cols if c in frame.columns), width))
     parts.append(UNIT_NOTE)
     return "\n".join(parts)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mlworth_xl.api import comparison_frame, resolve_inputs
+from mlworth_xl.api import compare, resolve_inputs
 from mlworth_xl.cli import main
 from mlworth_xl.cli.options import inputs
 from mlworth_xl.cli.render import table
@@ -75,4 +75,4 @@ def workbook_command(programs: Path | None, person: Path | None, output: Path | 
     except LibreOfficeError as exc:
         raise LibreOfficeMissing(str(exc)) from None
     click.echo(f"Wrote {written}" + (f" and {written.with_suffix('.pdf')}" if pdf else ""))
-    click.echo(table(comparison_frame(table_, table_.evaluate(who))), nl=False)
+    click.echo(table(compare(table_, who)), nl=False)

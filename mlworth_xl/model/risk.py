@@ -404,10 +404,7 @@ class _Option:
         if self.by_salary:  # salary 0 in the scenario: the flow is the fixed part
             fixed, per = split.flow, split.per_salary
             cum, cum_per = np.cumsum(fixed, axis=1), np.cumsum(per, axis=1)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                # cumulative of year k below zero ⟺ salary below threshold[k]
-                threshold = np.where(cum_per > 0, -cum / cum_per,
-                                     np.where(cum < 0, np.inf, -np.inf))
+            threshold = _threshold(cum, cum_per)  # cumulative of year k < 0 ⟺ salary below it
             rows.update(
                 fixed=fixed, per=per, cum=cum, cum_per=cum_per,
                 npv_per=split.npv_per_salary,
@@ -418,6 +415,75 @@ class _Option:
         for name, value in rows.items():
             old = self.table.get(name)
             self.table[name] = value if old is None else np.concatenate((old, value))
+
+    def distribution(self, tail: float = 0.0) -> tuple[Array, Array, float]:
+        """Every distinct scenario the draws fall in: ``(keys, probabilities, mass left out)``.
+
+        The probabilities are those :meth:`draw` gives each key (the salary
+        aside).  Months to a job past the first month ``m`` with
+        ``P(M > m) < tail`` are left out, and their mass ``P(M > m)`` is
+        returned; with ``tail`` 0 (or when ``m`` reaches the cap of 120
+        months, which holds the rest) nothing is left out.
+        """
+        c, m = self.unc.completion_prob, self.steps
+        mean = self.values["months_to_job"]
+        if self.unc.job_search == "geometric" and mean > 0:
+            q = mean / (1.0 + mean)
+            months = np.arange(_MONTHS)
+            p_month = q ** months * (1.0 - q)
+            p_month[-1] = q ** MAX_MONTHS_TO_JOB  # the cap holds every longer search
+            beyond = q ** (months + 1.0)  # P(M > month) before the cap
+            last = int(np.argmax(beyond < tail)) if tail > 0 and beyond[-2] < tail else (
+                MAX_MONTHS_TO_JOB)
+            left = float(beyond[last]) if last < MAX_MONTHS_TO_JOB else 0.0
+            months, p_month = months[:last + 1], p_month[:last + 1]
+        else:
+            months, p_month, left = np.zeros(1, dtype=np.int64), np.ones(1), 0.0
+        p_place = self.values["placement_prob"] if self.unc.random_placement else 1.0
+        graduate = [(1, c * p_place), (0, c * (1.0 - p_place))]
+        keys, prob = [], []
+        for placed, p in graduate:
+            keys.append(months * 2 + placed)
+            prob.append(p * p_month)
+        steps = np.arange(1, m)
+        keys.append(((steps[:, None] * _MONTHS + months[None, :]) * 2).ravel())
+        prob.append(((1.0 - c) / (m - 1) * p_month[None, :]).repeat(len(steps), axis=0).ravel())
+        key, p = np.concatenate(keys), np.concatenate(prob)
+        keep = p > 0
+        return key[keep], p[keep], left
+
+    def rows(self, keys: Array) -> Array:
+        """The rows of scenarios ``keys`` in the tables, evaluating those not yet there."""
+        new = np.unique(keys[self.row_of[keys] < 0])
+        if new.size:
+            self._add(new)
+        return self.row_of[keys]
+
+    def thresholds(self, rows: Array, years: float) -> Array:
+        """Per row, the salary from which its scenario pays back within ``years``.
+
+        For placed rows of an option whose flows are linear in the salary:
+        the payback :meth:`_with_salary` gives a salary ``S`` is at most
+        ``years`` exactly when ``S`` is at least the threshold (``inf``:
+        never, ``-inf``: always).  With ``years`` = k + w (k whole, 0 ≤ w <
+        1) that is: every cumulative flow from year k + 1 on is at least 0,
+        and so is the cumulative at ``years`` read on the line between the
+        cumulatives of years k and k + 1 (the interpolation of the payback);
+        for k = 0 the payback is 0, every cumulative at least 0; past the
+        horizon, the last cumulative at least 0.
+        """
+        t = self.table
+        horizon = t["cum"].shape[1]
+        ascending = t["ascending"][rows]
+        if years >= horizon:
+            return ascending[:, 0]
+        k = int(math.floor(years))
+        if k == 0:
+            return ascending[:, horizon - 1]
+        w = years - k
+        at = _threshold(t["cum"][rows, k - 1] + w * t["fixed"][rows, k],
+                        t["cum_per"][rows, k - 1] + w * t["per"][rows, k])
+        return np.maximum(ascending[:, horizon - 1 - k], at)
 
     def _with_salary(self, row: Array, salary: Array) -> tuple[Array, Array]:
         """Payback and NPV of placed draws at their own salary."""
@@ -441,3 +507,9 @@ class _Option:
             years = below + (-before / flow)
         payback = np.where(below == 0, 0.0, np.where(below == horizon, np.nan, years))
         return payback, t["npv"][row] + salary * t["npv_per"][row]
+
+
+def _threshold(cum: Array, cum_per: Array) -> Array:
+    """The salary from which ``cum + salary × cum_per`` is at least 0 (±inf: never, always)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(cum_per > 0, -cum / cum_per, np.where(cum < 0, np.inf, -np.inf))
