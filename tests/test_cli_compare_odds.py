@@ -54,15 +54,16 @@ def test_compare_chance_agrees_with_risk_within_3_standard_errors(compared):
 
 
 def test_paying_back_at_the_expected_outcome_is_not_likely_paying_back(compared):
-    # The Carnegie Mellon master's pays back within the default target of 10 years at the
-    # expected outcome (9.9 years), but with only 66% finishing (the completion figure) at
-    # most 66% of courses can: never "Likely", which needs 2/3.
-    cmu = compared[0]
-    assert cmu["Option"].startswith("Carnegie Mellon")
-    assert float(cmu["Payback at the expected outcome"]) <= float(
-        Person.default().target_payback_years)
-    assert float(cmu["Chance of paying back within target"]) <= 0.66
-    assert not cmu["Verdict"].startswith("Likely")
+    # Master's options that pay back within the default target of 10 years at the expected
+    # outcome: with only 66% finishing (the completion figure) at most 66% of courses can,
+    # so none is "Likely", which needs 2/3.
+    target = float(Person.default().target_payback_years)
+    masters = [row for row in compared if "master" in row["Option"]
+               and float(row["Payback at the expected outcome"]) <= target]
+    assert masters  # e.g. the private non-profit master's (9.0 years at the defaults)
+    for row in masters:
+        assert float(row["Chance of paying back within target"]) <= 0.66
+        assert not row["Verdict"].startswith("Likely")
 
 
 def test_no_odds_gives_the_deterministic_table():

@@ -438,7 +438,7 @@ class _Option:
             left = float(beyond[last]) if last < MAX_MONTHS_TO_JOB else 0.0
             months, p_month = months[:last + 1], p_month[:last + 1]
         else:
-            months, p_month, left = np.zeros(1, dtype=np.int64), np.ones(1), 0.0
+            months, p_month, left = np.zeros(1, dtype=np.intp), np.ones(1), 0.0
         p_place = self.values["placement_prob"] if self.unc.random_placement else 1.0
         graduate = [(1, c * p_place), (0, c * (1.0 - p_place))]
         keys, prob = [], []
