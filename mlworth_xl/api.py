@@ -19,6 +19,8 @@ import pandas as pd
 
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome
+from mlworth_xl.model import federal
+from mlworth_xl.model.financing import SIMPLE as codes_simple
 from mlworth_xl.model.odds import odds_programs, verdict
 from mlworth_xl.model.records import Person, Program, Programs
 
@@ -99,6 +101,12 @@ ODDS_COLUMNS: tuple[Column, ...] = (
     Column("npv_p90", "NPV P90", "usd", "90th percentile of the NPV over the possible courses."),
 )
 
+#: How the loans are repaid, in words (after the loan columns of :func:`compare`).
+REPAYMENT = Column("repayment", "Repayment", "text",
+                   "The federal (or simple) loans' plan and the private loan's term; a fixed "
+                   "plan on loans from 2026-07-01 is said to pay more than the tiered plan "
+                   "requires.")
+
 #: Headers of the deterministic columns as :func:`compare` shows them after the odds.
 EXPECTED_HEADERS = {"payback_years": "Payback at the expected outcome"}
 
@@ -106,7 +114,35 @@ EXPECTED_HEADERS = {"payback_years": "Payback at the expected outcome"}
 #: outcome (the payback renamed; whether it is within the target is left to the verdict).
 COMPARE_COLUMNS: tuple[Column, ...] = (COLUMNS[0], *ODDS_COLUMNS, *(
     Column(c.key, EXPECTED_HEADERS.get(c.key, c.header), c.kind, c.doc)
-    for c in COLUMNS[1:] if c.key != "pays_back_within_target"))
+    for c in COLUMNS[1:] if c.key != "pays_back_within_target"), REPAYMENT)
+
+
+def repayment_words(programs: Programs, outcome: Outcome) -> list[str]:
+    """Each option's repayment in words: ``tiered standard plan; private loan over 10 years``.
+
+    >>> repayment_words(Programs.default(), Programs.default().evaluate(Person.default()))[0]
+    'federal: tiered standard plan; private: 10 years'
+    """
+    c = programs.columns
+    new_rules = federal.new_rules_month()
+    out = []
+    for i in range(len(programs)):
+        if outcome.amount_borrowed[i] <= 0:
+            out.append("nothing borrowed")
+            continue
+        plan, term = int(c["repayment_plan"][i]), int(c["loan_term_years"][i])
+        simple = int(c["financing"][i]) == codes_simple
+        start = (int(c["start_year"][i]) - 1970) * 12 + int(c["start_month"][i]) - 1
+        last = start + 12 * (int(np.ceil(c["years"][i] - 1e-9)) - 1)
+        words = {0: f"fixed {term} years", 1: "tiered standard plan",
+                 2: "RAP (payment by income)"}[plan]
+        if plan == 0 and not simple and last >= new_rules:
+            words += " (pays more than the tiered plan requires)"
+        parts = [("simple what-if loan: " if simple else "federal: ") + words]
+        if outcome.private_loans[i] > 0:
+            parts.append(f"private: {int(c['private_term_years'][i])} years")
+        out.append("; ".join(parts))
+    return out
 
 
 def _programs(programs: Any) -> Programs:
@@ -177,8 +213,9 @@ def odds_frame(programs: Programs, person: Person, outcome: Outcome) -> pd.DataF
         "expected_npv": [o.expected_npv for o in found],
         "npv_p10": [o.npv_p10 for o in found],
         "npv_p90": [o.npv_p90 for o in found],
+        "repayment": repayment_words(programs, outcome),
     }
-    odds_keys = {c.key for c in ODDS_COLUMNS}
+    odds_keys = {c.key for c in (*ODDS_COLUMNS, REPAYMENT)}
     return pd.DataFrame({c.header: values[c.key] if c.key in odds_keys
                          else base[HEADERS[c.key]].to_numpy() for c in COMPARE_COLUMNS})
 

@@ -23,7 +23,7 @@ COST_PART = ("Option", "Cost of attendance", "Income given up", "Amount borrowed
 RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV",
                "IRR", "ROI", "Break-even salary", "Pays back within target")
 LOAN_PART = ("Option", "Federal loans", "Private loans", "Monthly payment", "Total paid on loans",
-             "Years to pay off", "Amount forgiven", "Loan relief")
+             "Years to pay off", "Amount forgiven", "Loan relief", "Repayment")
 
 
 def cell(kind: str, value: object) -> str:

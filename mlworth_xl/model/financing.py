@@ -275,7 +275,7 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     rows = max(len(interest), len(relief), width)
     y_all = np.arange(1.0, rows + 1.0)
     plan_debt = _debt(plan_p, np.where(cap, plan_p * plan_r, plus_r), months, plan_balance,
-                      plan_rate, plan_pay, plan_months, y_all)
+                      plan_paid, plan_pay, plan_months, y_all)
     if rap_rows.size:
         paid_down = sum(r.yearly[k] for k in ("principal_paid", "principal_matched", "forgiven"))
         cols = min(rows, paid_down.shape[1])
@@ -285,8 +285,8 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         plan_debt[:cols, rap_rows] = np.where(after.T, np.maximum(0.0, left.T), block)
         if cols < rows:
             plan_debt[cols:, rap_rows] = 0.0
-    priv_debt = _debt(priv_p, p_cap * priv_p * p_apr, months, priv_balance, p_apr, priv_pay,
-                      np.where(priv_balance > 0, priv_term, 0.0), y_all)
+    priv_debt = _debt(priv_p, p_cap * priv_p * p_apr, months, priv_balance, priv_paid,
+                      priv_pay, np.where(priv_balance > 0, priv_term, 0.0), y_all)
     real = deflate(flows, v["inflation"], plan_debt + priv_debt)
     return replace(real, interest_by_year=real.interest_by_year[:horizon],
                    relief_by_year=real.relief_by_year[:horizon])
@@ -327,29 +327,31 @@ def deflate(flows: LoanFlows, inflation: Array, debt: Array) -> LoanFlows:
 
 
 def _debt(disbursed: Array, capitalized_rate: Array, months: Array, balance: Array,
-          rate: Array, payment: Array, payments: Array, y: Array) -> Array:
-    """What a loan owes at the end of each year ``y`` (nominal), (len(y), n).
+          interest_paid: Array, payment: Array, payments: Array, y: Array) -> Array:
+    """What a level-payment loan owes at the end of each year ``y`` (nominal), (len(y), n).
 
     Before the first payment (month ``months``): the disbursements made
     (disbursement ``k`` in month 12 k) and the interest accrued on them that
     is capitalized (``capitalized_rate``: principal × rate of each, or 0).
-    From then: the balance after the payments made, ``−FV(rate/12, k,
-    −payment, balance)``, zero once all ``payments`` are made.
+    From then: the balance plus the interest paid so far (``interest_paid``,
+    by year, as :func:`_fixed_by_year` gives it) less the payments made, zero
+    once all ``payments`` are made.
     """
     t = 12.0 * y[:, None]
-    start = 12.0 * np.arange(len(disbursed))
-    held = np.clip(np.minimum(t[:, :, None], months[None, :, None]) - start[None, None, :],
-                   0.0, None) / 12.0  # (years, n, disbursements)
-    made = start[None, None, :] < t[:, :, None] - 1e-9  # disbursed before the year end
-    before = ((disbursed.T[None] * made).sum(axis=2)
-              + (capitalized_rate.T[None] * held).sum(axis=2))
     k = np.clip(t - months, 0.0, payments)
-    i = rate / 12.0
-    grown = np.expm1(k * np.log1p(i))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        annuity = np.where(i > 0, grown / np.where(i > 0, i, 1.0), k)
-    after = np.where(k >= payments, 0.0, balance * (1.0 + grown) - payment * annuity)
-    return np.where(t < months, before, np.maximum(0.0, after))
+    paid = np.cumsum(_rows(interest_paid, len(y))[:len(y)], axis=0)
+    after = np.where(k >= payments, 0.0, balance + paid - payment * k)
+    np.maximum(after, 0.0, out=after)
+    # Before the first payment: only the first years, one disbursement at a time.
+    early = min(len(y), int(np.ceil(np.max(months, initial=0.0) / 12.0)))
+    before = np.zeros((early, len(months)))
+    reach = np.minimum(t[:early], months)
+    for j in range(len(disbursed)):
+        start = 12.0 * j
+        before += disbursed[j] * (t[:early] > start + 1e-9)  # disbursed before the year end
+        before += capitalized_rate[j] * np.clip(reach - start, 0.0, None) / 12.0
+    after[:early] = np.where(t[:early] < months, before, after[:early])
+    return after
 
 
 def _rows(a: Array, count: int) -> Array:
