@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlworth_xl.model import federal
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome
-from mlworth_xl.model import federal
 from mlworth_xl.model.financing import SIMPLE as codes_simple
 from mlworth_xl.model.odds import odds_programs, verdict
 from mlworth_xl.model.records import Person, Program, Programs
