@@ -20,7 +20,7 @@ import pandas as pd
 from mlworth_xl.model import federal
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome
-from mlworth_xl.model.financing import SIMPLE as codes_simple
+from mlworth_xl.model.financing import SIMPLE
 from mlworth_xl.model.odds import odds_programs, verdict
 from mlworth_xl.model.records import Person, Program, Programs
 
@@ -131,7 +131,7 @@ def repayment_words(programs: Programs, outcome: Outcome) -> list[str]:
             out.append("nothing borrowed")
             continue
         plan, term = int(c["repayment_plan"][i]), int(c["loan_term_years"][i])
-        simple = int(c["financing"][i]) == codes_simple
+        simple = int(c["financing"][i]) == SIMPLE
         start = (int(c["start_year"][i]) - 1970) * 12 + int(c["start_month"][i]) - 1
         last = start + 12 * (int(np.ceil(c["years"][i] - 1e-9)) - 1)
         words = {0: f"fixed {term} years", 1: "tiered standard plan",
