@@ -220,3 +220,29 @@ def test_bad_input_in_the_excel_functions(bad, field, words):
     shown = udfs.MLWORTH_EVALUATE(scenario, "NPV")
     assert isinstance(shown, str) and shown.startswith("#")
     assert f"{field}: " in shown and words in shown
+
+
+# --- the default comparison under the law in force ------------------------------------------
+
+def test_default_compare_borrows_within_the_limits_and_covers_the_need():
+    from mlworth_xl import compare
+
+    table, person = Programs.default(), Person.default()
+    frame = compare()
+    values = table.inputs(person)
+    for i, name in enumerate(table.names):
+        row = frame.iloc[i]
+        years = float(values["years"][i])
+        # 2026 rules: $20,500 a year × the enrolment intensity (whole percent), $100,000 in all
+        annual = 20_500 * round(float(values["enrolment_intensity"][i]) * 100) / 100
+        assert row["Federal loans"] <= annual * math.ceil(years) + 1e-6, name
+        assert row["Federal loans"] <= 100_000 + 1e-6, name
+        assert row["Federal loans"] + row["Private loans"] == pytest.approx(
+            row["Amount borrowed"], rel=1e-12), name
+    cmu = frame.iloc[0]
+    assert cmu["Option"].startswith("Carnegie Mellon") and cmu["Private loans"] > 0
+    # the need: 136,000 of attendance less 10,000 of savings, year 2's part in its own dollars:
+    # year 1 costs 70,500 (52,000 + 1,500 + 12 × 1,000 + 5,000 relocation), 60,500 of it
+    # borrowed; year 2 costs 65,500 (no relocation), billed at 1.02
+    need = (70_500 - 10_000) + 65_500 * 1.02
+    assert cmu["Amount borrowed"] - cmu["Loan fees"] == pytest.approx(need, rel=1e-12)
