@@ -207,3 +207,25 @@ def test_default_summary_in_numbers(recalculated):
     assert row[2] == 136_000  # 2 × (52,000 + 1,500 books + 12 × 1,000) + 5,000 relocation
     payback = row[layout.SUMMARY_COL["payback_years"] - 1]
     assert np.isclose(payback, outcome.payback_years[0], rtol=1e-9)
+
+
+def test_loans_sheet_names_each_loan_and_a_fixed_plan_as_prepaying(tmp_path, soffice):
+    from mlworth_xl.api import repayment_words
+
+    records = Programs.default().records()
+    records[1] = replace(records[1], repayment_plan=0, loan_term_years=10)  # fixed, new loans
+    programs, person = Programs.from_records(records), Person.default()
+    write_workbook(tmp_path / "book.xlsx", programs, person)
+    ws = load_values(recalculate(tmp_path / "book.xlsx", tmp_path / "rc.xlsx"))[layout.LOANS]
+    lay = Layout.of(programs)
+
+    def shown(key: str, i: int) -> object:
+        return ws.cell(row=layout.LOANS_ROW[key], column=lay.option_col(i)).value
+
+    words = repayment_words(programs, programs.evaluate(person))
+    assert shown("plan_words", 0) == "tiered standard" and "tiered standard" in words[0]
+    prepaying = "pays more than the tiered plan requires"
+    assert prepaying in shown("plan_words", 1) and prepaying in words[1]
+    # the private loan's own terms, from Programs (the data's defaults)
+    assert (shown("private_apr", 0), shown("private_fee", 0), shown("private_term", 0)) == (
+        0.0894, 0, 10)

@@ -234,6 +234,12 @@ LOANS_ROWS = (
     ("loan_cost", "Loan cost, today's $",
      "The yearly schedule's fees + interest − relief, each in today's dollars, the interest "
      "less inflation's erosion of the debt"),
+    ("plan_words", "Repayment plan (federal or simple loan)",
+     "Repayment plan on Programs; a fixed plan on federal loans from 2026-07-01 pays more "
+     "than the tiered plan requires"),
+    ("private_apr", "Private loan APR", "Private loan APR on Programs"),
+    ("private_fee", "Private loan fee", "Private loan fee on Programs"),
+    ("private_term", "Private loan term (years)", "Private loan term on Programs"),
 )
 LOANS_FIRST_ROW = LOANS_HEADER_ROW + 1
 LOANS_ROW = {key: LOANS_FIRST_ROW + k for k, (key, _, _) in enumerate(LOANS_ROWS)}

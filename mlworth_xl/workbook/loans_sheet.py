@@ -52,6 +52,8 @@ _FORMAT = {**{k: styles.USD for k in _MONEY}, "name": "General",
            "study_months": styles.WHOLE, "deferment_months": styles.WHOLE, "rate": "0.000%",
            "payments": styles.WHOLE, "plan_payment": styles.USD_CENTS,
            "private_payment": styles.USD_CENTS, "payment": styles.USD_CENTS,
+           "plan_words": "General", "private_apr": "0.00%", "private_fee": "0.00%",
+           "private_term": styles.WHOLE,
            "years_to_pay_off": "0.00"}
 _DISB_FORMAT = {"year": styles.WHOLE, "before": "General", "after_count": styles.WHOLE,
                 "legacy": "General", "old": "General", "unsub_rate": "0.00%",
@@ -131,6 +133,14 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
         "years_to_pay_off": f"=MAX({k('payments')},{private_n})/{M12}",
         "loan_cost": (f"=SUM({sched('real_fee')})+SUM({sched('real_interest')})"
                       f"-SUM({sched('real_relief')})"),
+        "plan_words": (f'=CHOOSE({plan}+1,"fixed, "&{term}&" years","tiered standard",'
+                       f'"RAP (payment by income)")&IF(AND({plan}=0,{fin}=1,'
+                       f"({p('start_year')}+ROUNDUP({p('years')},0)-1)*{M12}+{p('start_month')}"
+                       f">=GradPlusClosedYear*{M12}+GradPlusClosedMonth),"
+                       f'" (pays more than the tiered plan requires)","")'),
+        "private_apr": f"={private_apr}",
+        "private_fee": f"={p('private_fee')}",
+        "private_term": f"={private_term}",
     }
 
 
