@@ -26,6 +26,7 @@ import sys
 import time
 
 import numpy as np
+from timing import best_of
 
 from mlworth_xl.model import evaluate, yearly_detail
 
@@ -54,15 +55,6 @@ def loan_rules(n: int, seed: int) -> dict[str, np.ndarray]:
     return {"financing": rng.choice([0.0, 1.0], n),
             "repayment_plan": rng.choice([0.0, 1.0, 2.0], n)}
 
-
-def best_of(repeat: int, work) -> float:
-    """The shortest of ``repeat`` timed runs of ``work()``, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def per_row_loop(sample: dict[str, np.ndarray]) -> float:

@@ -22,19 +22,11 @@ import time
 from dataclasses import replace
 
 import numpy as np
+from timing import best_of
 
 from mlworth_xl.model.odds import odds_programs, payback_probability
 from mlworth_xl.model.records import Person, Programs
 from mlworth_xl.model.risk import simulate_programs
-
-
-def best_of(repeat: int, run) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def options(n: int, seed: int = 1) -> Programs:

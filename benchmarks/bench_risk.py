@@ -17,20 +17,14 @@ import argparse
 import sys
 import time
 
+from timing import best_of
+
 from mlworth_xl.model import evaluate
 from mlworth_xl.model.records import Person, Programs
 from mlworth_xl.model.risk import draw_scenarios, simulate
 
 TARGETS = {100_000: 0.2, 1_000_000: 2.0}
 
-
-def best_of(repeat: int, run) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

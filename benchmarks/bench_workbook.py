@@ -18,8 +18,9 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import best_with_result
 
 from mlworth_xl.api import resolve_inputs
 from mlworth_xl.model.records import Programs
@@ -41,14 +42,6 @@ def programs(n: int) -> Programs:
                                   for k, r in enumerate(records)])
 
 
-def best_of(repeat: int, work) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     default_bytes = b""
     print("Generation (build + save), best of", args.repeat)
     for label, table in cases.items():
-        seconds, content = best_of(args.repeat, lambda t=table: workbook_bytes(build_workbook(t)))
+        seconds, content = best_with_result(
+            args.repeat, lambda t=table: workbook_bytes(build_workbook(t)))
         target = TARGETS[label]
         verdict = "" if target is None else (
             f"  target < {target:g} s: {'ok' if seconds < target else 'MISSED'}")
@@ -71,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
           args.repeat)
     for label, table in cases.items():
         resolved, person = resolve_inputs(table, None)
-        simulation, _ = best_of(args.repeat, lambda t=resolved, p=person: risk_sheet.simulate(
-            t, p, risk_sheet.DEFAULT_RISK))
-        rest, _ = best_of(args.repeat,
+        simulation, _ = best_with_result(
+            args.repeat, lambda t=resolved, p=person: risk_sheet.simulate(
+                t, p, risk_sheet.DEFAULT_RISK))
+        rest, _ = best_with_result(args.repeat,
                           lambda t=table: workbook_bytes(build_workbook(t, risk=None)))
         print(f"  {label:<20} {simulation:6.2f} s | {rest:5.2f} s")
 
@@ -83,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "default.xlsx"
         src.write_bytes(default_bytes)
-        seconds, _ = best_of(args.repeat, lambda: recalculate(src, Path(tmp) / "out.xlsx"))
+        seconds, _ = best_with_result(args.repeat, lambda: recalculate(src, Path(tmp) / "out.xlsx"))
     print(f"LibreOffice recalculation of the default, best of {args.repeat}: {seconds:.2f} s")
     return 0
 

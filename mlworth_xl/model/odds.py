@@ -136,15 +136,7 @@ def odds_programs(programs: Programs, person: Person | None = None,
     :func:`mlworth_xl.model.risk.simulate_programs`)."""
     who = person if person is not None else Person.default()
     programs.validate(who)
-    if uncertainty is None:
-        per_option = [Uncertainty.for_kind(k) for k in programs.kinds]
-    elif isinstance(uncertainty, Uncertainty):
-        per_option = [uncertainty] * len(programs)
-    else:
-        per_option = list(uncertainty)
-        if len(per_option) != len(programs):
-            raise risk.InputError.single("uncertainty", f"give one per option: got "
-                                         f"{len(per_option)} for {len(programs)} options")
+    per_option = risk.uncertainties(programs, uncertainty)
     risk._check_run(1, risk.DEFAULT_SEED, target_years)
     arrays = programs.inputs(who)
     return [_odds(*risk._row(arrays, i, target_years), unc, tail, quantiles)

@@ -192,6 +192,20 @@ def simulate_programs(programs: Programs, person: Person | None = None,
                                  target_years=target_years, progress=progress))
 
 
+def uncertainties(programs: Programs,
+                  uncertainty: Uncertainty | Sequence[Uncertainty] | None) -> list[Uncertainty]:
+    """One :class:`Uncertainty` per option: the kind's defaults, one for all, or one each."""
+    if uncertainty is None:
+        return [Uncertainty.for_kind(k) for k in programs.kinds]
+    if isinstance(uncertainty, Uncertainty):
+        return [uncertainty] * len(programs)
+    per_option = list(uncertainty)
+    if len(per_option) != len(programs):
+        raise InputError.single("uncertainty", f"give one per option: got "
+                                f"{len(per_option)} for {len(programs)} options")
+    return per_option
+
+
 def iter_simulations(programs: Programs, person: Person | None = None,
                      uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
                      draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
@@ -203,15 +217,7 @@ def iter_simulations(programs: Programs, person: Person | None = None,
     """
     who = person if person is not None else Person.default()
     programs.validate(who)
-    if uncertainty is None:
-        per_option = [Uncertainty.for_kind(k) for k in programs.kinds]
-    elif isinstance(uncertainty, Uncertainty):
-        per_option = [uncertainty] * len(programs)
-    else:
-        per_option = list(uncertainty)
-        if len(per_option) != len(programs):
-            raise InputError.single("uncertainty", f"give one per option: got "
-                                    f"{len(per_option)} for {len(programs)} options")
+    per_option = uncertainties(programs, uncertainty)
     entropy = _check_run(draws, seed, target_years)
     arrays = programs.inputs(who)
     return (_simulate(*_row(arrays, i, target_years), unc, draws, entropy, progress)
