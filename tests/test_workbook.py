@@ -414,3 +414,65 @@ def test_too_many_options_are_refused():
 def test_invalid_inputs_are_refused_like_compare():
     with pytest.raises(InputError, match="horizon_years"):
         build_workbook(None, {"horizon_years": 1})  # shorter than the two-year master's
+
+
+# --- the file as every engine reads it -----------------------------------------------------
+
+_REF = re.compile(r"(?<![A-Za-z_!'\"$])(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)(?![\w(!])")
+
+
+def _own_cell_references(wb: openpyxl.Workbook) -> list[str]:
+    """Formula cells whose own-sheet references (cells or ranges) contain the cell itself."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    found = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if not (isinstance(c.value, str) and c.value.startswith("=")):
+                    continue
+                text = re.sub(r'"[^"]*"', '""', c.value)  # not inside text
+                text = re.sub(r"(?:'[^']+'|\w+)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?",
+                              "X", text)  # not on other sheets
+                for m in _REF.finditer(text):
+                    lo, _, hi = m.group(1).replace("$", "").partition(":")
+                    (r1, c1), (r2, c2) = coordinate_to_tuple(lo), coordinate_to_tuple(hi or lo)
+                    if r1 <= c.row <= r2 and c1 <= c.column <= c2:
+                        found.append(f"{ws.title}!{c.coordinate}: {c.value[:60]}")
+    return found
+
+
+def test_no_formula_refers_to_its_own_cell(tmp_path):
+    # several engines treat a formula whose range holds its own cell as circular
+    from tests.workbook_support import random_sets
+
+    books = [Programs.default()] + [p for p, _ in random_sets(3)]
+    for k, programs in enumerate(books):
+        wb = openpyxl.load_workbook(write_workbook(tmp_path / f"b{k}.xlsx", programs))
+        assert _own_cell_references(wb) == []
+
+
+def test_the_self_reference_check_can_fail():
+    wb = openpyxl.Workbook()
+    wb.active["A9"] = "=ROWS($A$9:$A9)"
+    wb.active["B2"] = "=Sheet!B2+1"  # another sheet's B2: not its own cell
+    assert _own_cell_references(wb) == ["Sheet!A9: =ROWS($A$9:$A9)"]
+
+
+def test_validation_texts_are_within_office_limits(tmp_path):
+    # MS-OI29500: a title of at most 32 characters, a prompt of 255, an error of 224
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "book.xlsx"))
+    rules = [dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation]
+    assert rules
+    for dv in rules:
+        assert len(dv.errorTitle or "") <= 32 and len(dv.promptTitle or "") <= 32
+        assert len(dv.prompt or "") <= 255 and len(dv.error or "") <= 224, dv.sqref
+
+
+def test_conditional_fills_carry_the_background_colour_excel_reads(tmp_path):
+    path = write_workbook(tmp_path / "book.xlsx")
+    with zipfile.ZipFile(path) as z:
+        styles_xml = z.read("xl/styles.xml").decode()
+    dxfs = re.search(r"<dxfs[^>]*>(.*)</dxfs>", styles_xml, re.S).group(1)
+    fills = re.findall(r"<fill>.*?</fill>", dxfs, re.S)
+    assert fills and all("<bgColor" in f for f in fills)

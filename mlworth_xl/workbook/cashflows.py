@@ -71,7 +71,8 @@ def _shared(row: int) -> dict[str, str]:
     """Formulas of the shared columns in the row of one year."""
     year = f"$A{row}"
     return {
-        "year": f"=ROWS($A${CF_FIRST_ROW}:$A{row})",
+        # the row above plus 1 (its header counts as 0): a ROWS() counter would refer to itself
+        "year": f"=N($A{row - 1})+1",
         "in_horizon": f"={year}<=Horizon",
         "salary": f"=Salary*(1+SalaryGrowth)^({year}-1)",
         "discount": f"=(1+DiscountRate)^(-{year})",

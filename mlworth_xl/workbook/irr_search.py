@@ -66,7 +66,7 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
     cells = styles.Cells(ws)
     cells.header(IRR_HEADER_ROW, 1, "Step")
     for row in range(IRR_FIRST_ROW, IRR_LAST_ROW + 1):
-        ws.cell(row=row, column=1, value=f"=ROWS($A${IRR_FIRST_ROW}:$A{row})")
+        ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header above counts as 0
     for i in range(n):
         flows = lay.cf_range(i, "flow", local=True)
         for bound, row in ((IRR_LOW, IRR_NPV_LOW_ROW), (IRR_HIGH, IRR_NPV_HIGH_ROW)):

@@ -353,7 +353,7 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
            "first day of study)", "Disbursement", DISB_BLOCK, lay.disb_col)
     for k in range(1, MAX_DISBURSEMENTS + 1):
         row = DISB_FIRST_ROW + k - 1
-        ws.cell(row=row, column=1, value=f"=ROWS($A${DISB_FIRST_ROW}:$A{row})")
+        ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header counts as 0
         for i in range(n):
             for key, formula in _disbursement(lay, i, row).items():
                 cells.formula(row, lay.disb_col(i, key), formula, _DISB_FORMAT.get(key, styles.USD))
@@ -362,7 +362,7 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
            "of study)", "Year", SCHEDULE_BLOCK, lay.schedule_col)
     for year in range(1, MAX_YEARS + 1):
         row = lay.schedule_row(year)
-        ws.cell(row=row, column=1, value=f"=ROWS($A${SCHEDULE_FIRST_ROW}:$A{row})")
+        ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header counts as 0
         for i in range(n):
             for key, formula in _schedule(lay, i, row).items():
                 cells.formula(row, lay.schedule_col(i, key), formula,

@@ -82,7 +82,7 @@ def write(wb: Workbook, lay: Layout) -> None:
         for key, text in RAP_BLOCK:
             cells.header(layout.RAP_SHEET_HEADER_ROW, lay.rap_col(i, key), text)
     for row in range(RAP_MONTH_ROW, RAP_LAST_ROW + 1):
-        ws.cell(row=row, column=1, value=f"=ROWS($A${RAP_MONTH_ROW}:$A{row})")
+        ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header above counts as 0
         for i in lay.rap_options:
             for key, formula in _month(lay, i, row).items():
                 cells.formula(row, lay.rap_col(i, key), formula,

@@ -23,9 +23,10 @@ SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
 TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
 NOTE_FONT = Font(italic=True, color="595959")
 BOLD = Font(bold=True)
-GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
+# Conditional formats are differential styles: Excel takes their fill colour from bgColor.
+GOOD_FILL = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")
 GOOD_FONT = Font(color="006100")
-BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 BAD_FONT = Font(bold=True, color="9C0006")
 WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
@@ -131,15 +132,15 @@ class Cells:
             self._looks.setdefault(look, StyleArray(cell._style))
         return cell
 
-    def formula(self, row: int, column: int, formula: str, number_format: str) -> Cell:
-        """A formula cell (``formula`` starts with ``=``) in ``number_format``."""
+    def formula(self, row: int, column: int, formula: str | int, number_format: str) -> Cell:
+        """A formula cell (``formula`` starts with ``=``) or a number, in ``number_format``."""
         cell = self._copy(row, column, number_format)
         if cell is None:
             def style(target: Cell) -> None:
                 target.number_format = number_format
 
             cell = self._styled(row, column, number_format, style)
-        if len(formula) > 1 and formula[0] == "=":
+        if isinstance(formula, str) and len(formula) > 1 and formula[0] == "=":
             # What setting .value does with a formula, without scanning it for characters
             # a file cannot hold: formulas are built from references and names, not input.
             cell._value, cell.data_type = formula, "f"

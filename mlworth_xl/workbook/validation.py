@@ -16,6 +16,8 @@ from mlworth_xl.model.financing import RAP
 # Excel's limits on the lengths of a validation's titles and messages.
 _TITLE_MAX = 32
 _MESSAGE_MAX = 255
+#: An error message is shorter: Office refuses one of more than 224 characters (MS-OI29500).
+_ERROR_MAX = 224
 
 
 def _short(text: str, limit: int) -> str:
@@ -54,7 +56,7 @@ def rule(field: fields.Field, first_cell: str) -> DataValidation:
     dv.showErrorMessage = True
     dv.errorStyle = "stop"
     dv.errorTitle = _short(field.label, _TITLE_MAX)
-    dv.error = _short(f"{field.label} ({field.name}): {allowed}.", _MESSAGE_MAX)
+    dv.error = _short(f"{field.label} ({field.name}): {allowed}.", _ERROR_MAX)
     dv.showInputMessage = True
     dv.promptTitle = _short(field.label, _TITLE_MAX)
     dv.prompt = _short(f"{field.doc} Allowed: {allowed}.", _MESSAGE_MAX)
@@ -82,8 +84,9 @@ def plan_without_rap(first_cell: str) -> DataValidation:
     plan = fields.PROGRAM["repayment_plan"]
     allowed = replace(plan, high=RAP - 1, choices=plan.choices[:RAP])
     dv = rule(allowed, first_cell)
-    dv.error = _short(f"{plan.label} ({plan.name}): {allowed.allowed()} in this workbook. "
-                      f"{RAP_NEEDS_REGENERATING}", _MESSAGE_MAX)
+    dv.error = _short(f"{plan.label} ({plan.name}): {allowed.allowed()} here. For RAP set "
+                      "repayment_plan = rap in the programs file, then run "
+                      "`mlworth-xl workbook --programs FILE`.", _ERROR_MAX)
     dv.prompt = _short(f"{plan.doc.split(':')[0]}: {allowed.allowed()} here. "
                        f"{RAP_NEEDS_REGENERATING}", _MESSAGE_MAX)
     return dv
