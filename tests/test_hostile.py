@@ -1,0 +1,136 @@
+"""Hostile and odd inputs, by the face they reach: files of the command line,
+arguments of the Excel functions, and what the command writes.
+
+The rule for every case: bad input ends with exit code 2 and one line on
+stderr naming the file, row and field and what is allowed (never a
+traceback, nothing on stdout); an Excel function returns an error value
+string such as ``"#VALUE! field: message"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from mlworth_xl import excel_io, safe_xlsx
+from mlworth_xl.cli import main
+from mlworth_xl.cli.render import to_csv, to_json
+from mlworth_xl.inputs import read_programs
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = ["name", "years", "tuition_per_year", "salary_after"]
+
+#: Address space of a command run under a limit: far below the ~22 GB that reading a sheet
+#: as the rectangle up to XFD1048576 takes (1,048,576 rows x 16,384 columns).
+LIMIT_BYTES = 1_500_000_000
+LIMITED = textwrap.dedent(f"""
+    import resource, runpy, sys
+    resource.setrlimit(resource.RLIMIT_AS, ({LIMIT_BYTES}, {LIMIT_BYTES}))
+    sys.argv = ["mlworth-xl", *sys.argv[1:]]
+    runpy.run_module("mlworth_xl", run_name="__main__")
+""")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def run_limited(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command in a process that cannot take more than :data:`LIMIT_BYTES` of memory."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1",
+           "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-c", LIMITED, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def refused(result, *words: str) -> str:
+    """The one line of a refusal (exit 2, nothing on stdout), checked for ``words``."""
+    code = result.returncode if hasattr(result, "returncode") else result.exit_code
+    assert code == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for w in words:
+        assert w in lines[0], lines[0]
+    return lines[0]
+
+
+def programs_xlsx(path: Path, *, far: str | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Programs"
+    ws.append(HEADER)
+    ws.append(["MS", 2, 52000, 120883])
+    if far:
+        ws[far] = 1
+    wb.save(path)
+    return path
+
+
+def declared_far(path: Path) -> Path:
+    """A programs sheet of two rows whose XML declares the extent A1:XFD1048576."""
+    import zipfile
+
+    src = programs_xlsx(path.with_name("plain.xlsx"))
+    with zipfile.ZipFile(src) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    start = xml.index("<dimension")
+    end = xml.index("/>", start) + 2
+    parts["xl/worksheets/sheet1.xml"] = (xml[:start] + '<dimension ref="A1:XFD1048576"/>'
+                                         + xml[end:]).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, payload in parts.items():
+            out.writestr(name, payload)
+    return path
+
+
+# --- CLI files ---------------------------------------------------------------------------
+
+def test_far_cell_in_programs_is_refused_within_the_memory_limit(tmp_path):
+    path = programs_xlsx(tmp_path / "far.xlsx", far="XFD1048576")
+    assert path.stat().st_size < 10_000  # a file of a few kilobytes
+    line = refused(run_limited("compare", "--programs", str(path)),
+                   str(path), "programs", "XFD1048576", "at most 10,000 rows and 200 columns")
+    assert line.startswith("mlworth-xl: error: ")
+
+
+def test_declared_far_extent_alone_reads_the_real_rows_within_the_memory_limit(tmp_path):
+    path = declared_far(tmp_path / "declared.xlsx")
+    result = run_limited("compare", "--programs", str(path), "--no-odds", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [r[0] for r in rows[1:]] == ["MS"]  # the one option the sheet holds
+
+
+@pytest.mark.parametrize(("far", "words"), [
+    ("A10001", ["A10001", "at most 10,000 rows"]),   # one row past the limit
+    ("GS2", ["GS2", "200 columns"]),                  # column 201 (GS), one past the limit
+])
+def test_values_just_past_the_table_limits_are_refused(tmp_path, far, words):
+    path = programs_xlsx(tmp_path / "p.xlsx", far=far)
+    refused(run("compare", "--programs", str(path)), str(path), *words)
+
+
+def test_far_cell_in_a_checked_workbook_is_refused_within_the_memory_limit(tmp_path):
+    from mlworth_xl.workbook import write_workbook
+
+    book = write_workbook(tmp_path / "client.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["Guide"]["XFD1048576"] = 1
+    wb.save(book)
+    # 1,048,576 x 16,384 = 17,179,869,184 cells spanned
+    refused(run_limited("check", str(book)), str(book), "workbook", "'Guide'",
+            "A1:XFD1048576", "17,179,869,184 cells", "at most 2,000,000 cells")
