@@ -134,3 +134,37 @@ def test_far_cell_in_a_checked_workbook_is_refused_within_the_memory_limit(tmp_p
     # 1,048,576 x 16,384 = 17,179,869,184 cells spanned
     refused(run_limited("check", str(book)), str(book), "workbook", "'Guide'",
             "A1:XFD1048576", "17,179,869,184 cells", "at most 2,000,000 cells")
+
+
+# --- Output ------------------------------------------------------------------------------
+
+def strict_json(text: str):
+    """JSON as the standard has it: Infinity and NaN are not numbers there."""
+    def refuse(name: str):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_of_the_default_comparison_is_strict_json():
+    result = run("compare", "--format", "json")
+    assert result.exit_code == 0
+    assert len(strict_json(result.stdout)) > 0
+
+
+def test_json_has_null_for_an_infinite_roi(tmp_path):
+    # 1e-320 years: a cost of about 52,000 x 1e-320 dollars, so ROI = gain / cost overflows
+    path = tmp_path / "tiny.csv"
+    path.write_text("name,years,tuition_per_year,salary_after\nTiny,1e-320,52000,90000\n",
+                    encoding="utf-8")
+    result = run("compare", "--programs", str(path), "--format", "json", "--no-odds")
+    assert result.exit_code == 0, result.stderr
+    (record,) = strict_json(result.stdout)
+    assert record["ROI"] is None
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan, float("inf")])
+def test_json_writes_null_for_every_non_finite_number(value):
+    import pandas as pd
+
+    frame = pd.DataFrame({"Option": ["A"], "ROI": [value], "NPV": [np.float64(1.5)]})
+    assert strict_json(to_json(frame)) == [{"Option": "A", "ROI": None, "NPV": 1.5}]

@@ -110,15 +110,19 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 def to_json(frame: pd.DataFrame) -> str:
-    """A JSON list of objects keyed by the human headers; NaN becomes null."""
+    """A JSON list of objects keyed by the human headers.
+
+    A number that is not finite (NaN: never paid back; infinity: an ROI over
+    a cost of almost nothing) becomes null, since JSON has no such numbers.
+    """
     records = []
     for row in frame.itertuples(index=False):
         rec = {}
         for c, v in zip(frame.columns, row, strict=True):
-            if isinstance(v, float) and math.isnan(v):
-                v = None
-            elif hasattr(v, "item"):
+            if hasattr(v, "item"):
                 v = v.item()
+            if isinstance(v, float) and not math.isfinite(v):
+                v = None
             rec[c] = v
         records.append(rec)
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
