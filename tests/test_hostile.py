@@ -168,3 +168,25 @@ def test_json_writes_null_for_every_non_finite_number(value):
 
     frame = pd.DataFrame({"Option": ["A"], "ROI": [value], "NPV": [np.float64(1.5)]})
     assert strict_json(to_json(frame)) == [{"Option": "A", "ROI": None, "NPV": 1.5}]
+
+
+HOSTILE_NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_csv_text_that_starts_like_a_formula_gets_a_single_quote(name):
+    from mlworth_xl import compare
+    from mlworth_xl.model.records import Program, Programs
+
+    # a second option that never pays back within the horizon: its NPV is negative
+    table = Programs.from_records([Program(name, years=1, tuition_per_year=10_000,
+                                           salary_after=80_000),
+                                   Program("Costly", years=1, tuition_per_year=400_000,
+                                           salary_after=1_000)])
+    frame = compare(table, odds=False)
+    rows = list(csv.DictReader(io.StringIO(to_csv(frame), newline="")))
+    by_name = {r["Option"]: r for r in rows}
+    assert set(by_name) == {"'" + name, "Costly"}  # OWASP: a leading single quote
+    costly = frame[frame["Option"] == "Costly"]["NPV"].iloc[0]
+    assert costly < 0
+    assert float(by_name["Costly"]["NPV"]) == pytest.approx(costly, rel=1e-9)  # a number, as is

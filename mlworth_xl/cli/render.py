@@ -102,10 +102,34 @@ def aligned(headers: list[str], body: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: What makes a spreadsheet read a cell of a CSV file as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with a single quote.
+
+    >>> neutral("=1+2"), neutral("MS"), neutral(-1.5)
+    ("'=1+2", 'MS', -1.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> str:
-    """CSV with the human headers; never-paid-back paybacks are empty cells."""
+    """CSV with the human headers; never-paid-back paybacks are empty cells.
+
+    Text cells (option names, verdicts) that start like a formula get a
+    leading single quote, so opening the file never runs them; numbers are
+    written as numbers.
+    """
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(neutral)
     buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    out.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
     return buf.getvalue()
 
 
