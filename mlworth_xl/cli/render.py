@@ -122,12 +122,20 @@ def to_csv(frame: pd.DataFrame) -> str:
 
     Text cells (option names, verdicts) that start like a formula get a
     leading single quote, so opening the file never runs them; numbers are
-    written as numbers.
+    written as numbers.  A carriage return inside a text is written as a
+    line feed, which the cell is then quoted for (the CSV writer quotes only
+    the characters of its line ending, and a bare one would split the row).
     """
+    def text(value: object) -> object:
+        value = neutral(value)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
     out = frame.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
-            out[c] = out[c].map(neutral)
+            out[c] = out[c].map(text)
     buf = io.StringIO()
     out.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
     return buf.getvalue()
