@@ -191,3 +191,61 @@ def test_csv_text_that_starts_like_a_formula_gets_a_single_quote(name):
     costly = frame[frame["Option"] == "Costly"]["NPV"].iloc[0]
     assert costly < 0
     assert float(by_name["Costly"]["NPV"]) == pytest.approx(costly, rel=1e-9)  # a number, as is
+
+
+EURO = "name;years;tuition_per_year;salary_after;loan_apr\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # European Excel: the comma is the decimal point, dots group thousands
+    (EURO + "MS;1,5;52.000;120.883,50;7,94%\n",
+     {"years": 1.5, "tuition_per_year": 52_000.0, "salary_after": 120_883.5,
+      "loan_apr": 0.0794}),
+    (EURO + "MS;2;52000;1.052.000;0,05\n",        # 1.052.000: two groups of three, 1,052,000
+     {"years": 2.0, "tuition_per_year": 52_000.0, "salary_after": 1_052_000.0,
+      "loan_apr": 0.05}),
+    # no decimal comma anywhere: a dot is a decimal point unless it could group thousands
+    (EURO + "MS;2,5;52000;90000;0.05\n".replace("2,5", "2.5"),
+     {"years": 2.5, "tuition_per_year": 52_000.0, "salary_after": 90_000.0,
+      "loan_apr": 0.05}),
+])
+def test_semicolon_csv_numbers_are_read_in_the_files_style(tmp_path, text, expected):
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read_programs(path)
+    assert {k: float(table.columns[k][0]) for k in expected} == pytest.approx(expected)
+
+
+CSV_HEADER = ",".join(HEADER)
+
+# file name, its text, the words the one line of the refusal holds
+BAD_FILES = [
+    ("dot-or-thousands.csv", EURO + "MS;2;52.000;90000;0\n",
+     ["row 2", "tuition_per_year", "'52.000' is ambiguous"]),
+    ("dot-in-european.csv", EURO + "MS;1.5;52000;90000;7,94%\n",
+     ["row 2", "years", "'1.5' is ambiguous in a file with decimal commas"]),
+    ("letters.toml", 'salary = "9US0000"\n',
+     ["salary", "'9US0000' is not a number", "allowed: a number from 0 to 10,000,000"]),
+    ("letters.csv", CSV_HEADER + "\nMS,2,52k,90000\n",
+     ["row 2", "tuition_per_year", "'52k' is not a number"]),
+    ("currency-on-years.csv", CSV_HEADER + "\nMS,$2,52000,90000\n",
+     ["row 2", "years", "a currency is not allowed here"]),
+    ("beyond-header.csv", CSV_HEADER + "\nMS,2,52000,90000\nBC,1,100,50000,oops\n",
+     ["row 3", "column 5 (E)", "'oops' is in a column without a header"]),
+    ("blank-header.csv", "name,years,,tuition_per_year,salary_after\nMS,2,9,52000,90000\n",
+     ["row 2", "column 3 (C)", "'9' is in a column without a header"]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "words"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_files_exit_2_with_one_line(tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    option = "--person" if name.endswith(".toml") else "--programs"
+    refused(run("compare", option, str(path)), str(path), *words)
+
+
+def test_xlsx_value_beyond_the_header_is_refused(tmp_path):
+    path = programs_xlsx(tmp_path / "p.xlsx", far="F2")
+    refused(run("compare", "--programs", str(path)), str(path), "row 2", "column 6 (F)",
+            "'1' is in a column without a header")
