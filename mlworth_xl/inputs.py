@@ -81,8 +81,10 @@ def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False
         return float(shown)  # a number, which the range check refuses as not finite
     m = _NUMBER.match(shown.replace("\u00a0", "").replace(" ", ""))
     if m is None or (m["sign"] and m["sign2"]) or (m["pre"] and m["post"]):
-        raise ValueError(f"{shown!r} is not a number; allowed: {field.allowed()} (digits, "
-                         "with a currency mark ($, US$, USD) or a percent sign)")
+        marks = {"usd": " (digits, with $, US$ or USD if you like)",
+                 "rate": " (digits, with a percent sign if you like)",
+                 "fraction": " (digits, with a percent sign if you like)"}.get(field.unit, "")
+        raise ValueError(f"{shown!r} is not a number; allowed: {field.allowed()}{marks}")
     percent = m["post"] == "%"
     if (m["pre"] or m["post"] and not percent) and field.unit != "usd":
         raise ValueError(f"{shown!r}: a currency is not allowed here; allowed: {field.allowed()}")

@@ -249,3 +249,94 @@ def test_xlsx_value_beyond_the_header_is_refused(tmp_path):
     path = programs_xlsx(tmp_path / "p.xlsx", far="F2")
     refused(run("compare", "--programs", str(path)), str(path), "row 2", "column 6 (F)",
             "'1' is in a column without a header")
+
+
+# --- Excel functions ---------------------------------------------------------------------
+
+def evaluate(row: list, measure: str = "npv"):
+    from mlworth_xl.udfs import MLWORTH_EVALUATE
+
+    base = [["years", 2.0], ["tuition_per_year", 52000.0], ["salary_after", 120883.0]]
+    return MLWORTH_EVALUATE([r for r in base if r[0] != row[0]] + [row], measure)
+
+
+# kind of case, scenario row, the text the cell shows
+BAD_SCENARIO = [
+    ("text for a TRUE/FALSE", ["capitalize_interest", "maybe"],
+     "#VALUE! scenario, row 4: capitalize_interest: 'maybe' is not TRUE or FALSE; allowed: "
+     "TRUE, FALSE, 1 or 0"),
+    ("number for a TRUE/FALSE", ["private_deferment", 7.0],
+     "#NUM! scenario, row 4: private_deferment: 7 is not TRUE or FALSE"),
+    ("unknown code name", ["repayment_plan", "bogus"],
+     "#VALUE! scenario, row 4: repayment_plan: 'bogus' is not allowed; allowed: 0 (fixed), "
+     "1 (tiered) or 2 (rap)"),
+    ("integer too large for a float", ["years", 10**400],
+     "#NUM! scenario, row 3: years: a number of 401 digits is out of range; allowed: a number "
+     "above 0 and at most 10"),
+    ("almost a whole number", ["loan_term_years", 10.000000000001],
+     "loan_term_years: 10.000000000001 is not a whole number"),
+]
+
+
+@pytest.mark.parametrize(("kind", "row", "shown"), BAD_SCENARIO, ids=[b[0] for b in BAD_SCENARIO])
+def test_bad_scenario_values_name_the_field(kind, row, shown):
+    result = evaluate(row)
+    assert isinstance(result, str) and result.startswith("#")
+    assert shown in result
+
+
+@pytest.mark.parametrize(("field", "same"), [
+    # each pair reads the same input: TRUE and 1, FALSE and 0, a code's name and its number
+    ("capitalize_interest", [True, 1.0, "TRUE", np.bool_(True)]),
+    ("grad_plus_legacy", [False, 0.0, "false", np.int64(0)]),
+    ("financing", ["federal", "FEDERAL", 1.0]),     # fields.FINANCING: 0 simple, 1 federal
+    ("financing", ["simple", "Simple", 0.0]),
+    ("repayment_plan", ["rap", "RAP", 2.0]),        # fields.PLANS: 0 fixed, 1 tiered, 2 rap
+    ("repayment_plan", ["fixed", 0.0]),
+    ("repayment_plan", ["tiered", 1.0]),
+])
+def test_scenario_names_and_numbers_of_an_input_mean_the_same(field, same):
+    rows = [["loan_share", 1.0], [field, None]]
+    results = []
+    for value in same:
+        rows[1][1] = value
+        scenario = [["years", 2.0], ["tuition_per_year", 52000.0],
+                    ["salary_after", 120883.0], *rows]
+        from mlworth_xl.udfs import MLWORTH_EVALUATE
+        results.append(MLWORTH_EVALUATE(scenario, "total_cost"))
+    assert all(isinstance(r, float) for r in results), results
+    assert results == [results[0]] * len(results)
+
+
+def test_the_names_of_codes_pick_different_inputs():
+    # so the equalities above cannot hold by an input being ignored: the two financings and
+    # the three plans of a fully borrowed option cost differently
+    totals = {v: evaluate_total(["financing", v]) for v in ("simple", "federal")}
+    totals |= {v: evaluate_total(["repayment_plan", v]) for v in ("fixed", "tiered", "rap")}
+    totals |= {str(v): evaluate_total(["capitalize_interest", v]) for v in (True, False)}
+    assert totals["simple"] != totals["federal"]
+    assert len({totals["fixed"], totals["tiered"], totals["rap"]}) == 3
+    assert totals["True"] != totals["False"]
+
+
+def evaluate_total(row: list) -> float:
+    from mlworth_xl.udfs import MLWORTH_EVALUATE
+
+    return MLWORTH_EVALUATE([["years", 2.0], ["tuition_per_year", 52000.0],
+                             ["salary_after", 120883.0], ["loan_share", 1.0], row], "total_cost")
+
+
+@pytest.mark.parametrize("value", [np.float64(52000.0), np.int64(52000), 52000])
+def test_numpy_numbers_are_numbers(value):
+    from mlworth_xl.udfs import MLWORTH_COST
+
+    # tuition 52,000 a year over the default 2 years with no other cost: 2 x 52,000
+    assert MLWORTH_COST(value) == 104_000.0
+    assert excel_io._cell(value, excel_io.fields.PROGRAM["tuition_per_year"]) == 52_000.0
+
+
+def test_integer_too_large_for_an_argument_names_it():
+    from mlworth_xl.udfs import MLWORTH_COST
+
+    assert MLWORTH_COST(10**400) == ("#NUM! tuition_per_year: a number of 401 digits is out of "
+                                     "range; allowed: a number from 0 to 500,000")
