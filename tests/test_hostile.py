@@ -193,6 +193,8 @@ def test_csv_text_that_starts_like_a_formula_gets_a_single_quote(name):
     assert float(by_name["Costly"]["NPV"]) == pytest.approx(costly, rel=1e-9)  # a number, as is
 
 
+# --- CLI files: how numbers and columns are read --------------------------------------
+
 EURO = "name;years;tuition_per_year;salary_after;loan_apr\n"
 
 
