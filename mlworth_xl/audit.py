@@ -40,7 +40,7 @@ from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.financing import RAP
 from mlworth_xl.model.records import Person, Program, Programs
-from mlworth_xl.safe_xlsx import check_archive, open_workbook
+from mlworth_xl.safe_xlsx import check_archive, check_extent, open_workbook
 from mlworth_xl.workbook import layout
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
@@ -181,7 +181,9 @@ class _Audit:
         self.path = path
         self.notes = check_archive(path, "workbook")
         self.formulas = open_workbook(path, "workbook", data_only=False)
+        check_extent(self.formulas, path)  # before any sheet is walked cell by cell
         self.values = open_workbook(path, "workbook", data_only=True)
+        check_extent(self.values, path)
         missing = [s for s in REQUIRED_SHEETS if s not in self.formulas.sheetnames]
         if missing:
             raise InputError.single("workbook", f"sheet {missing[0]!r} is missing; this is not "

@@ -134,17 +134,53 @@ def _rows(raw: Cells, name: str) -> tuple[list[Any], str | None]:
                     f"{height}x{width} range")
 
 
+#: Text a TRUE/FALSE input takes, besides the cell values TRUE and FALSE and the numbers 1 and 0.
+_BOOL_TEXT = {"true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0}
+
+
+def _number(x: int | float, field: fields.Field) -> float | CellError:
+    """A number as a float; one too large for a float is out of range (not a crash)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return CellError("#NUM!", f"a number of {len(str(abs(x)))} digits is out of range; "
+                         f"allowed: {field.allowed()}")
+
+
 def _cell(x: Any, field: fields.Field) -> float | CellError | None:
-    """One cell as a number; None when empty; a CellError for anything else."""
+    """One cell as a number; None when empty; a CellError for anything else.
+
+    A TRUE/FALSE input takes TRUE, FALSE, 1 or 0 (and that text); a coded
+    input also takes the names of its codes (``"federal"``, ``"rap"``) in any
+    case; numpy numbers are numbers.
+    """
     if x is None or (isinstance(x, str) and not x.strip()):
         return None
-    if isinstance(x, bool):
-        if field.unit == "bool":
+    if isinstance(x, np.bool_):
+        x = bool(x)
+    elif isinstance(x, np.integer | np.floating):
+        x = x.item()
+    if field.unit == "bool":
+        if isinstance(x, bool):
             return float(x)
+        if isinstance(x, int | float):
+            return _number(x, field)  # other numbers than 0 and 1 fail the range check
+        if isinstance(x, str) and x.strip().lower() in _BOOL_TEXT:
+            return _BOOL_TEXT[x.strip().lower()]
+        if isinstance(x, str) and x.strip() in ERROR_VALUES:
+            return CellError(x.strip(), f"the cell holds the error {x.strip()}; fix that cell "
+                             "first")
+        shown = repr(x.strip()[:40]) if isinstance(x, str) else (
+            f"{x!r}" if isinstance(x, int | float) else f"a {type(x).__name__}")
+        return CellError("#VALUE!", f"{shown} is not TRUE or FALSE; allowed: TRUE, FALSE, "
+                         "1 or 0")
+    if isinstance(x, bool):
         return CellError("#VALUE!", f"{'TRUE' if x else 'FALSE'} is not a number; allowed: "
                          f"{field.allowed()}")
     if isinstance(x, int | float):
-        return float(x)
+        return _number(x, field)
+    if isinstance(x, str) and field.is_code and x.strip().lower() in field.choices:
+        return float(field.choices.index(x.strip().lower()))
     if isinstance(x, str) and x.strip() in ERROR_VALUES:
         return CellError(x.strip(), f"the cell holds the error {x.strip()}; fix that cell first")
     if isinstance(x, dt.date | dt.time | dt.timedelta):
@@ -376,18 +412,21 @@ def to_text(x: Any) -> str:
 
 def _value(x: Any, field: fields.Field) -> float | None:
     """A value cell of a scenario table; text is read as the file readers read it."""
-    from mlworth_xl.inputs import parse_bool, parse_number
+    from mlworth_xl.inputs import parse_code, parse_number
 
     if isinstance(x, str) and x.strip() in data.figures():
         x = data.resolve(x.strip())
     v = _cell(x, field)
-    if isinstance(v, CellError) and isinstance(x, str) and x.strip() not in ERROR_VALUES:
+    if (isinstance(v, CellError) and isinstance(x, str) and x.strip() not in ERROR_VALUES
+            and field.unit != "bool"):
         try:
-            return parse_bool(x) if field.unit == "bool" else parse_number(x, field)
+            return parse_code(x, field) if field.is_code else parse_number(x, field)
         except ValueError as exc:
             raise CellError("#VALUE!", str(exc)) from None
     if isinstance(v, CellError):
         raise v
+    if field.unit == "bool" and v not in (None, 0.0, 1.0):
+        raise CellError("#NUM!", fields.describe(field, v))
     return v
 
 
@@ -427,7 +466,7 @@ def scenario(rows: list[list[Any]] | None, name: str = "scenario",
                             f"are: {', '.join(allowed)}")
         if field.name in out:
             raise CellError("#VALUE!", f"{where}: {field.name} is given twice")
-        if not field.is_number:
+        if field.unit == "text":
             continue
         vals = []
         for x in row[1:]:

@@ -1,9 +1,14 @@
 """Reading a programs table (CSV or XLSX) and a person profile (TOML).
 
 Tables are read as text and parsed here, so numbers typed the way people
-type them are understood: ``$52,000``, ``7.94%``, ``1e5``.  What is
-ambiguous is refused (``1,5`` could be 1.5 or 15).  Every problem of a file
-is reported at once, with its row and column.
+type them are understood: ``$52,000``, ``7.94%``, ``1e5``.  A
+semicolon-separated file with decimal commas (``1,5``) is read the way
+European Excel writes it: the comma is the decimal point and dots separate
+thousands (``52.000`` is 52000).  What is ambiguous is refused (``1,500``
+could be 1.5 or 1500, ``52.000`` in a semicolon file without decimal
+commas 52 or 52000), and so is text with letters other than a currency
+(``$``, ``US$``, ``USD``) or a percent sign.  Every problem of a file is
+reported at once, with its row and column.
 """
 
 from __future__ import annotations
@@ -30,6 +35,14 @@ _TRUE = {"true", "yes", "y", "1", "on", "wahr", "vrai"}
 _FALSE = {"false", "no", "n", "0", "off", "falsch", "faux"}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,2}$|^[+-]?\d+,\d{4,}$")
+#: European Excel: dots between groups of three digits, a comma before the decimals.
+_EUROPEAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+#: A number that shows the European style: a decimal comma no reading takes for thousands.
+_EUROPEAN_SIGN = re.compile(r"^[+-]?\d+,(\d{1,2}|\d{4,})$|^[+-]?\d{1,3}(\.\d{3})+,\d+$")
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+#: What may stand around the digits: a sign, a currency mark before or after, a percent sign.
+_NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<pre>US\$|USD|\$)?(?P<sign2>[+-]?)"
+                     r"(?P<num>(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?)(?P<post>US\$|USD|\$|%)?$")
 
 
 def header_key(text: str) -> str:
@@ -47,40 +60,80 @@ for _f in fields.PROGRAM_FIELDS:
 PROGRAM_ORDER = {f.name: i for i, f in enumerate(fields.PROGRAM_FIELDS)}
 
 
-def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False) -> float:
+def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False,
+                 european: bool = False) -> float:
     """A number as people type it; ``ValueError`` with the reason if it is not one.
+
+    ``semicolon_file``: the text comes from a semicolon-separated file (a
+    comma may be a decimal point); ``european``: that file writes decimal
+    commas, so dots separate thousands.
 
     >>> parse_number("$52,000", fields.PROGRAM["tuition_per_year"])
     52000.0
     >>> parse_number("7.94%", fields.PROGRAM["loan_apr"])
     0.0794
+    >>> parse_number("52.000", fields.PROGRAM["tuition_per_year"], semicolon_file=True,
+    ...              european=True)
+    52000.0
     """
-    s = text.strip().replace("\u00a0", "").replace(" ", "")
-    percent = s.endswith("%")
-    if percent:
-        s = s[:-1]
-    s = s.replace("$", "").replace("US", "")
-    if "," in s:
+    shown = text.strip()
+    if shown.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return float(shown)  # a number, which the range check refuses as not finite
+    m = _NUMBER.match(shown.replace("\u00a0", "").replace(" ", ""))
+    if m is None or (m["sign"] and m["sign2"]) or (m["pre"] and m["post"]):
+        marks = {"usd": " (digits, with $, US$ or USD if you like)",
+                 "rate": " (digits, with a percent sign if you like)",
+                 "fraction": " (digits, with a percent sign if you like)"}.get(field.unit, "")
+        raise ValueError(f"{shown!r} is not a number; allowed: {field.allowed()}{marks}")
+    percent = m["post"] == "%"
+    if (m["pre"] or m["post"] and not percent) and field.unit != "usd":
+        raise ValueError(f"{shown!r}: a currency is not allowed here; allowed: {field.allowed()}")
+    s = (m["sign"] or m["sign2"]) + m["num"]
+    mantissa = s.split("e")[0].split("E")[0]
+    if european:
+        if not _EUROPEAN.match(mantissa) and ("." in mantissa or "," in mantissa):
+            raise ValueError(f"{shown!r} is ambiguous in a file with decimal commas (is the dot "
+                             "a decimal point or a thousands separator?); write it as the "
+                             "file does, e.g. 1.500,5 or 1500,5")
+        s = s.replace(".", "").replace(",", ".")
+    elif "," in s:
         if _THOUSANDS.match(s) and not (semicolon_file and s.count(",") == 1 and "." not in s):
             s = s.replace(",", "")
         elif semicolon_file and _DECIMAL_COMMA.match(s):
             s = s.replace(",", ".")
         else:
-            raise ValueError(f"{text.strip()!r} is ambiguous (is the comma a decimal point or a "
+            raise ValueError(f"{shown!r} is ambiguous (is the comma a decimal point or a "
                              "thousands separator?); write it without commas, e.g. 1500.5")
+    elif semicolon_file and _DOT_THOUSANDS.match(mantissa):
+        if mantissa.count(".") > 1:  # only thousands have more than one dot
+            s = s.replace(".", "")
+        else:
+            raise ValueError(f"{shown!r} is ambiguous in a semicolon-separated file (is the "
+                             "dot a decimal point or a thousands separator?); write it without "
+                             "the dot (52000) or with a decimal comma (52,5)")
     try:
         value = float(s)
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a number; allowed: {field.allowed()}") from None
+        raise ValueError(f"{shown!r} is not a number; allowed: {field.allowed()}") from None
     if percent:
         if field.unit not in ("rate", "fraction"):
-            raise ValueError(f"{text.strip()!r}: a percentage is not allowed here; "
+            raise ValueError(f"{shown!r}: a percentage is not allowed here; "
                              f"allowed: {field.allowed()}")
         value /= 100.0
         if fields.check(field, [value]):  # not "looks like a percentage": it was one
-            raise ValueError(f"{text.strip()!r} is {value:g}, out of range; allowed: "
+            raise ValueError(f"{shown!r} is {value:g}, out of range; allowed: "
                              f"{field.allowed()}")
     return value
+
+
+def european_style(rows: list[tuple[int, list[str]]]) -> bool:
+    """Whether the cells of a semicolon-separated file write decimal commas (``1,5``)."""
+    for _, row in rows:
+        for c in row:
+            t = str(c).strip().replace("\u00a0", "").replace(" ", "").strip("$%")
+            if "," in t and _EUROPEAN_SIGN.match(t.removeprefix("US").removesuffix("USD")):
+                return True
+    return False
 
 
 def parse_code(text: str, field: fields.Field) -> float:
@@ -196,6 +249,17 @@ def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: st
     data_rows = [(n, r) for n, r in rows if any(str(c).strip() for c in r)]
     if not data_rows:
         raise InputError.single("programs", "the table has a header but no rows", source=source)
+    named = {j for j, h in enumerate(header) if str(h).strip()}
+    for rownum, row in data_rows:
+        for j, c in enumerate(row):
+            if j not in named and str(c).strip():
+                where = f"column {j + 1} ({_column_letter(j + 1)})"
+                problems.append(Problem(where, f"{str(c).strip()[:40]!r} is in a column without "
+                                        "a header; give the column a header (a field "
+                                        "name) or remove the value", rownum, source))
+    if problems:
+        raise InputError(problems)
+    european = semicolon and european_style(data_rows)
 
     names: list[str] = []
     kinds: list[str] = []
@@ -228,7 +292,8 @@ def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: st
             try:
                 numeric[k][i] = (parse_bool(text) if spec.unit == "bool"
                                  else parse_code(text, spec) if spec.is_code
-                                 else parse_number(text, spec, semicolon_file=semicolon))
+                                 else parse_number(text, spec, semicolon_file=semicolon,
+                                                   european=european))
             except ValueError as exc:
                 problems.append(Problem(k, str(exc), rownum, source))
                 numeric[k][i] = defaults.get(k, 0.0) if not spec.required else 1.0
@@ -246,6 +311,15 @@ def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: st
         problems.sort(key=lambda p: (p.row or 0, PROGRAM_ORDER.get(p.field, 99)))
         raise InputError(problems)
     return table
+
+
+def _column_letter(n: int) -> str:
+    """The spreadsheet letters of column ``n`` (1-based): 1 → A, 27 → AA."""
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def read_person(path: str | PathLike[str]) -> Person:

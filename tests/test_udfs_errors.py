@@ -69,7 +69,7 @@ BAD = [
     ("negative deferment", MLWORTH_LOAN_PAYMENT, (41000.0, 0.05, 10.0, -6.0), "#NUM!",
      "deferment_months: -6 is out of range"),
     ("text for TRUE/FALSE", MLWORTH_LOAN_PAYMENT, (41000.0, 0.05, 10.0, 0.0, "yes"), "#VALUE!",
-     "capitalize: 'yes' is text"),
+     "capitalize: 'yes' is not TRUE or FALSE; allowed: TRUE, FALSE, 1 or 0"),
     ("number for TRUE/FALSE", MLWORTH_LOAN_PAYMENT, (41000.0, 0.05, 10.0, 0.0, 2.0), "#NUM!",
      "capitalize: 2 is not TRUE or FALSE"),
     ("amount typed as text", MLWORTH_LOAN_PAYMENT, ("$41,000", 0.05), "#VALUE!",

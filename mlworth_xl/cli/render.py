@@ -102,23 +102,59 @@ def aligned(headers: list[str], body: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: What makes a spreadsheet read a cell of a CSV file as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with a single quote.
+
+    >>> neutral("=1+2"), neutral("MS"), neutral(-1.5)
+    ("'=1+2", 'MS', -1.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> str:
-    """CSV with the human headers; never-paid-back paybacks are empty cells."""
+    """CSV with the human headers; never-paid-back paybacks are empty cells.
+
+    Text cells (option names, verdicts) that start like a formula get a
+    leading single quote, so opening the file never runs them; numbers are
+    written as numbers.  A carriage return inside a text is written as a
+    line feed, which the cell is then quoted for (the CSV writer quotes only
+    the characters of its line ending, and a bare one would split the row).
+    """
+    def text(value: object) -> object:
+        value = neutral(value)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(text)
     buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    out.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
     return buf.getvalue()
 
 
 def to_json(frame: pd.DataFrame) -> str:
-    """A JSON list of objects keyed by the human headers; NaN becomes null."""
+    """A JSON list of objects keyed by the human headers.
+
+    A number that is not finite (NaN: never paid back; infinity: an ROI over
+    a cost of almost nothing) becomes null, since JSON has no such numbers.
+    """
     records = []
     for row in frame.itertuples(index=False):
         rec = {}
         for c, v in zip(frame.columns, row, strict=True):
-            if isinstance(v, float) and math.isnan(v):
-                v = None
-            elif hasattr(v, "item"):
+            if hasattr(v, "item"):
                 v = v.item()
+            if isinstance(v, float) and not math.isfinite(v):
+                v = None
             rec[c] = v
         records.append(rec)
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -295,5 +295,5 @@ def describe(field: Field, x: float) -> str:
         return (f"{x:g} looks like a percentage; enter {x / 100:g} ({x:g}%) or write {x:g}%; "
                 f"allowed: {allowed}")
     if lo <= x <= hi and not (field.low_open and x == lo):
-        return f"{x:g} is not a whole number; allowed: {allowed}"
+        return f"{x!r} is not a whole number; allowed: {allowed}"
     return f"{x:g} is out of range; allowed: {allowed}"

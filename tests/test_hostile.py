@@ -1,0 +1,344 @@
+"""Hostile and odd inputs, by the face they reach: files of the command line,
+arguments of the Excel functions, and what the command writes.
+
+The rule for every case: bad input ends with exit code 2 and one line on
+stderr naming the file, row and field and what is allowed (never a
+traceback, nothing on stdout); an Excel function returns an error value
+string such as ``"#VALUE! field: message"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from mlworth_xl import excel_io, safe_xlsx
+from mlworth_xl.cli import main
+from mlworth_xl.cli.render import to_csv, to_json
+from mlworth_xl.inputs import read_programs
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = ["name", "years", "tuition_per_year", "salary_after"]
+
+#: Address space of a command run under a limit: far below the ~22 GB that reading a sheet
+#: as the rectangle up to XFD1048576 takes (1,048,576 rows x 16,384 columns).
+LIMIT_BYTES = 1_500_000_000
+LIMITED = textwrap.dedent(f"""
+    import resource, runpy, sys
+    resource.setrlimit(resource.RLIMIT_AS, ({LIMIT_BYTES}, {LIMIT_BYTES}))
+    sys.argv = ["mlworth-xl", *sys.argv[1:]]
+    runpy.run_module("mlworth_xl", run_name="__main__")
+""")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def run_limited(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command in a process that cannot take more than :data:`LIMIT_BYTES` of memory."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1",
+           "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-c", LIMITED, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def refused(result, *words: str) -> str:
+    """The one line of a refusal (exit 2, nothing on stdout), checked for ``words``."""
+    code = result.returncode if hasattr(result, "returncode") else result.exit_code
+    assert code == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for w in words:
+        assert w in lines[0], lines[0]
+    return lines[0]
+
+
+def programs_xlsx(path: Path, *, far: str | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Programs"
+    ws.append(HEADER)
+    ws.append(["MS", 2, 52000, 120883])
+    if far:
+        ws[far] = 1
+    wb.save(path)
+    return path
+
+
+def declared_far(path: Path) -> Path:
+    """A programs sheet of two rows whose XML declares the extent A1:XFD1048576."""
+    import zipfile
+
+    src = programs_xlsx(path.with_name("plain.xlsx"))
+    with zipfile.ZipFile(src) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    start = xml.index("<dimension")
+    end = xml.index("/>", start) + 2
+    parts["xl/worksheets/sheet1.xml"] = (xml[:start] + '<dimension ref="A1:XFD1048576"/>'
+                                         + xml[end:]).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, payload in parts.items():
+            out.writestr(name, payload)
+    return path
+
+
+# --- CLI files ---------------------------------------------------------------------------
+
+def test_far_cell_in_programs_is_refused_within_the_memory_limit(tmp_path):
+    path = programs_xlsx(tmp_path / "far.xlsx", far="XFD1048576")
+    assert path.stat().st_size < 10_000  # a file of a few kilobytes
+    line = refused(run_limited("compare", "--programs", str(path)),
+                   str(path), "programs", "XFD1048576", "at most 10,000 rows and 200 columns")
+    assert line.startswith("mlworth-xl: error: ")
+
+
+def test_declared_far_extent_alone_reads_the_real_rows_within_the_memory_limit(tmp_path):
+    path = declared_far(tmp_path / "declared.xlsx")
+    result = run_limited("compare", "--programs", str(path), "--no-odds", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [r[0] for r in rows[1:]] == ["MS"]  # the one option the sheet holds
+
+
+@pytest.mark.parametrize(("far", "words"), [
+    ("A10001", ["A10001", "at most 10,000 rows"]),   # one row past the limit
+    ("GS2", ["GS2", "200 columns"]),                  # column 201 (GS), one past the limit
+])
+def test_values_just_past_the_table_limits_are_refused(tmp_path, far, words):
+    path = programs_xlsx(tmp_path / "p.xlsx", far=far)
+    refused(run("compare", "--programs", str(path)), str(path), *words)
+
+
+def test_far_cell_in_a_checked_workbook_is_refused_within_the_memory_limit(tmp_path):
+    from mlworth_xl.workbook import write_workbook
+
+    book = write_workbook(tmp_path / "client.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["Guide"]["XFD1048576"] = 1
+    wb.save(book)
+    # 1,048,576 x 16,384 = 17,179,869,184 cells spanned
+    refused(run_limited("check", str(book)), str(book), "workbook", "'Guide'",
+            "A1:XFD1048576", "17,179,869,184 cells", "at most 2,000,000 cells")
+
+
+# --- Output ------------------------------------------------------------------------------
+
+def strict_json(text: str):
+    """JSON as the standard has it: Infinity and NaN are not numbers there."""
+    def refuse(name: str):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_of_the_default_comparison_is_strict_json():
+    result = run("compare", "--format", "json")
+    assert result.exit_code == 0
+    assert len(strict_json(result.stdout)) > 0
+
+
+def test_json_has_null_for_an_infinite_roi(tmp_path):
+    # 1e-320 years: a cost of about 52,000 x 1e-320 dollars, so ROI = gain / cost overflows
+    path = tmp_path / "tiny.csv"
+    path.write_text("name,years,tuition_per_year,salary_after\nTiny,1e-320,52000,90000\n",
+                    encoding="utf-8")
+    result = run("compare", "--programs", str(path), "--format", "json", "--no-odds")
+    assert result.exit_code == 0, result.stderr
+    (record,) = strict_json(result.stdout)
+    assert record["ROI"] is None
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan, float("inf")])
+def test_json_writes_null_for_every_non_finite_number(value):
+    import pandas as pd
+
+    frame = pd.DataFrame({"Option": ["A"], "ROI": [value], "NPV": [np.float64(1.5)]})
+    assert strict_json(to_json(frame)) == [{"Option": "A", "ROI": None, "NPV": 1.5}]
+
+
+HOSTILE_NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_csv_text_that_starts_like_a_formula_gets_a_single_quote(name):
+    from mlworth_xl import compare
+    from mlworth_xl.model.records import Program, Programs
+
+    # a second option that never pays back within the horizon: its NPV is negative
+    table = Programs.from_records([Program(name, years=1, tuition_per_year=10_000,
+                                           salary_after=80_000),
+                                   Program("Costly", years=1, tuition_per_year=400_000,
+                                           salary_after=1_000)])
+    frame = compare(table, odds=False)
+    rows = list(csv.DictReader(io.StringIO(to_csv(frame), newline="")))
+    by_name = {r["Option"]: r for r in rows}
+    # OWASP: a leading single quote (and a carriage return as a line feed, in a quoted cell)
+    assert set(by_name) == {"'" + name.replace("\r", "\n"), "Costly"}
+    costly = frame[frame["Option"] == "Costly"]["NPV"].iloc[0]
+    assert costly < 0
+    assert float(by_name["Costly"]["NPV"]) == pytest.approx(costly, rel=1e-9)  # a number, as is
+
+
+# --- CLI files: how numbers and columns are read --------------------------------------
+
+EURO = "name;years;tuition_per_year;salary_after;loan_apr\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # European Excel: the comma is the decimal point, dots group thousands
+    (EURO + "MS;1,5;52.000;120.883,50;7,94%\n",
+     {"years": 1.5, "tuition_per_year": 52_000.0, "salary_after": 120_883.5,
+      "loan_apr": 0.0794}),
+    (EURO + "MS;2;52000;1.052.000;0,05\n",        # 1.052.000: two groups of three, 1,052,000
+     {"years": 2.0, "tuition_per_year": 52_000.0, "salary_after": 1_052_000.0,
+      "loan_apr": 0.05}),
+    # no decimal comma anywhere: a dot is a decimal point unless it could group thousands
+    (EURO + "MS;2,5;52000;90000;0.05\n".replace("2,5", "2.5"),
+     {"years": 2.5, "tuition_per_year": 52_000.0, "salary_after": 90_000.0,
+      "loan_apr": 0.05}),
+])
+def test_semicolon_csv_numbers_are_read_in_the_files_style(tmp_path, text, expected):
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read_programs(path)
+    assert {k: float(table.columns[k][0]) for k in expected} == pytest.approx(expected)
+
+
+CSV_HEADER = ",".join(HEADER)
+
+# file name, its text, the words the one line of the refusal holds
+BAD_FILES = [
+    ("dot-or-thousands.csv", EURO + "MS;2;52.000;90000;0\n",
+     ["row 2", "tuition_per_year", "'52.000' is ambiguous"]),
+    ("dot-in-european.csv", EURO + "MS;1.5;52000;90000;7,94%\n",
+     ["row 2", "years", "'1.5' is ambiguous in a file with decimal commas"]),
+    ("letters.toml", 'salary = "9US0000"\n',
+     ["salary", "'9US0000' is not a number", "allowed: a number from 0 to 10,000,000"]),
+    ("letters.csv", CSV_HEADER + "\nMS,2,52k,90000\n",
+     ["row 2", "tuition_per_year", "'52k' is not a number"]),
+    ("currency-on-years.csv", CSV_HEADER + "\nMS,$2,52000,90000\n",
+     ["row 2", "years", "a currency is not allowed here"]),
+    ("beyond-header.csv", CSV_HEADER + "\nMS,2,52000,90000\nBC,1,100,50000,oops\n",
+     ["row 3", "column 5 (E)", "'oops' is in a column without a header"]),
+    ("blank-header.csv", "name,years,,tuition_per_year,salary_after\nMS,2,9,52000,90000\n",
+     ["row 2", "column 3 (C)", "'9' is in a column without a header"]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "words"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_files_exit_2_with_one_line(tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    option = "--person" if name.endswith(".toml") else "--programs"
+    refused(run("compare", option, str(path)), str(path), *words)
+
+
+def test_xlsx_value_beyond_the_header_is_refused(tmp_path):
+    path = programs_xlsx(tmp_path / "p.xlsx", far="F2")
+    refused(run("compare", "--programs", str(path)), str(path), "row 2", "column 6 (F)",
+            "'1' is in a column without a header")
+
+
+# --- Excel functions ---------------------------------------------------------------------
+
+def evaluate(row: list, measure: str = "npv"):
+    from mlworth_xl.udfs import MLWORTH_EVALUATE
+
+    base = [["years", 2.0], ["tuition_per_year", 52000.0], ["salary_after", 120883.0]]
+    return MLWORTH_EVALUATE([r for r in base if r[0] != row[0]] + [row], measure)
+
+
+# kind of case, scenario row, the text the cell shows
+BAD_SCENARIO = [
+    ("text for a TRUE/FALSE", ["capitalize_interest", "maybe"],
+     "#VALUE! scenario, row 4: capitalize_interest: 'maybe' is not TRUE or FALSE; allowed: "
+     "TRUE, FALSE, 1 or 0"),
+    ("number for a TRUE/FALSE", ["private_deferment", 7.0],
+     "#NUM! scenario, row 4: private_deferment: 7 is not TRUE or FALSE"),
+    ("unknown code name", ["repayment_plan", "bogus"],
+     "#VALUE! scenario, row 4: repayment_plan: 'bogus' is not allowed; allowed: 0 (fixed), "
+     "1 (tiered) or 2 (rap)"),
+    ("integer too large for a float", ["years", 10**400],
+     "#NUM! scenario, row 3: years: a number of 401 digits is out of range; allowed: a number "
+     "above 0 and at most 10"),
+    ("almost a whole number", ["loan_term_years", 10.000000000001],
+     "loan_term_years: 10.000000000001 is not a whole number"),
+]
+
+
+@pytest.mark.parametrize(("kind", "row", "shown"), BAD_SCENARIO, ids=[b[0] for b in BAD_SCENARIO])
+def test_bad_scenario_values_name_the_field(kind, row, shown):
+    result = evaluate(row)
+    assert isinstance(result, str) and result.startswith("#")
+    assert shown in result
+
+
+@pytest.mark.parametrize(("field", "same"), [
+    # each pair reads the same input: TRUE and 1, FALSE and 0, a code's name and its number
+    ("capitalize_interest", [True, 1.0, "TRUE", np.bool_(True)]),
+    ("grad_plus_legacy", [False, 0.0, "false", np.int64(0)]),
+    ("financing", ["federal", "FEDERAL", 1.0]),     # fields.FINANCING: 0 simple, 1 federal
+    ("financing", ["simple", "Simple", 0.0]),
+    ("repayment_plan", ["rap", "RAP", 2.0]),        # fields.PLANS: 0 fixed, 1 tiered, 2 rap
+    ("repayment_plan", ["fixed", 0.0]),
+    ("repayment_plan", ["tiered", 1.0]),
+])
+def test_scenario_names_and_numbers_of_an_input_mean_the_same(field, same):
+    rows = [["loan_share", 1.0], [field, None]]
+    results = []
+    for value in same:
+        rows[1][1] = value
+        scenario = [["years", 2.0], ["tuition_per_year", 52000.0],
+                    ["salary_after", 120883.0], *rows]
+        from mlworth_xl.udfs import MLWORTH_EVALUATE
+        results.append(MLWORTH_EVALUATE(scenario, "total_cost"))
+    assert all(isinstance(r, float) for r in results), results
+    assert results == [results[0]] * len(results)
+
+
+def test_the_names_of_codes_pick_different_inputs():
+    # so the equalities above cannot hold by an input being ignored: the two financings and
+    # the three plans of a fully borrowed option cost differently
+    totals = {v: evaluate_total(["financing", v]) for v in ("simple", "federal")}
+    totals |= {v: evaluate_total(["repayment_plan", v]) for v in ("fixed", "tiered", "rap")}
+    totals |= {str(v): evaluate_total(["capitalize_interest", v]) for v in (True, False)}
+    assert totals["simple"] != totals["federal"]
+    assert len({totals["fixed"], totals["tiered"], totals["rap"]}) == 3
+    assert totals["True"] != totals["False"]
+
+
+def evaluate_total(row: list) -> float:
+    from mlworth_xl.udfs import MLWORTH_EVALUATE
+
+    return MLWORTH_EVALUATE([["years", 2.0], ["tuition_per_year", 52000.0],
+                             ["salary_after", 120883.0], ["loan_share", 1.0], row], "total_cost")
+
+
+@pytest.mark.parametrize("value", [np.float64(52000.0), np.int64(52000), 52000])
+def test_numpy_numbers_are_numbers(value):
+    from mlworth_xl.udfs import MLWORTH_COST
+
+    # tuition 52,000 a year over the default 2 years with no other cost: 2 x 52,000
+    assert MLWORTH_COST(value) == 104_000.0
+    assert excel_io._cell(value, excel_io.fields.PROGRAM["tuition_per_year"]) == 52_000.0
+
+
+def test_integer_too_large_for_an_argument_names_it():
+    from mlworth_xl.udfs import MLWORTH_COST
+
+    assert MLWORTH_COST(10**400) == ("#NUM! tuition_per_year: a number of 401 digits is out of "
+                                     "range; allowed: a number from 0 to 500,000")
