@@ -36,9 +36,9 @@ from openpyxl.utils import column_index_from_string
 
 from mlworth_xl.api import COLUMNS, comparison_frame
 from mlworth_xl.model import fields
+from mlworth_xl.model.codes import Plan
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import yearly_detail
-from mlworth_xl.model.financing import RAP
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.safe_xlsx import check_archive, check_extent, open_workbook
 from mlworth_xl.workbook import layout
@@ -294,8 +294,9 @@ class _Audit:
                 else:
                     x = self._number(where, spec, value, dtype)
                     columns[spec.name][i] = math.nan if x is None else x
-                    if spec.name == "repayment_plan" and x == RAP and i not in self.rap_options:
-                        self.add(where, "input", f"repayment_plan: {int(RAP)} (RAP), but this "
+                    on_rap = spec.name == "repayment_plan" and x == Plan.RAP
+                    if on_rap and i not in self.rap_options:
+                        self.add(where, "input", f"repayment_plan: {int(Plan.RAP)} (RAP), but this "
                                  "workbook has no block on the RAP sheet for this option. "
                                  + RAP_NEEDS_REGENERATING)
         if len(self.findings) > before:
@@ -337,7 +338,8 @@ class _Audit:
         # sheet (the file's), not on the values: any allowed ones do.
         placeholder = [Program(f"Option {i + 1}", years=1, tuition_per_year=10_000,
                                salary_after=80_000,
-                               repayment_plan=RAP if i in self.rap_options else 0)
+                               repayment_plan=(Plan.RAP if i in self.rap_options
+                                               else Plan.FIXED))
                        for i in range(self.n)]
         return build_workbook(Programs.from_records(placeholder), Person(), risk=None,
                               rap_options=self.rap_options)

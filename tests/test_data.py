@@ -7,7 +7,7 @@ import pytest
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.records import Person, Programs
 
-# The figures of DESIGN.md's two tables, as DESIGN.md gives them.
+# The figures of the two tables of docs/design.md (Default data), as it gives them.
 DESIGN_FIGURES = {
     "salary.ml_engineer": 120_883, "salary.data_scientist": 139_202,
     "salary.data_engineer": 112_896, "salary.software_engineer": 122_400,

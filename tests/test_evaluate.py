@@ -36,7 +36,7 @@ def test_plain_case_pays_back_at_study_plus_cost_over_raise():
     assert got["cost_of_attendance"] == 60_000
     assert got["income_given_up"] == 120_000
     assert got["total_cost"] == 180_000
-    # DESIGN.md closed form, counted from the first day: 2 + 180,000 / 40,000
+    # docs/design.md closed form, counted from the first day: 2 + 180,000 / 40,000
     assert got["payback_years"] == 2 + 180_000 / 40_000
     assert got["discounted_payback_years"] == got["payback_years"]  # zero discount rate
 

@@ -16,7 +16,7 @@ from mlworth_xl.model.quick import income_given_up, payback_after_job
 
 @given(cost=st.floats(1, 1e6), before=st.floats(0, 2e5), raise_=st.floats(1_000, 2e5))
 def test_payback_without_growth_tax_or_discounting_is_cost_over_raise(cost, before, raise_):
-    # DESIGN.md: payback = total_cost / (salary_after − salary_before) exactly
+    # docs/design.md: payback = total_cost / (salary_after − salary_before) exactly
     assume(cost / raise_ <= 40)
     got = payback_after_job(cost, before, before + raise_)
     # 1 ulp of slack per year of interpolation: (y−1) + (cost − (y−1)Δ)/Δ vs cost/Δ

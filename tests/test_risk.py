@@ -211,7 +211,7 @@ def test_lognormal_fit_round_trips_median_and_percentiles():
     fit = Lognormal.from_percentiles(100_000, 50_000, 200_000)  # symmetric in logs: exact
     np.testing.assert_allclose(fit.quantile([0.1, 0.5, 0.9]), [50_000, 100_000, 200_000],
                                rtol=1e-12)
-    # BLS data scientists (DESIGN.md): median kept, both ends off by median / sqrt(p10 p90)
+    # BLS data scientists (docs/design.md): median kept, both ends off by median / sqrt(p10 p90)
     bls = Lognormal.from_percentiles(112_590, 63_650, 194_410)
     off = 112_590 / math.sqrt(63_650 * 194_410)
     np.testing.assert_allclose(bls.quantile([0.1, 0.5, 0.9]),

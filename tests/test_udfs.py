@@ -352,7 +352,7 @@ def test_loan_schedule_spills_a_header_and_one_row_a_month():
 
 
 def test_defaults_and_their_sources():
-    # figures as DESIGN.md lists them
+    # figures as docs/design.md lists them
     assert MLWORTH_DEFAULT("salary.ml_engineer") == 120883  # Salary.com
     assert MLWORTH_SOURCE(cell("salary.ml_engineer")) == "Salary.com (as cited), 2022"
     assert MLWORTH_DEFAULT("Loan APR") == 0.0794  # the default of an input: FSA 2025-26

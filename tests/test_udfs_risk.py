@@ -5,7 +5,7 @@ a float or ``[[x]]``, a range as rows, an empty cell as None, an error as
 text that starts with its code.  The worked option throughout: 2 years at
 $30,000 tuition, $60,000 now, $100,000 after, no tax, growth or
 discounting, 40-year horizon.  Its deterministic payback is 2 + 180,000 /
-40,000 = 6.5 years from the first day of study (DESIGN.md: cost / raise,
+40,000 = 6.5 years from the first day of study (docs/design.md: cost / raise,
 plus the two years of study; the cost is 2 × 30,000 tuition + 2 × 60,000
 income given up) and its NPV is −180,000 + 38 × 40,000 = 1,340,000.
 """

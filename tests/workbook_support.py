@@ -20,6 +20,7 @@ import openpyxl
 
 from mlworth_xl.api import COLUMNS, comparison_frame
 from mlworth_xl.model import fields, metrics, timeline
+from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.workbook import layout
@@ -82,7 +83,7 @@ def _program(rng: np.random.Generator, name: str, **fixed: Any) -> Program:
         "prior_grad_borrowing": float(rng.choice([0.0, 0.0, rng.uniform(0, 120_000)])),
         "prior_undergrad_borrowing": float(rng.choice([0.0, rng.uniform(0, 60_000)])),
         "grad_plus_legacy": bool(rng.random() < 0.3),
-        "repayment_plan": int(rng.integers(0, 3)),
+        "repayment_plan": int(rng.integers(0, len(Plan))),
         "private_apr": float(rng.choice([0.0894, rng.uniform(0.03, 0.16)])),
         "private_fee": float(rng.choice([0.0, 0.0, rng.uniform(0, 0.05)])),
         "private_term_years": int(rng.integers(5, 21)),
@@ -98,11 +99,11 @@ def _lawful(values: dict[str, Any]) -> dict[str, Any]:
     The data's federal rates start in July 2025, and a fixed plan on loans from
     2026-07-01 is at most 10 years (``mlworth_xl.model.federal.FIXED_TERM_LIMIT_YEARS``).
     """
-    if values["financing"] == 1:
+    if values["financing"] == Financing.FEDERAL:
         values["start_year"] = max(values["start_year"], 2025)
         if values["start_year"] == 2025 and values["start_month"] < 7:
             values["start_month"] += 6
-        if values["repayment_plan"] == 0:
+        if values["repayment_plan"] == Plan.FIXED:
             values["loan_term_years"] = min(values["loan_term_years"], 10)
     return values
 
@@ -130,29 +131,31 @@ SPECIAL = {
     "never pays back": dict(placement_prob=0.5),
     # 2 × $60,000 costs more than the most savings drawn ($100,000): something is borrowed
     # (the simple what-if: the federal loans' rates are the law's)
-    "zero-interest loan": dict(loan_share=1.0, financing=0, loan_apr=0.0, years=2.0,
-                               tuition_per_year=60_000.0,
+    "zero-interest loan": dict(loan_share=1.0, financing=Financing.SIMPLE, loan_apr=0.0,
+                               years=2.0, tuition_per_year=60_000.0,
                                aid_per_year=0.0, employer_assistance_per_year=0.0),
     "unfinanced": dict(loan_share=0.0),
     "no placement": dict(placement_prob=0.0),
     "interest paid while deferred": dict(loan_share=1.0, capitalize_interest=False,
                                          loan_apr=0.07, years=2.0, tuition_per_year=60_000.0,
                                          aid_per_year=0.0, employer_assistance_per_year=0.0,
-                                         financing=0),
+                                         financing=Financing.SIMPLE),
     # $60,000 a year of need is above the $20,500 annual limit: a private loan covers the rest
-    "federal above the limit": dict(financing=1, loan_share=1.0, years=2.0, start_year=2026,
-                                    start_month=9, tuition_per_year=60_000.0, aid_per_year=0.0,
+    "federal above the limit": dict(financing=Financing.FEDERAL, loan_share=1.0, years=2.0,
+                                    start_year=2026, start_month=9, tuition_per_year=60_000.0,
+                                    aid_per_year=0.0,
                                     employer_assistance_per_year=0.0, enrolment_intensity=1.0,
-                                    grad_plus_legacy=False, repayment_plan=1),
-    "part-time federal": dict(financing=1, loan_share=1.0, enrolment_intensity=0.6,
-                              years=3.0, start_year=2027, repayment_plan=0),
+                                    grad_plus_legacy=False, repayment_plan=Plan.TIERED),
+    "part-time federal": dict(financing=Financing.FEDERAL, loan_share=1.0,
+                              enrolment_intensity=0.6, years=3.0, start_year=2027,
+                              repayment_plan=Plan.FIXED),
     # started before 2026-07-01 with a loan: Grad PLUS stays open for the later years
-    "legacy Grad PLUS": dict(financing=1, loan_share=1.0, start_year=2025, start_month=8,
-                             years=3.0, tuition_per_year=60_000.0, aid_per_year=0.0,
+    "legacy Grad PLUS": dict(financing=Financing.FEDERAL, loan_share=1.0, start_year=2025,
+                             start_month=8, years=3.0, tuition_per_year=60_000.0, aid_per_year=0.0,
                              employer_assistance_per_year=0.0, enrolment_intensity=1.0,
                              grad_plus_legacy=False, prior_grad_borrowing=0.0,
                              prior_undergrad_borrowing=0.0),
-    "RAP": dict(loan_share=1.0, repayment_plan=2, years=2.0, tuition_per_year=50_000.0,
+    "RAP": dict(loan_share=1.0, repayment_plan=Plan.RAP, years=2.0, tuition_per_year=50_000.0,
                 aid_per_year=0.0, employer_assistance_per_year=0.0),
 }
 

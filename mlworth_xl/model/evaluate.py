@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mlworth_xl.model import federal, fields, financing, metrics, timeline
+from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.cost import direct_cost_by_year
 from mlworth_xl.model.data import field_default
 from mlworth_xl.model.errors import InputError, Problem
@@ -188,7 +189,7 @@ def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
                                                 "years", "repayment_plan", "loan_term_years")}
     if not np.all(np.isfinite(np.concatenate(list(v.values())))):
         return []  # already reported field by field
-    fed = v["financing"] == financing.FEDERAL
+    fed = v["financing"] == Financing.FEDERAL
     month = (v["start_year"] - 1970) * 12 + v["start_month"] - 1
     first = federal.first_rule_month()
     problems = []
@@ -201,14 +202,14 @@ def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
     last_disbursement = month + 12 * (np.ceil(v["years"] - 1e-9) - 1)
     longest = int(federal.FIXED_TERM_LIMIT_YEARS)
     new_loans = fed & (last_disbursement >= federal.new_rules_month())
-    bad_plan = new_loans & (v["repayment_plan"] == financing.FIXED) & (
+    bad_plan = new_loans & (v["repayment_plan"] == Plan.FIXED) & (
         v["loan_term_years"] > longest)
     for i in np.nonzero(bad_plan)[0]:
         problems.append(Problem(
             "repayment_plan", f"a fixed plan of {int(v['loan_term_years'][i])} years is not open "
-            "to Direct Loans first disbursed from 2026-07-01; allowed: 1 (tiered standard), "
-            f"2 (RAP), or 0 (fixed) with a term of at most {longest} years, which pays more than "
-            "the tiered plan requires", row(int(i)), source))
+            f"to Direct Loans first disbursed from 2026-07-01; allowed: {Plan.TIERED:d} (tiered "
+            f"standard), {Plan.RAP:d} (RAP), or {Plan.FIXED:d} (fixed) with a term of at most "
+            f"{longest} years, which pays more than the tiered plan requires", row(int(i)), source))
     return problems
 
 
@@ -307,7 +308,7 @@ def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
     :func:`inputs_with_defaults` returns them.
     """
     parts = _flows({k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()})
-    rap = (np.atleast_1d(np.asarray(values["repayment_plan"])) == financing.RAP) & (
+    rap = (np.atleast_1d(np.asarray(values["repayment_plan"])) == Plan.RAP) & (
         parts.loans.borrowed > 0)
     return SalarySplit(flow=parts.flow.T, fixed=parts.fixed.T, per_salary=parts.per_salary.T,
                        linear=~rap, payback=metrics.payback_rows(parts.flow),

@@ -18,6 +18,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mlworth_xl.model.codes import FINANCING_NAMES, PLAN_NAMES, Financing, Plan
+
 Unit = Literal["usd", "rate", "fraction", "years", "months", "count", "bool", "text"]
 
 
@@ -85,10 +87,10 @@ def _fmt(x: float | None, unit: str) -> str:
 
 KINDS = ("masters", "online", "hybrid", "bootcamp", "certificate", "self-study", "other")
 
-#: Codes of the ``financing`` input.
-FINANCING = ("simple", "federal")
-#: Codes of the ``repayment_plan`` input (as :data:`mlworth_xl.model.repayment.PLANS`).
-PLANS = ("fixed", "tiered", "rap")
+#: Codes of the ``financing`` input (:class:`mlworth_xl.model.codes.Financing`).
+FINANCING = FINANCING_NAMES
+#: Codes of the ``repayment_plan`` input (:class:`mlworth_xl.model.codes.Plan`).
+PLANS = PLAN_NAMES
 
 LOAN_APR_DEFAULT = "loan.direct_unsub_grad_2025_26.rate"
 LOAN_FEE_DEFAULT = "loan.direct_unsub_grad_2025_26.fee"
@@ -161,7 +163,8 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
           "start, by Direct Unsubsidized loans within the limits (Grad PLUS for legacy "
           "borrowers), the rest by a private loan. 0 simple (a what-if): one loan at the simple "
           "loan APR and fee on the first day of study.",
-          default=1, low=0, high=1, integer=True, choices=FINANCING),
+          default=int(Financing.FEDERAL), low=int(min(Financing)), high=int(max(Financing)),
+          integer=True, choices=FINANCING),
     Field("start_year", "Start year", "count",
           "Calendar year of the first day of study (federal financing: picks rates, fees, rules).",
           default="assumption.start_year", low=2000, high=2100, integer=True),
@@ -200,7 +203,8 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
           "Plan of the federal loans (or the simple loan): 1 tiered standard (10-25 years by "
           "balance, the law's standard plan for loans from 2026-07-01, the default), 0 fixed "
           "over the fixed plan term, 2 RAP (payment by income).",
-          default=1, low=0, high=2, integer=True, choices=PLANS),
+          default=int(Plan.TIERED), low=int(min(Plan)), high=int(max(Plan)),
+          integer=True, choices=PLANS),
     Field("salary_after", "Salary after", "usd",
           "Yearly salary in the new role, in its first year.", low=0, high=10_000_000,
           required=True),

@@ -45,14 +45,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from mlworth_xl.model import federal, loans, repayment, timeline
+from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.timeline import Array
 
 #: Years of loan flows kept in today's dollars: past any study, grace and term or RAP's 30 years.
 _LIFE_YEARS = 60
 
-#: Codes of the ``financing`` and ``repayment_plan`` inputs.
-SIMPLE, FEDERAL = 0, 1
-FIXED, TIERED, RAP = 0, 1, 2
+#: Codes of the ``financing`` and ``repayment_plan`` inputs, by their old names
+#: (:mod:`mlworth_xl.model.codes` holds them).
+SIMPLE, FEDERAL = Financing.SIMPLE, Financing.FEDERAL
+FIXED, TIERED, RAP = Plan.FIXED, Plan.TIERED, Plan.RAP
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     # amounts are kept past the horizon (and cut to it at the end).
     span = horizon if not inflating else max(horizon, _LIFE_YEARS)
     months = timeline.deferment_months(v["years"], v["grace_months"])
-    simple = v["financing"] == SIMPLE
+    simple = v["financing"] == Financing.SIMPLE
     apr, fee_rate = v["loan_apr"], v["loan_fee"]
     p_apr = v["private_apr"]
     cap = v["capitalize_interest"]
@@ -217,7 +219,7 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     deferment = monthly * deferred
 
     code = v["repayment_plan"]
-    term = 12.0 * np.where(code == TIERED, repayment.tiered_term_years(plan_balance),
+    term = 12.0 * np.where(code == Plan.TIERED, repayment.tiered_term_years(plan_balance),
                            v["loan_term_years"])
     plan_pay, plan_paid = _fixed_by_year(plan_balance, plan_rate, term, months, span)
     plan_months = np.where(plan_balance > 0, term, 0.0)
@@ -226,7 +228,7 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     relief = np.zeros((0, n))
     forgiven = np.zeros(n)
     matched = np.zeros(n)
-    rap_rows = np.nonzero((code == RAP) & (plan_balance > 0))[0]
+    rap_rows = np.nonzero((code == Plan.RAP) & (plan_balance > 0))[0]
     if rap_rows.size:
         sub = {k: a[rap_rows] for k, a in v.items()}
         # AGI for every year a payment can fall in, whatever the horizon

@@ -53,12 +53,13 @@ from dataclasses import fields as dc_fields
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mlworth_xl.model.codes import PLAN_NAMES, Plan
 from mlworth_xl.model.data import figure
 from mlworth_xl.model.loans import balance_after, level_payment
 from mlworth_xl.model.timeline import Array
 
-#: Plans by name; :func:`repay` also takes their codes (the index here).
-PLANS = ("fixed", "tiered", "rap")
+#: Plans by name; :func:`repay` also takes their codes (:class:`~mlworth_xl.model.codes.Plan`).
+PLANS = PLAN_NAMES
 
 FORGIVENESS_TAX_NOTE = (
     "A balance forgiven under RAP after 360 payments may be taxable income in the year it is "
@@ -346,9 +347,9 @@ def repay(balance: ArrayLike, apr: ArrayLike, plan: str | ArrayLike = "tiered", 
     parts: list[tuple[Array, Repayment]] = []
     for code in np.unique(codes):
         rows = np.nonzero(codes == code)[0]
-        if code == 0:
+        if code == Plan.FIXED:
             part = fixed(b[rows], i[rows], 12.0 * t[rows])
-        elif code == 1:
+        elif code == Plan.TIERED:
             part = tiered_standard(b[rows], i[rows])
         else:
             if agi_path is None:
@@ -365,8 +366,8 @@ def plan_codes(plan: str | ArrayLike, n: int) -> Array:
     codes = np.empty(raw.shape, dtype=int)
     for k, p in enumerate(raw):
         if isinstance(p, str) and p.strip().lower() in PLANS:
-            codes[k] = PLANS.index(p.strip().lower())
-        elif isinstance(p, int | float | np.number) and float(p) in (0.0, 1.0, 2.0):
+            codes[k] = Plan[p.strip().upper()]
+        elif isinstance(p, int | float | np.number) and float(p) in {float(c) for c in Plan}:
             codes[k] = int(p)
         else:
             raise ValueError(f"unknown repayment plan {p!r}; plans are {', '.join(PLANS)}")
@@ -421,7 +422,7 @@ def schedule(balance: float, apr: float, plan: str = "tiered", *, term_years: fl
     (360, 5500.0, 0.0)
     """
     code = int(plan_codes(plan, 1)[0])
-    if code == 2:
+    if code == Plan.RAP:
         if agi_path is None:
             raise ValueError("the Repayment Assistance Plan needs agi_path")
         _, rows = _simulate_rap(_vec(balance), _vec(apr), np.atleast_2d(agi_path),
@@ -430,7 +431,8 @@ def schedule(balance: float, apr: float, plan: str = "tiered", *, term_years: fl
         n = int(np.count_nonzero((rows["payment"][0] > 0) | (rows["forgiven"][0] > 0)))
         cut = {k: v[0, :n] for k, v in rows.items()}
     else:
-        months = 12.0 * (float(term_years) if code == 0 else float(tiered_term_years(balance)[0]))
+        months = 12.0 * (float(term_years) if code == Plan.FIXED
+                         else float(tiered_term_years(balance)[0]))
         n = int(round(months)) if balance > 0 else 0
         pay = float(level_payment(balance, apr, months / 12.0))
         k = np.arange(1, n + 1, dtype=float)

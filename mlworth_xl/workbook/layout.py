@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from mlworth_xl.api import COLUMNS
 from mlworth_xl.model import data, federal, fields
-from mlworth_xl.model.financing import RAP as RAP_CODE
+from mlworth_xl.model.codes import Plan
 from mlworth_xl.model.records import Programs
 
 GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, RAP, SOURCES = (
@@ -79,7 +79,7 @@ CONSTANTS = (
     ("RoundingGuard", 1e-9, "Guard added before rounding the enrolment intensity", "number"),
     ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
     ("FeeYearMonth", 10, "Month federal loan fees change (fiscal year)", "month"),
-    ("RapPlanCode", RAP_CODE, "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
+    ("RapPlanCode", int(Plan.RAP), "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
 )
 #: Federal loan figures on Inputs below the constants: (name, figure key or derived, label).
 #: Their values come from the embedded data (see the Sources sheet).
@@ -346,7 +346,7 @@ def rap_options_of(plans: Iterable[float]) -> tuple[int, ...]:
     >>> rap_options_of([0, 2, 1, 2])
     (1, 3)
     """
-    return tuple(int(i) for i in np.flatnonzero(np.asarray(list(plans)) == RAP_CODE))
+    return tuple(int(i) for i in np.flatnonzero(np.asarray(list(plans)) == Plan.RAP))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import (
     DISB_BLOCK,
@@ -80,11 +81,12 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
                     SCHEDULE_FIRST_ROW + MAX_YEARS - 1)
 
     fin, plan, term = p("financing"), p("repayment_plan"), p("loan_term_years")
+    on_simple, on_tiered = f"{fin}={Financing.SIMPLE:d}", f"{plan}={Plan.TIERED:d}"
     private_apr, private_term = p("private_apr"), p("private_term_years")
     tier = f"INDEX(TierYears,MATCH({k('balance')},TierFrom,1))"
     private_n = f"IF({k('private_balance')}>0,{M12}*{private_term},0)"
     on_rap = lay.rap_block(i) is not None
-    payments = f"IF({k('balance')}>0,{M12}*IF({plan}=1,{tier},{term}),0)"
+    payments = f"IF({k('balance')}>0,{M12}*IF({on_tiered},{tier},{term}),0)"
     plan_payment = (f"IF({k('balance')}>0,PMT({k('rate')}/{M12},{k('payments')},"
                     f"-{k('balance')}),0)")
     plan_interest = f"IF({k('balance')}>0,{k('payments')}*{k('plan_payment')}-{k('balance')},0)"
@@ -105,15 +107,15 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
         "federal": f"=SUM({d('plan')})",
         "private": f"=SUM({d('private')})",
         "borrowed": f"={k('federal')}+{k('private')}",
-        "fee": f"=IF({fin}=0,{k('simple_borrowed')}-{k('need')},SUM({d('fee')}))",
+        "fee": f"=IF({on_simple},{k('simple_borrowed')}-{k('need')},SUM({d('fee')}))",
         "study_months": f"=ROUND({p('years')}*{M12},0)",
         "deferment_months": f"={k('study_months')}+{p('grace_months')}",
-        "rate": (f"=IF({fin}=0,{p('loan_apr')},IF({k('federal')}>0,"
+        "rate": (f"=IF({on_simple},{p('loan_apr')},IF({k('federal')}>0,"
                  f"SUM({d('plan_interest')})/{k('federal')},0))"),
         "deferment_interest": f"=SUMPRODUCT({d('plan_interest')},{d('held')})",
         "private_deferment_interest": f"=SUMPRODUCT({d('private')},{d('held')})*{private_apr}",
         "balance": (f"={k('federal')}+IF({p('capitalize_interest')},"
-                    f"{k('deferment_interest')},IF({fin}=0,0,"
+                    f"{k('deferment_interest')},IF({on_simple},0,"
                     f"SUMPRODUCT({d('plus')},{d('plus_rate')},{d('held')})))"),
         "private_balance": (f"={k('private')}+IF({p('private_deferment')},"
                             f"{k('private_deferment_interest')},0)"),
@@ -157,6 +159,7 @@ def _disbursement(lay: Layout, i: int, row: int) -> dict[str, str]:
     first = row == DISB_FIRST_ROW
     kth = f"$A{row}"
     fin = p("financing")
+    on_simple = f"{fin}={Financing.SIMPLE:d}"
     intensity = p("enrolment_intensity")
     eligible = f"{intensity}>=FedMinEnrolment"
     prorated = (f"IF({eligible},MIN(1,ROUND({intensity}/FedIntensityStep+RoundingGuard,0)"
@@ -201,12 +204,12 @@ def _disbursement(lay: Layout, i: int, row: int) -> dict[str, str]:
         "rest": (f"=IF({c('unsub')}>={c('wanted')},0,"
                  f"{c('need')}-{c('unsub')}*(1-{c('unsub_fee')}))"),
         "plus": f"=IF({old_eligible},{c('rest')}/(1-{c('plus_fee')}),0)",
-        "private": (f"=IF({fin}=0,0,IF({old_eligible},0,{c('rest')})"
+        "private": (f"=IF({on_simple},0,IF({old_eligible},0,{c('rest')})"
                     f"/(1-{p('private_fee')}))"),
-        "plan": f"=IF({fin}=0,{simple_loan if first else 0},{c('unsub')}+{c('plus')})",
-        "plan_interest": (f"=IF({fin}=0,{simple_loan + '*' + p('loan_apr') if first else 0},"
+        "plan": f"=IF({on_simple},{simple_loan if first else 0},{c('unsub')}+{c('plus')})",
+        "plan_interest": (f"=IF({on_simple},{simple_loan + '*' + p('loan_apr') if first else 0},"
                           f"{c('unsub')}*{c('unsub_rate')}+{c('plus')}*{c('plus_rate')})"),
-        "fee": (f"=IF({fin}=0,{simple_fee if first else 0},{c('unsub')}*{c('unsub_fee')}"
+        "fee": (f"=IF({on_simple},{simple_fee if first else 0},{c('unsub')}*{c('unsub_fee')}"
                 f"+{c('plus')}*{c('plus_fee')}+{c('private')}*{p('private_fee')})"),
         "accrual": (("=" if first else f"={c('accrual', row - 1)}+")
                     + f"({c('plan_interest')}+{c('private')}*{p('private_apr')})/{M12}"),
@@ -294,7 +297,7 @@ def _real(lay: Layout, i: int, row: int) -> dict[str, str]:
     held = f"({since}>0)*{since}"
     cap = p("capitalize_interest")
     capitalized = (f"({cap}*{d('plan_interest')}+(1-{cap})"
-                   f"*({p('financing')}<>0)*{d('plus')}*{d('plus_rate')})")
+                   f"*({p('financing')}<>{Financing.SIMPLE:d})*{d('plus')}*{d('plus_rate')})")
     before = (f"SUMPRODUCT({d('plan')}+{d('private')},--({index}<={y}))"
               f"+(SUMPRODUCT({capitalized},{held})"
               f"+{p('private_deferment')}*{p('private_apr')}*SUMPRODUCT({d('private')},{held}))"

@@ -11,7 +11,7 @@ from dataclasses import replace
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mlworth_xl.model import fields
-from mlworth_xl.model.financing import RAP
+from mlworth_xl.model.codes import Plan
 
 # Excel's limits on the lengths of a validation's titles and messages.
 _TITLE_MAX = 32
@@ -82,7 +82,7 @@ def plan_without_rap(first_cell: str) -> DataValidation:
     Repayment plan (repayment_plan): 0 (fixed) or 1 (tiered) in this workbook. RAP needs ...
     """
     plan = fields.PROGRAM["repayment_plan"]
-    allowed = replace(plan, high=RAP - 1, choices=plan.choices[:RAP])
+    allowed = replace(plan, high=int(Plan.RAP) - 1, choices=plan.choices[:Plan.RAP])
     dv = rule(allowed, first_cell)
     dv.error = _short(f"{plan.label} ({plan.name}): {allowed.allowed()} here. For RAP set "
                       "repayment_plan = rap in the programs file, then run "
