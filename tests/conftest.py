@@ -5,6 +5,8 @@ skip with a reason where it is not installed, except where
 ``MLWORTH_REQUIRE_LIBREOFFICE=1`` (set by CI's ``.ci/run``): there a missing
 LibreOffice fails them, before any fixture or skip condition of theirs runs, so
 CI can never pass by skipping the spreadsheet proof.
+
+Hypothesis runs without its per-example deadline (see the profile below).
 """
 
 from __future__ import annotations
@@ -13,6 +15,12 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by the benchmarks, not asserted in tests: no per-example deadline, which a
+# busy machine would trip at random.
+settings.register_profile("mlworth", deadline=None)
+settings.load_profile("mlworth")
 
 try:
     from mlworth_xl.workbook.libreoffice import find_soffice

@@ -51,7 +51,7 @@ def test_compare_with_program_dicts_raises_only_input_errors(values):
     assert len(frame) == 1
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(person=st.dictionaries(st.sampled_from([f.name for f in fields.PERSON_FIELDS]),
                               anything, max_size=4))
 def test_compare_with_person_dicts_raises_only_input_errors(person):
