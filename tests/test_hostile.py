@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from mlworth_xl import excel_io, safe_xlsx
+from mlworth_xl import excel_io
 from mlworth_xl.cli import main
 from mlworth_xl.cli.render import to_csv, to_json
 from mlworth_xl.inputs import read_programs
