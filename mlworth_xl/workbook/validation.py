@@ -79,7 +79,7 @@ def plan_without_rap(first_cell: str) -> DataValidation:
     >>> dv.type, dv.formula1, dv.formula2
     ('whole', '0', '1')
     >>> print(dv.error)  # doctest: +ELLIPSIS
-    Repayment plan (repayment_plan): 0 (fixed) or 1 (tiered) in this workbook. RAP needs ...
+    Repayment plan (repayment_plan): 0 (fixed) or 1 (tiered) here. For RAP set ...
     """
     plan = fields.PROGRAM["repayment_plan"]
     allowed = replace(plan, high=int(Plan.RAP) - 1, choices=plan.choices[:Plan.RAP])
