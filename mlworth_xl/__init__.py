@@ -11,10 +11,20 @@ True
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-from mlworth_xl.api import COLUMNS, compare
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.records import Person, Program, Programs
+
+
+def __getattr__(name: str) -> Any:
+    # The Python API needs pandas; the Excel functions mostly do not, so importing the package
+    # (as xlwings does to reach mlworth_xl.udfs) does not load it until it is asked for.
+    if name in ("COLUMNS", "compare"):
+        from mlworth_xl import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'mlworth_xl' has no attribute {name!r}")
 
 try:
     __version__ = version("mlworth-xl")

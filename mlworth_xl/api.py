@@ -10,12 +10,15 @@ them (:data:`COMPARE_COLUMNS`).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: the Excel functions rarely need it
+    import pandas as pd
 
 from mlworth_xl.model import federal
 from mlworth_xl.model.errors import InputError
@@ -154,7 +157,8 @@ def _programs(programs: Any) -> Programs:
         from mlworth_xl.inputs import read_programs
 
         return read_programs(programs)
-    if isinstance(programs, pd.DataFrame):
+    pandas = sys.modules.get("pandas")  # a DataFrame can only exist once pandas is imported
+    if pandas is not None and isinstance(programs, pandas.DataFrame):
         programs = programs.to_dict("records")
     if isinstance(programs, Program):
         programs = [programs]
@@ -194,6 +198,8 @@ def comparison_frame(programs: Programs, outcome: Outcome) -> pd.DataFrame:
     rank = np.empty(len(npv), dtype=int)
     rank[order] = np.arange(1, len(npv) + 1)
     values["rank"] = rank
+    import pandas as pd
+
     frame = pd.DataFrame({c.header: values[c.key] for c in COLUMNS})
     frame[HEADERS["pays_back_within_target"]] = frame[HEADERS["pays_back_within_target"]].astype(
         bool)
@@ -216,6 +222,8 @@ def odds_frame(programs: Programs, person: Person, outcome: Outcome) -> pd.DataF
         "repayment": repayment_words(programs, outcome),
     }
     odds_keys = {c.key for c in (*ODDS_COLUMNS, REPAYMENT)}
+    import pandas as pd
+
     return pd.DataFrame({c.header: values[c.key] if c.key in odds_keys
                          else base[HEADERS[c.key]].to_numpy() for c in COMPARE_COLUMNS})
 

@@ -195,3 +195,19 @@ def test_importing_the_functions_loads_nothing_that_needs_a_platform_wheel():
     third_party = {m for m in added - set(sys.stdlib_module_names) if not m.startswith("_")}
     assert "mlworth_xl" in third_party
     assert third_party <= PURE_PYTHON, f"may need a platform wheel: {third_party - PURE_PYTHON}"
+
+
+def test_the_package_and_the_model_load_without_pandas():
+    # pandas is imported where a table is made, not by `import mlworth_xl` (xlwings, which
+    # the Excel functions need, may import it on its own)
+    import subprocess
+    import sys
+
+    code = ("import sys, mlworth_xl, mlworth_xl.model.evaluate, mlworth_xl.model.odds, "
+            "mlworth_xl.excel_io; print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    # and the table still comes as a DataFrame once asked for
+    import mlworth_xl
+
+    assert type(mlworth_xl.compare()).__module__.startswith("pandas")
