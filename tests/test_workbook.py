@@ -476,3 +476,21 @@ def test_conditional_fills_carry_the_background_colour_excel_reads(tmp_path):
     dxfs = re.search(r"<dxfs[^>]*>(.*)</dxfs>", styles_xml, re.S).group(1)
     fills = re.findall(r"<fill>.*?</fill>", dxfs, re.S)
     assert fills and all("<bgColor" in f for f in fills)
+
+
+def test_true_false_inputs_are_read_whether_stored_as_booleans_or_text(default_book):
+    # A dropdown's TRUE may be stored as the text "TRUE" (Google Sheets); IF("TRUE", …) is an
+    # error in Excel, so every formula reads such an input as OR(cell=TRUE,cell="TRUE").
+    lay = Layout(len(Programs.default()))
+    bools = [f.name for f in fields.PROGRAM_FIELDS if f.unit == "bool"]
+    seen = 0
+    for formula in formulas(default_book).values():
+        for name in bools:
+            for i in range(lay.n):
+                ref = layout.cell(layout.PROGRAMS, Layout.option_col(i),
+                                  layout.PROGRAM_ROW[name])
+                wrapped = f'OR({ref}=TRUE,{ref}="TRUE")'
+                count = formula.count(ref)
+                seen += count
+                assert count == 2 * formula.count(wrapped), formula
+    assert seen > 0

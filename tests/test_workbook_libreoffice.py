@@ -125,13 +125,14 @@ def _change(path: Path, dest: Path) -> tuple[Programs, Person]:
     programs, person = Programs.default(), Person.default()
     wb = openpyxl.load_workbook(path)
     ws = wb[layout.PROGRAMS]
-    edits = [(0, "tuition_per_year", 70_000), (1, "loan_apr", 0.05),
-             (2, "capitalize_interest", False), (3, "work_fraction", 0.25),
-             (5, "months_to_job", 14)]
+    # TRUE/FALSE typed as text, as Google Sheets may store a dropdown's choice
+    edits = [(0, "tuition_per_year", 70_000), (1, "private_apr", 0.05),
+             (2, "capitalize_interest", "TRUE"), (3, "work_fraction", 0.25),
+             (4, "private_deferment", "FALSE"), (5, "months_to_job", 14)]
     columns = {k: v.copy() for k, v in programs.columns.items()}
     for i, field, value in edits:
         ws.cell(row=layout.PROGRAM_ROW[field], column=Layout.option_col(i)).value = value
-        columns[field][i] = float(value)
+        columns[field][i] = float({"TRUE": 1, "FALSE": 0}.get(value, value))
     people = {"salary": 65_000, "horizon_years": 25, "discount_rate": 0.05, "savings": 0}
     for k, field in enumerate(fields.PERSON_FIELDS):
         if field.name in people:

@@ -383,8 +383,19 @@ class Layout:
 
     # --- inputs ---------------------------------------------------------------------
     def program(self, field: str, i: int) -> str:
-        """The input cell of program field ``field`` of option ``i``."""
-        return cell(PROGRAMS, OPTION_COL + i, PROGRAM_ROW[field])
+        """The input cell of program field ``field`` of option ``i``, as a formula reads it.
+
+        A TRUE/FALSE input is read as ``OR(cell=TRUE,cell="TRUE")``: a dropdown's
+        choice may be stored as the text "TRUE" (Google Sheets does), which IF and
+        arithmetic would refuse.
+
+        >>> Layout(1).program("grad_plus_legacy", 0)
+        'OR(Programs!$C$32=TRUE,Programs!$C$32="TRUE")'
+        """
+        ref = cell(PROGRAMS, OPTION_COL + i, PROGRAM_ROW[field])
+        if fields.PROGRAM[field].unit == "bool":
+            return f'OR({ref}=TRUE,{ref}="TRUE")'
+        return ref
 
     @staticmethod
     def option_col(i: int) -> int:
