@@ -21,9 +21,9 @@ if TYPE_CHECKING:  # pandas is imported where a table is made: the Excel functio
     import pandas as pd
 
 from mlworth_xl.model import federal
+from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome
-from mlworth_xl.model.financing import SIMPLE
 from mlworth_xl.model.odds import odds_programs, verdict
 from mlworth_xl.model.records import Person, Program, Programs
 
@@ -127,19 +127,17 @@ def repayment_words(programs: Programs, outcome: Outcome) -> list[str]:
     'federal: tiered standard plan; private: 10 years'
     """
     c = programs.columns
-    new_rules = federal.new_rules_month()
+    new_loans = federal.new_rule_loans(c["start_year"], c["start_month"], c["years"])
     out = []
     for i in range(len(programs)):
         if outcome.amount_borrowed[i] <= 0:
             out.append("nothing borrowed")
             continue
-        plan, term = int(c["repayment_plan"][i]), int(c["loan_term_years"][i])
-        simple = int(c["financing"][i]) == SIMPLE
-        start = (int(c["start_year"][i]) - 1970) * 12 + int(c["start_month"][i]) - 1
-        last = start + 12 * (int(np.ceil(c["years"][i] - 1e-9)) - 1)
-        words = {0: f"fixed {term} years", 1: "tiered standard plan",
-                 2: "RAP (payment by income)"}[plan]
-        if plan == 0 and not simple and last >= new_rules:
+        plan, term = Plan(int(c["repayment_plan"][i])), int(c["loan_term_years"][i])
+        simple = int(c["financing"][i]) == Financing.SIMPLE
+        words = {Plan.FIXED: f"fixed {term} years", Plan.TIERED: "tiered standard plan",
+                 Plan.RAP: "RAP (payment by income)"}[plan]
+        if plan == Plan.FIXED and not simple and new_loans[i]:
             words += " (pays more than the tiered plan requires)"
         parts = [("simple what-if loan: " if simple else "federal: ") + words]
         if outcome.private_loans[i] > 0:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from mlworth_xl import udfs
 from mlworth_xl.cli import main
-from mlworth_xl.model import federal
+from mlworth_xl.model import federal, financing
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.records import Person, Programs
 
@@ -98,12 +98,14 @@ def test_federal_and_private_loans_against_a_monthly_simulation():
 
 
 def test_a_deflated_level_payment_stream_is_its_present_value_at_the_real_rate():
-    # Yearly version of the Fisher relation the unit rests on: payments of p at the end of
-    # years 1..n, deflated by (1 + π)^y and discounted at the real rate (1 + i)/(1 + π) − 1,
-    # are worth what they are worth nominally at i.
+    # The Fisher relation the unit rests on, with the model's own deflator: payments of p at
+    # the end of years 1..n (the start of years 2..n+1, valued at P(y + 1) = (1 + π)^y) and
+    # discounted at the real rate (1 + i)/(1 + π) − 1 are worth what they are worth at i.
     i, pi, n, p = 0.07, 0.03, 10, 1_000.0
     real_rate = (1 + i) / (1 + pi) - 1
-    deflated = [p / (1 + pi) ** y for y in range(1, n + 1)]
+    prices = financing.price_level(np.array([pi]), np.arange(2.0, n + 2.0))[:, 0]
+    assert prices[0] == pytest.approx(1 + pi, rel=1e-15)
+    deflated = p / prices
     assert npf.npv(real_rate, [0.0, *deflated]) == pytest.approx(-npf.pv(i, n, p), rel=1e-12)
 
 

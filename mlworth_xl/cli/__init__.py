@@ -63,8 +63,8 @@ class Group(click.Group):
 @click.option("--data", "preset", type=click.Choice(data.PRESETS), default="current",
               show_default=True,
               help="Embedded figures: current (the newest published figures) or article (the "
-                   "figures the AI-education guide cites: the 2021 average salary, 2018 "
-                   "tuition, Salary.com averages), to reproduce its numbers.")
+                   "figures the AI-education guide cites, its 2021 average salary instead of "
+                   "the newest), to reproduce its numbers.")
 def main(preset: str) -> None:
     """Is a master's in machine learning worth the money?
 

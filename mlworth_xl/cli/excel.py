@@ -357,6 +357,7 @@ def _pinned_bytes(wb: Any, writer: Any) -> bytes:
             super().writestr(name, payload, *args, **kw)
 
         def write(self, filename: Any, arcname: Any = None, *args: Any, **kw: Any) -> None:
+            # openpyxl also adds some parts from temporary files, which zipfile dates by mtime
             with open(filename, "rb") as fh:
                 self.writestr(str(arcname or filename), fh.read())
 

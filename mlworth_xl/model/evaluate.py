@@ -190,7 +190,7 @@ def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
     if not np.all(np.isfinite(np.concatenate(list(v.values())))):
         return []  # already reported field by field
     fed = v["financing"] == Financing.FEDERAL
-    month = (v["start_year"] - 1970) * 12 + v["start_month"] - 1
+    month = federal.month_index(v["start_year"], v["start_month"])
     first = federal.first_rule_month()
     problems = []
     for i in np.nonzero(fed & (month < first))[0]:
@@ -199,9 +199,8 @@ def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
             f"{federal.month_text(first)}, the first award year whose federal rates and fees are "
             "in the data; allowed: a start from then, or financing 0 (simple, a what-if)",
             row(int(i)), source))
-    last_disbursement = month + 12 * (np.ceil(v["years"] - 1e-9) - 1)
     longest = int(federal.FIXED_TERM_LIMIT_YEARS)
-    new_loans = fed & (last_disbursement >= federal.new_rules_month())
+    new_loans = fed & federal.new_rule_loans(v["start_year"], v["start_month"], v["years"])
     bad_plan = new_loans & (v["repayment_plan"] == Plan.FIXED) & (
         v["loan_term_years"] > longest)
     for i in np.nonzero(bad_plan)[0]:
@@ -425,9 +424,7 @@ def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
 
     lf = f.loans
     income_given_up = f.foregone.sum(axis=0)
-    # In today's dollars: the loans' cost over their life, deflated (nominal when inflation is 0)
-    loan_cost = lf.fee + lf.total_interest - lf.relief if lf.loan_cost is None else lf.loan_cost
-    total_cost = cost_of_attendance + income_given_up + loan_cost
+    total_cost = cost_of_attendance + income_given_up + lf.loan_cost
     payback = metrics.payback_rows(flow)
     target = v["target_payback_years"]
     within_target = _rows_to(int(np.ceil(np.max(target))), len(flow))
@@ -447,7 +444,7 @@ def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
         loan_fees=lf.fee,
         total_interest=lf.total_interest,
         loan_relief=lf.relief,
-        loan_cost=loan_cost,
+        loan_cost=lf.loan_cost,
         total_cost=total_cost,
         monthly_payment=lf.monthly_payment,
         total_paid=lf.total_paid,

@@ -115,6 +115,28 @@ def new_rules_month() -> int:
     return _month(np.datetime64(figure("law.grad_plus_closed_from").value, "D"))
 
 
+def month_index(year: ArrayLike, month: ArrayLike) -> Array:
+    """Months since 1970-01 of ``month`` (1-12) of ``year``.
+
+    >>> month_text(int(month_index(2026, 8)))
+    '2026-08'
+    """
+    return (np.asarray(year, dtype=float) - 1970.0) * 12.0 + np.asarray(month, dtype=float) - 1.0
+
+
+def new_rule_loans(start_year: ArrayLike, start_month: ArrayLike, years: ArrayLike,
+                   ) -> NDArray[np.bool_]:
+    """Whether an option has a loan under the 2026 rules: its last disbursement (one each
+    study year, at the start's anniversary) is on or after 2026-07-01.
+
+    >>> new_rule_loans([2025, 2025, 2026], [8, 8, 8], [1, 2, 1]).tolist()
+    [False, True, True]
+    """
+    last = month_index(start_year, start_month) + 12.0 * (
+        np.ceil(np.asarray(years, dtype=float) - 1e-9) - 1.0)
+    return np.asarray(last >= new_rules_month())
+
+
 def month_text(month: int) -> str:
     """``'2026-07'`` for a month counted from 1970-01."""
     return str(np.datetime64(month, "M"))

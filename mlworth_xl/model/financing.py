@@ -81,7 +81,7 @@ class LoanFlows:
     fee_by_year: Array
     interest_by_year: Array
     relief_by_year: Array
-    loan_cost: Array | None = None
+    loan_cost: Array
 
 
 def start_dates(year: Array, month: Array) -> np.ndarray:
@@ -271,7 +271,8 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         total_paid=borrowed + total_interest - matched - forgiven,
         months_to_pay_off=np.maximum(plan_months, np.where(priv_balance > 0, priv_term, 0.0)),
         forgiven=forgiven, relief=relief_total, fee_by_year=fee_by_disb,
-        interest_by_year=interest, relief_by_year=relief)
+        interest_by_year=interest, relief_by_year=relief,
+        loan_cost=fee + total_interest - relief_total)  # nominal: replaced below if inflating
     if not inflating:
         return flows
     rows = max(len(interest), len(relief), width)
