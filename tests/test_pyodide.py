@@ -40,7 +40,6 @@ from mlworth_xl import udfs
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "pyodide"
 RUNNER = HERE / "runner.py"
-REQUIRED = os.environ.get("MLWORTH_REQUIRE_PYODIDE") == "1"
 REL, ABS = 1e-9, 1e-9
 
 
@@ -297,7 +296,7 @@ def test_differences_sees_what_matters():
     assert differences({"raise": "A", "message": "m"}, {"raise": "A", "message": "n"}) != []
 
 
-# --- CPython alone: the cases and the registration ---------------------------------------------
+# --- CPython alone: the cases and the registration ------------------------------------------
 
 def run_cpython(*args: str, stdin: str | None = None) -> Any:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH",
@@ -370,14 +369,31 @@ def unavailable() -> str | None:
     return None
 
 
+def skip_or_fail(why: str) -> None:
+    """Skip with the reason; fail instead where MLWORTH_REQUIRE_PYODIDE=1 (CI)."""
+    if os.environ.get("MLWORTH_REQUIRE_PYODIDE") == "1":
+        pytest.fail(f"Pyodide is required (MLWORTH_REQUIRE_PYODIDE=1): {why}", pytrace=False)
+    pytest.skip(why)
+
+
+def test_missing_pyodide_skips_here_and_fails_where_required(monkeypatch, tmp_path):
+    monkeypatch.setenv("MLWORTH_PYODIDE_DIR", str(tmp_path))  # nothing provisioned there
+    why = unavailable()
+    assert why is not None and (str(tmp_path) in why or "node" in why)
+    monkeypatch.delenv("MLWORTH_REQUIRE_PYODIDE", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        skip_or_fail(why)
+    monkeypatch.setenv("MLWORTH_REQUIRE_PYODIDE", "1")
+    with pytest.raises(pytest.fail.Exception, match="MLWORTH_REQUIRE_PYODIDE=1"):
+        skip_or_fail(why)
+
+
 @pytest.fixture(scope="session")
 def pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """One Pyodide run of every call, with a wheel of this worktree built for it."""
     why = unavailable()
     if why is not None:
-        if REQUIRED:
-            pytest.fail(f"Pyodide is required (MLWORTH_REQUIRE_PYODIDE=1): {why}", pytrace=False)
-        pytest.skip(why)
+        skip_or_fail(why)
     manifest = provision.provisioned()
     wheel = provision.build_wheel(tmp_path_factory.mktemp("wheel"))
     request = {"runtime": manifest["runtime"], "packages": manifest["packages"],

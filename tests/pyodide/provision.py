@@ -145,22 +145,27 @@ def place_pyodide_wheels(base: Path, runtime: Path) -> list[str]:
 
 
 def pure_wheel(name: str, wheels: Path) -> Path:
-    """The py3-none-any wheel of ``name`` at the version installed here, from PyPI."""
-    version = importlib.metadata.version(name)
-    stem = f"{name.replace('-', '_')}-{version}-"
-    found = [p for p in wheels.glob(f"{stem}*.whl") if p.name.endswith("-none-any.whl")]
+    """The py3-none-any wheel of ``name`` from PyPI: at the version installed here, or (on a
+    machine where it is not installed yet, as CI before ``pip install``) the newest."""
+    try:
+        version = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        version = None
+    stem = f"{name.replace('-', '_')}-{version or ''}"
+    found = sorted(p for p in wheels.glob(f"{stem}*-none-any.whl")
+                   if version or p.name.split("-")[0] == name)
     if not found:
-        log(f"pip download {name}=={version} (pure wheel)")
+        spec = f"{name}=={version}" if version else name
+        log(f"pip download {spec} (pure wheel)")
         try:
             run(sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
                 "--only-binary=:all:", "--platform", "any", "--implementation", "py",
-                "--abi", "none", "--python-version", "3.12", f"{name}=={version}",
-                "-d", str(wheels))
+                "--abi", "none", "--python-version", "3.12", spec, "-d", str(wheels))
         except subprocess.CalledProcessError:
-            raise SystemExit(f"provision: {name}=={version} has no py3-none-any wheel on PyPI, "
+            raise SystemExit(f"provision: {spec} has no py3-none-any wheel on PyPI, "
                              "so micropip cannot install it in Pyodide") from None
-        found = [p for p in wheels.glob(f"{stem}*.whl") if p.name.endswith("-none-any.whl")]
-    return found[0]
+        return pure_wheel(name, wheels) if version else max(wheels.glob(f"{name}-*.whl"))
+    return found[-1]
 
 
 def build_wheel(out: Path) -> Path:

@@ -49,10 +49,12 @@ pyodide.FS.writeFile("/tmp/runner/mlworth_runner.py", readFileSync(request.runne
 pyodide.runPython(`
 import json, sys
 sys.path.insert(0, "/tmp/runner")
-from mlworth_runner import encode, meta, platform, run_batch, setup
-udfs = setup()
+from mlworth_runner import encode, meta, office_js, platform, run_batch, setup
+office_js()
 `);
-step("import");
+step("import_xlwings");
+pyodide.runPython("udfs = setup()");
+step("import_udfs");
 const first = pyodide.runPython("json.dumps(encode(udfs.MLWORTH_PAYBACK()))");
 step("first_call");
 pyodide.globals.set("CALLS", JSON.stringify(request.calls));

@@ -53,14 +53,19 @@ def encode(x: Any) -> Any:
     return {"type": f"{type(x).__module__}.{type(x).__qualname__}", "repr": repr(x)}
 
 
-def setup() -> Any:
-    """Import the functions as the Office.js layer registers them; return the module."""
+def office_js() -> None:
+    """Import xlwings with its Office.js layer (it imports numpy and pandas too)."""
     os.environ["XLWINGS_ON_SERVER"] = "true"
     # xlwings.server lives in xlwings.pro (PolyForm Noncommercial 1.0.0), which asks for a
     # license key on import; "noncommercial" is xlwings' key for that license.
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     import xlwings  # noqa: F401  (after the variable: it picks its decorators on import)
+    import xlwings.server  # noqa: F401
 
+
+def setup() -> Any:
+    """Import the functions as the Office.js layer registers them; return the module."""
+    office_js()
     from mlworth_xl import udfs
 
     return udfs
