@@ -333,7 +333,8 @@ def test_cases_include_ranges_of_two_dimensions():
 
     with_2d = {n for n, cases in CASES.items() for args, kw in cases
                if any(two_d(a) for a in (*args, *kw.values()))}
-    # the numeric functions each take a 2-D range; the others read tables, which are 2-D too
+    # a 2x2 range in a numeric argument is refused (#VALUE!: one cell, column or row), the same
+    # in both; the tables (scenario, programs, person) are 2-D ranges that give answers
     assert with_2d >= {"MLWORTH_COST", "MLWORTH_LOAN_PAYMENT", "MLWORTH_LOAN_INTEREST",
                        "MLWORTH_RAP_PAYMENT", "MLWORTH_PAYBACK", "MLWORTH_PAYBACK_PROB",
                        "MLWORTH_EVALUATE", "MLWORTH_COMPARE"}
