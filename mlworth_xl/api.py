@@ -26,6 +26,7 @@ from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome
 from mlworth_xl.model.odds import odds_programs, verdict
 from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.model.uncertainty import Uncertainty
 
 
 @dataclass(frozen=True)
@@ -204,10 +205,14 @@ def comparison_frame(programs: Programs, outcome: Outcome) -> pd.DataFrame:
     return frame
 
 
-def odds_frame(programs: Programs, person: Person, outcome: Outcome) -> pd.DataFrame:
-    """The :data:`COMPARE_COLUMNS` table: each option's odds, then its expected outcome."""
+def odds_frame(programs: Programs, person: Person, outcome: Outcome,
+               uncertainty: Uncertainty | Sequence[Uncertainty] | None = None) -> pd.DataFrame:
+    """The :data:`COMPARE_COLUMNS` table: each option's odds, then its expected outcome.
+
+    ``uncertainty``: one for all options, one each, or None for each kind's defaults.
+    """
     base = comparison_frame(programs, outcome)
-    found = odds_programs(programs, person)
+    found = odds_programs(programs, person, uncertainty)
     chance = np.array([o.payback_probability for o in found])
     values: dict[str, Any] = {
         "payback_chance": chance,

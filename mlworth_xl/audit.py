@@ -34,12 +34,13 @@ from typing import Any
 import numpy as np
 from openpyxl.utils import column_index_from_string
 
-from mlworth_xl.api import COLUMNS, comparison_frame
+from mlworth_xl.api import COMPARE_COLUMNS, odds_frame
 from mlworth_xl.model import fields
 from mlworth_xl.model.codes import Plan
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.safe_xlsx import check_archive, check_extent, open_workbook
 from mlworth_xl.workbook import layout
 from mlworth_xl.workbook.cashflows import shown
@@ -193,6 +194,7 @@ class _Audit:
         self.rap_options = self._rap_options()
         self.findings: list[Finding] = []
         self.input_cells: set[str] = set()
+        self.uncertainties: list[Uncertainty] | None = None
 
     def _count_options(self) -> int:
         ws = self.formulas[layout.PROGRAMS]
@@ -299,6 +301,7 @@ class _Audit:
                         self.add(where, "input", f"repayment_plan: {int(Plan.RAP)} (RAP), but this "
                                  "workbook has no block on the RAP sheet for this option. "
                                  + RAP_NEEDS_REGENERATING)
+        self.uncertainties = self._read_uncertainties(kinds)
         if len(self.findings) > before:
             return None
         who = Person(**{k: (int(v) if fields.PERSON[k].integer else v)  # type: ignore[arg-type]
@@ -320,6 +323,33 @@ class _Audit:
             return None
         return table, who
 
+    def _read_uncertainties(self, kinds: list[str]) -> list[Uncertainty] | None:
+        """Each option's uncertainty inputs below the Programs check (None: the file has none)."""
+        out: list[Uncertainty] = []
+        before = len(self.findings)
+        sheet = self.formulas[layout.PROGRAMS]
+        if sheet.cell(row=layout.PROGRAMS_RISK_TITLE_ROW, column=1).value is None:
+            return None  # written before the odds had inputs: the kinds' defaults
+        for i in range(self.n):
+            given: dict[str, Any] = {}
+            for spec in RISK_FIELDS:
+                where, value, dtype = self._input(layout.PROGRAMS, Layout.option_col(i),
+                                                  layout.RISK_ROW[spec.name])
+                if spec.unit == "text":
+                    text = "" if value is None else str(value).strip().lower()
+                    if text not in spec.choices:
+                        self.add(where, "input", f"{spec.name}: {value!r} is not allowed; "
+                                 f"allowed: {spec.allowed()}")
+                    given[spec.name] = text
+                elif spec.name == "salary_median" and value is None:
+                    given[spec.name] = None
+                else:
+                    x = self._number(where, spec, value, dtype)
+                    given[spec.name] = bool(x) if spec.unit == "bool" and x is not None else x
+            if len(self.findings) == before:
+                out.append(Uncertainty(**given))
+        return out if len(self.findings) == before else None
+
     # --- formulas -------------------------------------------------------------------------
     def expected_workbook(self, inputs: tuple[Programs, Person] | None) -> Any:
         """What the generator writes for these inputs (placeholders where they are bad).
@@ -331,7 +361,8 @@ class _Audit:
 
         if inputs is not None:
             try:
-                return build_workbook(*inputs, risk=None, rap_options=self.rap_options)
+                return build_workbook(*inputs, risk=None, rap_options=self.rap_options,
+                                      uncertainty=self.uncertainties)
             except InputError:
                 pass
         # Formulas depend on the number of options and on which have a block on the RAP
@@ -399,7 +430,7 @@ class _Audit:
         """Compare cached results with the model, cell by cell."""
         lay = Layout(self.n, self.rap_options)
         outcome = table.evaluate(who)
-        frame = comparison_frame(table, outcome)
+        frame = odds_frame(table, who, outcome, self.uncertainties)
         detail = yearly_detail(table.inputs(who))
         horizon = int(who.horizon_years)
 
@@ -418,8 +449,10 @@ class _Audit:
 
         for i, name in enumerate(table.names):
             row = lay.summary_row(i)
-            for k, col in enumerate(COLUMNS):
+            for k, col in enumerate(COMPARE_COLUMNS):
                 expected = frame.iloc[i][col.header]
+                if col.key == "verdict":
+                    continue  # words from the chance, rounded as each engine's TEXT rounds
                 if col.kind == "flag":
                     expected = bool(expected)
                 elif col.kind == "rank":

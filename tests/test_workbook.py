@@ -22,7 +22,7 @@ from openpyxl.formula import Tokenizer
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl import __version__
-from mlworth_xl.api import COLUMNS, compare
+from mlworth_xl.api import COMPARE_COLUMNS, compare
 from mlworth_xl.cli import main
 from mlworth_xl.cli.render import to_csv
 from mlworth_xl.model import data, fields
@@ -37,9 +37,9 @@ COMMITTED = ROOT / "workbooks" / "ml-masters-comparison.xlsx"
 RESULT_SHEETS = (layout.SUMMARY, layout.CASH_FLOWS, layout.LOANS)
 #: Functions that Excel 2016+, LibreOffice 7.4 and Google Sheets all compute, and
 #: that are not volatile.  Anything else in a formula fails the test.
-PORTABLE = {"AND", "COUNTIF", "FV", "IF", "IFERROR", "INDEX", "INT", "IRR", "ISNUMBER",
-            "ISTEXT", "MATCH", "MAX", "MIN", "N", "NPV", "OR", "PMT", "RANK", "ROUND",
-            "ROUNDUP", "ROWS", "SIGN", "SQRT", "SUM", "SUMIF", "SUMPRODUCT"}
+PORTABLE = {"ABS", "AND", "COUNTIF", "FV", "IF", "IFERROR", "INDEX", "INT", "IRR", "ISNUMBER",
+            "ISTEXT", "LN", "MATCH", "MAX", "MIN", "N", "NORMSDIST", "NPV", "OR", "PMT", "RANK",
+            "ROUND", "ROUNDUP", "ROWS", "SIGN", "SQRT", "SUM", "SUMIF", "SUMPRODUCT", "TEXT"}
 
 FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2", "=1+1", "\tTabbed"]
 
@@ -62,10 +62,11 @@ def formulas(wb: openpyxl.Workbook) -> dict[str, str]:
 
 def test_sheets_in_order(default_book):
     # no option of the default comparison is on RAP: no RAP sheet
-    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Risk",
+    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Risk", "Odds",
                                        "Cash flows", "Loans", "Sources"]
     assert saved(build_workbook(one_on_rap())).sheetnames == [
-        "Guide", "Inputs", "Programs", "Summary", "Risk", "Cash flows", "Loans", "RAP", "Sources"]
+        "Guide", "Inputs", "Programs", "Summary", "Risk", "Odds", "Cash flows", "Loans", "RAP",
+        "Sources"]
 
 
 def one_on_rap() -> Programs:
@@ -81,7 +82,7 @@ def test_default_workbook_has_no_rap_sheet_and_no_formula_mentions_it(default_bo
     assert [f"{where}: {text}" for where, text in formulas(default_book).items()
             if "RAP!" in text.upper()] == []
     guide = [c.value for c in default_book[layout.GUIDE]["A"] if c.value]
-    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, Sources"
+    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, Loans, Sources"
             in guide)
 
 
@@ -104,8 +105,8 @@ def test_only_options_on_rap_have_a_block_and_refer_to_the_rap_sheet():
     assert plan_payment[1].startswith(f"=IF({lay.program('repayment_plan', 1)}=RapPlanCode,")
     assert "RapPlanCode" not in plan_payment[0] + plan_payment[2]
     guide = [c.value for c in wb[layout.GUIDE]["A"] if c.value]
-    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, RAP, Sources"
-            in guide)
+    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, Loans, RAP, "
+            "Sources" in guide)
 
 
 def test_plan_of_an_option_not_on_rap_allows_fixed_and_tiered_only():
@@ -125,12 +126,15 @@ def test_plan_of_an_option_not_on_rap_allows_fixed_and_tiered_only():
         "; 2 only where the workbook was made with the option on RAP")
 
 
-def test_summary_headers_are_those_of_compare_csv_without_the_odds(default_book):
+def test_summary_headers_are_those_of_compare_csv_odds_first(default_book):
     ws = default_book[layout.SUMMARY]
     headers = [ws.cell(row=layout.SUMMARY_HEADER_ROW, column=k).value
-               for k in range(1, len(COLUMNS) + 1)]
-    assert headers == to_csv(compare(odds=False)).splitlines()[0].split(",")
-    assert ws.cell(row=layout.SUMMARY_HEADER_ROW, column=len(COLUMNS) + 1).value is None
+               for k in range(1, len(COMPARE_COLUMNS) + 1)]
+    assert headers == to_csv(compare()).splitlines()[0].split(",")
+    assert headers[1:4] == ["Chance of paying back within target", "Verdict",
+                            "Median payback (years)"]
+    assert "Pays back within target" not in headers  # a verdict is words, never TRUE/FALSE
+    assert ws.cell(row=layout.SUMMARY_HEADER_ROW, column=len(COMPARE_COLUMNS) + 1).value is None
 
 
 def test_every_number_on_the_result_sheets_is_a_formula(default_book):
@@ -278,15 +282,16 @@ def test_year_rows_cover_the_longest_horizon_allowed(default_book):
 def test_freeze_panes_and_number_formats(default_book):
     assert {ws.title: ws.freeze_panes for ws in default_book.worksheets} == {
         "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7", "Risk": None,
-        "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
+        "Odds": "S5", "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
     assert saved(build_workbook(one_on_rap()))[layout.RAP].freeze_panes == "B6"
     ws = default_book[layout.SUMMARY]
     row = layout.SUMMARY_FIRST_ROW
     formats = {c.header: ws.cell(row=row, column=k).number_format
-               for k, c in enumerate(COLUMNS, start=1)}
+               for k, c in enumerate(COMPARE_COLUMNS, start=1)}
     assert "$" in formats["NPV"] and "$" in formats["Total cost"]
+    assert "$" in formats["Expected NPV"] and "%" in formats["Chance of paying back within target"]
     assert "%" in formats["IRR"] and "%" in formats["ROI"]
-    assert formats["Payback (years)"] == "0.0"
+    assert formats["Payback at the expected outcome"] == "0.0"
 
 
 def test_summary_prints_on_one_landscape_page_with_both_charts():

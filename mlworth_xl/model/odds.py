@@ -42,8 +42,11 @@ from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.model.timeline import Array
 from mlworth_xl.model.uncertainty import Uncertainty
 
-__all__ = ["TAIL", "Odds", "odds", "odds_programs", "payback_probability", "verdict"]
+__all__ = ["LIKELY_FROM", "TAIL", "UNLIKELY_UP_TO", "Odds", "odds", "odds_programs",
+           "payback_probability", "verdict"]
 
+#: The verdict's bounds: Likely from this chance, Unlikely up to the other.
+LIKELY_FROM, UNLIKELY_UP_TO = 2.0 / 3.0, 1.0 / 3.0
 #: Months to a job are followed until less than this probability is left.
 TAIL = 1e-12
 #: Bisection steps of a quantile (each halves the bracket).
@@ -81,9 +84,9 @@ def verdict(probability: float) -> str:
     >>> verdict(0.7), verdict(0.5), verdict(1 / 3)
     ('Likely', 'Uncertain', 'Unlikely')
     """
-    if probability >= 2.0 / 3.0:
+    if probability >= LIKELY_FROM:
         return "Likely"
-    if probability <= 1.0 / 3.0:
+    if probability <= UNLIKELY_UP_TO:
         return "Unlikely"
     return "Uncertain"
 

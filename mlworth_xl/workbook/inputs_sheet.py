@@ -22,6 +22,12 @@ _CONSTANT_DOCS = {
     "AwardYearMonth": "A disbursement from this month takes the award year's rate.",
     "FeeYearMonth": "A disbursement from this month takes the fiscal year's fee.",
     "RapPlanCode": "Options whose repayment plan is this code are repaid on the RAP sheet.",
+    "NoSalaryReaches": "The Odds sheet's salary needed when no salary pays back in time.",
+    "MonthsToJobCap": "The job search is counted to this month, as the model draws it.",
+    "LikelyFrom": "The verdict's bounds, as mlworth-xl compare words them.",
+    "UnlikelyUpTo": "Between the two bounds the verdict is Uncertain.",
+    "SameFigure": "A live chance or NPV that moves more than this says the written odds are "
+                  "stale.",
 }
 _HEADERS = ("Input", "Value", "Unit", "Allowed", "What it means", "Name in formulas")
 

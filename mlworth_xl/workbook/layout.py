@@ -16,7 +16,8 @@ when there is none.
 >>> lay.cf_range(1, "flow")
 "'Cash flows'!$AJ$9:$AJ$88"
 >>> lay.rap_block(0), lay.rap_block(2), lay.sheets
-(None, 0, ('Guide', 'Inputs', 'Programs', 'Summary', 'Cash flows', 'Loans', 'RAP', 'Sources'))
+(None, 0, ('Guide', 'Inputs', 'Programs', 'Summary', 'Odds', 'Cash flows', 'Loans', 'RAP',
+ 'Sources'))
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ from dataclasses import dataclass
 import numpy as np
 from openpyxl.utils import get_column_letter
 
-from mlworth_xl.api import COLUMNS
+from mlworth_xl.api import COMPARE_COLUMNS
 from mlworth_xl.model import data, federal, fields
 from mlworth_xl.model.codes import Plan
+from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB
+from mlworth_xl.model.odds import LIKELY_FROM, UNLIKELY_UP_TO
 from mlworth_xl.model.records import Programs
+from mlworth_xl.model.uncertainty import RISK, RISK_FIELDS
 
-GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, RAP, SOURCES = (
-    "Guide", "Inputs", "Programs", "Summary", "Cash flows", "Loans", "RAP", "Sources")
+GUIDE, INPUTS, PROGRAMS, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES = (
+    "Guide", "Inputs", "Programs", "Summary", "Odds", "Cash flows", "Loans", "RAP", "Sources")
 #: Sheets in the order they appear (RAP only when an option is on RAP; see Layout.sheets).
-SHEETS = (GUIDE, INPUTS, PROGRAMS, SUMMARY, CASH_FLOWS, LOANS, RAP, SOURCES)
+SHEETS = (GUIDE, INPUTS, PROGRAMS, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES)
 
 #: Year rows laid out: enough for the longest horizon the Inputs allow.
 MAX_YEARS = int(fields.PERSON["horizon_years"].high or 80)
@@ -77,6 +81,13 @@ CONSTANTS = (
     (IRR_LOW, IRR_BOUNDS[IRR_LOW], "IRR search: lowest rate", "percent"),
     (IRR_HIGH, IRR_BOUNDS[IRR_HIGH], "IRR search: highest rate", "percent"),
     ("RoundingGuard", 1e-9, "Guard added before rounding the enrolment intensity", "number"),
+    ("NoSalaryReaches", 1e300, "Odds: a salary that no one reaches (never pays back)",
+     "number"),
+    ("MonthsToJobCap", MAX_MONTHS_TO_JOB, "Odds: longest search counted (months); it holds every longer one",
+     "months"),
+    ("LikelyFrom", LIKELY_FROM, "Verdict: Likely from this chance", "percent"),
+    ("UnlikelyUpTo", UNLIKELY_UP_TO, "Verdict: Unlikely up to this chance", "percent"),
+    ("SameFigure", 1e-9, "Odds: relative change under which a figure is unchanged", "number"),
     ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
     ("FeeYearMonth", 10, "Month federal loan fees change (fiscal year)", "month"),
     ("RapPlanCode", int(Plan.RAP), "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
@@ -136,6 +147,9 @@ PROGRAMS_FIRST_ROW = 5
 OPTION_COL = 3
 PROGRAM_ROW = {f.name: PROGRAMS_FIRST_ROW + k for k, f in enumerate(fields.PROGRAM_FIELDS)}
 PROGRAMS_CHECK_ROW = PROGRAMS_FIRST_ROW + len(fields.PROGRAM_FIELDS) + 1
+#: Below the check: what is uncertain about each option (the inputs of its odds).
+PROGRAMS_RISK_TITLE_ROW = PROGRAMS_CHECK_ROW + 2
+RISK_ROW = {f.name: PROGRAMS_RISK_TITLE_ROW + 1 + k for k, f in enumerate(RISK_FIELDS)}
 
 # Cash flows sheet: shared year columns, then a block of columns per option.
 CF_NAME_ROW = 4
@@ -317,7 +331,7 @@ RAP_OFFSET = {key: k for k, (key, _) in enumerate(RAP_BLOCK)}
 # Summary sheet: one row per option, the columns of the comparison table.
 SUMMARY_HEADER_ROW = 6
 SUMMARY_FIRST_ROW = SUMMARY_HEADER_ROW + 1
-SUMMARY_COL = {c.key: k + 1 for k, c in enumerate(COLUMNS)}
+SUMMARY_COL = {c.key: k + 1 for k, c in enumerate(COMPARE_COLUMNS)}
 
 
 def sheet_prefix(sheet: str) -> str:
@@ -394,6 +408,18 @@ class Layout:
         """
         ref = cell(PROGRAMS, OPTION_COL + i, PROGRAM_ROW[field])
         if fields.PROGRAM[field].unit == "bool":
+            return f'OR({ref}=TRUE,{ref}="TRUE")'
+        return ref
+
+    @staticmethod
+    def risk_input(field: str, i: int) -> str:
+        """The cell of uncertainty input ``field`` of option ``i`` (on Programs, below the check).
+
+        >>> Layout(1).risk_input("completion_prob", 0)
+        'Programs!$C$46'
+        """
+        ref = cell(PROGRAMS, OPTION_COL + i, RISK_ROW[field])
+        if RISK[field].unit == "bool":
             return f'OR({ref}=TRUE,{ref}="TRUE")'
         return ref
 

@@ -135,7 +135,7 @@ def _key_figures(lay: Layout, i: int) -> dict[str, str]:
         "years_to_pay_off": f"=MAX({k('payments')},{private_n})/{M12}",
         "loan_cost": (f"=SUM({sched('real_fee')})+SUM({sched('real_interest')})"
                       f"-SUM({sched('real_relief')})"),
-        "plan_words": (f'=IF({plan}=0,"fixed, "&{term}&" years",IF({plan}=1,"tiered standard",'
+        "plan_words": (f'=IF({plan}=0,"fixed "&{term}&" years",IF({plan}=1,"tiered standard plan",'
                        f'"RAP (payment by income)"))&IF(AND({plan}=0,{fin}=1,'
                        f"({p('start_year')}+ROUNDUP({p('years')},0)-1)*{M12}+{p('start_month')}"
                        f">=GradPlusClosedYear*{M12}+GradPlusClosedMonth),"

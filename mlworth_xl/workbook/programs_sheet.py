@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from mlworth_xl.model import fields
 from mlworth_xl.model.records import Programs
+from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import Layout, cell
 from mlworth_xl.workbook.validation import plan_without_rap, rule
@@ -52,7 +53,41 @@ def _plan_validation(ws: Any, field: fields.Field, lay: Layout) -> None:
             ws.add_data_validation(dv)
 
 
-def write(wb: Workbook, programs: Programs, lay: Layout) -> None:
+def _risk_block(ws: Any, uncertainties: list[Uncertainty], lay: Layout) -> None:
+    """What is uncertain about each option: the inputs of its odds (Odds sheet, Summary)."""
+    row = layout.PROGRAMS_RISK_TITLE_ROW
+    ws.cell(row=row, column=1, value="What is uncertain (the odds on Summary)").font = styles.BOLD
+    ws.cell(row=row, column=2, value="The Odds sheet computes each option's chance of paying "
+            "back from these; the Risk sheet's simulation was run with the values written here")
+    ws.cell(row=row, column=2).alignment = styles.WRAP
+    ws.row_dimensions[row].height = 45
+    last_col = lay.option_col(len(uncertainties) - 1)
+    for field in RISK_FIELDS:
+        row = layout.RISK_ROW[field.name]
+        ws.cell(row=row, column=1, value=field.label)
+        allowed = field.allowed()
+        if field.name == "salary_median":
+            allowed += "; empty: the salary after"
+        ws.cell(row=row, column=2, value=allowed)
+        for i, unc in enumerate(uncertainties):
+            target = ws.cell(row=row, column=lay.option_col(i))
+            x = getattr(unc, field.name)
+            if field.unit == "text":
+                set_text(target, str(x))
+            elif x is not None:
+                target.value = bool(x) if field.unit == "bool" else _value(field, x)
+                target.number_format = ("0.0000" if field.name == "salary_sigma"
+                                        else styles.UNIT_FORMAT[field.unit])
+            styles.mark_input(target)
+        first = cell(None, layout.OPTION_COL, row, absolute=False)
+        dv = rule(field, first)
+        dv.allow_blank = field.name == "salary_median"
+        dv.add(f"{first}:{cell(None, last_col, row, absolute=False)}")
+        ws.add_data_validation(dv)
+
+
+def write(wb: Workbook, programs: Programs, lay: Layout,
+          uncertainties: list[Uncertainty] | None = None) -> None:
     ws = wb[layout.PROGRAMS]
     styles.title(ws, "Programs: the options compared, one per column",
                  "Change the coloured cells; every other sheet recalculates. To add an option, "
@@ -104,6 +139,8 @@ def write(wb: Workbook, programs: Programs, lay: Layout) -> None:
     ws.conditional_formatting.add(checks, FormulaRule(
         formula=[f'{first_check}<>"ok"'],
         fill=styles.BAD_FILL, font=styles.BAD_FONT))
+    if uncertainties is not None:
+        _risk_block(ws, uncertainties, lay)
     ws.row_dimensions[layout.PROGRAM_ROW["name"]].height = 45
     styles.widths(ws, {"A": 30, "B": 36})
     for i in range(len(programs)):

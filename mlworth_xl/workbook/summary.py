@@ -1,11 +1,20 @@
 """The Summary sheet: one row per option, the comparison's columns, two charts, one page.
 
 The headers are those of ``mlworth-xl compare --format csv``
-(:data:`mlworth_xl.api.COLUMNS`).  A payback that does not happen within
-the horizon says so in words; every other value is a number.
+(:data:`mlworth_xl.api.COMPARE_COLUMNS`): each option leads with its odds.
+The chance of paying back within the target is live (the Odds sheet; an
+option it does not cover shows the model's figure from the file's making),
+and so is the verdict.  The median payback, the expected NPV and its
+percentiles are the model's figures at the inputs written: once the inputs
+change, those cells say so instead of showing figures that no longer hold.
+The deterministic columns follow, the payback named for what it is: the
+payback at the expected outcome.  A payback that does not happen within
+the horizon says so in words.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
@@ -14,8 +23,9 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mlworth_xl.api import COLUMNS
-from mlworth_xl.workbook import irr_search, layout, styles
+from mlworth_xl.api import COMPARE_COLUMNS
+from mlworth_xl.model.odds import Odds
+from mlworth_xl.workbook import irr_search, layout, odds_sheet, styles
 from mlworth_xl.workbook.layout import (
     CF_FIRST_ROW,
     CF_LAST_ROW,
@@ -26,7 +36,12 @@ from mlworth_xl.workbook.layout import (
     cell,
 )
 
-NEVER = "never within horizon"
+NEVER = odds_sheet.NEVER
+#: What a figure written with the file shows once the inputs have changed.
+STALE = "inputs changed: write the file again"
+#: The odds the model gives at the inputs written: (column key, attribute of Odds).
+WRITTEN = (("median_payback_years", "written_median"), ("expected_npv", "written_expected"),
+           ("npv_p10", "written_p10"), ("npv_p90", "written_p90"))
 NOT_AVAILABLE = irr_search.NOT_AVAILABLE
 #: The parts of the total cost, stacked in the cost chart.
 COST_PARTS = ("cost_of_attendance", "income_given_up", "loan_cost")
@@ -47,7 +62,24 @@ def _payback(cumulative: str, crossing: str, last: str) -> str:
     return (f'=IF(MIN({cumulative})>=0,0,IF({last}>=0,MAX({crossing}),"{NEVER}"))')
 
 
-def _row(lay: Layout, i: int) -> dict[str, str]:
+def _odds(lay: Layout, i: int, found: Odds) -> dict[str, str]:
+    """The odds columns of option ``i``: the live chance and verdict, the written figures."""
+    live, stale = odds_sheet.chance(i), odds_sheet.stale(i)
+    chance = cell(None, SUMMARY_COL["payback_chance"], lay.summary_row(i), absolute=False)
+    how = '""' if found.exact else '", simulated"'
+    out = {
+        "payback_chance": (f"=IF(ISNUMBER({live}),{live},IF({stale},\"{STALE}\","
+                           f"{odds_sheet.scalar(i, 'written_chance')}))"),
+        "verdict": (f'=IF(ISNUMBER({chance}),IF({chance}>=LikelyFrom,"Likely",'
+                    f'IF({chance}<=UnlikelyUpTo,"Unlikely","Uncertain"))&" ("&TEXT({chance},"0%")&IF(ISNUMBER({live}),'
+                    f'"",{how})&")","{STALE}")'),
+    }
+    for key, scalar in WRITTEN:
+        out[key] = f'=IF({stale},"{STALE}",{odds_sheet.scalar(i, scalar)})'
+    return out
+
+
+def _row(lay: Layout, i: int, found: Odds) -> dict[str, str]:
     def s(key: str) -> str:
         return cell(None, SUMMARY_COL[key], lay.summary_row(i), absolute=False)
 
@@ -61,8 +93,13 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
     first_npv = cell(None, SUMMARY_COL["npv"], SUMMARY_FIRST_ROW)
     weight, per_salary, flow = (lay.cf_shared_range("weight"), cf("per_salary"), cf("flow"))
     per = f"SUMPRODUCT({weight},{per_salary})"
+    borrowed, private = lay.loan("borrowed", i), lay.loan("private", i)
     return {
         "option": f"={lay.program('name', i)}",
+        **_odds(lay, i, found),
+        "repayment": (f'=IF({borrowed}<=0,"nothing borrowed",IF({lay.program("financing", i)}=0,'
+                      f'"simple what-if loan: ","federal: ")&{lay.loan("plan_words", i)}'
+                      f'&IF({private}>0,"; private: "&{lay.loan("private_term", i)}&" years",""))'),
         "rank": f"=RANK({s('npv')},{npvs})+COUNTIF({first_npv}:{s('npv')},{s('npv')})-1",
         "cost_of_attendance": f"={lay.loan('cost_of_attendance', i)}",
         "income_given_up": f"=SUM({cf('foregone')})",
@@ -88,13 +125,14 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
                 f'"{NOT_AVAILABLE}")'),
         "break_even_salary": (f"=IF({per}>0,-SUMPRODUCT({weight},{flow}-{per_salary}"
                               f'*{lay.program("salary_after", i)})/{per},"{NOT_AVAILABLE}")'),
-        "pays_back_within_target": (f"=IF(ISNUMBER({s('payback_years')}),"
-                                    f"{s('payback_years')}<=TargetPayback,FALSE)"),
     }
 
 
-def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
-    """The Summary sheet; the line chart spans ``horizon`` years (the horizon given)."""
+def write(wb: Workbook, n: int, lay: Layout, horizon: int, found: Sequence[Odds]) -> None:
+    """The Summary sheet; the line chart spans ``horizon`` years (the horizon given).
+
+    ``found``: each option's odds from the model at the inputs written.
+    """
     ws = wb[layout.SUMMARY]
     styles.title(ws, "Summary: is each option worth its money?",
                  "Each option against staying in the current job. Payback counts years from "
@@ -107,12 +145,12 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
         ws.cell(row=3, column=k, value=label).font = styles.NOTE_FONT
         ws.cell(row=3, column=k).alignment = styles.WRAP
         ws.cell(row=4, column=k, value=formula).number_format = fmt
-    for c in COLUMNS:
+    for c in COMPARE_COLUMNS:
         styles.header(ws, SUMMARY_HEADER_ROW, SUMMARY_COL[c.key], c.header)
-    formats = {c.key: styles.KIND_FORMAT[c.kind] for c in COLUMNS}
+    formats = {c.key: styles.KIND_FORMAT[c.kind] for c in COMPARE_COLUMNS}
     for i in range(n):
         row = lay.summary_row(i)
-        for key, formula in _row(lay, i).items():
+        for key, formula in _row(lay, i, found[i]).items():
             target = ws.cell(row=row, column=SUMMARY_COL[key], value=formula)
             target.number_format = formats[key]
             target.alignment = styles.WRAP if key == "option" else styles.WRAP_RIGHT
@@ -120,17 +158,20 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
     last = lay.summary_last_row
     _highlight(ws, last)
     ws.cell(row=last + 1, column=1, value=(
-        "Green: pays back within the target payback. Red: does not pay back within the "
-        "horizon. Not financial advice: the results are as good as the inputs."
+        "Green: likely to pay back within the target (a chance of 2/3 or more); red: unlikely "
+        "(1/3 or less), or a payback that does not happen within the horizon. The chance and "
+        "verdict follow the inputs (Odds sheet); the median payback, expected NPV and "
+        "percentiles are those of the inputs written. Not financial advice: the results are "
+        "as good as the inputs."
     )).font = styles.NOTE_FONT
 
     _charts(ws, n, lay, anchor_row=last + 3, years=horizon)
     ws.row_dimensions[3].height = 30
     ws.row_dimensions[SUMMARY_HEADER_ROW].height = 45
     styles.widths(ws, {"A": 36})
-    for c in COLUMNS[1:]:
+    for c in COMPARE_COLUMNS[1:]:
         ws.column_dimensions[get_column_letter(SUMMARY_COL[c.key])].width = 11.5
-    last_col = get_column_letter(len(COLUMNS))
+    last_col = get_column_letter(len(COMPARE_COLUMNS))
     ws.print_area = f"A1:{last_col}{last + 3 + _CHART_ROWS}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
@@ -143,19 +184,22 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
 
 
 def _highlight(ws: Worksheet, last: int) -> None:
-    """Red for a payback that does not happen; green for options within the target."""
+    """Red for a payback that does not happen; green and red for likely and unlikely."""
     first = SUMMARY_FIRST_ROW
     payback = cell(None, SUMMARY_COL["payback_years"], first, absolute=False)
     discounted = cell(None, SUMMARY_COL["discounted_payback_years"], last, absolute=False)
     ws.conditional_formatting.add(f"{payback}:{discounted}", FormulaRule(
-        formula=[f"ISTEXT({payback})"], fill=styles.BAD_FILL, font=styles.BAD_FONT,
+        formula=[f'{payback}="{NEVER}"'], fill=styles.BAD_FILL, font=styles.BAD_FONT,
         stopIfTrue=True))
-    flag = get_column_letter(SUMMARY_COL["pays_back_within_target"])
-    good = FormulaRule(formula=[f"${flag}{first}=TRUE"], fill=styles.GOOD_FILL,
-                       font=styles.GOOD_FONT)
-    for key in ("option", "payback_years", "pays_back_within_target"):
+    chance = get_column_letter(SUMMARY_COL["payback_chance"])
+    good = FormulaRule(formula=[f"AND(ISNUMBER(${chance}{first}),${chance}{first}>=LikelyFrom)"],
+                       fill=styles.GOOD_FILL, font=styles.GOOD_FONT)
+    bad = FormulaRule(formula=[f"AND(ISNUMBER(${chance}{first}),${chance}{first}<=UnlikelyUpTo)"],
+                      fill=styles.BAD_FILL, font=styles.BAD_FONT)
+    for key in ("option", "payback_chance", "verdict"):
         column = get_column_letter(SUMMARY_COL[key])
         ws.conditional_formatting.add(f"{column}{first}:{column}{last}", good)
+        ws.conditional_formatting.add(f"{column}{first}:{column}{last}", bad)
 
 
 def _charts(ws: Worksheet, n: int, lay: Layout, anchor_row: int, years: int) -> None:

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -29,13 +29,17 @@ from mlworth_xl.api import resolve_inputs
 from mlworth_xl.atomic import write_atomic
 from mlworth_xl.model import data
 from mlworth_xl.model.errors import InputError, Problem
+from mlworth_xl.model.odds import odds_programs
 from mlworth_xl.model.records import Programs
+from mlworth_xl.model.risk import uncertainties
+from mlworth_xl.model.uncertainty import Uncertainty
 from mlworth_xl.workbook import (
     cashflows,
     guide,
     inputs_sheet,
     layout,
     loans_sheet,
+    odds_sheet,
     programs_sheet,
     rap_sheet,
     risk_sheet,
@@ -132,7 +136,8 @@ def _collector_paused() -> Iterator[None]:
 
 def build_workbook(programs: Any = None, person: Any = None,
                    risk: RiskSettings | None = DEFAULT_RISK, *,
-                   rap_options: Iterable[int] | None = None) -> Workbook:
+                   rap_options: Iterable[int] | None = None,
+                   uncertainty: Uncertainty | Sequence[Uncertainty] | None = None) -> Workbook:
     """The comparison workbook of ``programs`` for ``person``, with native formulas.
 
     Parameters
@@ -145,11 +150,14 @@ def build_workbook(programs: Any = None, person: Any = None,
         The options (0-based) given a block on the RAP sheet; by default those
         whose ``repayment_plan`` is RAP.  Every option on RAP must be among them
         (``mlworth-xl check`` passes the blocks a file already has).
+    uncertainty : Uncertainty, sequence of them, or None
+        What is uncertain about the options (one for all or one each; None: the
+        defaults of each option's kind): the odds' inputs on Programs.
 
     Returns
     -------
     openpyxl.Workbook
-        Sheets Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, RAP (only
+        Sheets Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, Loans, RAP (only
         when an option has a block there) and Sources.
 
     Raises
@@ -161,7 +169,7 @@ def build_workbook(programs: Any = None, person: Any = None,
     --------
     >>> wb = build_workbook()
     >>> wb.sheetnames  # no option of the default comparison is on RAP
-    ['Guide', 'Inputs', 'Programs', 'Summary', 'Risk', 'Cash flows', 'Loans', 'Sources']
+    ['Guide', 'Inputs', 'Programs', 'Summary', 'Risk', 'Odds', 'Cash flows', 'Loans', 'Sources']
     >>> wb["Summary"]["A7"].value
     '=Programs!$C$5'
     """
@@ -172,6 +180,9 @@ def build_workbook(programs: Any = None, person: Any = None,
     _check_names(table)
     n = len(table)
     lay = _rap_layout(table, rap_options)
+    per_option = uncertainties(table, uncertainty)
+    found = odds_programs(table, who, per_option)
+    outcome = table.evaluate(who)
     wb = Workbook()
     wb.remove(wb.active)
     sheets = lay.sheets
@@ -183,15 +194,16 @@ def build_workbook(programs: Any = None, person: Any = None,
     with _collector_paused():
         guide.write(wb, __version__, figures_date(), n, sheets)
         inputs_sheet.write(wb, who)
-        programs_sheet.write(wb, table, lay)
-        summary.write(wb, n, lay, int(who.horizon_years))
+        programs_sheet.write(wb, table, lay, per_option)
+        summary.write(wb, n, lay, int(who.horizon_years), found)
+        odds_sheet.write(wb, table.names, lay, per_option, found, list(outcome.npv))
         cashflows.write(wb, table.names, lay)
         loans_sheet.write(wb, n, lay)
         if lay.rap_options:
             rap_sheet.write(wb, lay)
         sources_sheet.write(wb, table, who)
     if risk is not None:
-        risk_sheet.write(wb, table, who, risk, __version__, figures_date())
+        risk_sheet.write(wb, table, who, risk, __version__, figures_date(), per_option)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "mlworth-xl"
     wb.properties.title = "Is a master's in machine learning worth it?"
