@@ -224,7 +224,8 @@ def test_a_cached_result_that_disagrees_with_the_model(fresh, tmp_path):
     [finding] = audit(path).findings
     assert finding.cell == PAYBACK and finding.kind == "result"
     assert finding.message.startswith("shows 4.2 but the model gives ")
-    assert finding.message.endswith("for this workbook's inputs (Payback (years) of "
+    assert finding.message.endswith("for this workbook's inputs (Payback at the expected "
+                                    "outcome of "
                                     "'Carnegie Mellon MS in ML (in person)')")
 
 

@@ -148,7 +148,7 @@ def test_changing_inputs_changes_the_results_live(tmp_path, soffice):
     programs, person = _change(original, tmp_path / "edited.xlsx")
     wb = load_values(recalculate(tmp_path / "edited.xlsx", tmp_path / "recalculated.xlsx"))
     assert error_cells(wb) == []
-    assert compare_with_model(wb, programs, person, skip=("IRR",)) == []
+    assert compare_with_model(wb, programs, person, skip=("IRR",), edited=True) == []
     assert irr_problems(wb, programs, person) == []
     # and the edits mattered: the first option's cost is now 2 × 70,000 + living + books + move
     before = Programs.default().evaluate(Person.default()).cost_of_attendance[0]
@@ -205,7 +205,15 @@ def test_default_summary_in_numbers(recalculated):
     row = [c.value for c in ws[layout.SUMMARY_FIRST_ROW]]
     outcome = programs.evaluate(person)
     assert row[0] == "Carnegie Mellon MS in ML (in person)"
-    assert row[2] == 136_000  # 2 × (52,000 + 1,500 books + 12 × 1,000) + 5,000 relocation
+    cost = row[layout.SUMMARY_COL["cost_of_attendance"] - 1]
+    assert cost == 136_000  # 2 × (52,000 + 1,500 books + 12 × 1,000) + 5,000 relocation
+    # it leads with the odds: the model's exact chance (tests/test_odds.py), in words too
+    chance = programs_chance = row[layout.SUMMARY_COL["payback_chance"] - 1]
+    from mlworth_xl.model.odds import odds_programs
+
+    programs_chance = odds_programs(programs, person, quantiles=False)[0].payback_probability
+    assert chance == pytest.approx(programs_chance, rel=1e-9)
+    assert row[layout.SUMMARY_COL["verdict"] - 1] == f"Unlikely ({programs_chance:.0%})"
     payback = row[layout.SUMMARY_COL["payback_years"] - 1]
     assert np.isclose(payback, outcome.payback_years[0], rtol=1e-9)
 
@@ -224,9 +232,33 @@ def test_loans_sheet_names_each_loan_and_a_fixed_plan_as_prepaying(tmp_path, sof
         return ws.cell(row=layout.LOANS_ROW[key], column=lay.option_col(i)).value
 
     words = repayment_words(programs, programs.evaluate(person))
-    assert shown("plan_words", 0) == "tiered standard" and "tiered standard" in words[0]
+    assert shown("plan_words", 0) == "tiered standard plan" and "tiered standard plan" in words[0]
     prepaying = "pays more than the tiered plan requires"
     assert prepaying in shown("plan_words", 1) and prepaying in words[1]
     # the private loan's own terms, from Programs (the data's defaults)
     assert (shown("private_apr", 0), shown("private_fee", 0), shown("private_term", 0)) == (
         0.0894, 0, 10)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_live_chance_is_the_models_exact_chance_or_says_why_not(recalculated, case):
+    """The Odds sheet's chance equals the model's exact odds (tail 0) to 1e-9, except for an
+    option on RAP with a loan or with a first month that costs nothing, where it says so."""
+    from mlworth_xl.model.odds import odds_programs
+    from mlworth_xl.workbook import odds_sheet
+
+    path, programs, person = recalculated[case]
+    ws = load_values(path)[layout.ODDS]
+    found = odds_programs(programs, person, quantiles=False, tail=0.0)
+    outcome = programs.evaluate(person)
+    for i, o in enumerate(found):
+        live = ws.cell(row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"],
+                       column=2).value
+        rap = programs.columns["repayment_plan"][i] == 2 and outcome.amount_borrowed[i] > 0
+        if rap:
+            assert live == odds_sheet.ON_RAP, programs.names[i]
+        elif live == odds_sheet.FREE_START:
+            assert outcome.cost_of_attendance[i] == 0 or programs.columns["work_fraction"][i] == 1
+        else:
+            assert live == pytest.approx(o.payback_probability, rel=1e-9, abs=1e-12), (
+                programs.names[i])

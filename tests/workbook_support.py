@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import openpyxl
 
-from mlworth_xl.api import COLUMNS, comparison_frame
+from mlworth_xl.api import COMPARE_COLUMNS, odds_frame
 from mlworth_xl.model import fields, metrics, timeline
 from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.evaluate import yearly_detail
@@ -27,7 +27,7 @@ from mlworth_xl.workbook import layout
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.libreoffice import recalculate
-from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
+from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE, STALE, WRITTEN
 
 #: Relative tolerance between LibreOffice and the model (the issue's 1e-9) …
 REL = 1e-9
@@ -220,16 +220,19 @@ def _missing_as_nan(value: Any, words: str) -> Any:
 
 
 def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person,
-                       *, skip: tuple[str, ...] = ()) -> list[str]:
+                       *, skip: tuple[str, ...] = (), edited: bool = False) -> list[str]:
     """Every Summary, Cash flows and Loans value that differs from the model; [] if none.
 
     ``skip`` names Summary headers compared elsewhere (the IRR: see :func:`irr_problems`).
+    ``edited``: the file's inputs were edited after it was written, so the figures written
+    with it (median payback, expected NPV, percentiles) may say they are stale instead.
     """
+    written = {key for key, _ in WRITTEN}
     lay = Layout(len(programs))
     values = programs.inputs(person)
     outcome = programs.evaluate(person)
     detail = yearly_detail(values)
-    frame = comparison_frame(programs, outcome)
+    frame = odds_frame(programs, person, outcome)
     problems: list[str] = []
 
     def check(where: str, actual: Any, expected: float) -> None:
@@ -242,16 +245,18 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
     # Summary: the comparison table, header by header.
     ws = wb[layout.SUMMARY]
     headers = [ws.cell(row=layout.SUMMARY_HEADER_ROW, column=k + 1).value
-               for k in range(len(COLUMNS))]
-    if headers != [c.header for c in COLUMNS]:
+               for k in range(len(COMPARE_COLUMNS))]
+    if headers != [c.header for c in COMPARE_COLUMNS]:
         return [f"Summary headers {headers}"]
     for i in range(len(programs)):
         row = lay.summary_row(i)
-        for k, c in enumerate(COLUMNS):
+        for k, c in enumerate(COMPARE_COLUMNS):
             if c.header in skip:
                 continue
             actual = ws.cell(row=row, column=k + 1).value
             expected = frame.iloc[i][c.header]
+            if edited and c.key in written and actual == STALE:
+                continue
             where = f"Summary {c.header!r} of {programs.names[i]!r}"
             if c.kind == "text":
                 if actual != expected:
@@ -382,7 +387,7 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
     each side's rate, so a rate that is not an IRR shows at once.
     """
     ws = wb[layout.SUMMARY]
-    column = 1 + next(k for k, c in enumerate(COLUMNS) if c.key == "irr")
+    column = 1 + next(k for k, c in enumerate(COMPARE_COLUMNS) if c.key == "irr")
     model = programs.evaluate(person).irr
     flows = yearly_detail(programs.inputs(person)).flow
     problems = []

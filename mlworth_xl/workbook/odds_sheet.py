@@ -92,6 +92,7 @@ SCALARS = (
     ("written_expected", "Expected NPV when the file was written", styles.USD),
     ("written_p10", "NPV P10 when the file was written", styles.USD),
     ("written_p90", "NPV P90 when the file was written", styles.USD),
+    ("written_how", "How the model found them", "General"),
     ("stale", "Inputs changed since the file was written", "General"),
 )
 SCALAR_ROW = {key: 1 + k for k, (key, _, _) in enumerate(SCALARS)}
@@ -326,6 +327,7 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, uncertainties: Sequen
         scalars["written_expected"] = float(odds[i].expected_npv)
         scalars["written_p10"] = float(odds[i].npv_p10)
         scalars["written_p90"] = float(odds[i].npv_p90)
+        scalars["written_how"] = "exact" if odds[i].exact else "simulated"
         written_chance, written_npv = o.scalar("written_chance"), o.scalar("written_npv")
         npv = cell(layout.SUMMARY, layout.SUMMARY_COL["npv"], lay.summary_row(i))
         scalars["stale"] = (f"=OR(IF(ISNUMBER({o.scalar('chance')}),ABS({o.scalar('chance')}"

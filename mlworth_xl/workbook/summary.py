@@ -14,8 +14,6 @@ the horizon says so in words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.series import SeriesLabel, StrRef
@@ -24,7 +22,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mlworth_xl.api import COMPARE_COLUMNS
-from mlworth_xl.model.odds import Odds
 from mlworth_xl.workbook import irr_search, layout, odds_sheet, styles
 from mlworth_xl.workbook.layout import (
     CF_FIRST_ROW,
@@ -62,24 +59,25 @@ def _payback(cumulative: str, crossing: str, last: str) -> str:
     return (f'=IF(MIN({cumulative})>=0,0,IF({last}>=0,MAX({crossing}),"{NEVER}"))')
 
 
-def _odds(lay: Layout, i: int, found: Odds) -> dict[str, str]:
+def _odds(lay: Layout, i: int) -> dict[str, str]:
     """The odds columns of option ``i``: the live chance and verdict, the written figures."""
     live, stale = odds_sheet.chance(i), odds_sheet.stale(i)
     chance = cell(None, SUMMARY_COL["payback_chance"], lay.summary_row(i), absolute=False)
-    how = '""' if found.exact else '", simulated"'
+    how = odds_sheet.scalar(i, "written_how")
     out = {
         "payback_chance": (f"=IF(ISNUMBER({live}),{live},IF({stale},\"{STALE}\","
                            f"{odds_sheet.scalar(i, 'written_chance')}))"),
         "verdict": (f'=IF(ISNUMBER({chance}),IF({chance}>=LikelyFrom,"Likely",'
-                    f'IF({chance}<=UnlikelyUpTo,"Unlikely","Uncertain"))&" ("&TEXT({chance},"0%")&IF(ISNUMBER({live}),'
-                    f'"",{how})&")","{STALE}")'),
+                    f'IF({chance}<=UnlikelyUpTo,"Unlikely","Uncertain"))&" ("'
+                    f'&TEXT({chance},"0%")&IF(AND(ISNUMBER({live})=FALSE,{how}="simulated"),'
+                    f'", simulated","")&")","{STALE}")'),
     }
     for key, scalar in WRITTEN:
         out[key] = f'=IF({stale},"{STALE}",{odds_sheet.scalar(i, scalar)})'
     return out
 
 
-def _row(lay: Layout, i: int, found: Odds) -> dict[str, str]:
+def _row(lay: Layout, i: int) -> dict[str, str]:
     def s(key: str) -> str:
         return cell(None, SUMMARY_COL[key], lay.summary_row(i), absolute=False)
 
@@ -96,7 +94,7 @@ def _row(lay: Layout, i: int, found: Odds) -> dict[str, str]:
     borrowed, private = lay.loan("borrowed", i), lay.loan("private", i)
     return {
         "option": f"={lay.program('name', i)}",
-        **_odds(lay, i, found),
+        **_odds(lay, i),
         "repayment": (f'=IF({borrowed}<=0,"nothing borrowed",IF({lay.program("financing", i)}=0,'
                       f'"simple what-if loan: ","federal: ")&{lay.loan("plan_words", i)}'
                       f'&IF({private}>0,"; private: "&{lay.loan("private_term", i)}&" years",""))'),
@@ -128,11 +126,8 @@ def _row(lay: Layout, i: int, found: Odds) -> dict[str, str]:
     }
 
 
-def write(wb: Workbook, n: int, lay: Layout, horizon: int, found: Sequence[Odds]) -> None:
-    """The Summary sheet; the line chart spans ``horizon`` years (the horizon given).
-
-    ``found``: each option's odds from the model at the inputs written.
-    """
+def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
+    """The Summary sheet; the line chart spans ``horizon`` years (the horizon given)."""
     ws = wb[layout.SUMMARY]
     styles.title(ws, "Summary: is each option worth its money?",
                  "Each option against staying in the current job. Payback counts years from "
@@ -150,7 +145,7 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int, found: Sequence[Odds]
     formats = {c.key: styles.KIND_FORMAT[c.kind] for c in COMPARE_COLUMNS}
     for i in range(n):
         row = lay.summary_row(i)
-        for key, formula in _row(lay, i, found[i]).items():
+        for key, formula in _row(lay, i).items():
             target = ws.cell(row=row, column=SUMMARY_COL[key], value=formula)
             target.number_format = formats[key]
             target.alignment = styles.WRAP if key == "option" else styles.WRAP_RIGHT

@@ -195,7 +195,7 @@ def build_workbook(programs: Any = None, person: Any = None,
         guide.write(wb, __version__, figures_date(), n, sheets)
         inputs_sheet.write(wb, who)
         programs_sheet.write(wb, table, lay, per_option)
-        summary.write(wb, n, lay, int(who.horizon_years), found)
+        summary.write(wb, n, lay, int(who.horizon_years))
         odds_sheet.write(wb, table.names, lay, per_option, found, list(outcome.npv))
         cashflows.write(wb, table.names, lay)
         loans_sheet.write(wb, n, lay)
