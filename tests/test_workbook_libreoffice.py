@@ -208,7 +208,7 @@ def test_default_summary_in_numbers(recalculated):
     cost = row[layout.SUMMARY_COL["cost_of_attendance"] - 1]
     assert cost == 136_000  # 2 × (52,000 + 1,500 books + 12 × 1,000) + 5,000 relocation
     # it leads with the odds: the model's exact chance (tests/test_odds.py), in words too
-    chance = programs_chance = row[layout.SUMMARY_COL["payback_chance"] - 1]
+    chance = row[layout.SUMMARY_COL["payback_chance"] - 1]
     from mlworth_xl.model.odds import odds_programs
 
     programs_chance = odds_programs(programs, person, quantiles=False)[0].payback_probability
