@@ -26,7 +26,7 @@ import numpy as np
 import xlwings as xw
 
 from mlworth_xl import excel_io as xio
-from mlworth_xl.api import COLUMNS, comparison_frame
+from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, odds_frame
 from mlworth_xl.model import cost, data, fields, loans, quick, repayment
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome, evaluate, inputs_with_defaults, validate
@@ -40,6 +40,8 @@ F = fields.ALL
 #: Why a measure has no value, for the results the model leaves as NaN.
 NAN_MESSAGES = {
     "payback_years": "never pays back within the horizon",
+    "median_payback_years": "half or more of the possible courses never pay back within the "
+                            "horizon",
     "discounted_payback_years": "never pays back within the horizon, discounted",
     "irr": "no IRR: the yearly flows never change sign",
     "roi": "no ROI: the total cost is 0",
@@ -321,8 +323,9 @@ def MLWORTH_EVALUATE(scenario: Cells, measure: Cells = None) -> Cells:
      person=xio.Arg("Optional range of person inputs (salary, tax_rate, …) and values; left "
                     "out: the default person.", kind="table"))
 def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
-    """Compare options against staying in the current job, spilled with a header row: the same
-    columns as `mlworth-xl compare` (cost, loans, payback, NPV, IRR, ROI)."""
+    """Compare options against staying put, spilled with a header row as `mlworth-xl compare`:
+    the odds first (chance of paying back, verdict, median payback, expected NPV, percentiles),
+    then cost, loans, payback, NPV, IRR, ROI."""
     from mlworth_xl.inputs import parse_table
 
     rows = programs or [[]]
@@ -331,12 +334,12 @@ def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
                             enumerate(rows[1:])], "programs", False)
     values, _ = xio.scenario(person, "person", fields.PERSON, columns=1)
     who = Person.from_mapping({k: float(v[0]) for k, v in values.items()})
-    frame = comparison_frame(table, table.evaluate(who))
-    out = [[c.header for c in COLUMNS]]
+    frame = odds_frame(table, who, table.evaluate(who))
+    out = [[c.header for c in COMPARE_COLUMNS]]
     for record in frame.itertuples(index=False):
         out.append([xio.CellError("#N/A", NAN_MESSAGES.get(c.key, "no value"))
                     if isinstance(x, float) and np.isnan(x) else x
-                    for c, x in zip(COLUMNS, record, strict=True)])
+                    for c, x in zip(COMPARE_COLUMNS, record, strict=True)])
     return out
 
 

@@ -45,6 +45,7 @@ from mlworth_xl.inputs import header_key, parse_bool, parse_number  # noqa: E402
 from mlworth_xl.model import fields  # noqa: E402
 from mlworth_xl.model.errors import InputError  # noqa: E402
 from mlworth_xl.model.evaluate import inputs_with_defaults, validate  # noqa: E402
+from mlworth_xl.model.odds import odds, verdict  # noqa: E402
 from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, RiskResult, simulate  # noqa: E402
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty  # noqa: E402
 from mlworth_xl.udfs import OPTION_ARGS, SCENARIO, num, udf  # noqa: E402
@@ -223,6 +224,64 @@ def MLWORTH_NPV_PERCENTILE(years: Cells, tuition_per_year: Cells, salary_after: 
                             tuition_per_year=tuition_per_year, salary_after=salary_after,
                             salary=salary)
     return _percentiles(results, percentile, "npv")
+
+
+#: What MLWORTH_ODDS reports, in order: (key, header, attribute of Odds or None for words).
+ODDS_MEASURES = (
+    ("payback_chance", "Chance of paying back within target", "payback_probability"),
+    ("verdict", "Verdict", None),
+    ("median_payback_years", "Median payback (years)", "median_payback_years"),
+    ("expected_npv", "Expected NPV", "expected_npv"),
+    ("npv_p10", "NPV P10", "npv_p10"),
+    ("npv_p90", "NPV P90", "npv_p90"),
+)
+ODDS_MEASURE = xio.Arg("Optional measure to return: \"Chance of paying back within target\" "
+                       "(or payback_chance), \"Verdict\", \"Median payback (years)\", "
+                       "\"Expected NPV\", \"NPV P10\", \"NPV P90\"; left out: all of them, "
+                       "spilled with their names.", kind="text")
+
+
+def _odds_value(found: Any, attr: str | None) -> Any:
+    if attr is None:
+        suffix = "" if found.exact else ", simulated"
+        return f"{verdict(found.payback_probability)} ({found.payback_probability:.0%}{suffix})"
+    x = float(getattr(found, attr))
+    if np.isnan(x):
+        return xio.CellError("#N/A", "half or more of the possible courses never pay back "
+                             "within the horizon")
+    return x
+
+
+@udf(**COMMON, measure=ODDS_MEASURE, within_years=WITHIN, salary=OPTION_ARGS["salary"],
+     scenario=RISK_SCENARIO)
+def MLWORTH_ODDS(years: Cells, tuition_per_year: Cells, salary_after: Cells,
+                 measure: Cells = None, within_years: Cells = None, salary: Cells = None,
+                 scenario: Cells = None) -> Cells:
+    """The odds of an option, exactly (no draws): the chance of paying back within the target,
+    the verdict in words, the median payback, the expected NPV and its 10th and 90th
+    percentiles, over completion, months to a job, placement and the salary."""
+    model_rows, extra = split_scenario(scenario)
+    values, _ = xio.scenario(model_rows, columns=1)
+    row = {k: float(v[0]) for k, v in values.items()}
+    row.update({k: float(v) for k, v in dict(years=years, tuition_per_year=tuition_per_year,
+                                             salary_after=salary_after, salary=salary,
+                                             target_payback_years=within_years).items()
+                if v is not None})
+    kind = extra.pop("kind", "other")
+    problems = validate(inputs_with_defaults(row))
+    if problems:
+        raise xio.CellError("#NUM!", InputError(problems).summary())
+    program = {"kind": kind, **{k: v for k, v in row.items() if k in fields.PROGRAM}}
+    person = {k: v for k, v in row.items() if k in fields.PERSON}
+    found = odds(program, person, Uncertainty.for_kind(kind, **extra))
+    if measure is None:
+        return [["Measure", "Value"], *([header, _odds_value(found, attr)]
+                                        for _, header, attr in ODDS_MEASURES)]
+    for key, header, attr in ODDS_MEASURES:
+        if xio.key(measure) in (xio.key(key), xio.key(header)):
+            return _odds_value(found, attr)
+    raise xio.CellError("#N/A", f"measure: {measure!r} is not a measure; measures are: "
+                        + ", ".join(h for _, h, _ in ODDS_MEASURES))
 
 
 __all__ = [name for name in dir() if name.startswith("MLWORTH_")]

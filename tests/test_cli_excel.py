@@ -175,6 +175,6 @@ def test_example_formulas_call_real_functions_and_give_the_expected_values():
                                      else expected), f"{ws.title}!{ref} row {i + 1}"
         flat = [v for r in rows for v in r]
         errors = [v for v in flat if isinstance(v, str) and v[:1] == "#"]
-        assert all("never pays back" in e for e in errors), errors
+        assert all("never pay back" in e or "never pays back" in e for e in errors), errors
     assert {"MLWORTH_COST", "MLWORTH_LOAN_PAYMENT", "MLWORTH_LOAN_INTEREST", "MLWORTH_PAYBACK",
             "MLWORTH_EVALUATE", "MLWORTH_COMPARE", "MLWORTH_LOAN_SCHEDULE"} <= seen

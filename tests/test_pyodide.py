@@ -209,6 +209,13 @@ CASES: dict[str, list[tuple[tuple, dict]]] = {
         ((*OPTION,), {"salary": 60000.0, "scenario": SALARY_ONLY, "draws": 2000.0,
                       "seed": 7.0}),
     ],
+    "MLWORTH_ODDS": [
+        ((*OPTION, None, 6.5, 60000.0, PLACEMENT), {}),
+        ((*OPTION, "Expected NPV", 6.5, 60000.0, SALARY_ONLY), {}),
+        ((2.0, 52000.0, 120883.0), {}),  # the defaults of a master's
+        ((*OPTION, "no such measure"), {}),
+        ((*OPTION, None, None, 60000.0, [["job_search", "sometimes"]]), {}),
+    ],
     "MLWORTH_PAYBACK_PERCENTILE": [
         ((*OPTION, 0.5, 60000.0, SALARY_ONLY, 5000.0, 3.0), {}),
         ((*OPTION, col(0.1, 0.5, 0.9), 60000.0, SALARY_ONLY, 5000.0), {}),

@@ -205,8 +205,8 @@ def test_a_percentage_typed_as_a_whole_number_is_refused():
 def test_udfs_registers_them_with_the_others():
     for name in udfs_risk.__all__:
         assert name in udfs.__all__ and getattr(udfs, name) is getattr(udfs_risk, name)
-    assert sorted(udfs_risk.__all__) == ["MLWORTH_NPV_PERCENTILE", "MLWORTH_PAYBACK_PERCENTILE",
-                                         "MLWORTH_PAYBACK_PROB"]
+    assert sorted(udfs_risk.__all__) == ["MLWORTH_NPV_PERCENTILE", "MLWORTH_ODDS",
+                                         "MLWORTH_PAYBACK_PERCENTILE", "MLWORTH_PAYBACK_PROB"]
 
 
 def test_importing_the_risk_module_first_works():
@@ -216,3 +216,37 @@ def test_importing_the_risk_module_first_works():
             "print(r.MLWORTH_PAYBACK_PROB(2, 30000, 100000, None, None, None, 100, 1))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert 0 <= float(out.stdout) <= 1
+
+
+# --- MLWORTH_ODDS: the exact odds, no draws ------------------------------------------------------
+
+def test_odds_of_placement_alone_are_the_placement_probability_exactly():
+    # 80% land the role and pay back at PAYBACK; the others never do (see the module docstring)
+    odds = udfs.MLWORTH_ODDS(*OPTION, None, PAYBACK, SALARY, PLAIN + PLACEMENT)
+    table = dict(odds[1:])
+    assert odds[0] == ["Measure", "Value"]
+    assert table["Chance of paying back within target"] == pytest.approx(0.8, abs=1e-15)
+    assert table["Verdict"] == "Likely (80%)"
+    assert table["Median payback (years)"] == pytest.approx(PAYBACK)
+    # expected NPV: 80% × 1,340,000 + 20% × (−180,000), the two courses' NPVs at rate 0
+    assert table["Expected NPV"] == pytest.approx(0.8 * NPV + 0.2 * -180000)
+    assert table["NPV P10"] == -180000 and table["NPV P90"] == pytest.approx(NPV)
+    assert udfs.MLWORTH_ODDS(*OPTION, "verdict", PAYBACK - 0.01, SALARY,
+                             PLAIN + PLACEMENT) == "Unlikely (0%)"
+
+
+def test_odds_of_a_lognormal_salary_alone_are_its_tail_above_the_break_even():
+    # pays back within 6.5 years exactly when the salary reaches 100,000 (the median): 1/2
+    chance = udfs.MLWORTH_ODDS(*OPTION, "payback_chance", PAYBACK, SALARY, PLAIN + SALARY_ONLY)
+    assert chance == pytest.approx(0.5, abs=1e-12)
+    # and it agrees with the simulation within four standard errors
+    simulated = MLWORTH_PAYBACK_PROB(*OPTION, PAYBACK, SALARY, PLAIN + SALARY_ONLY)
+    assert abs(simulated - chance) <= four_se(0.5)
+
+
+def test_odds_name_a_wrong_measure_or_input():
+    assert udfs.MLWORTH_ODDS(*OPTION, "chance please").startswith(
+        "#N/A measure: 'chance please' is not a measure; measures are: Chance of paying back")
+    assert udfs.MLWORTH_ODDS(*OPTION, None, None, SALARY, [["job_search", "sometimes"]]) == (
+        "#VALUE! scenario, row 1: job_search: 'sometimes' is not allowed; allowed: one of "
+        "geometric, fixed")
