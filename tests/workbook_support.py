@@ -1,7 +1,7 @@
-"""Helpers for the workbook tests: program sets, LibreOffice recalculation, model comparison.
+"""Helpers for the workbook tests: program sets, recalculation, model comparison.
 
 The oracle is the Python model (:mod:`mlworth_xl.model`); the values come from
-LibreOffice recalculating the generated workbook.  Cell positions come from
+LibreOffice, IronCalc or Formulon recalculating the generated workbook.  Cell positions come from
 :mod:`mlworth_xl.workbook.layout`, and every header the comparison relies on is
 checked first, so a position that points at the wrong cell fails loudly.
 """
@@ -9,6 +9,7 @@ checked first, so a position that points at the wrong cell fails loudly.
 from __future__ import annotations
 
 import math
+import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -23,10 +24,15 @@ from mlworth_xl.model import fields, metrics, timeline
 from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
-from mlworth_xl.workbook import layout
+from mlworth_xl.workbook import ironcalc_values, layout
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
-from mlworth_xl.workbook.libreoffice import recalculate
+from mlworth_xl.workbook.libreoffice import (
+    Results,
+    fill_results,
+    recalculate,
+    recalculated_results,
+)
 from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
 
 #: Relative tolerance between LibreOffice and the model (the issue's 1e-9) …
@@ -191,6 +197,37 @@ def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda p: recalculate(p, out_dir / p.name), paths))
+
+
+# --- other engines: IronCalc and Formulon ---------------------------------------------------
+
+def formulon_results(path: Path) -> Results:
+    """Every formula cell's value as Formulon (an Excel 365 engine) computes ``path``.
+
+    Formulon saves its results as cached values (faster than reading them cell
+    by cell through its WebAssembly module); they are read back from that file.
+    """
+    import formulon
+
+    with formulon.Workbook.load(path.read_bytes()) as book:
+        book.recalc()
+        saved = book.save()
+    with tempfile.TemporaryDirectory(prefix="mlworth-formulon-") as tmp:
+        (Path(tmp) / "saved.xlsx").write_bytes(saved)
+        return recalculated_results(Path(tmp) / "saved.xlsx")
+
+
+#: Each engine's results of a workbook's formulas, by name.
+ENGINES = {"ironcalc": ironcalc_values.results, "formulon": formulon_results}
+
+
+def engine_values(engine: str, path: Path, dest: Path) -> openpyxl.Workbook:
+    """``path`` computed by ``engine`` (see :data:`ENGINES`), as :func:`load_values` reads it.
+
+    The results are stored in a copy of the file as its cached values, the way
+    ``mlworth-xl workbook`` stores IronCalc's, so every check reads them alike.
+    """
+    return load_values(fill_results(path, ENGINES[engine](path), dest))
 
 
 def load_values(path: Path) -> openpyxl.Workbook:
