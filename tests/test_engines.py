@@ -11,17 +11,22 @@ needs LibreOffice, so these run in the quick loop.
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from mlworth_xl.api import IRR_ABOVE
 from mlworth_xl.model.records import Person, Programs
+from mlworth_xl.workbook import layout
+from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 from tests.workbook_support import (
     compare_with_model,
     engine_values,
+    enormous_irrs,
     error_cells,
     irr_problems,
     random_sets,
@@ -112,3 +117,18 @@ def test_every_formula_cell_gets_a_value(computed, engine, tmp_path_factory):
     formulas = _formula_cells(path)
     assert sum(map(len, formulas.values())) > 10_000
     assert _valued_cells(path.with_name(f"{engine}-default.xlsx")) == formulas
+
+
+@pytest.mark.parametrize("engine", sorted(RANDOM))
+def test_an_enormous_irr_shows_as_the_model_gives_it(engine, tmp_path):
+    # The model: inf above the ceiling ("> 99,900%"), 828 found below it (workbook_support)
+    programs, person = enormous_irrs()
+    irr = programs.evaluate(person).irr
+    assert irr[0] == math.inf and 800 < irr[1] < 999
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(workbook_bytes(build_workbook(programs, person)))
+    wb = engine_values(engine, path, tmp_path / "computed.xlsx")
+    assert error_cells(wb) == []
+    assert irr_problems(wb, programs, person) == []
+    assert wb[layout.SUMMARY].cell(row=Layout(3).summary_row(0),
+                                   column=layout.SUMMARY_COL["irr"]).value == IRR_ABOVE

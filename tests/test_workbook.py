@@ -37,7 +37,7 @@ COMMITTED = ROOT / "workbooks" / "ml-masters-comparison.xlsx"
 RESULT_SHEETS = (layout.SUMMARY, layout.CASH_FLOWS, layout.LOANS)
 #: Functions that Excel 2016+, LibreOffice 7.4 and Google Sheets all compute, and
 #: that are not volatile.  Anything else in a formula fails the test.
-PORTABLE = {"AND", "COUNTIF", "FV", "IF", "IFERROR", "INDEX", "INT", "IRR", "ISNUMBER",
+PORTABLE = {"AND", "COUNTIF", "FIXED", "FV", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER",
             "ISTEXT", "MATCH", "MAX", "MIN", "N", "NPV", "OR", "PMT", "RANK", "ROUND",
             "ROUNDUP", "ROWS", "SIGN", "SQRT", "SUM", "SUMIF", "SUMPRODUCT"}
 

@@ -17,6 +17,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from mlworth_xl.api import IRR_ABOVE
 from mlworth_xl.model import fields
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.workbook import layout, write_workbook
@@ -27,6 +28,7 @@ from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 from tests.workbook_support import (
     SPECIAL,
     compare_with_model,
+    enormous_irrs,
     error_cells,
     irr_problems,
     load_values,
@@ -230,3 +232,15 @@ def test_loans_sheet_names_each_loan_and_a_fixed_plan_as_prepaying(tmp_path, sof
     # the private loan's own terms, from Programs (the data's defaults)
     assert (shown("private_apr", 0), shown("private_fee", 0), shown("private_term", 0)) == (
         0.0894, 0, 10)
+
+
+def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
+    # Above the highest rate looked at: "> 99,900%" (the model's inf), not LibreOffice's IRR
+    programs, person = enormous_irrs()
+    assert programs.evaluate(person).irr[0] == np.inf
+    write_workbook(tmp_path / "book.xlsx", programs, person)
+    wb = load_values(recalculate(tmp_path / "book.xlsx", tmp_path / "rc.xlsx"))
+    assert error_cells(wb) == []
+    assert irr_problems(wb, programs, person) == []
+    assert wb[layout.SUMMARY].cell(row=Layout(3).summary_row(0),
+                                   column=layout.SUMMARY_COL["irr"]).value == IRR_ABOVE

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import openpyxl
 
-from mlworth_xl.api import COLUMNS, comparison_frame
+from mlworth_xl.api import COLUMNS, IRR_ABOVE, comparison_frame
 from mlworth_xl.model import fields, metrics, timeline
 from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.evaluate import yearly_detail
@@ -164,6 +164,24 @@ SPECIAL = {
     "RAP": dict(loan_share=1.0, repayment_plan=Plan.RAP, years=2.0, tuition_per_year=50_000.0,
                 aid_per_year=0.0, employer_assistance_per_year=0.0),
 }
+
+
+def enormous_irrs() -> tuple[Programs, Person]:
+    """Options whose IRR is near or above the highest rate looked at (99,900%), and a usual one.
+
+    A year of study that costs $10 (or $20) while keeping the salary, then a
+    job paying $90,000: the flows are −10 (−20), then 16,560 a year (the
+    model's yearly detail for the default person), so the IRR is about
+    16,560 / 10 = 1,656 (165,600%: above the ceiling, "> 99,900%") and about
+    16,560 / 20 = 828 (82,800%: found by the search, 60 halvings from 999).
+    """
+    cheap = dict(years=1.0, tuition_per_year=0.0, fees_per_year=0.0, books_per_year=0.0,
+                 living_per_month=0.0, relocation=0.0, travel_per_year=0.0, months_to_job=0.0,
+                 loan_share=0.0, work_fraction=1.0, salary_after=90_000.0)
+    options = [Program("a $10 course", program_price=10.0, **cheap),
+               Program("a $20 course", program_price=20.0, **cheap),
+               Programs.default().records()[0]]
+    return Programs.from_records(options), Person.default()
 
 
 def random_sets(count: int, seed: int = 20261121) -> list[tuple[Programs, Person]]:
@@ -412,7 +430,7 @@ def npv_residual(flows: np.ndarray, rate: float) -> float:
 
 
 def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> list[str]:
-    """Where the workbook's IRR differs from the model's (NaN for "n/a").
+    """Where the workbook's IRR differs from the model's (NaN for "n/a", inf for "> 99,900%").
 
     The model gives an IRR only where it is unique, for flows whose sign
     changes exactly once; the message says how far from zero the NPV is at
@@ -426,15 +444,18 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
     for i, name in enumerate(programs.names):
         got = _missing_as_nan(ws.cell(row=Layout(len(programs)).summary_row(i),
                                       column=column).value, NOT_AVAILABLE)
+        got = math.inf if got == IRR_ABOVE else got  # above the highest rate looked at
         expected = float(model[i])
         if math.isnan(expected) and isinstance(got, float) and math.isnan(got):
+            continue
+        if expected == got == math.inf:
             continue
         if not math.isnan(expected) and close(got, expected):
             continue
         numeric = isinstance(got, int | float) and not isinstance(got, bool)
 
         def residual(rate: float, i: int = i) -> str:
-            return "-" if math.isnan(rate) else f"{npv_residual(flows[i], rate):.1e}"
+            return "-" if not math.isfinite(rate) else f"{npv_residual(flows[i], rate):.1e}"
 
         problems.append(
             f"IRR of {name!r} ({sign_changes(flows[i])} sign changes): workbook {got!r} "
