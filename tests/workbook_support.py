@@ -9,8 +9,10 @@ checked first, so a position that points at the wrong cell fails loudly.
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 import warnings
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -246,6 +248,19 @@ def engine_values(engine: str, path: Path, dest: Path) -> openpyxl.Workbook:
     ``mlworth-xl workbook`` stores IronCalc's, so every check reads them alike.
     """
     return load_values(fill_results(path, ENGINES[engine](path), dest))
+
+
+def formula_cells(path: Path, *, valued: bool = False) -> dict[str, set[str]]:
+    """The references of every formula cell in the file, by worksheet part (``valued``: only
+    those that hold a cached value)."""
+    cell = (r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*<f[ >]'
+            + (r"(?:(?!</c>).)*<v>" if valued else ""))
+    found = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+                found[name] = set(re.findall(cell, z.read(name).decode(), re.S))
+    return found
 
 
 def load_values(path: Path) -> openpyxl.Workbook:

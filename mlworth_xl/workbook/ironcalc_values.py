@@ -55,7 +55,7 @@ def cached(value: Any, error: bool = False) -> tuple[bytes, bytes]:
 
 
 def results(path: Path) -> Results:
-    """Every formula cell's value as IronCalc computes the workbook at ``path``.
+    """Every cell's value (those of formula cells computed) as IronCalc evaluates ``path``.
 
     Raises
     ------
@@ -70,9 +70,9 @@ def results(path: Path) -> Results:
     out: Results = {name: {} for name in names}
     column_name = ironcalc.column_name_from_number
     error = ironcalc.CellType.ErrorValue
+    # Every cell's value: those of formula cells are used.  (Asking each cell for its
+    # formula, to leave out the others, would take longer than IronCalc's evaluation.)
     for sheet, row, column in model.get_all_cells():
-        if model.get_cell_formula(sheet, row, column) is None:
-            continue
         ref = f"{column_name(column)}{row}".encode()
         out[names[sheet]][ref] = cached(model.get_cell_value(sheet, row, column),
                                         model.get_cell_type(sheet, row, column) == error)

@@ -27,7 +27,7 @@ from defusedxml import ElementTree
 from mlworth_xl.atomic import copy_atomic
 
 __all__ = ["LibreOfficeError", "Results", "export_pdf", "fill_cached_values", "fill_results",
-           "find_soffice", "recalculate", "recalculated_results"]
+           "fill_sheet", "find_soffice", "recalculate", "recalculated_results", "sheet_parts"]
 
 _MISSING = (
     "LibreOffice (soffice) is not installed; install it, e.g. "
@@ -157,7 +157,7 @@ def export_pdf(src: Path, dest: Path, *, timeout: float = 120) -> Path:
     return _convert(src, dest, "pdf:calc_pdf_Export", "pdf", timeout)
 
 
-def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Map each worksheet's name to its part name inside ``archive``."""
 
     def rels(part: str) -> dict[str, tuple[str, str]]:
@@ -174,6 +174,9 @@ def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
     return {s.get("name"): posixpath.normpath(parts[s.get(_R_ID)]) for s in sheets}
 
 
+_worksheets = sheet_parts  # the former private name
+
+
 def _results(archive: zipfile.ZipFile, part: str) -> dict[bytes, tuple[bytes, bytes]]:
     """Read ``{ref: (type, escaped value)}`` of the formula cells with a result in ``part``."""
     # LibreOffice writes results inline (t = n, b, e or str); others keep the original's <v>.
@@ -185,7 +188,7 @@ def _results(archive: zipfile.ZipFile, part: str) -> dict[bytes, tuple[bytes, by
     return results
 
 
-def _fill_sheet(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> bytes:
+def fill_sheet(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> bytes:
     """Give each formula cell of a sheet's XML the cached result found in ``results``."""
 
     def fill(match: re.Match[bytes]) -> bytes:
@@ -212,7 +215,7 @@ Results = dict[str, dict[bytes, tuple[bytes, bytes]]]
 def recalculated_results(recalculated: Path) -> Results:
     """The formula results a recalculated workbook holds, sheet by sheet."""
     with zipfile.ZipFile(recalculated) as calc:
-        return {name: _results(calc, part) for name, part in _worksheets(calc).items()}
+        return {name: _results(calc, part) for name, part in sheet_parts(calc).items()}
 
 
 def fill_results(original: Path, results: Results, dest: Path) -> Path:
@@ -241,13 +244,13 @@ def fill_results(original: Path, results: Results, dest: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="mlworth-fill-") as tmp:
         out = Path(tmp) / "filled.xlsx"
         with zipfile.ZipFile(original) as orig:
-            fills = {part: results[name] for name, part in _worksheets(orig).items()
+            fills = {part: results[name] for name, part in sheet_parts(orig).items()
                      if name in results}
             with zipfile.ZipFile(out, "w") as new:
                 for info in orig.infolist():
                     data = orig.read(info)
                     if info.filename in fills:
-                        data = _fill_sheet(data, fills[info.filename])
+                        data = fill_sheet(data, fills[info.filename])
                     new.writestr(info, data, compress_type=info.compress_type)
         _replace_atomically(out, dest)
     return dest
