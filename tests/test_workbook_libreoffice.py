@@ -34,6 +34,8 @@ from tests.workbook_support import (
     load_values,
     random_sets,
     recalculate_all,
+    results_by_cell,
+    same_value,
 )
 
 pytestmark = pytest.mark.libreoffice
@@ -244,3 +246,17 @@ def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
     assert irr_problems(wb, programs, person) == []
     assert wb[layout.SUMMARY].cell(row=Layout(3).summary_row(0),
                                    column=layout.SUMMARY_COL["irr"]).value == IRR_ABOVE
+
+
+@pytest.mark.parametrize("case", ["default", "random-0"])
+def test_ironcalc_values_are_libreoffices_in_every_formula_cell(recalculated, case, tmp_path):
+    # What `mlworth-xl workbook` stores (IronCalc's values) is what LibreOffice computes, on
+    # every sheet (Guide, Inputs, Programs, Risk, RAP, Sources too), text and flags alike
+    _, programs, person = recalculated[case]
+    path = write_workbook(tmp_path / "book.xlsx", programs, person)
+    ours = results_by_cell(path)
+    theirs = results_by_cell(recalculated[case][0], path)
+    assert ours.keys() == theirs.keys()
+    differ = [f"{where}: IronCalc {ours[where]!r}, LibreOffice {theirs[where]!r}"
+              for where in ours if not same_value(ours[where], theirs[where])]
+    assert differ == []

@@ -263,6 +263,29 @@ def formula_cells(path: Path, *, valued: bool = False) -> dict[str, set[str]]:
     return found
 
 
+def results_by_cell(path: Path, generated: Path | None = None) -> dict[str, Any]:
+    """The cached value of every formula cell, as ``{"Sheet!A1": value}`` (openpyxl's reading).
+
+    The formula cells are those of ``generated`` (by default ``path``): a file another
+    program saved may write its formulas differently (LibreOffice shares some).
+    """
+    formulas = openpyxl.load_workbook(generated or path)
+    values = load_values(path)
+    return {f"{ws.title}!{c.coordinate}": values[ws.title][c.coordinate].value
+            for ws in formulas.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"}
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Two cached values alike: numbers within REL (ABS near zero), anything else equal.
+
+    An empty text and no value are alike (LibreOffice stores a formula's "" as nothing).
+    """
+    if isinstance(a, int | float) and not isinstance(a, bool):
+        return close(b, float(a))
+    return a == b or {a, b} <= {"", None}
+
+
 def load_values(path: Path) -> openpyxl.Workbook:
     """The cached values of a recalculated workbook."""
     with warnings.catch_warnings():

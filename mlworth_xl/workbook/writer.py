@@ -273,7 +273,8 @@ def computed_bytes(wb: Workbook, work: Path) -> bytes:
     raw = _stored(wb)
     copy = work / "for-ironcalc.xlsx"
     copy.write_bytes(raw)
-    return _compressed(raw, ironcalc_values.results(copy))
+    with _collector_paused():  # tens of thousands of values, all kept: nothing to collect
+        return _compressed(raw, ironcalc_values.results(copy))
 
 
 def _summary_only(wb: Workbook) -> bytes:
