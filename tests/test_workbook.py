@@ -373,7 +373,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
     def broken(wb):
         raise OSError("disk full")
 
-    monkeypatch.setattr(writer, "workbook_bytes", broken)
+    monkeypatch.setattr(writer, "_stored", broken)  # with values or without
     with pytest.raises(OSError, match="disk full"):
         write_workbook(tmp_path / "book.xlsx")
     assert list(tmp_path.iterdir()) == []
