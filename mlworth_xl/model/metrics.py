@@ -179,8 +179,8 @@ def irr(flows: ArrayLike, guess: float = 0.1, iterations: int = 100) -> Array:
     >>> float(irr([-100.0, 230.0, -132.0]))
     nan
 
-    Costs of 1 and gains of 5,000 a year return more than 99,900% (the IRR is
-    about 4,999: 1/5,000 of the gain is the cost):
+    A cost of 1, then gains of 5,000 twice: −1 + 5,000 v + 5,000 v² = 0 at
+    v ≈ 1/5,001, an IRR of about 5,000 (500,000%), above the 99,900% looked at:
 
     >>> float(irr([-1.0, 5_000.0, 5_000.0]))
     inf
