@@ -5,9 +5,10 @@ what ``mlworth-xl workbook`` does apart from reading input files) for the
 default comparison (8 options), 20 and 100 options, best of a few runs each;
 then the two parts of that: the Risk sheet's Monte Carlo simulation (the
 model's, 100,000 draws an option) and the workbook without the Risk sheet
-(its formula sheets and the file); then, where LibreOffice is installed, the
-headless recalculation of the default workbook (a fresh soffice process, as
-the tests and ``--values`` use).
+(its formula sheets and the file); then what IronCalc's values add to the
+default workbook (``mlworth-xl workbook`` stores them: target under 0.5 s);
+then, where LibreOffice is installed, the headless recalculation of the
+default workbook (a fresh soffice process, as the tests and ``--values`` use).
 
     python benchmarks/bench_workbook.py
     python benchmarks/bench_workbook.py --repeat 5
@@ -26,7 +27,7 @@ from mlworth_xl.api import resolve_inputs
 from mlworth_xl.model.records import Programs
 from mlworth_xl.workbook import risk_sheet
 from mlworth_xl.workbook.libreoffice import find_soffice, recalculate
-from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
+from mlworth_xl.workbook.writer import build_workbook, computed_bytes, workbook_bytes
 
 #: Generation targets of the issue, in seconds (100 options: 5 s; default: 1 s).
 TARGETS = {"default (8 options)": 1.0, "20 options": None, "100 options": 5.0}
@@ -71,6 +72,16 @@ def main(argv: list[str] | None = None) -> int:
         rest, _ = best_with_result(args.repeat,
                           lambda t=table: workbook_bytes(build_workbook(t, risk=None)))
         print(f"  {label:<20} {simulation:6.2f} s | {rest:5.2f} s")
+
+    book = build_workbook(Programs.default())
+    with tempfile.TemporaryDirectory() as tmp:
+        plain, _ = best_with_result(args.repeat, lambda: workbook_bytes(book))
+        computed, content = best_with_result(args.repeat,
+                                             lambda: computed_bytes(book, Path(tmp)))
+    added = computed - plain
+    print(f"IronCalc's values in the default workbook, best of {args.repeat}: file "
+          f"{plain:.2f} s, with values {computed:.2f} s: adds {added:.2f} s "
+          f"({len(content) / 1e6:.2f} MB)  target < 0.5 s: {'ok' if added < 0.5 else 'MISSED'}")
 
     if find_soffice() is None:
         print("LibreOffice recalculation: skipped (soffice not found)")

@@ -20,7 +20,7 @@ import numpy as np
 if TYPE_CHECKING:  # pandas is imported where a table is made: the Excel functions rarely need it
     import pandas as pd
 
-from mlworth_xl.model import federal
+from mlworth_xl.model import federal, metrics
 from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome
@@ -87,6 +87,14 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 HEADERS = {c.key: c.header for c in COLUMNS}
+
+#: What an IRR above the highest rate looked at (:data:`~mlworth_xl.model.metrics.IRR_CEILING`)
+#: shows as: the model's ``inf``, in `mlworth-xl compare`, the Excel functions and the
+#: workbook's Summary alike.
+#:
+#: >>> IRR_ABOVE
+#: '> 99,900%'
+IRR_ABOVE = f"> {metrics.IRR_CEILING:,.0%}"
 
 #: The odds of each option (:mod:`mlworth_xl.model.odds`), which :func:`compare` leads with.
 ODDS_COLUMNS: tuple[Column, ...] = (

@@ -26,7 +26,7 @@ import numpy as np
 import xlwings as xw
 
 from mlworth_xl import excel_io as xio
-from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, odds_frame
+from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, IRR_ABOVE, Column, odds_frame
 from mlworth_xl.model import cost, data, fields, loans, quick, repayment
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome, evaluate, inputs_with_defaults, validate
@@ -286,13 +286,22 @@ def MLWORTH_LOAN_SCHEDULE(principal: Cells, apr: Cells, term_years: Cells = 10,
 MEASURES = [c for c in COLUMNS if c.key not in ("option", "rank")]
 
 
+def _number(c: Column, x: Any, why: str) -> Any:
+    """A measure's value as a cell shows it: #N/A for NaN, ``> 99,900%`` for an IRR of inf
+    (above the highest rate looked at, as the workbook shows it)."""
+    if np.isnan(x):
+        return xio.CellError("#N/A", why)
+    if c.key == "irr" and x == np.inf:
+        return IRR_ABOVE
+    return float(x)
+
+
 def _measure_rows(values: dict[str, Array]) -> list[list[Any]]:
     rows = []
     for c in MEASURES:
         v = values[c.key]
         why = NAN_MESSAGES.get(c.key, "no value")
-        rows.append([c.header, *(bool(x) if c.kind == "flag" else
-                                 (xio.CellError("#N/A", why) if np.isnan(x) else float(x))
+        rows.append([c.header, *(bool(x) if c.kind == "flag" else _number(c, x, why)
                                  for x in v)])
     return rows
 
@@ -337,8 +346,8 @@ def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
     frame = odds_frame(table, who, table.evaluate(who))
     out = [[c.header for c in COMPARE_COLUMNS]]
     for record in frame.itertuples(index=False):
-        out.append([xio.CellError("#N/A", NAN_MESSAGES.get(c.key, "no value"))
-                    if isinstance(x, float) and np.isnan(x) else x
+        out.append([_number(c, x, NAN_MESSAGES.get(c.key, "no value"))
+                    if isinstance(x, float) else x
                     for c, x in zip(COMPARE_COLUMNS, record, strict=True)])
     return out
 

@@ -44,8 +44,8 @@ def run(*args: str):
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory) -> Path:
-    """A workbook as `mlworth-xl workbook` writes it (formulas, no cached values)."""
-    return write_workbook(tmp_path_factory.mktemp("fresh") / "client.xlsx")
+    """A workbook as `mlworth-xl workbook --formulas-only` writes it (no cached values)."""
+    return write_workbook(tmp_path_factory.mktemp("fresh") / "client.xlsx", computed=False)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +94,15 @@ def test_a_freshly_generated_workbook_passes(fresh):
     assert result.stdout == (f"{fresh}: OK, 8 options; checked formulas, inputs and error values "
                              "(no cached results to compare: the file was never calculated)\n")
     assert result.stderr == ""
+
+
+def test_a_workbook_with_the_values_ironcalc_computed_passes(tmp_path):
+    # `mlworth-xl workbook` stores IronCalc's values: they are the model's results
+    path = write_workbook(tmp_path / "client.xlsx")
+    result = run("check", str(path))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == (f"{path}: OK, 8 options; checked formulas, inputs, error "
+                             "values and results against the model\n")
 
 
 @pytest.mark.libreoffice

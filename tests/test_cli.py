@@ -120,3 +120,20 @@ def test_python_dash_m_runs_the_same_command():
     out = subprocess.run([sys.executable, "-m", "mlworth_xl", "compare", "--format", "csv"],
                          capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout == to_csv(compare())
+
+
+def test_an_irr_above_the_highest_rate_shows_as_the_workbook_shows_it(tmp_path):
+    # $10 of tuition while keeping the salary, then a raise: an IRR of thousands (the model's
+    # inf, above the 99,900% looked at) reads "> 99,900%" in the table, CSV and JSON alike
+    path = tmp_path / "cheap.csv"
+    path.write_text("name,years,tuition_per_year,salary_after,work_fraction\n"
+                    "Cheap,1,10,120000,1\n", encoding="utf-8")
+    assert compare(path, odds=False)["IRR"].iloc[0] == float("inf")
+    table = run("compare", "--programs", str(path), "--no-odds")
+    assert "> 99,900%" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(run("compare", "--programs", str(path),
+                                               "--format", "csv", "--no-odds").stdout)))
+    assert rows[0]["IRR"] == "> 99,900%"
+    (record,) = json.loads(run("compare", "--programs", str(path), "--format", "json",
+                               "--no-odds").stdout)
+    assert record["IRR"] == "> 99,900%"

@@ -12,8 +12,15 @@ from click.testing import CliRunner
 from mlworth_xl import compare
 from mlworth_xl.cli import main
 from mlworth_xl.cli.render import table
+from mlworth_xl.model.records import Person, Programs
 from mlworth_xl.workbook import layout, writer
-from tests.workbook_support import load_values
+from tests.workbook_support import (
+    compare_with_model,
+    error_cells,
+    formula_cells,
+    irr_problems,
+    load_values,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "ml-masters-comparison.xlsx"
@@ -35,6 +42,33 @@ def test_no_arguments_write_the_default_comparison_here(in_tmp):
     assert result.stdout == f"Wrote {NAME}\n" + table(compare())
     assert zipfile.is_zipfile(in_tmp / NAME)
     assert sorted(p.name for p in in_tmp.iterdir()) == [NAME]  # no temporary file left
+
+
+def test_the_default_file_shows_its_numbers_without_a_spreadsheet(in_tmp):
+    # Every formula's value is stored (IronCalc's), so pandas, previewers and phones read
+    # numbers: the model's, as LibreOffice's recalculation of the same file gives them
+    pd = pytest.importorskip("pandas")
+    assert run("workbook").exit_code == 0
+    assert formula_cells(in_tmp / NAME, valued=True) == formula_cells(in_tmp / NAME)
+    wb = load_values(in_tmp / NAME)
+    programs, person = Programs.default(), Person.default()
+    assert error_cells(wb) == []
+    assert compare_with_model(wb, programs, person, skip=("IRR",)) == []
+    assert irr_problems(wb, programs, person) == []
+    summary = pd.read_excel(in_tmp / NAME, sheet_name=layout.SUMMARY,
+                            header=layout.SUMMARY_HEADER_ROW - 1, nrows=len(programs))
+    expected = compare(odds=False)
+    assert list(summary["Option"]) == list(expected["Option"])
+    assert summary["NPV"].tolist() == pytest.approx(expected["NPV"].tolist(), rel=1e-12)
+    assert summary["Cost of attendance"].iloc[0] == 136_000  # test_workbook_libreoffice
+
+
+def test_formulas_only_stores_no_values(in_tmp):
+    assert run("workbook", "--formulas-only").exit_code == 0
+    assert formula_cells(in_tmp / NAME, valued=True) == {
+        part: set() for part in formula_cells(in_tmp / NAME)}
+    result = CliRunner().invoke(main, ["workbook", "--formulas-only", "--values", "--force"])
+    assert result.exit_code == 2 and "--formulas-only" in result.stderr
 
 
 def test_an_existing_file_is_an_error_without_force(in_tmp):

@@ -287,6 +287,19 @@ def test_evaluate_spills_every_measure_from_a_table_of_inputs():
     assert MLWORTH_EVALUATE(scenario, "npv") == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
 
 
+
+def test_an_irr_above_the_highest_rate_shows_as_the_workbook_shows_it():
+    # $10 of tuition while keeping the $50,000 salary, then +20,000 a year: the IRR is about
+    # 20,000 / 10 = 2,000, above the 999 (99,900%) looked at; the workbook says "> 99,900%"
+    scenario = SMALL + [["years", 1.0], ["tuition_per_year", 10.0], ["salary_after", 70000.0],
+                        ["salary", 50000.0], ["work_fraction", 1.0]]
+    assert MLWORTH_EVALUATE(scenario, "IRR") == api.IRR_ABOVE == "> 99,900%"
+    rows = [["name", "years", "tuition_per_year", "salary_after", "work_fraction"],
+            ["Cheap", 1.0, 10.0, 70000.0, 1.0]]
+    person = [["salary", 50000.0], ["tax_rate", 0.0], ["savings", 0.0]]
+    out = MLWORTH_COMPARE(rows, person)
+    assert dict(zip(out[0], out[1], strict=True))["IRR"] == "> 99,900%"
+
 def test_evaluate_several_options_side_by_side():
     scenario = [["Input", "Short", "Long"], ["years", 1.0, 1.0], ["tuition_per_year", 10000.0,
                 10000.0], ["salary_after", 70000.0, 70000.0], ["salary", 50000.0, 50000.0],

@@ -17,6 +17,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from mlworth_xl.api import IRR_ABOVE
 from mlworth_xl.model import fields
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.workbook import layout, write_workbook
@@ -27,11 +28,14 @@ from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 from tests.workbook_support import (
     SPECIAL,
     compare_with_model,
+    enormous_irrs,
     error_cells,
     irr_problems,
     load_values,
     random_sets,
     recalculate_all,
+    results_by_cell,
+    same_value,
 )
 
 pytestmark = pytest.mark.libreoffice
@@ -262,3 +266,29 @@ def test_the_live_chance_is_the_models_exact_chance_or_says_why_not(recalculated
         else:
             assert live == pytest.approx(o.payback_probability, rel=1e-9, abs=1e-12), (
                 programs.names[i])
+
+
+def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
+    # Above the highest rate looked at: "> 99,900%" (the model's inf), not LibreOffice's IRR
+    programs, person = enormous_irrs()
+    assert programs.evaluate(person).irr[0] == np.inf
+    write_workbook(tmp_path / "book.xlsx", programs, person)
+    wb = load_values(recalculate(tmp_path / "book.xlsx", tmp_path / "rc.xlsx"))
+    assert error_cells(wb) == []
+    assert irr_problems(wb, programs, person) == []
+    assert wb[layout.SUMMARY].cell(row=Layout(3).summary_row(0),
+                                   column=layout.SUMMARY_COL["irr"]).value == IRR_ABOVE
+
+
+@pytest.mark.parametrize("case", ["default", "random-0"])
+def test_ironcalc_values_are_libreoffices_in_every_formula_cell(recalculated, case, tmp_path):
+    # What `mlworth-xl workbook` stores (IronCalc's values) is what LibreOffice computes, on
+    # every sheet (Guide, Inputs, Programs, Risk, RAP, Sources too), text and flags alike
+    _, programs, person = recalculated[case]
+    path = write_workbook(tmp_path / "book.xlsx", programs, person)
+    ours = results_by_cell(path)
+    theirs = results_by_cell(recalculated[case][0], path)
+    assert ours.keys() == theirs.keys()
+    differ = [f"{where}: IronCalc {ours[where]!r}, LibreOffice {theirs[where]!r}"
+              for where in ours if not same_value(ours[where], theirs[where])]
+    assert differ == []

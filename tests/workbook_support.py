@@ -1,7 +1,7 @@
-"""Helpers for the workbook tests: program sets, LibreOffice recalculation, model comparison.
+"""Helpers for the workbook tests: program sets, recalculation, model comparison.
 
 The oracle is the Python model (:mod:`mlworth_xl.model`); the values come from
-LibreOffice recalculating the generated workbook.  Cell positions come from
+LibreOffice, IronCalc or Formulon recalculating the generated workbook.  Cell positions come from
 :mod:`mlworth_xl.workbook.layout`, and every header the comparison relies on is
 checked first, so a position that points at the wrong cell fails loudly.
 """
@@ -9,7 +9,10 @@ checked first, so a position that points at the wrong cell fails loudly.
 from __future__ import annotations
 
 import math
+import re
+import tempfile
 import warnings
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -18,15 +21,20 @@ from typing import Any
 import numpy as np
 import openpyxl
 
-from mlworth_xl.api import COMPARE_COLUMNS, odds_frame
+from mlworth_xl.api import COMPARE_COLUMNS, IRR_ABOVE, odds_frame
 from mlworth_xl.model import fields, metrics, timeline
 from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
-from mlworth_xl.workbook import layout
+from mlworth_xl.workbook import ironcalc_values, layout
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
-from mlworth_xl.workbook.libreoffice import recalculate
+from mlworth_xl.workbook.libreoffice import (
+    Results,
+    fill_results,
+    recalculate,
+    recalculated_results,
+)
 from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE, STALE, WRITTEN
 
 #: Relative tolerance between LibreOffice and the model (the issue's 1e-9) …
@@ -160,6 +168,24 @@ SPECIAL = {
 }
 
 
+def enormous_irrs() -> tuple[Programs, Person]:
+    """Options whose IRR is near or above the highest rate looked at (99,900%), and a usual one.
+
+    A year of study that costs $10 (or $20) while keeping the salary, then a
+    job paying $90,000: the flows are −10 (−20), then 16,560 a year (the
+    model's yearly detail for the default person), so the IRR is about
+    16,560 / 10 = 1,656 (165,600%: above the ceiling, "> 99,900%") and about
+    16,560 / 20 = 828 (82,800%: found by the search, 60 halvings from 999).
+    """
+    cheap = dict(years=1.0, tuition_per_year=0.0, fees_per_year=0.0, books_per_year=0.0,
+                 living_per_month=0.0, relocation=0.0, travel_per_year=0.0, months_to_job=0.0,
+                 loan_share=0.0, work_fraction=1.0, salary_after=90_000.0)
+    options = [Program("a $10 course", program_price=10.0, **cheap),
+               Program("a $20 course", program_price=20.0, **cheap),
+               Programs.default().records()[0]]
+    return Programs.from_records(options), Person.default()
+
+
 def random_sets(count: int, seed: int = 20261121) -> list[tuple[Programs, Person]]:
     """``count`` random program sets with a random person each.
 
@@ -191,6 +217,73 @@ def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda p: recalculate(p, out_dir / p.name), paths))
+
+
+# --- other engines: IronCalc and Formulon ---------------------------------------------------
+
+def formulon_results(path: Path) -> Results:
+    """Every formula cell's value as Formulon (an Excel 365 engine) computes ``path``.
+
+    Formulon saves its results as cached values (faster than reading them cell
+    by cell through its WebAssembly module); they are read back from that file.
+    """
+    import formulon
+
+    with formulon.Workbook.load(path.read_bytes()) as book:
+        book.recalc()
+        saved = book.save()
+    with tempfile.TemporaryDirectory(prefix="mlworth-formulon-") as tmp:
+        (Path(tmp) / "saved.xlsx").write_bytes(saved)
+        return recalculated_results(Path(tmp) / "saved.xlsx")
+
+
+#: Each engine's results of a workbook's formulas, by name.
+ENGINES = {"ironcalc": ironcalc_values.results, "formulon": formulon_results}
+
+
+def engine_values(engine: str, path: Path, dest: Path) -> openpyxl.Workbook:
+    """``path`` computed by ``engine`` (see :data:`ENGINES`), as :func:`load_values` reads it.
+
+    The results are stored in a copy of the file as its cached values, the way
+    ``mlworth-xl workbook`` stores IronCalc's, so every check reads them alike.
+    """
+    return load_values(fill_results(path, ENGINES[engine](path), dest))
+
+
+def formula_cells(path: Path, *, valued: bool = False) -> dict[str, set[str]]:
+    """The references of every formula cell in the file, by worksheet part (``valued``: only
+    those that hold a cached value)."""
+    cell = (r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*<f[ >]'
+            + (r"(?:(?!</c>).)*<v>" if valued else ""))
+    found = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+                found[name] = set(re.findall(cell, z.read(name).decode(), re.S))
+    return found
+
+
+def results_by_cell(path: Path, generated: Path | None = None) -> dict[str, Any]:
+    """The cached value of every formula cell, as ``{"Sheet!A1": value}`` (openpyxl's reading).
+
+    The formula cells are those of ``generated`` (by default ``path``): a file another
+    program saved may write its formulas differently (LibreOffice shares some).
+    """
+    formulas = openpyxl.load_workbook(generated or path)
+    values = load_values(path)
+    return {f"{ws.title}!{c.coordinate}": values[ws.title][c.coordinate].value
+            for ws in formulas.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"}
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Two cached values alike: numbers within REL (ABS near zero), anything else equal.
+
+    An empty text and no value are alike (LibreOffice stores a formula's "" as nothing).
+    """
+    if isinstance(a, int | float) and not isinstance(a, bool):
+        return close(b, float(a))
+    return a == b or {a, b} <= {"", None}
 
 
 def load_values(path: Path) -> openpyxl.Workbook:
@@ -380,7 +473,7 @@ def npv_residual(flows: np.ndarray, rate: float) -> float:
 
 
 def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> list[str]:
-    """Where the workbook's IRR differs from the model's (NaN for "n/a").
+    """Where the workbook's IRR differs from the model's (NaN for "n/a", inf for "> 99,900%").
 
     The model gives an IRR only where it is unique, for flows whose sign
     changes exactly once; the message says how far from zero the NPV is at
@@ -394,15 +487,18 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
     for i, name in enumerate(programs.names):
         got = _missing_as_nan(ws.cell(row=Layout(len(programs)).summary_row(i),
                                       column=column).value, NOT_AVAILABLE)
+        got = math.inf if got == IRR_ABOVE else got  # above the highest rate looked at
         expected = float(model[i])
         if math.isnan(expected) and isinstance(got, float) and math.isnan(got):
+            continue
+        if expected == got == math.inf:
             continue
         if not math.isnan(expected) and close(got, expected):
             continue
         numeric = isinstance(got, int | float) and not isinstance(got, bool)
 
         def residual(rate: float, i: int = i) -> str:
-            return "-" if math.isnan(rate) else f"{npv_residual(flows[i], rate):.1e}"
+            return "-" if not math.isfinite(rate) else f"{npv_residual(flows[i], rate):.1e}"
 
         problems.append(
             f"IRR of {name!r} ({sign_changes(flows[i])} sign changes): workbook {got!r} "

@@ -10,9 +10,10 @@ import textwrap
 
 import pandas as pd
 
-from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS
+from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, IRR_ABOVE
 
-KIND = {c.header: c.kind for c in (*COLUMNS, *COMPARE_COLUMNS)}
+#: Each header's kind of value; the IRR is a rate that may be above the highest rate looked at.
+KIND = {c.header: "irr" if c.key == "irr" else c.kind for c in (*COLUMNS, *COMPARE_COLUMNS)}
 
 #: Columns of the parts of the readable table (a part shows the columns its frame has).
 ODDS_PART = ("Option", "Chance of paying back within target", "Verdict",
@@ -27,7 +28,14 @@ LOAN_PART = ("Option", "Federal loans", "Private loans", "Monthly payment", "Tot
 
 
 def cell(kind: str, value: object) -> str:
-    """One value as people read it: $136,000, 9.9, 13.2%, never."""
+    """One value as people read it: $136,000, 9.9, 13.2%, never.
+
+    An IRR of ``inf`` (above the highest rate looked at) is shown as the
+    workbook shows it:
+
+    >>> cell("rate", 0.1315), cell("irr", float("inf")), cell("years", float("nan"))
+    ('13.2%', '> 99,900%', 'never')
+    """
     if kind == "text":
         return str(value)
     if kind == "flag":
@@ -37,6 +45,8 @@ def cell(kind: str, value: object) -> str:
     x = float(value)  # type: ignore[arg-type]
     if math.isnan(x):
         return "never" if kind == "years" else "n/a"
+    if kind == "irr" and x == math.inf:
+        return IRR_ABOVE
     if kind == "usd":
         return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
     if kind == "years":
@@ -125,6 +135,8 @@ def to_csv(frame: pd.DataFrame) -> str:
     written as numbers.  A carriage return inside a text is written as a
     line feed, which the cell is then quoted for (the CSV writer quotes only
     the characters of its line ending, and a bare one would split the row).
+    An IRR of ``inf`` (above the highest rate looked at) is written as the
+    table shows it, ``> 99,900%``.
     """
     def text(value: object) -> object:
         value = neutral(value)
@@ -134,6 +146,8 @@ def to_csv(frame: pd.DataFrame) -> str:
 
     out = frame.copy()
     for c in out.columns:
+        if KIND.get(c) == "irr" and (out[c] == math.inf).any():
+            out[c] = out[c].astype(object).where(out[c] != math.inf, IRR_ABOVE)
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
             out[c] = out[c].map(text)
     buf = io.StringIO()
@@ -145,7 +159,9 @@ def to_json(frame: pd.DataFrame) -> str:
     """A JSON list of objects keyed by the human headers.
 
     A number that is not finite (NaN: never paid back; infinity: an ROI over
-    a cost of almost nothing) becomes null, since JSON has no such numbers.
+    a cost of almost nothing) becomes null, since JSON has no such numbers,
+    except an IRR of ``inf`` (above the highest rate looked at), written as
+    the table shows it, ``"> 99,900%"``.
     """
     records = []
     for row in frame.itertuples(index=False):
@@ -154,7 +170,7 @@ def to_json(frame: pd.DataFrame) -> str:
             if hasattr(v, "item"):
                 v = v.item()
             if isinstance(v, float) and not math.isfinite(v):
-                v = None
+                v = IRR_ABOVE if KIND.get(c) == "irr" and v == math.inf else None
             rec[c] = v
         records.append(rec)
     return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -12,7 +12,7 @@ from mlworth_xl.cli.options import inputs
 from mlworth_xl.cli.render import table
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS
-from mlworth_xl.workbook import DEFAULT_NAME, write_workbook
+from mlworth_xl.workbook import DEFAULT_NAME, ironcalc_values, write_workbook
 from mlworth_xl.workbook.libreoffice import LibreOfficeError
 from mlworth_xl.workbook.risk_sheet import RiskSettings
 
@@ -30,8 +30,11 @@ class LibreOfficeMissing(click.ClickException):
               f"default: {DEFAULT_NAME} in the current folder.")
 @click.option("--force", is_flag=True, help="Replace the file (and PDF) if it exists.")
 @click.option("--values", is_flag=True,
-              help="Also store every formula's value, computed by LibreOffice, so previewers, "
-              "phones and pandas show numbers; the formulas stay live.")
+              help="Store every formula's value as LibreOffice computes it, rather than "
+              "IronCalc; the formulas stay live.")
+@click.option("--formulas-only", is_flag=True,
+              help="Store no computed values: previewers, phones and pandas then show empty "
+              "cells until a spreadsheet recalculates the file.")
 @click.option("--pdf", is_flag=True,
               help="Also write the Summary page to a PDF beside the workbook (LibreOffice).")
 @click.option("--draws", type=click.IntRange(1, MAX_DRAWS), default=DEFAULT_DRAWS,
@@ -40,8 +43,8 @@ class LibreOfficeMissing(click.ClickException):
               help="Seed of the Risk sheet: the same seed gives the same numbers.")
 @click.option("--no-risk", is_flag=True, help="Leave out the Risk sheet (no simulation).")
 def workbook_command(programs: Path | None, person: Path | None, output: Path | None,
-                     force: bool, values: bool, pdf: bool, draws: int, seed: int,
-                     no_risk: bool) -> None:
+                     force: bool, values: bool, formulas_only: bool, pdf: bool, draws: int,
+                     seed: int, no_risk: bool) -> None:
     """Write a comparison workbook that recalculates in Excel, LibreOffice or Google Sheets.
 
     Every result is a native formula over the input cells, so the file
@@ -49,8 +52,10 @@ def workbook_command(programs: Path | None, person: Path | None, output: Path | 
     everything recalculates. Sheets: Guide, Inputs, Programs, Summary, Risk,
     Cash flows, Loans, Sources. The Risk sheet holds the chances of paying
     back simulated as `mlworth-xl risk` does, as values stamped with the
-    draws and seed: rerun the command to refresh them. Prints where it went
-    and the summary table.
+    draws and seed: rerun the command to refresh them. Every formula's value
+    is stored too, computed by IronCalc, so previewers, phones and pandas
+    show the numbers; Excel and LibreOffice recalculate on opening. Prints
+    where it went and the summary table.
 
     \b
     Examples:
@@ -65,14 +70,21 @@ def workbook_command(programs: Path | None, person: Path | None, output: Path | 
         raise InputError.single("-o", f"the folder {str(target.parent)!r} does not exist")
     if target.suffix.lower() != ".xlsx":
         raise InputError.single("-o", f"{target.name!r} must end in .xlsx")
+    if values and formulas_only:
+        raise InputError.single("--formulas-only", "stores no values; --values stores "
+                                "LibreOffice's: give one of them")
     table_, who = resolve_inputs(programs, person)
     try:
         written = write_workbook(target, table_, who, force=force, values=values, pdf=pdf,
-                                 risk=None if no_risk else RiskSettings(draws, seed))
+                                 risk=None if no_risk else RiskSettings(draws, seed),
+                                 computed=not formulas_only)
     except FileExistsError as exc:
         raise InputError.single("-o", f"{exc.filename} already exists; use --force to replace "
                                 "it") from None
     except LibreOfficeError as exc:
         raise LibreOfficeMissing(str(exc)) from None
     click.echo(f"Wrote {written}" + (f" and {written.with_suffix('.pdf')}" if pdf else ""))
+    if not (values or formulas_only or ironcalc_values.available()):
+        click.echo(f"Note: formulas only, no values stored ({ironcalc_values.MISSING}).",
+                   err=True)
     click.echo(table(compare(table_, who)), nl=False)

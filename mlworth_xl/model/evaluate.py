@@ -75,7 +75,9 @@ class Outcome:
     everything paid on the loans; ``loan_relief`` RAP's principal match
     plus the forgiven balance less tax on it.  ``payback_years`` and
     ``discounted_payback_years`` are ``nan`` when the option never pays back
-    within the horizon; ``irr`` is ``nan`` where no rate exists;
+    within the horizon; ``irr`` is ``nan`` where no rate exists (or it is
+    below -99%) and ``inf`` where it is above :data:`~mlworth_xl.model.metrics.IRR_CEILING`
+    (99,900%), the highest rate looked at;
     ``break_even_salary`` is ``nan`` when no salary can pay back within the
     target (the new job starts too late or placement is 0).
     """

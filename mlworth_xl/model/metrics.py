@@ -14,8 +14,12 @@ from numpy.typing import ArrayLike
 
 from mlworth_xl.model.timeline import Array
 
-#: Discount factors v = 1/(1+r) searched for an IRR: r from -99% to 10^6 - 1.
-V_LOWEST, V_HIGHEST = 1e-6, 100.0
+#: The rates an IRR is looked for between: -99% and 99,900%, the workbook's IrrLowestRate and
+#: IrrHighestRate (its bisection keeps (1 + 999)^80 within a double's range).  An IRR above
+#: the ceiling is reported as ``inf`` ("above 99,900%"), one below the floor as ``nan``.
+IRR_FLOOR, IRR_CEILING = -0.99, 999.0
+#: The same bounds as discount factors v = 1/(1+r): 1/1000 and 100.
+V_LOWEST, V_HIGHEST = 1.0 / (1.0 + IRR_CEILING), 100.0
 
 
 def discount_factors(rate: ArrayLike, n_years: int) -> Array:
@@ -155,7 +159,9 @@ def irr(flows: ArrayLike, guess: float = 0.1, iterations: int = 100) -> Array:
     :math:`v = 1/(1+r)` by Newton's method on the log of the ratio of the
     positive to the negative terms, falling back to Newton kept inside a
     sign-change bracket (``guess`` is where that starts), for every
-    scenario at once.  A rate is found in (-99%, 10^6).
+    scenario at once.  A rate is found between :data:`IRR_FLOOR` (-99%) and
+    :data:`IRR_CEILING` (99,900%); an IRR above the ceiling is ``inf``, one
+    below the floor ``nan``.
 
     Flows whose signs (zeros skipped) change exactly once have exactly one
     IRR (Descartes' rule of signs).  Flows that never change sign have none,
@@ -172,6 +178,12 @@ def irr(flows: ArrayLike, guess: float = 0.1, iterations: int = 100) -> Array:
 
     >>> float(irr([-100.0, 230.0, -132.0]))
     nan
+
+    A cost of 1, then gains of 5,000 twice: −1 + 5,000 v + 5,000 v² = 0 at
+    v ≈ 1/5,001, an IRR of about 5,000 (500,000%), above the 99,900% looked at:
+
+    >>> float(irr([-1.0, 5_000.0, 5_000.0]))
+    inf
     """
     f = np.asarray(flows, dtype=float)
     rows = np.ascontiguousarray(np.moveaxis(f, -1, 0).reshape(f.shape[-1], -1))
@@ -183,8 +195,26 @@ def irr_rows(flows: Array, guess: float = 0.1, iterations: int = 100) -> Array:
     out = np.full(flows.shape[1], np.nan)
     idx = np.nonzero(one_sign_change_rows(flows))[0]
     if idx.size:
+        above = _above_ceiling(flows[:, idx])
+        out[idx[above]] = np.inf
+        idx = idx[~above]
+    if idx.size:
         out[idx] = _irr_bracketed(flows[:, idx], guess, iterations)
     return out
+
+
+def _above_ceiling(ft: Array) -> Array:
+    """Whether the one IRR of each column of flows (one sign change) is above the ceiling.
+
+    Below its IRR a rate leaves an NPV of the sign of the last flows (the
+    gains after the costs, say), above it one of the sign of the first; so
+    the IRR is above :data:`IRR_CEILING` where the NPV there still has the
+    last flows' sign, as the workbook's search tells it.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        q, _ = _poly(ft, np.full(ft.shape[1], V_LOWEST))
+    last = _last_true(ft != 0.0) - 1
+    return np.sign(q) == np.sign(ft[last, np.arange(ft.shape[1])])
 
 
 def one_sign_change_rows(flows: Array) -> Array:

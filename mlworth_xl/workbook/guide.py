@@ -56,7 +56,8 @@ _DEFINITIONS = (
     "minus the amount borrowed.",
     "IRR: the discount rate at which the NPV is zero, shown only where there is exactly one "
     "(the net flow changes sign once: costs, then gains). Cash flows finds it by bisection "
-    "between the two rates on Inputs, below the years.",
+    "between the two rates on Inputs, below the years; one above the highest rate shows as "
+    "> that rate (> 99,900%).",
     "Break-even salary: the salary after at which the option pays back exactly within the "
     "target payback.",
 )

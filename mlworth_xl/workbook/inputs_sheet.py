@@ -17,7 +17,7 @@ from mlworth_xl.workbook.validation import rule
 _CONSTANT_DOCS = {
     layout.MONTHS_PER_YEAR: "Used by the loan and timeline formulas.",
     layout.IRR_LOW: "The IRR is searched between these two rates (Cash flows, below the years).",
-    layout.IRR_HIGH: "An IRR outside them shows as n/a.",
+    layout.IRR_HIGH: "An IRR above the highest shows as > that rate; below the lowest, n/a.",
     "RoundingGuard": "Keeps 87.5% rounding to 88% despite binary fractions, as the model does.",
     "AwardYearMonth": "A disbursement from this month takes the award year's rate.",
     "FeeYearMonth": "A disbursement from this month takes the fiscal year's fee.",

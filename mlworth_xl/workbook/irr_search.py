@@ -9,8 +9,8 @@ bisects ``log(1 + rate)`` between two named rates (Inputs): the NPV at the
 midpoint keeps the sign of the NPV at the lowest rate or not, and the
 bracket halves.  After :data:`~mlworth_xl.workbook.layout.IRR_STEPS` steps
 the bracket is narrower than a double's precision.  Where the NPVs at the
-two bounds have the same sign there is no IRR to find ("n/a"), as in the
-model.
+two bounds have the same sign the IRR lies outside them: above the highest
+rate it shows as ``> 99,900%``, below the lowest as "n/a", as in the model.
 """
 
 from __future__ import annotations
@@ -46,14 +46,19 @@ def result(lay: Layout, i: int) -> str:
 
     Only flows whose sign changes exactly once (costs, then gains) have one
     IRR; others show "n/a", as the model gives NaN.  The IRR is the root
-    the search brackets, or, should it lie outside the two rates, Excel's
-    ``IRR`` from its default guess.
+    the search brackets.  Outside the two rates no spreadsheet's own ``IRR``
+    is asked (they disagree there): an IRR above the highest rate shows
+    ``> 99,900%`` (the model's ``inf``, :data:`mlworth_xl.api.IRR_ABOVE`), one
+    below the lowest "n/a" (the model's NaN).  Below its IRR a rate leaves an
+    NPV of the sign of the last flow, so the IRR is above the highest rate
+    where the NPV there has that sign (the sign column's last row).
     """
     low, high = npv_at_bound(lay, i, IRR_LOW), npv_at_bound(lay, i, IRR_HIGH)
     mid = cell(layout.CASH_FLOWS, lay.irr_col(i, "mid"), IRR_LAST_ROW)
-    flows = lay.cf_range(i, "flow")
+    last_sign = cell(layout.CASH_FLOWS, lay.cf_col(i, "sign"), layout.CF_LAST_ROW)
+    above = f'"> "&FIXED({IRR_HIGH}/1%,0)&"%"'  # "> 99,900%" for the rate on Inputs
     return (f"=IF({lay.sign_changes(i)}=1,IF(SIGN({low})*SIGN({high})<0,{mid},"
-            f'IFERROR(IRR({flows}),"{NOT_AVAILABLE}")),"{NOT_AVAILABLE}")')
+            f'IF(SIGN({high})={last_sign},{above},"{NOT_AVAILABLE}")),"{NOT_AVAILABLE}")')
 
 
 def write(ws: Worksheet, n: int, lay: Layout) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl.api import COMPARE_COLUMNS
-from mlworth_xl.model import data, federal, fields
+from mlworth_xl.model import data, federal, fields, metrics
 from mlworth_xl.model.codes import Plan
 from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB
 from mlworth_xl.model.odds import LIKELY_FROM, UNLIKELY_UP_TO
@@ -62,10 +62,10 @@ PERSON_NAMES = {
 }
 #: A named constant (12), so no formula hides the number of months in a year.
 MONTHS_PER_YEAR = "MonthsPerYear"
-#: Named constants: the IRR is searched between these rates (the model's bracket is
-#: discount factors 1e-6 to 100; 999 keeps (1 + rate)^80 within double range).
+#: Named constants: the IRR is searched between these rates, the model's
+#: (metrics.IRR_FLOOR, metrics.IRR_CEILING; 999 keeps (1 + rate)^80 within double range).
 IRR_LOW, IRR_HIGH = "IrrLowestRate", "IrrHighestRate"
-IRR_BOUNDS = {IRR_LOW: -0.99, IRR_HIGH: 999}
+IRR_BOUNDS = {IRR_LOW: metrics.IRR_FLOOR, IRR_HIGH: metrics.IRR_CEILING}
 #: Bisection steps of the IRR search: each halves log(1 + rate), so 60 steps narrow
 #: the bracket from a factor 10^5 to below a double's precision.
 IRR_STEPS = 60

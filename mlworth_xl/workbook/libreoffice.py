@@ -26,7 +26,8 @@ from defusedxml import ElementTree
 
 from mlworth_xl.atomic import copy_atomic
 
-__all__ = ["LibreOfficeError", "export_pdf", "fill_cached_values", "find_soffice", "recalculate"]
+__all__ = ["LibreOfficeError", "Results", "export_pdf", "fill_cached_values", "fill_results",
+           "fill_sheet", "find_soffice", "recalculate", "recalculated_results", "sheet_parts"]
 
 _MISSING = (
     "LibreOffice (soffice) is not installed; install it, e.g. "
@@ -156,7 +157,7 @@ def export_pdf(src: Path, dest: Path, *, timeout: float = 120) -> Path:
     return _convert(src, dest, "pdf:calc_pdf_Export", "pdf", timeout)
 
 
-def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Map each worksheet's name to its part name inside ``archive``."""
 
     def rels(part: str) -> dict[str, tuple[str, str]]:
@@ -173,6 +174,9 @@ def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
     return {s.get("name"): posixpath.normpath(parts[s.get(_R_ID)]) for s in sheets}
 
 
+_worksheets = sheet_parts  # the former private name
+
+
 def _results(archive: zipfile.ZipFile, part: str) -> dict[bytes, tuple[bytes, bytes]]:
     """Read ``{ref: (type, escaped value)}`` of the formula cells with a result in ``part``."""
     # LibreOffice writes results inline (t = n, b, e or str); others keep the original's <v>.
@@ -184,7 +188,7 @@ def _results(archive: zipfile.ZipFile, part: str) -> dict[bytes, tuple[bytes, by
     return results
 
 
-def _fill_sheet(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> bytes:
+def fill_sheet(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> bytes:
     """Give each formula cell of a sheet's XML the cached result found in ``results``."""
 
     def fill(match: re.Match[bytes]) -> bytes:
@@ -203,19 +207,31 @@ def _fill_sheet(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> bytes:
     return _SHEET_DATA.sub(lambda m: _CELL.sub(fill, m.group(0)), xml, count=1)
 
 
-def fill_cached_values(original: Path, recalculated: Path, dest: Path) -> Path:
-    """Copy recalculated results into ``original`` as the formula cells' cached values.
+#: Cached results of a workbook's formula cells: ``{sheet name: {ref: (type, escaped value)}}``,
+#: the ``t`` attribute and ``<v>`` text of each cell, e.g. ``{"Summary": {b"C7": (b"n", b"1.5")}}``.
+Results = dict[str, dict[bytes, tuple[bytes, bytes]]]
+
+
+def recalculated_results(recalculated: Path) -> Results:
+    """The formula results a recalculated workbook holds, sheet by sheet."""
+    with zipfile.ZipFile(recalculated) as calc:
+        return {name: _results(calc, part) for name, part in sheet_parts(calc).items()}
+
+
+def fill_results(original: Path, results: Results, dest: Path) -> Path:
+    """Write ``results`` into ``original`` as the formula cells' cached values.
 
     Only the ``<c>`` elements of formula cells change (their ``t`` attribute and
     ``<v>`` result); every other zip member and byte is copied unchanged, so data
-    validation, protection, names, conditional formats and charts survive.
+    validation, protection, names, conditional formats and charts survive.  Sheets
+    are matched by name; a formula cell without a result keeps what it had.
 
     Parameters
     ----------
     original : Path
         Workbook written by openpyxl (or Excel), e.g. without cached values.
-    recalculated : Path
-        The same workbook after :func:`recalculate`; sheets are matched by name.
+    results : Results
+        The values to store, e.g. :func:`recalculated_results` of a recalculated copy.
     dest : Path
         Where to write the result; replaced atomically, may be ``original``.
 
@@ -227,18 +243,23 @@ def fill_cached_values(original: Path, recalculated: Path, dest: Path) -> Path:
     original, dest = Path(original), Path(dest)
     with tempfile.TemporaryDirectory(prefix="mlworth-fill-") as tmp:
         out = Path(tmp) / "filled.xlsx"
-        with zipfile.ZipFile(recalculated) as calc, zipfile.ZipFile(original) as orig:
-            calc_parts = _worksheets(calc)
-            fills = {
-                part: _results(calc, calc_parts[name])
-                for name, part in _worksheets(orig).items()
-                if name in calc_parts
-            }
+        with zipfile.ZipFile(original) as orig:
+            fills = {part: results[name] for name, part in sheet_parts(orig).items()
+                     if name in results}
             with zipfile.ZipFile(out, "w") as new:
                 for info in orig.infolist():
                     data = orig.read(info)
                     if info.filename in fills:
-                        data = _fill_sheet(data, fills[info.filename])
+                        data = fill_sheet(data, fills[info.filename])
                     new.writestr(info, data, compress_type=info.compress_type)
         _replace_atomically(out, dest)
     return dest
+
+
+def fill_cached_values(original: Path, recalculated: Path, dest: Path) -> Path:
+    """Copy recalculated results into ``original`` as the formula cells' cached values.
+
+    As :func:`fill_results` with the results of ``recalculated``, the same workbook
+    after :func:`recalculate`.
+    """
+    return fill_results(original, recalculated_results(recalculated), dest)

@@ -83,6 +83,12 @@ SCALARS = (
     ("k0", "Whole years of the target", styles.WHOLE),
     ("w", "Part year of the target", styles.FACTOR),
     ("at", "Running total at the target checked", "General"),
+    ("no_job_k0", "Costs to date with no new job, end of the target's whole years", styles.USD),
+    ("no_job_k1", "… and a year later", styles.USD),
+    ("in_job_k0", "Costs to date in the new job, end of the target's whole years", styles.USD),
+    ("in_job_k1", "… and a year later", styles.USD),
+    ("growth_k0", "Growth sum, end of the target's whole years", styles.FACTOR),
+    ("growth_k1", "… and a year later", styles.FACTOR),
     ("rap", "On RAP with a loan", "General"),
     ("costly", "The first month costs something", "General"),
     ("chance", "Chance of paying back within the target", "0.0%"),
@@ -205,6 +211,10 @@ def _scalars(lay: Layout, i: int, o: _Block) -> dict[str, str | float]:
         "k0": "=INT(TargetPayback)",
         "w": f"=TargetPayback-{s('k0')}",
         "at": f"=AND(TargetPayback<Horizon,{s('k0')}>=1)",
+        **{f"{key}_k{j}": (f"=IF({s('at')},INDEX({o.by_year_row(row)},{s('k0')}"
+                           f"{'+1' if j else ''}),0)")
+           for key, row in (("no_job", "no_job"), ("in_job", "in_job"),
+                            ("growth", "growth_sum")) for j in (0, 1)},
         "rap": f"=AND({p('repayment_plan')}=RapPlanCode,{lay.loan('borrowed', i)}>0)",
         "costly": f"=OR({direct1}>0,{s('kept_after_tax')}*Salary>0)",
         "chance": (f'=IF({s("rap")},"{ON_RAP}",IF({s("costly")}=FALSE,"{FREE_START}",'
@@ -250,16 +260,17 @@ def _month(lay: Layout, i: int, o: _Block, m: int) -> dict[str, str | int]:
     to_date = layout.area(None, GRID_COL, SALARY_TO_DATE_ROW, SALARY_TO_DATE_ROW,
                           GRID_COL + MAX_YEARS - 1)
 
-    def a_at(k: str) -> str:
-        return (f"IF({k}<{c('y1')},INDEX({o.by_year_row('no_job')},{k}),"
-                f"INDEX({o.by_year_row('in_job')},{k})+{c('a0')})")
+    def a_at(j: int) -> str:
+        k = s("k0") + ("+1" if j else "")
+        return f"IF({k}<{c('y1')},{s(f'no_job_k{j}')},{s(f'in_job_k{j}')}+{c('a0')})"
 
-    def b_at(k: str) -> str:
-        return f"IF({k}<{c('y1')},0,{c('b0')}+{c('b1')}*INDEX({o.by_year_row('growth_sum')},{k}))"
+    def b_at(j: int) -> str:
+        k = s("k0") + ("+1" if j else "")
+        return f"IF({k}<{c('y1')},0,{c('b0')}+{c('b1')}*{s(f'growth_k{j}')})"
 
-    k0, k1, w = s("k0"), f"{s('k0')}+1", s("w")
-    a = f"(1-{w})*{a_at(k0)}+{w}*{a_at(k1)}"
-    b = f"(1-{w})*{b_at(k0)}+{w}*{b_at(k1)}"
+    w = s("w")
+    a = f"(1-{w})*{a_at(0)}+{w}*{a_at(1)}"
+    b = f"(1-{w})*{b_at(0)}+{w}*{b_at(1)}"
     years_row = layout.area(None, GRID_COL, YEAR_ROW, YEAR_ROW, GRID_COL + MAX_YEARS - 1)
     in_job, growth_sum = o.by_year_row("in_job"), o.by_year_row("growth_sum")
     # year-ends in the job checked: from the later of the first checked and the first at the
