@@ -82,8 +82,10 @@ def write(wb: Workbook, version: str, as_of: str, n: int,
     legend = (
         ("Input: change it", styles.INPUT_FILL, styles.INPUT_FONT),
         ("Formula: computed, locked", None, None),
-        ("Pays back within the target payback", styles.GOOD_FILL, styles.GOOD_FONT),
-        ("Does not pay back within the horizon", styles.BAD_FILL, styles.BAD_FONT),
+        ("Likely to pay back within the target (a chance of 2/3 or more)", styles.GOOD_FILL,
+         styles.GOOD_FONT),
+        ("Unlikely to (1/3 or less), or no payback within the horizon", styles.BAD_FILL,
+         styles.BAD_FONT),
     )
     for text, fill, font in legend:
         row += 1
