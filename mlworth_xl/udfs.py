@@ -283,7 +283,10 @@ def MLWORTH_LOAN_SCHEDULE(principal: Cells, apr: Cells, term_years: Cells = 10,
     return [SCHEDULE_HEADER, *body.tolist()]
 
 
-MEASURES = [c for c in COLUMNS if c.key not in ("option", "rank")]
+#: What MLWORTH_EVALUATE reports: compare's columns of one option, the odds first.
+MEASURES = [c for c in COMPARE_COLUMNS if c.key not in ("option", "rank", "repayment")]
+#: Earlier names of measures, still understood.
+MEASURE_ALIASES = {xio.key("Payback (years)"): "payback_years"}
 
 
 def _number(c: Column, x: Any, why: str) -> Any:
@@ -296,10 +299,13 @@ def _number(c: Column, x: Any, why: str) -> Any:
     return float(x)
 
 
-def _measure_rows(values: dict[str, Array]) -> list[list[Any]]:
+def _measure_rows(values: dict[str, Any]) -> list[list[Any]]:
     rows = []
     for c in MEASURES:
         v = values[c.key]
+        if c.kind == "text":
+            rows.append([c.header, *v])
+            continue
         why = NAN_MESSAGES.get(c.key, "no value")
         rows.append([c.header, *(bool(x) if c.kind == "flag" else _number(c, x, why)
                                  for x in v)])
@@ -312,16 +318,22 @@ def _measure_rows(values: dict[str, Array]) -> list[list[Any]]:
      measure=xio.Arg("Optional measure to return, e.g. \"NPV\" or \"Payback (years)\"; left "
                      "out: a table of all of them.", kind="text"))
 def MLWORTH_EVALUATE(scenario: Cells, measure: Cells = None) -> Cells:
-    """Evaluate a whole option kept as a table of inputs: all measures as a spilled table (cost,
-    loans, payback, NPV, IRR, ROI, break-even salary), or one of them."""
-    values, header = xio.scenario(scenario)
-    out = evaluate_option(None, **values).as_dict()
+    """Evaluate a whole option kept as a table of inputs: all measures spilled, the odds first
+    (chance of paying back, verdict, median payback, expected NPV, percentiles), then cost,
+    loans, payback, NPV, IRR, ROI, break-even salary; or one of them."""
+    from mlworth_xl.udfs_risk import scenario_odds, split_scenario
+
+    model_rows, extra = split_scenario(scenario)
+    values, header = xio.scenario(model_rows)
+    out: dict[str, Any] = evaluate_option(None, **values).as_dict()
+    out.update(scenario_odds(values, extra))
     rows = _measure_rows(out)
     if measure is None:
         names = [h if h is not None else f"Value {i + 1}" for i, h in enumerate(header)]
         return [["Measure", *(names if len(names) > 1 else ["Value"])], *rows]
+    wanted = MEASURE_ALIASES.get(xio.key(measure), xio.key(measure))
     for c, row in zip(MEASURES, rows, strict=True):
-        if xio.key(measure) in (xio.key(c.header), xio.key(c.key)):
+        if wanted in (xio.key(c.header), xio.key(c.key), c.key):
             return [row[1:]] if len(row) > 2 else row[1]
     raise xio.CellError("#N/A", f"measure: {measure!r} is not a measure; measures are: "
                         + ", ".join(c.header for c in MEASURES))

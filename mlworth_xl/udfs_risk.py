@@ -252,6 +252,28 @@ def _odds_value(found: Any, attr: str | None) -> Any:
     return x
 
 
+def scenario_odds(values: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The odds of each option (value column) of a scenario range, as MLWORTH_EVALUATE shows them.
+
+    ``values``: the model's inputs, one array element per option; ``extra``: the kind and the
+    uncertainty inputs the range gives (:func:`split_scenario`), the same for every option.
+    """
+    given = dict(extra)
+    kind = given.pop("kind", "other")
+    unc = Uncertainty.for_kind(kind, **given)
+    n = max((np.size(v) for v in values.values()), default=1)
+    out: dict[str, list[Any]] = {key: [] for key, _, _ in ODDS_MEASURES}
+    for j in range(n):
+        row = {k: float(np.atleast_1d(v)[j if np.size(v) > 1 else 0]) for k, v in values.items()}
+        program = {"kind": kind, **{k: v for k, v in row.items() if k in fields.PROGRAM}}
+        person = {k: v for k, v in row.items() if k in fields.PERSON}
+        found = odds(program, person, unc)
+        for key, _, attr in ODDS_MEASURES:
+            x = _odds_value(found, attr)
+            out[key].append(np.nan if isinstance(x, xio.CellError) else x)
+    return out
+
+
 @udf(**COMMON, measure=ODDS_MEASURE, within_years=WITHIN, salary=OPTION_ARGS["salary"],
      scenario=RISK_SCENARIO)
 def MLWORTH_ODDS(years: Cells, tuition_per_year: Cells, salary_after: Cells,

@@ -278,11 +278,13 @@ def test_evaluate_spills_every_measure_from_a_table_of_inputs():
     out = MLWORTH_EVALUATE(scenario)
     assert out[0] == ["Measure", "Value"]
     values = dict(map(tuple, out[1:]))
-    assert [row[0] for row in out[1:]] == [c.header for c in api.COLUMNS[2:]]
+    # compare's columns of one option: the odds first, then the expected outcome
+    assert [row[0] for row in out[1:]] == [c.header for c in api.COMPARE_COLUMNS[1:]
+                                           if c.key not in ("rank", "repayment")]
     assert values["NPV"] == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
     assert values["Total cost"] == pytest.approx(60000.0)  # 10,000 + 50,000 (closed form)
     # the cumulative −60,000, −40,000, −20,000, 0 reaches zero at the end of year 4
-    assert values["Payback (years)"] == pytest.approx(4.0)
+    assert values["Payback at the expected outcome"] == pytest.approx(4.0)
     assert values["IRR"] == pytest.approx(npf.irr(FLOWS), abs=1e-9)  # numpy-financial IRR
     assert MLWORTH_EVALUATE(scenario, "npv") == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
 
@@ -310,7 +312,7 @@ def test_evaluate_several_options_side_by_side():
     assert MLWORTH_EVALUATE(scenario, "NPV") == [pytest.approx([npf.npv(0.1, [0, *FLOWS[:3]]),
                                                                 npf.npv(0.1, [0, *FLOWS])])]
     short = dict(map(tuple, (r[:2] for r in MLWORTH_EVALUATE(scenario)[1:])))
-    assert short["Payback (years)"] == "#N/A never pays back within the horizon"
+    assert short["Payback at the expected outcome"] == "#N/A never pays back within the horizon"
 
 
 def test_compare_spills_the_same_table_as_the_command_line():

@@ -108,7 +108,7 @@ BAD = [
     ("one-column scenario", MLWORTH_EVALUATE, ([["years"], ["tuition_per_year"]],), "#VALUE!",
      "scenario: takes two columns"),
     ("unknown measure", MLWORTH_EVALUATE, (OPTION, "profit"), "#N/A",
-     "measure: 'profit' is not a measure; measures are: Cost of attendance"),
+     "measure: 'profit' is not a measure; measures are: Chance of paying back within target"),
     ("horizon shorter than the program", MLWORTH_EVALUATE, ([*OPTION, ["horizon_years", 1.0]],),
      "#NUM!", "row 1: horizon_years: 1 is shorter than the program (2 years)"),
     ("percentage in a scenario", MLWORTH_NPV, (2.0, 52000.0, 120883.0, None, [["tax_rate", 25.0]]),

@@ -250,3 +250,21 @@ def test_odds_name_a_wrong_measure_or_input():
     assert udfs.MLWORTH_ODDS(*OPTION, None, None, SALARY, [["job_search", "sometimes"]]) == (
         "#VALUE! scenario, row 1: job_search: 'sometimes' is not allowed; allowed: one of "
         "geometric, fixed")
+
+
+def test_evaluate_leads_with_the_odds_and_reads_the_uncertainty_rows():
+    # the odds rows are those of MLWORTH_ODDS for the same option; a scenario's completion_prob
+    # (and the kind's default without one) reaches them
+    sc = PLAIN + [["years", 2], ["tuition_per_year", 30000], ["salary_after", 100000],
+                  ["salary", SALARY]]
+    out = udfs.MLWORTH_EVALUATE(sc + PLACEMENT)
+    assert [r[0] for r in out[1:4]] == ["Chance of paying back within target", "Verdict",
+                                        "Median payback (years)"]
+    assert out[1][1] == pytest.approx(0.8, abs=1e-15)  # placement alone, as above
+    assert "Pays back within target" not in [r[0] for r in out]
+    assert [r[0] for r in out].count("Payback at the expected outcome") == 1
+    half = [r if r[0] != "completion_prob" else ["completion_prob", 0.5] for r in PLACEMENT]
+    assert udfs.MLWORTH_EVALUATE(sc + half, "payback_chance") == pytest.approx(0.4, abs=1e-15)
+    # the measure's earlier name still answers: at the expected outcome, 80% of the raise,
+    # 32,000 a year, covers the 180,000 in 5.625 years after the two of study
+    assert udfs.MLWORTH_EVALUATE(sc + PLACEMENT, "Payback (years)") == pytest.approx(7.625)
