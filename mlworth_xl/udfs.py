@@ -26,12 +26,11 @@ import numpy as np
 import xlwings as xw
 
 from mlworth_xl import excel_io as xio
-from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, IRR_ABOVE, Column, odds_frame
+from mlworth_xl.api import COMPARE_COLUMNS, IRR_ABOVE, Column, odds_frame
 from mlworth_xl.model import cost, data, fields, loans, quick, repayment
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome, evaluate, inputs_with_defaults, validate
 from mlworth_xl.model.records import Person
-from mlworth_xl.model.timeline import Array
 
 Cells = xio.Cells
 F = fields.ALL
