@@ -46,7 +46,16 @@ print(json.dumps({"vba": buf.getvalue(), "meta": meta}))
 """
 
 #: VBA's reserved words (Office VBA language reference), lower case.
-RESERVED = {w.lower() for w in ["And", "As", "Boolean", "ByRef", "Byte", "ByVal", "Call", "Case", "Const", "Currency", "Date", "Declare", "Dim", "Do", "Double", "Each", "Else", "ElseIf", "End", "Enum", "Erase", "Error", "Event", "Exit", "False", "For", "Function", "Get", "GoTo", "If", "Implements", "In", "Integer", "Is", "Let", "Like", "Long", "Loop", "Me", "Mod", "New", "Next", "Not", "Nothing", "Null", "On", "Option", "Optional", "Or", "ParamArray", "Preserve", "Private", "Property", "Public", "RaiseEvent", "ReDim", "Rem", "Resume", "Return", "Select", "Set", "Single", "Static", "Step", "Stop", "String", "Sub", "Then", "To", "True", "Type", "TypeOf", "Until", "Variant", "Wend", "While", "With", "Xor"]}
+RESERVED = {w.lower() for w in (
+    "And", "As", "Boolean", "ByRef", "Byte", "ByVal", "Call", "Case", "Const", "Currency", "Date",
+    "Declare", "Dim", "Do", "Double", "Each", "Else", "ElseIf", "End", "Enum", "Erase", "Error",
+    "Event", "Exit", "False", "For", "Function", "Get", "GoTo", "If", "Implements", "In",
+    "Integer", "Is", "Let", "Like", "Long", "Loop", "Me", "Mod", "New", "Next", "Not", "Nothing",
+    "Null", "On", "Option", "Optional", "Or", "ParamArray", "Preserve", "Private", "Property",
+    "Public", "RaiseEvent", "ReDim", "Rem", "Resume", "Return", "Select", "Set", "Single",
+    "Static", "Step", "Stop", "String", "Sub", "Then", "To", "True", "Type", "TypeOf", "Until",
+    "Variant", "Wend", "While", "With", "Xor"
+)}
 
 
 @pytest.fixture(scope="module")
