@@ -331,6 +331,12 @@ def test_sources_lists_every_default_figure_used_with_source_and_date(default_bo
     rows = {r[6]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[6]}
     entries = data.default_program_entries() + [data.default_person_entry()]
     used = {f.key: f for f in data.figures_used(entries)}
+    # and the odds' inputs: each kind's completion probability and the salary spread
+    from mlworth_xl.model.uncertainty import COMPLETION_BY_KIND
+
+    odds_keys = {COMPLETION_BY_KIND[k] for k in Programs.default().kinds} | {
+        "risk.salary_log_sigma"}
+    used.update({k: data.figure(k) for k in odds_keys})
     assert set(rows) == set(used)
     for key, figure in used.items():
         label, value, _, source, as_of, kind, _ = rows[key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 import numpy as np
@@ -10,12 +11,14 @@ from openpyxl import Workbook
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.data import Figure
 from mlworth_xl.model.records import Person, Programs
+from mlworth_xl.model.uncertainty import COMPLETION_BY_KIND, MASTERS_COMPLETION, RISK, Uncertainty
 from mlworth_xl.workbook import layout, styles
 
 _HEADERS = ("Figure", "Value", "Unit", "Source", "As of", "Kind", "Key")
 
 
-def figures_used(programs: Programs, person: Person) -> list[Figure]:
+def figures_used(programs: Programs, person: Person,
+                 uncertainties: Sequence[Uncertainty] | None = None) -> list[Figure]:
     """The embedded figures behind the inputs, in the order of the data.
 
     A figure counts when an input holds its value and either the default
@@ -41,6 +44,10 @@ def figures_used(programs: Programs, person: Person) -> list[Figure]:
             value = float(programs.columns[field.name][i])
             note(entry.get(field.name), value)
             note(field.default, value)
+    # the uncertainty inputs of the odds: each kind's completion probability and the spread
+    for i, unc in enumerate(uncertainties or ()):
+        note(COMPLETION_BY_KIND.get(programs.kinds[i], MASTERS_COMPLETION), unc.completion_prob)
+        note(RISK["salary_sigma"].default, unc.salary_sigma)
     person_entry = data.default_person_entry()
     for name, value in asdict(person).items():
         note(person_entry.get(name), value)
@@ -53,7 +60,8 @@ def _same(figure_value: object, value: float) -> bool:
                                                                      rtol=0, atol=1e-12))
 
 
-def write(wb: Workbook, programs: Programs, person: Person) -> None:
+def write(wb: Workbook, programs: Programs, person: Person,
+          uncertainties: Sequence[Uncertainty] | None = None) -> None:
     ws = wb[layout.SOURCES]
     styles.title(ws, "Sources: the published figures behind the default inputs",
                  "Verify a figure before relying on it. An illustrative assumption has no "
@@ -62,7 +70,7 @@ def write(wb: Workbook, programs: Programs, person: Person) -> None:
     row = 4
     for k, text in enumerate(_HEADERS, start=1):
         styles.header(ws, row, k, text)
-    for figure in figures_used(programs, person):
+    for figure in figures_used(programs, person, uncertainties):
         row += 1
         ws.cell(row=row, column=1, value=figure.label)
         value = ws.cell(row=row, column=2, value=figure.value)

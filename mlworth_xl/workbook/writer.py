@@ -204,7 +204,7 @@ def build_workbook(programs: Any = None, person: Any = None,
         loans_sheet.write(wb, n, lay)
         if lay.rap_options:
             rap_sheet.write(wb, lay)
-        sources_sheet.write(wb, table, who)
+        sources_sheet.write(wb, table, who, per_option)
     if risk is not None:
         risk_sheet.write(wb, table, who, risk, __version__, figures_date(), per_option)
     wb.security = WorkbookProtection(lockStructure=True)
