@@ -117,17 +117,12 @@ MONTH_COLUMNS = (
     ("p", "Probability", styles.FACTOR),
     ("start", "New job starts (years)", "0.000"),
     ("y1", "First year at the new salary", styles.WHOLE),
-    ("f", "Part of that year before the job", styles.FACTOR),
-    ("d", "Current salary not earned in the new job", styles.USD),
-    ("h", "1 / growth factor ^ first year", styles.FACTOR),
-    ("gq", "Growth sum to the first year", styles.FACTOR),
     ("b0", "B: constant", styles.FACTOR),
     ("b1", "B: per growth sum", styles.FACTOR),
-    ("a0", "A: shift", styles.USD),
-    ("before", "Behind in a year-end checked before the job", "General"),
+    ("a0", "A: shift (current salary not earned in the new job)", styles.USD),
     ("r_at", "Salary needed at the target", styles.USD),
     ("r_after", "Salary needed at the year-ends checked in the job", styles.USD),
-    ("s", "Salary needed", styles.USD),
+    ("s", "Salary needed (behind before the job: never)", styles.USD),
     ("chance", "Chance the salary is enough", styles.FACTOR),
 )
 MONTH_COL = {key: 1 + k for k, (key, _, _) in enumerate(MONTH_COLUMNS)}
@@ -242,8 +237,14 @@ def _by_year(lay: Layout, i: int, o: _Block, k: int) -> dict[str, str]:
     }
 
 
-def _month(lay: Layout, i: int, o: _Block, m: int) -> dict[str, str | int]:
-    row = o.month_row(m)
+#: The row of the month table's formulas as written once per option, then replaced by each
+#: month's row (no cell of the workbook lies this far down).
+_ANY_ROW = 999_999
+
+
+def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
+           ) -> dict[str, str | int]:
+    row = o.month_row(m) if row is None else row
 
     def c(key: str) -> str:
         return cell(None, MONTH_COL[key], row)
@@ -280,25 +281,25 @@ def _month(lay: Layout, i: int, o: _Block, m: int) -> dict[str, str | int]:
     den = f"({mask}*({c('b0')}+{c('b1')}*{growth_sum})+1-{mask})"
     after = f"SUMPRODUCT(MAX({mask}*({in_job}+{c('a0')})/{den}+({mask}-1)*{BIG}))"
     last_before = f"MIN(Horizon,{c('y1')}-1)"
+    before = (f"IF({s('first')}<={last_before},INDEX({o.by_year_row('no_job')},"
+              f"{last_before})>0,FALSE)")
+    y1 = c("y1")
+    f = f"({c('start')}-{y1}+1)"  # the part of the first year at the new salary before the job
+    d = f"IF({y1}>1,INDEX({to_date},{y1}-1),0)+{f}*INDEX({salaries},{y1})"
+    h = f"{s('growth')}^(-{y1})"
+    gq = f"INDEX({o.by_year_row('growth_sum')},{y1})"
     sig, med = s("sigma"), s("median")
     return {
         "m": m,
         "p": f"=IF(OR({s('fixed')},{s('q')}=0),IF({month}=0,1,0),{geometric})",
         "start": f"={years}+IF({s('fixed')},{months},{month})/{MONTHS_PER_YEAR}",
         "y1": f"=INT({c('start')})+1",
-        "f": f"={c('start')}-({c('y1')}-1)",
-        "d": (f"=IF({c('y1')}>1,INDEX({to_date},{c('y1')}-1),0)"
-              f"+{c('f')}*INDEX({salaries},{c('y1')})"),
-        "h": f"={s('growth')}^(-{c('y1')})",
-        "gq": f"=INDEX({o.by_year_row('growth_sum')},{c('y1')})",
-        "b0": f"={s('gain_after_tax')}*(1-{c('f')}-{c('gq')}*{c('h')})",
-        "b1": f"={s('gain_after_tax')}*{c('h')}",
-        "a0": f"=({s('kept_after_tax')}-{s('gain_after_tax')})*{c('d')}",
-        "before": (f"=IF({s('first')}<={last_before},INDEX({o.by_year_row('no_job')},"
-                   f"{last_before})>0,FALSE)"),
+        "b0": f"={s('gain_after_tax')}*(1-{f}-{gq}*{h})",
+        "b1": f"={s('gain_after_tax')}*{h}",
+        "a0": f"=({s('kept_after_tax')}-{s('gain_after_tax')})*({d})",
         "r_at": f"=IF({s('at')},{_threshold(a, b)},-{BIG})",
         "r_after": f"=IF({s('gain_after_tax')}>0,{after},{BIG})",
-        "s": f"=IF({c('before')},{BIG},MAX({c('r_at')},{c('r_after')}))",
+        "s": f"=IF({before},{BIG},MAX({c('r_at')},{c('r_after')}))",
         "chance": (f"=IF({c('s')}>={BIG},0,IF({c('s')}<=0,1,IF({sig}>0,"
                    f"NORMSDIST(-LN({c('s')}/{med})/{sig}),IF({med}>={c('s')},1,0))))"),
     }
@@ -357,11 +358,15 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, uncertainties: Sequen
         header = o.top + MONTH_HEADER
         for key, text, _ in MONTH_COLUMNS:
             cells.header(header, MONTH_COL[key], text)
+        formats = {key: fmt for key, _, fmt in MONTH_COLUMNS}
+        template = _month(lay, i, o, row=_ANY_ROW)
+        anywhere = str(_ANY_ROW)
         for m in range(MONTHS):
             row = o.month_row(m)
-            formats = {key: fmt for key, _, fmt in MONTH_COLUMNS}
-            for key, formula in _month(lay, i, o, m).items():
-                cells.formula(row, MONTH_COL[key], formula, formats[key])
+            here = str(row)
+            for key, formula in template.items():
+                value = m if key == "m" else str(formula).replace(anywhere, here)
+                cells.formula(row, MONTH_COL[key], value, formats[key])
     styles.widths(ws, {"A": 44, "B": 14})
     ws.freeze_panes = ws.cell(row=YEAR_ROW + 1, column=GRID_COL)
     styles.protect(ws)
