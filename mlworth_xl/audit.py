@@ -586,8 +586,7 @@ class _Audit:
 
     def check_recalculated(self, expected: Any) -> None:
         """Every cached result against LibreOffice's calculation of the expected workbook."""
-        import tempfile
-
+        from mlworth_xl.atomic import temporary_folder
         from mlworth_xl.workbook.libreoffice import LibreOfficeError, find_soffice, recalculate
         from mlworth_xl.workbook.writer import workbook_bytes
 
@@ -596,7 +595,7 @@ class _Audit:
                               "compared with the model on Summary, Cash flows and the Loans key "
                               "figures only, not cell by cell")
             return
-        with tempfile.TemporaryDirectory(prefix="mlworth-check-") as work:
+        with temporary_folder("mlworth-check-") as work:
             book = Path(work) / "expected.xlsx"
             book.write_bytes(workbook_bytes(expected))
             try:

@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import zipfile
 from glob import glob
 from pathlib import Path
@@ -24,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
-from mlworth_xl.atomic import copy_atomic
+from mlworth_xl.atomic import copy_atomic, temporary_folder
 
 __all__ = ["LibreOfficeError", "export_pdf", "fill_cached_values", "find_soffice", "recalculate"]
 
@@ -80,6 +79,16 @@ def _replace_atomically(produced: Path, dest: Path) -> None:
     copy_atomic(produced, dest)
 
 
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """End LibreOffice and the processes it forked (soffice.bin), and wait for them."""
+    with contextlib.suppress(ProcessLookupError):  # the group: soffice forks soffice.bin
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups
+            proc.kill()
+    proc.communicate()
+
+
 def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) -> Path:
     """Run ``soffice --convert-to target`` on ``src`` and move the result to ``dest``."""
     src, dest = Path(src), Path(dest)
@@ -88,7 +97,7 @@ def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) ->
     soffice = find_soffice()
     if soffice is None:
         raise LibreOfficeError(_MISSING)
-    with tempfile.TemporaryDirectory(prefix="mlworth-lo-") as tmp:
+    with temporary_folder("mlworth-lo-") as tmp:
         work = Path(tmp)
         (work / "profile" / "user").mkdir(parents=True)
         (work / "profile" / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
@@ -102,17 +111,16 @@ def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) ->
         ]
         try:
             proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
-            out, err = proc.communicate(timeout=timeout)
         except OSError as exc:
             raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
+        try:
+            out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):  # the group: soffice forks soffice.bin
-                if hasattr(os, "killpg"):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:  # pragma: no cover - Windows has no process groups
-                    proc.kill()
-            proc.communicate()
+            _kill(proc)
             raise LibreOfficeError(f"LibreOffice timed out after {timeout} s on {src}") from None
+        except BaseException:  # Ctrl+C, SIGTERM: LibreOffice (its own session) goes too
+            _kill(proc)
+            raise
         produced = work / "out" / f"source.{suffix}"
         if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
             detail = (err or out).decode("utf-8", "replace").strip() or "no output"
@@ -225,7 +233,7 @@ def fill_cached_values(original: Path, recalculated: Path, dest: Path) -> Path:
         ``dest``.
     """
     original, dest = Path(original), Path(dest)
-    with tempfile.TemporaryDirectory(prefix="mlworth-fill-") as tmp:
+    with temporary_folder("mlworth-fill-") as tmp:
         out = Path(tmp) / "filled.xlsx"
         with zipfile.ZipFile(recalculated) as calc, zipfile.ZipFile(original) as orig:
             calc_parts = _worksheets(calc)

@@ -32,6 +32,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from mlworth_xl.interrupt import signals_deferred
+
 #: Value types whose text openpyxl writes with ``safe_string`` (exact types: not subclasses).
 _PLAIN = (int, float, bool)
 
@@ -177,7 +179,10 @@ class WorkbookXml(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = self.sheet_writer(ws)
+        # the writer makes a temporary file "openpyxl.*" and registers it for removal at
+        # exit: a signal in between would leave it behind
+        with signals_deferred():
+            writer = self.sheet_writer(ws)
         writer.write()
         ws._rels = writer._rels
         self._archive.write(writer.out, ws.path[1:])

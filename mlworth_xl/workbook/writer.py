@@ -13,7 +13,6 @@ import gc
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.protection import WorkbookProtection
 
 from mlworth_xl.api import resolve_inputs
-from mlworth_xl.atomic import write_atomic
+from mlworth_xl.atomic import temporary_folder, write_together
 from mlworth_xl.model import data
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.records import Programs
@@ -290,15 +289,18 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
                                "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
                                "set MLWORTH_SOFFICE")
     wb = build_workbook(programs, person, risk)
-    with tempfile.TemporaryDirectory(prefix="mlworth-wb-") as work:
+    with temporary_folder("mlworth-wb-") as work:
         book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
         book.write_bytes(workbook_bytes(wb))
         if values:
             recalculated = recalculate(book, Path(work) / "recalculated.xlsx")
             fill_cached_values(book, recalculated, book)
+        files: list[tuple[Path, bytes]] = [(dest, book.read_bytes())]
         if pdf:
             summary_only = Path(work) / "summary.xlsx"
             summary_only.write_bytes(_summary_only(wb))
-            export_pdf(summary_only, pdf_dest)
-        write_atomic(dest, book.read_bytes(), force=force, option="path")
+            made = export_pdf(summary_only, Path(work) / "summary.pdf")
+            files.append((pdf_dest, made.read_bytes()))
+        # the workbook and its PDF replace the earlier pair together, or neither does
+        write_together(files, force=force, option="path")
     return dest
