@@ -64,6 +64,12 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False,
         raise InputError.single(option, f"the folder {str(dest.parent)!r} does not exist")
     if dest.exists() and not force:
         raise InputError.single(option, f"{dest} already exists; use --force to replace it")
+    if dest.exists() and not dest.stat().st_mode & 0o222:  # even --force keeps a read-only file
+        raise InputError.single(option, f"{dest} is read-only; make it writable (chmod u+w) "
+                                "or write to another file")
+    if not os.access(dest.parent, os.W_OK | os.X_OK):
+        raise InputError.single(option, f"the folder {str(dest.parent)!r} is not writable; "
+                                "allowed: a file in a folder you may write to")
     return dest
 
 
@@ -123,6 +129,11 @@ def _temporary(dest: Path, payload: Payload) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
+    except OSError as exc:  # a full disk: name the file it was for
+        tmp.unlink(missing_ok=True)
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(dest)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

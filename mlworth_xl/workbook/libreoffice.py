@@ -235,13 +235,21 @@ def fill_cached_values(original: Path, recalculated: Path, dest: Path) -> Path:
     original, dest = Path(original), Path(dest)
     with temporary_folder("mlworth-fill-") as tmp:
         out = Path(tmp) / "filled.xlsx"
-        with zipfile.ZipFile(recalculated) as calc, zipfile.ZipFile(original) as orig:
-            calc_parts = _worksheets(calc)
-            fills = {
-                part: _results(calc, calc_parts[name])
-                for name, part in _worksheets(orig).items()
-                if name in calc_parts
-            }
+        with zipfile.ZipFile(original) as orig:
+            try:
+                with zipfile.ZipFile(recalculated) as calc:
+                    calc_parts = _worksheets(calc)
+                    fills = {
+                        part: _results(calc, calc_parts[name])
+                        for name, part in _worksheets(orig).items()
+                        if name in calc_parts
+                    }
+            except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+                # ParseError is a SyntaxError; a missing part a KeyError
+                raise LibreOfficeError(
+                    f"LibreOffice returned a damaged workbook ({type(exc).__name__}: "
+                    f"{str(exc).strip() or 'no detail'}); nothing was written, try again"
+                ) from None
             with zipfile.ZipFile(out, "w") as new:
                 for info in orig.infolist():
                     data = orig.read(info)

@@ -21,6 +21,7 @@ sheet is left to it.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from openpyxl import LXML
@@ -183,7 +184,14 @@ class WorkbookXml(ExcelWriter):
         # exit: a signal in between would leave it behind
         with signals_deferred():
             writer = self.sheet_writer(ws)
-        writer.write()
+        try:
+            writer.write()
+        except BaseException:
+            # close the sheet's stream now: left to the garbage collector, a stream whose
+            # disk is full fails again there, as "Exception ignored in: <generator …>"
+            with contextlib.suppress(Exception):
+                writer.xf.close()
+            raise
         ws._rels = writer._rels
         self._archive.write(writer.out, ws.path[1:])
         self.manifest.append(ws)
