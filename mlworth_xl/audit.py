@@ -13,6 +13,7 @@ the file now holds:
 - a sheet missing, added (its formulas are listed: ``=cmd|' /C calc'!A0``,
   ``WEBSERVICE(…)``), renamed or moved, and a row or column inserted or
   deleted (named once; the cells of that sheet are then not compared);
+- a defined name (DiscountRate, Salary, …) pointing elsewhere, missing or added;
 - a value that is not an input (a label, a constant such as MonthsPerYear,
   a federal rule, the Risk sheet's stamp and simulated values) that differs
   from what the generator writes; the Risk sheet is simulated again with
@@ -89,7 +90,7 @@ class Finding:
     """One thing wrong in one cell: ``Summary!K8: formula replaced by the number 4.2 …``."""
 
     cell: str
-    kind: str  # "formula", "input", "value", "error", "result", "sheet"
+    kind: str  # "formula", "input", "value", "error", "result", "sheet", "name"
     message: str
 
     def __str__(self) -> str:
@@ -563,6 +564,28 @@ class _Audit:
                 self.add(where, "value", f"holds {_describe(c.value, c.data_type)} where "
                          "the generator writes nothing")
 
+    def check_names(self, expected: Any) -> None:
+        """The defined names (DiscountRate, Salary, …) point where the generator's do."""
+        def names(wb: Any) -> dict[str, str]:
+            found = {k: str(v.attr_text) for k, v in wb.defined_names.items()
+                     if not k.startswith("_xlnm.")}
+            for ws in wb.worksheets:  # names local to a sheet: the generator writes none
+                found |= {f"{ws.title}!{k}": str(v.attr_text)
+                          for k, v in ws.defined_names.items() if not k.startswith("_xlnm.")}
+            return found
+
+        mine, theirs = names(expected), names(self.formulas)
+        for name, ref in mine.items():
+            if name not in theirs:
+                self.add(f"name {name}", "name", f"the defined name is missing (the generator "
+                         f"writes {name} = {ref})")
+            elif normalize("=" + theirs[name]) != normalize("=" + ref):
+                self.add(f"name {name}", "name", f"refers to {_shorten(theirs[name])}; the "
+                         f"generator writes {ref}")
+        for name in theirs.keys() - mine.keys():
+            self.add(f"name {name}", "name", f"a defined name the generator does not write: "
+                     f"{name} = {_shorten(theirs[name])}")
+
     def risk_settings(self) -> RiskSettings | None:
         """The draws and seed the Risk sheet is stamped with, or None (then a finding)."""
         if risk_sheet.RISK not in self.formulas.sheetnames:
@@ -753,6 +776,7 @@ def audit(path: str | os.PathLike[str]) -> Report:
     if inputs is not None:
         run.check_shapes(expected, by_values)
     run.check_formulas(expected)
+    run.check_names(expected)
     # Names and values of the options are echoed as text on most sheets: with inputs that are
     # not allowed (each a finding already) the placeholder's text would differ everywhere.
     compared = ([s for s in expected.sheetnames if s != risk_sheet.RISK or settings is not None]

@@ -590,3 +590,18 @@ def test_property_any_edited_cached_value_is_reported(calculated, tmp_path_facto
         assert f"{sheet}!{ref}" in [f.cell for f in audit(path).findings]
 
     reported()
+
+
+def _renamed_target(wb):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb.defined_names["DiscountRate"] = DefinedName("DiscountRate", attr_text="Inputs!$B$99")
+    wb.defined_names["Leak"] = DefinedName("Leak", attr_text='WEBSERVICE("http://x")')
+
+
+def test_a_defined_name_pointed_elsewhere_or_added_is_reported(fresh, tmp_path):
+    original = openpyxl.load_workbook(fresh).defined_names["DiscountRate"].attr_text
+    path = reshaped(fresh, tmp_path / "t.xlsx", _renamed_target)
+    assert sorted(str(f) for f in audit(path).findings) == [
+        f"name DiscountRate: refers to Inputs!$B$99; the generator writes {original}",
+        'name Leak: a defined name the generator does not write: Leak = WEBSERVICE("http://x")']

@@ -647,6 +647,13 @@ EXCEL_CASES = [
      "#VALUE! tuition_per_year: TRUE is not a number"),
     ("NaN tuition", lambda u: u.MLWORTH_COST(float("nan")),
      "#NUM! tuition_per_year: must be a finite number, not NaN"),
+    ("unknown kind", lambda u: evaluate(["kind", "phd"]),
+     "#VALUE! scenario, row 4: kind: 'phd' is not allowed; allowed: one of masters, online"),
+    ("known kind in any case", lambda u: isinstance(evaluate(["kind", "Bootcamp"]), float), True),
+    ("value without a name", lambda u: evaluate([None, 3.0]),
+     "#VALUE! scenario, row 4: a value without an input name; allowed: the input's name in the "
+     "first column"),
+    ("blank row", lambda u: evaluate([None, None]) == evaluate(["years", 2.0]), True),
 ]
 
 
