@@ -129,11 +129,6 @@ def _temporary(dest: Path, payload: Payload) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
-    except OSError as exc:  # a full disk: name the file it was for
-        tmp.unlink(missing_ok=True)
-        if exc.filename is not None:
-            raise
-        raise OSError(exc.errno, exc.strerror, str(dest)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -204,13 +204,15 @@ _BINARY = ((b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook? give it the 
            (b"%PDF", "a PDF document"))
 
 
-def read_text(p: Path, field: str, allowed: str) -> str:
+def read_text(p: Path, field: str, allowed: str, *, utf16: bool = True) -> str:
     r"""A text file's content, whatever its encoding and line endings, or a one-line refusal.
 
     UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark (Excel's
-    "Unicode text" export, tab-separated) and Windows-1252 are read; CR-only (old Mac)
-    and CRLF line endings become LF.  A file holding NUL bytes or another binary format
-    is refused, naming what it looks like and ``allowed``.
+    "Unicode text" export, tab-separated; unless ``utf16`` is false) and Windows-1252
+    are read; CR-only (old Mac) and CRLF line endings become LF.  A file of another
+    format (a zip archive, an .xls workbook, a PDF) or mostly control characters is
+    refused, naming what it looks like and ``allowed``; a stray NUL in a text file
+    is left for the cell's own message.
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.txt"
@@ -223,15 +225,18 @@ def read_text(p: Path, field: str, allowed: str) -> str:
     """
     raw = p.read_bytes()
     text = None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if utf16 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError:
             text = None
     if text is None:
         kind = next((what for sig, what in _BINARY if raw.startswith(sig)), None)
-        if kind is None and b"\0" in raw[:65536]:
-            kind = "binary data (it holds NUL bytes)"
+        head = raw[:8192]
+        control = sum(b < 32 and b not in b"\t\n\r\f" for b in head)
+        utf16_text = raw.startswith((b"\xff\xfe", b"\xfe\xff"))  # text, if not read here
+        if kind is None and not utf16_text and control > max(2, len(head) // 20):  # over 5%
+            kind = "binary data (it is mostly control characters)"
         if kind is not None:
             raise InputError.single(field, f"is not a text file: it looks like {kind}; "
                                     f"allowed: {allowed}", source=str(p))
@@ -372,7 +377,7 @@ def read_person(path: str | PathLike[str]) -> Person:
     """
     p = _check_path(path, (".toml",), "person")
     try:
-        raw = tomllib.loads(read_text(p, "person", "a TOML text file (UTF-8 or UTF-16)"))
+        raw = tomllib.loads(read_text(p, "person", "a TOML text file (UTF-8)", utf16=False))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError.single("person", f"not valid TOML: {exc}", source=str(p)) from None
     if set(raw) == {"person"} and isinstance(raw["person"], dict):

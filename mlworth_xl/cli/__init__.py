@@ -32,17 +32,6 @@ def _one_line(message: Warning | str, category: type[Warning], filename: str, li
     return _default_format(message, category, filename, lineno, line)
 
 
-def _where_full(exc: OSError) -> str:
-    """For a full disk met while writing temporary files (no file named): where, and what to do."""
-    import errno
-    import tempfile
-
-    if exc.errno not in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return ""
-    return (f" while writing temporary files in {tempfile.gettempdir()}; free some space there "
-            "or set TMPDIR to a folder with room")
-
-
 class Group(click.Group):
     """A click group whose errors, and warnings about input files, are one line each."""
 
@@ -73,8 +62,7 @@ class Group(click.Group):
             sys.exit(2)
         except OSError as exc:
             click.echo(f"mlworth-xl: error: {exc.strerror or exc}"
-                       f"{': ' + str(exc.filename) if exc.filename else _where_full(exc)}",
-                       err=True)
+                       f"{': ' + str(exc.filename) if exc.filename else ''}", err=True)
             sys.exit(2)
 
 
