@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree
 
 from mlworth_xl.atomic import copy_atomic, temporary_folder
+from mlworth_xl.interrupt import signals_deferred
 
 __all__ = ["LibreOfficeError", "export_pdf", "fill_cached_values", "find_soffice", "recalculate"]
 
@@ -79,8 +80,10 @@ def _replace_atomically(produced: Path, dest: Path) -> None:
     copy_atomic(produced, dest)
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def _kill(proc: subprocess.Popen[bytes] | None) -> None:
     """End LibreOffice and the processes it forked (soffice.bin), and wait for them."""
+    if proc is None:
+        return
     with contextlib.suppress(ProcessLookupError):  # the group: soffice forks soffice.bin
         if hasattr(os, "killpg"):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -109,17 +112,22 @@ def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) ->
             *("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"),
             *("--convert-to", target, "--outdir", str(work / "out"), str(source)),
         ]
+        proc: subprocess.Popen[bytes] | None = None
         try:
-            proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
-        except OSError as exc:
-            raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
-        try:
+            with signals_deferred():  # a signal now would leave LibreOffice running unseen
+                proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE,
+                                        start_new_session=True)
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill(proc)
             raise LibreOfficeError(f"LibreOffice timed out after {timeout} s on {src}") from None
+        except OSError as exc:
+            if proc is not None:
+                _kill(proc)
+            raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
         except BaseException:  # Ctrl+C, SIGTERM: LibreOffice (its own session) goes too
-            _kill(proc)
+            if proc is not None:
+                _kill(proc)
             raise
         produced = work / "out" / f"source.{suffix}"
         if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
