@@ -763,18 +763,26 @@ def audit(path: str | os.PathLike[str]) -> Report:
     if run.n == 0:  # no Programs sheet, or no options on it: nothing more can be compared
         return Report(path=p, options=0, cached_values=False, findings=run.findings,
                       notes=run.notes)
-    # the shapes of the formula sheets do not depend on the inputs' values; those of Sources
-    # (the figures the options use) and Risk (a line per option simulated) do
-    by_values = (layout.SOURCES, risk_sheet.RISK)
-    run.check_shapes(run.expected_workbook(None), [s for s in sheets if s not in by_values])
-    readable = all(s in sheets and s not in run.moved for s in (layout.INPUTS, layout.PROGRAMS))
+    readable = all(s in sheets for s in (layout.INPUTS, layout.PROGRAMS))
+    before = len(run.findings)
     inputs = run.read_inputs() if readable else None
+    after = len(run.findings)
     settings = run.risk_settings()
     has_risk = risk_sheet.RISK in sheets
     # a stamp not allowed: the Risk sheet is not simulated, but the Guide still lists it
-    expected = run.expected_workbook(inputs, settings or (DEFAULT_RISK if has_risk else None))
-    if inputs is not None:
-        run.check_shapes(expected, by_values)
+    risk = settings or (DEFAULT_RISK if has_risk else None)
+    expected = run.expected_workbook(inputs, risk)
+    # the shapes of the formula sheets do not depend on the inputs' values; those of Sources
+    # (the figures the options use) and Risk (a line per option simulated) do
+    by_values = (layout.SOURCES, risk_sheet.RISK)
+    run.check_shapes(expected, [s for s in sheets if inputs is not None or s not in by_values])
+    if layout.INPUTS in run.moved or layout.PROGRAMS in run.moved:
+        # the inputs were read from cells that moved: what they say is no finding, and no
+        # input to regenerate the workbook from
+        del run.findings[before:after]
+        run.input_cells.clear()
+        if inputs is not None:
+            inputs, expected = None, run.expected_workbook(None, risk)
     run.check_formulas(expected)
     run.check_names(expected)
     # Names and values of the options are echoed as text on most sheets: with inputs that are
