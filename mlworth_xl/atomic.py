@@ -12,14 +12,34 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from mlworth_xl.interrupt import signals_deferred
 from mlworth_xl.model.errors import InputError
 
 #: What :func:`write_atomic` writes: bytes, text (as UTF-8) or a callback given the open file.
 Payload = bytes | str | Callable[[BinaryIO], object]
+
+
+@contextmanager
+def temporary_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder, removed on every way out, a signal's included.
+
+    >>> with temporary_folder("mlworth-doc-") as folder:
+    ...     _ = (folder / "a").write_text("x")
+    >>> folder.exists()
+    False
+    """
+    with signals_deferred():
+        folder = tempfile.TemporaryDirectory(prefix=prefix)
+    try:
+        yield Path(folder.name)
+    finally:
+        with signals_deferred():
+            folder.cleanup()
 
 
 def _umask() -> int:
@@ -44,6 +64,12 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False,
         raise InputError.single(option, f"the folder {str(dest.parent)!r} does not exist")
     if dest.exists() and not force:
         raise InputError.single(option, f"{dest} already exists; use --force to replace it")
+    if dest.exists() and not dest.stat().st_mode & 0o222:  # even --force keeps a read-only file
+        raise InputError.single(option, f"{dest} is read-only; make it writable (chmod u+w) "
+                                "or write to another file")
+    if not os.access(dest.parent, os.W_OK | os.X_OK):
+        raise InputError.single(option, f"the folder {str(dest.parent)!r} is not writable; "
+                                "allowed: a file in a folder you may write to")
     return dest
 
 
@@ -86,8 +112,13 @@ def write_atomic(path: str | os.PathLike[str], payload: Payload, *, force: bool 
     >>> sorted(p.name for p in folder.iterdir())
     ['a.txt']
     """
-    dest = check_target(path, force=force, option=option)
-    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    return write_together([(path, payload)], force=force, option=option)[0]
+
+
+def _temporary(dest: Path, payload: Payload) -> Path:
+    """``payload`` in a complete, flushed temporary file beside ``dest``."""
+    with signals_deferred():
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -98,13 +129,85 @@ def write_atomic(path: str | os.PathLike[str], payload: Payload, *, force: bool 
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
-        if not force and dest.exists():  # it appeared while we wrote: still never clobber
-            raise InputError.single(option, f"{dest} already exists; use --force to replace it")
-        os.replace(tmp, dest)
-    except BaseException:  # KeyboardInterrupt too: no partial file is ever left behind
+    except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return dest
+    return tmp
+
+
+def _keep(dest: Path) -> Path | None:
+    """A second name for an existing ``dest`` (a hard link, else a copy), to restore it."""
+    if not dest.exists():
+        return None
+    with signals_deferred():
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".old")
+        os.close(fd)
+        keep = Path(name)
+        keep.unlink()
+        try:
+            os.link(dest, keep)
+        except OSError:  # no hard links on this file system
+            try:
+                shutil.copy2(dest, keep)
+            except BaseException:
+                keep.unlink(missing_ok=True)
+                raise
+    return keep
+
+
+def write_together(files: Sequence[tuple[str | os.PathLike[str], Payload]], *,
+                   force: bool = False, option: str = "-o") -> list[Path]:
+    """Write several files that belong together (a workbook and its PDF): all or none.
+
+    Each is written completely to a temporary file beside it first; only then
+    are they renamed into place, one after the other.  If anything fails or the
+    run is interrupted (Ctrl+C, SIGTERM) before the last rename, the files
+    already renamed are put back as they were (or removed, if they are new)
+    and no temporary file is left.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_together([(folder / "a.xlsx", b"1"), (folder / "a.pdf", b"2")])]
+    ['a.xlsx', 'a.pdf']
+    >>> write_together([(folder / "b.xlsx", b"1"), (folder / "a.pdf", b"3")])
+    Traceback (most recent call last):
+    ...
+    mlworth_xl.model.errors.InputError: -o: ... already exists; use --force to replace it
+    >>> sorted(p.name for p in folder.iterdir()), (folder / "a.pdf").read_bytes()
+    (['a.pdf', 'a.xlsx'], b'2')
+    """
+    dests = [check_target(path, force=force, option=option) for path, _ in files]
+    temps: list[Path] = []
+    kept: list[tuple[Path, Path | None]] = []  # (dest, its earlier content) renamed so far
+    try:
+        for dest, (_, payload) in zip(dests, files, strict=True):
+            temps.append(_temporary(dest, payload))
+        for dest in dests:
+            if not force and dest.exists():  # it appeared while we wrote: still never clobber
+                raise InputError.single(option, f"{dest} already exists; use --force to "
+                                        "replace it")
+        for tmp, dest in zip(temps, dests, strict=True):
+            keep = _keep(dest) if len(dests) > 1 else None
+            kept.append((dest, keep))
+            os.replace(tmp, dest)
+    except BaseException:  # KeyboardInterrupt too: no partial file is ever left behind
+        with signals_deferred():
+            for dest, keep in reversed(kept):
+                if keep is not None:
+                    os.replace(keep, dest)
+                elif len(dests) > 1:
+                    dest.unlink(missing_ok=True)
+            for tmp in temps:
+                tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        with signals_deferred():
+            for _, keep in kept:
+                if keep is not None:
+                    keep.unlink(missing_ok=True)
+    return dests
 
 
 def copy_atomic(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:

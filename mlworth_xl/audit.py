@@ -10,10 +10,24 @@ the file now holds:
   or an option set to RAP that has no block on the RAP sheet (only options
   on RAP when the file was generated have one);
 - a cell that shows an error value (``#DIV/0!``, ``#REF!``, …);
+- a sheet missing, added (its formulas are listed: ``=cmd|' /C calc'!A0``,
+  ``WEBSERVICE(…)``), renamed or moved, and a row or column inserted or
+  deleted (named once; the cells of that sheet are then not compared);
+- a defined name (DiscountRate, Salary, …) pointing elsewhere, missing or added;
+- a value that is not an input (a label, a constant such as MonthsPerYear,
+  a federal rule, the Risk sheet's stamp and simulated values) that differs
+  from what the generator writes; the Risk sheet is simulated again with
+  the draws and seed of its stamp for the file's inputs;
 - where the file holds the results of its last calculation (Excel and
   LibreOffice store them; a file written by openpyxl has none), a result on
   Summary, Cash flows or Loans that differs from the model recomputed from
-  the workbook's own inputs (relative 1e-9, or 1e-6 near zero).
+  the workbook's own inputs (relative 1e-9, or 1e-6 near zero), and any
+  cached result that differs from LibreOffice's calculation of the workbook
+  the generator writes for those inputs (when LibreOffice is installed;
+  a note says when it is not).
+
+Inputs (the coloured cells of Inputs and Programs) may change: the client
+types there.  Everything else the file holds is what the generator wrote.
 
 The file is read with the protections of :mod:`mlworth_xl.safe_xlsx`: size
 limits checked before anything is unpacked, XML entity attacks refused,
@@ -26,13 +40,13 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from mlworth_xl.api import COMPARE_COLUMNS, odds_frame
 from mlworth_xl.model import fields
@@ -40,11 +54,13 @@ from mlworth_xl.model.codes import Plan
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.model.risk import MAX_DRAWS
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.safe_xlsx import check_archive, check_extent, open_workbook
-from mlworth_xl.workbook import layout
+from mlworth_xl.workbook import layout, risk_sheet
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.risk_sheet import DEFAULT_RISK, RiskSettings
 from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
 from mlworth_xl.workbook.validation import RAP_NEEDS_REGENERATING
 
@@ -53,6 +69,11 @@ REL, ABS = 1e-9, 1e-6
 #: Sheets without which the file is not a comparison workbook at all.
 REQUIRED_SHEETS = (layout.INPUTS, layout.PROGRAMS, layout.SUMMARY, layout.CASH_FLOWS,
                    layout.LOANS)
+#: Sheets of values written from the inputs (stale once an input is edited): what they hold.
+_FROM_INPUTS = {risk_sheet.RISK: "a simulation of this workbook's inputs with the draws and "
+                "seed of its stamp", layout.SOURCES: "the sources of this workbook's inputs"}
+#: Most differing values of such a sheet reported one by one (more make one finding).
+_SHOWN_BY_CELL = 5
 #: Longest formula quoted in full in a finding.
 _SHOWN = 80
 #: Cash-flow columns of each option compared with :func:`yearly_detail`: (column, attribute).
@@ -70,7 +91,7 @@ class Finding:
     """One thing wrong in one cell: ``Summary!K8: formula replaced by the number 4.2 …``."""
 
     cell: str
-    kind: str  # "formula", "input", "error", "result", "sheet"
+    kind: str  # "formula", "input", "value", "error", "result", "sheet", "name"
     message: str
 
     def __str__(self) -> str:
@@ -185,16 +206,18 @@ class _Audit:
         check_extent(self.formulas, path)  # before any sheet is walked cell by cell
         self.values = open_workbook(path, "workbook", data_only=True)
         check_extent(self.values, path)
-        missing = [s for s in REQUIRED_SHEETS if s not in self.formulas.sheetnames]
-        if missing:
-            raise InputError.single("workbook", f"sheet {missing[0]!r} is missing; this is not "
-                                    "a comparison workbook written by `mlworth-xl workbook`",
+        if not any(s in self.formulas.sheetnames for s in REQUIRED_SHEETS):
+            raise InputError.single("workbook", "it has none of the sheets "
+                                    f"{', '.join(REQUIRED_SHEETS)}; this is not a comparison "
+                                    "workbook written by `mlworth-xl workbook`",
                                     source=str(path))
-        self.n = self._count_options()
-        self.rap_options = self._rap_options()
         self.findings: list[Finding] = []
         self.input_cells: set[str] = set()
         self.uncertainties: list[Uncertainty] | None = None
+        #: Sheets whose cells are not compared one by one (moved by an inserted row or column).
+        self.moved: set[str] = set()
+        self.n = self._count_options() if layout.PROGRAMS in self.formulas.sheetnames else 0
+        self.rap_options = self._rap_options()
 
     def _count_options(self) -> int:
         ws = self.formulas[layout.PROGRAMS]
@@ -203,9 +226,11 @@ class _Audit:
                       column=Layout.option_col(n)).value == f"Option {n + 1}":
             n += 1
         if n == 0:
-            raise InputError.single("workbook", "the Programs sheet has no options (headers "
-                                    "Option 1, Option 2, … in row "
-                                    f"{layout.PROGRAMS_HEADER_ROW})", source=str(self.path))
+            first = layout.cell(None, Layout.option_col(0), layout.PROGRAMS_HEADER_ROW,
+                                absolute=False)
+            self.add(f"{layout.PROGRAMS}!{first}", "sheet", "the Programs sheet has no "
+                     "options (the generator writes the "
+                     f"headers Option 1, Option 2, … in row {layout.PROGRAMS_HEADER_ROW})")
         return n
 
     def _rap_options(self) -> tuple[int, ...]:
@@ -351,11 +376,13 @@ class _Audit:
         return out if len(self.findings) == before else None
 
     # --- formulas -------------------------------------------------------------------------
-    def expected_workbook(self, inputs: tuple[Programs, Person] | None) -> Any:
+    def expected_workbook(self, inputs: tuple[Programs, Person] | None,
+                          risk: RiskSettings | None = None) -> Any:
         """What the generator writes for these inputs (placeholders where they are bad).
 
         The Risk sheet holds simulated values, not formulas, and is optional
-        (``--no-risk``): it is neither regenerated nor required.
+        (``--no-risk``): it is regenerated with the draws and seed its stamp
+        gives (``risk``), for the file's inputs, when they are allowed.
         """
         from mlworth_xl.workbook import build_workbook
 
@@ -363,6 +390,7 @@ class _Audit:
             try:
                 return build_workbook(*inputs, risk=None, rap_options=self.rap_options,
                                       uncertainty=self.uncertainties)
+                return build_workbook(*inputs, risk=risk, rap_options=self.rap_options)
             except InputError:
                 pass
         # Formulas depend on the number of options and on which have a block on the RAP
@@ -376,13 +404,17 @@ class _Audit:
                               rap_options=self.rap_options)
 
     def check_formulas(self, expected: Any) -> None:
-        for sheet in expected.sheetnames:
-            if sheet not in self.formulas.sheetnames:
-                self.add(sheet, "sheet", "sheet is missing")
-                continue
-            mine, theirs = expected[sheet], self.formulas[sheet]
-            wanted = {c.coordinate: _formula_text(c) for row in mine.iter_rows() for c in row
-                      if _is_formula(c)}
+        sheets = list(expected.sheetnames)
+        if risk_sheet.RISK in self.formulas.sheetnames and risk_sheet.RISK not in sheets:
+            sheets.append(risk_sheet.RISK)  # not regenerated (bad inputs): it holds no formula
+        for sheet in sheets:
+            if sheet not in self.formulas.sheetnames or sheet in self.moved:
+                continue  # reported by check_sheets or check_shapes
+            theirs = self.formulas[sheet]
+            mine = expected[sheet] if sheet in expected.sheetnames else None
+            wanted = {} if mine is None else {c.coordinate: _formula_text(c)
+                                              for row in mine.iter_rows() for c in row
+                                              if _is_formula(c)}
             for coord, text in wanted.items():
                 c = theirs[coord]
                 where = f"{sheet}!{coord}"
@@ -471,6 +503,243 @@ class _Audit:
                             shown(series, key, y, horizon), f"{attr} of {name!r} in year {y}")
 
 
+    # --- sheets and their shape -----------------------------------------------------------
+    def expected_sheets(self) -> list[str]:
+        """The sheets the generator writes for this file, in order (Risk if the file has it)."""
+        sheets = list(Layout(max(self.n, 1), self.rap_options).sheets)
+        if risk_sheet.RISK in self.formulas.sheetnames:
+            sheets.insert(sheets.index(layout.SUMMARY) + 1, risk_sheet.RISK)
+        return sheets
+
+    def check_sheets(self) -> None:
+        """A finding per sheet missing, added, renamed or moved."""
+        wanted, found = self.expected_sheets(), list(self.formulas.sheetnames)
+        missing = [s for s in wanted if s not in found]
+        extra = [s for s in found if s not in wanted]
+        for name in missing:
+            renamed = [s for s in extra if found.index(s) == wanted.index(name)]
+            if renamed and len(missing) == len(extra):
+                self.add(renamed[0], "sheet", f"sheet {name!r} renamed to {renamed[0]!r}")
+                extra.remove(renamed[0])
+            else:
+                self.add(name, "sheet", "sheet is missing")
+        for name in extra:
+            self.add(name, "sheet", "a sheet the generator does not write; allowed: "
+                     + ", ".join(wanted))
+            ws = self.formulas[name]
+            for row in ws.iter_rows():
+                for c in row:
+                    if _is_formula(c):
+                        self.add(f"{name}!{c.coordinate}", "formula", "a formula where the "
+                                 f"generator writes none: {_shorten(_formula_text(c))}")
+        if not missing and not extra and found != wanted:
+            self.add("workbook", "sheet", f"sheets in the order {', '.join(found)}; the "
+                     f"generator writes {', '.join(wanted)}")
+
+    def check_shapes(self, expected: Any, sheets: Iterable[str]) -> None:
+        """A finding per sheet with a row or column inserted or deleted (then not compared)."""
+        for sheet in sheets:
+            if sheet not in self.formulas.sheetnames or sheet not in expected.sheetnames:
+                continue
+            mine, theirs = expected[sheet], self.formulas[sheet]
+            for axis in ("column", "row"):
+                change = _moved(_occupancy(mine, axis), _occupancy(theirs, axis))
+                if change is not None:
+                    what, first, k = change
+                    name = get_column_letter if axis == "column" else str
+                    ref = f"{name(k + 1)}:{name(k + 1)}"
+                    at = (f"at {axis} {name(k + 1)}" if first == k else
+                          f"among {axis}s {name(first + 1)} to {name(k + 1)}")
+                    self.add(f"{sheet}!{ref}", "sheet", f"a {axis} {what} {at}; the cells "
+                             "after it no longer are where the generator writes them (the "
+                             "sheet's cells are not compared one by one)")
+                    self.moved.add(sheet)
+                    break
+
+    # --- constants ------------------------------------------------------------------------
+    def check_constants(self, expected: Any, sheets: list[str]) -> None:
+        """Every cell holding a value (not a formula, not an input) as the generator writes it."""
+        for sheet in sheets:
+            if sheet not in self.formulas.sheetnames or sheet in self.moved:
+                continue
+            before = len(self.findings)
+            self._constants(expected[sheet], self.formulas[sheet])
+            found = self.findings[before:]
+            if sheet in _FROM_INPUTS and len(found) > _SHOWN_BY_CELL:
+                del self.findings[before:]
+                self.add(sheet, "value", f"{len(found)} values differ from "
+                         f"{_FROM_INPUTS[sheet]} (first {found[0]}): the inputs or the sheet "
+                         "were edited since the file was written; run `mlworth-xl workbook` "
+                         "again to refresh it")
+
+    def _constants(self, mine: Any, theirs: Any) -> None:
+        sheet = theirs.title
+        wanted = {c.coordinate: c for row in mine.iter_rows() for c in row
+                  if c.value is not None and not _is_formula(c)}
+        for coord, cell in wanted.items():
+            where = f"{sheet}!{coord}"
+            if where in self.input_cells:
+                continue
+            c = theirs[coord]
+            if _is_formula(c):
+                continue  # reported by check_formulas
+            if not _same(c.value, cell.value):
+                now = ("emptied" if c.value is None or c.value == "" else
+                       f"holds {_describe(c.value, c.data_type)}")
+                self.add(where, "value", f"{now}; the generator writes "
+                         f"{_describe(cell.value, cell.data_type)}")
+        for row in theirs.iter_rows():
+            for c in row:
+                where = f"{sheet}!{c.coordinate}"
+                if (c.value is None or c.value == "" or _is_formula(c)
+                        or c.coordinate in wanted or where in self.input_cells
+                        or _is_formula(mine[c.coordinate])):
+                    continue
+                self.add(where, "value", f"holds {_describe(c.value, c.data_type)} where "
+                         "the generator writes nothing")
+
+    def check_names(self, expected: Any) -> None:
+        """The defined names (DiscountRate, Salary, …) point where the generator's do."""
+        def names(wb: Any) -> dict[str, str]:
+            found = {k: str(v.attr_text) for k, v in wb.defined_names.items()
+                     if not k.startswith("_xlnm.")}
+            for ws in wb.worksheets:  # names local to a sheet: the generator writes none
+                found |= {f"{ws.title}!{k}": str(v.attr_text)
+                          for k, v in ws.defined_names.items() if not k.startswith("_xlnm.")}
+            return found
+
+        mine, theirs = names(expected), names(self.formulas)
+        for name, ref in mine.items():
+            if name not in theirs:
+                self.add(f"name {name}", "name", f"the defined name is missing (the generator "
+                         f"writes {name} = {ref})")
+            elif normalize("=" + theirs[name]) != normalize("=" + ref):
+                self.add(f"name {name}", "name", f"refers to {_shorten(theirs[name])}; the "
+                         f"generator writes {ref}")
+        for name in theirs.keys() - mine.keys():
+            self.add(f"name {name}", "name", f"a defined name the generator does not write: "
+                     f"{name} = {_shorten(theirs[name])}")
+
+    def risk_settings(self) -> RiskSettings | None:
+        """The draws and seed the Risk sheet is stamped with, or None (then a finding)."""
+        if risk_sheet.RISK not in self.formulas.sheetnames:
+            return None
+        ws = self.formulas[risk_sheet.RISK]
+        values = []
+        for k, (label, low, high) in enumerate((("draws", 1, MAX_DRAWS),
+                                                ("seed", 0, 2**63 - 1))):
+            c = ws.cell(row=risk_sheet.STAMP_ROW + k, column=2)
+            x = c.value
+            whole = (isinstance(x, int | float) and not isinstance(x, bool)
+                     and math.isfinite(x) and x == int(x))
+            if not whole or not low <= int(x) <= high:
+                self.add(f"{risk_sheet.RISK}!{c.coordinate}", "value",
+                         f"the stamp's {label}: {_describe(x, c.data_type)} is not allowed; "
+                         f"allowed: a whole number from {low:,} to {high:,} (the Risk sheet's "
+                         "values are not checked)")
+                return None
+            values.append(int(x))
+        return RiskSettings(*values)
+
+    def check_recalculated(self, expected: Any) -> None:
+        """Every cached result against LibreOffice's calculation of the expected workbook."""
+        from mlworth_xl.atomic import temporary_folder
+        from mlworth_xl.workbook.libreoffice import LibreOfficeError, find_soffice, recalculate
+        from mlworth_xl.workbook.writer import workbook_bytes
+
+        if find_soffice() is None:
+            self.notes.append("LibreOffice (soffice) is not installed: cached results were "
+                              "compared with the model on Summary, Cash flows and the Loans key "
+                              "figures only, not cell by cell")
+            return
+        with temporary_folder("mlworth-check-") as work:
+            book = Path(work) / "expected.xlsx"
+            book.write_bytes(workbook_bytes(expected))
+            try:
+                recalculate(book, Path(work) / "calculated.xlsx")
+            except LibreOfficeError as exc:
+                self.notes.append(f"cached results not compared cell by cell: {exc}")
+                return
+            truth = open_workbook(Path(work) / "calculated.xlsx", "workbook", data_only=True)
+        reported = {f.cell for f in self.findings}
+        for where, c, value in self.formula_values():
+            sheet = where.split("!", 1)[0]
+            if (value.value is None or where in reported or where in self.input_cells
+                    or sheet in self.moved or sheet not in truth.sheetnames):
+                continue
+            right = truth[sheet][c.coordinate]
+            if value.data_type == "e" or value.value in _ERRORS:
+                continue  # reported as an error value
+            if not _same(value.value, right.value, cached=True):
+                self.add(where, "result", f"shows {_show(value.value)} but its formula gives "
+                         f"{_show(right.value)} for this workbook's inputs (as LibreOffice "
+                         "calculates it)")
+
+
+def _occupancy(ws: Any, axis: str) -> list[tuple[int, ...]]:
+    """Per column (or row) of a sheet, the rows (or columns) of its cells that hold something."""
+    lines: dict[int, list[int]] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None and c.value != "":
+                at, other = (c.column, c.row) if axis == "column" else (c.row, c.column)
+                lines.setdefault(at - 1, []).append(other)
+    size = max(lines, default=-1) + 1
+    return [tuple(sorted(lines.get(k, ()))) for k in range(size)]
+
+
+def _moved(expected: list[tuple[int, ...]], found: list[tuple[int, ...]]
+           ) -> tuple[str, int, int] | None:
+    """("inserted" or "deleted", first, last) if ``found`` is ``expected`` shifted by one line.
+
+    The lines are the occupancy of :func:`_occupancy`; most of the lines after the
+    first that differs (``last``) must match once shifted by one (inputs may have been
+    edited too).  Lines alike before it make the place ambiguous: it is one of
+    ``first`` to ``last``.
+
+    >>> _moved([(1,), (2,), (3,)], [(1,), (), (2,), (3,)])
+    ('inserted', 1, 1)
+    >>> _moved([(1,), (2,), (3,)], [(1,), (3,)])
+    ('deleted', 1, 1)
+    >>> _moved([(1,), (2,), (2,), (3,)], [(1,), (2,), (3,)])  # one of the two (2,) lines
+    ('deleted', 1, 2)
+    >>> _moved([(1,), (2,), (3,)], [(1,), (2,), (4,)]) is None
+    True
+    """
+    k = next((j for j, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b),
+             min(len(expected), len(found)))
+    rest = expected[k:]
+    if len(rest) < 2:
+        return None
+    for what, shifted in (("inserted", found[k + 1:]), ("deleted", found[k:k + len(rest) - 1])):
+        pairs = list(zip(rest if what == "inserted" else rest[1:], shifted, strict=False))
+        same = sum(a == b for a, b in pairs)
+        level = sum(a == b for a, b in zip(rest, found[k:], strict=False))
+        if pairs and same >= 0.8 * len(pairs) and same > level:
+            moved = expected[k] if what == "deleted" else found[k]
+            first = k
+            while first > 0 and (expected if what == "deleted" else found)[first - 1] == moved:
+                first -= 1
+            return what, first, k
+    return None
+
+
+def _same(found: Any, wanted: Any, *, cached: bool = False) -> bool:
+    """Whether a cell holds what the generator writes (numbers to 1e-9; "" as empty)."""
+    if found == "":
+        found = None
+    if wanted == "":
+        wanted = None
+    if isinstance(wanted, bool) or isinstance(found, bool):
+        return type(found) is type(wanted) and found == wanted
+    if isinstance(wanted, int | float) and isinstance(found, int | float):
+        if math.isnan(wanted) or math.isnan(found):
+            return math.isnan(wanted) and math.isnan(found)
+        tol = max(REL * abs(wanted), ABS) if cached else REL * abs(wanted)
+        return abs(found - wanted) <= tol
+    return found == wanted
+
+
 def _agrees(actual: Any, expected: Any) -> bool:
     if isinstance(expected, bool | str):
         return actual == expected and type(actual) is type(expected)
@@ -523,10 +792,41 @@ def audit(path: str | os.PathLike[str]) -> Report:
     p = Path(path)
     _check_file(p)
     run = _Audit(p)
-    inputs = run.read_inputs()
-    run.check_formulas(run.expected_workbook(inputs))
+    run.check_sheets()
+    sheets = run.formulas.sheetnames
+    if run.n == 0:  # no Programs sheet, or no options on it: nothing more can be compared
+        return Report(path=p, options=0, cached_values=False, findings=run.findings,
+                      notes=run.notes)
+    readable = all(s in sheets for s in (layout.INPUTS, layout.PROGRAMS))
+    before = len(run.findings)
+    inputs = run.read_inputs() if readable else None
+    after = len(run.findings)
+    settings = run.risk_settings()
+    has_risk = risk_sheet.RISK in sheets
+    # a stamp not allowed: the Risk sheet is not simulated, but the Guide still lists it
+    risk = settings or (DEFAULT_RISK if has_risk else None)
+    expected = run.expected_workbook(inputs, risk)
+    # the shapes of the formula sheets do not depend on the inputs' values; those of Sources
+    # (the figures the options use) and Risk (a line per option simulated) do
+    by_values = (layout.SOURCES, risk_sheet.RISK)
+    run.check_shapes(expected, [s for s in sheets if inputs is not None or s not in by_values])
+    if layout.INPUTS in run.moved or layout.PROGRAMS in run.moved:
+        # the inputs were read from cells that moved: what they say is no finding, and no
+        # input to regenerate the workbook from
+        del run.findings[before:after]
+        run.input_cells.clear()
+        if inputs is not None:
+            inputs, expected = None, run.expected_workbook(None, risk)
+    run.check_formulas(expected)
+    run.check_names(expected)
+    # Names and values of the options are echoed as text on most sheets: with inputs that are
+    # not allowed (each a finding already) the placeholder's text would differ everywhere.
+    compared = ([s for s in expected.sheetnames if s != risk_sheet.RISK or settings is not None]
+                if inputs is not None else [layout.INPUTS])
+    run.check_constants(expected, compared)
     cached = run.check_errors()
     if cached and inputs is not None:
         run.check_results(*inputs)
+        run.check_recalculated(expected)
     return Report(path=p, options=run.n, cached_values=cached, findings=run.findings,
                   notes=run.notes)

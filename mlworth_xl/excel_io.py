@@ -457,9 +457,12 @@ def scenario(rows: list[list[Any]] | None, name: str = "scenario",
         header = list(first[1:])
     out: dict[str, np.ndarray] = {}
     for r, row in enumerate(rows[1:] if skip else rows, start=2 if skip else 1):
-        if row[0] is None or not str(row[0]).strip():
-            continue
         where = f"{name}, row {r}"
+        if row[0] is None or not str(row[0]).strip():
+            if any(x is not None and str(x).strip() for x in row[1:]):
+                raise CellError("#VALUE!", f"{where}: a value without an input name; allowed: "
+                                "the input's name in the first column (e.g. tuition_per_year)")
+            continue
         field = field_named(row[0])
         if field is None or field.name not in allowed:
             raise CellError("#VALUE!", f"{where}: {str(row[0])[:40]!r} is not an input; inputs "
@@ -467,6 +470,10 @@ def scenario(rows: list[list[Any]] | None, name: str = "scenario",
         if field.name in out:
             raise CellError("#VALUE!", f"{where}: {field.name} is given twice")
         if field.unit == "text":
+            for x in row[1:] if field.name == "kind" else ():
+                if x is not None and str(x).strip().lower() not in fields.KINDS:
+                    raise CellError("#VALUE!", f"{where}: kind: {str(x)[:40]!r} is not allowed; "
+                                    f"allowed: {field.allowed()}")
             continue
         vals = []
         for x in row[1:]:

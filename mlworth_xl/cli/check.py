@@ -17,13 +17,18 @@ def check_command(workbook: Path) -> None:
     """Audit a comparison workbook that came back: what was changed, by cell.
 
     Reports formulas overwritten with a number or edited, inputs outside
-    their allowed ranges, cells showing error values and, where the file
+    their allowed ranges, cells showing error values, sheets added,
+    missing or renamed, rows or columns inserted or deleted, values other
+    than inputs (labels, constants, the Risk sheet's stamp and simulated
+    values) that differ from what the generator writes and, where the file
     holds the results of its last calculation, results that differ from
-    the model recomputed from the workbook's own inputs. Macros are never
-    run and external links never refreshed.
+    the model recomputed from the workbook's own inputs (cell by cell when
+    LibreOffice is installed). Macros are never run and external links
+    never refreshed.
 
     Exit status: 0 when the workbook is as generated, 1 with a report of
-    each problem, 2 when the file cannot be read safely.
+    each problem, 2 when the file cannot be read safely or is no
+    comparison workbook at all.
 
     \b
     Example:

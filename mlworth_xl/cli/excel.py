@@ -96,6 +96,23 @@ def write_atomic(path: Path, payload: bytes | str, force: bool, option: str = "-
     atomic.write_atomic(path, payload, force=force, option=option)
 
 
+def _wheel_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """One http(s) URL of a .whl file: it becomes a line of requirements.txt, so no line
+    break, space or control character may smuggle in another requirement."""
+    if value is None:
+        return None
+    bad = next((c for c in value if c.isspace() or ord(c) < 32 or ord(c) == 127), None)
+    if bad is not None:
+        raise click.BadParameter(f"{value!r} holds the character {bad!r}; allowed: one "
+                                 "http(s) URL of a .whl file, without spaces or line breaks")
+    if not value.lower().startswith(("https://", "http://")) or not value.lower().endswith(
+            ".whl"):
+        raise click.BadParameter(f"{value!r} is not allowed; allowed: an http(s) URL of a "
+                                 ".whl file, e.g. https://example.org/mlworth_xl-0.1.0-py3-none-"
+                                 "any.whl")
+    return value
+
+
 @main.command("excel")
 @click.option("--windows", "only", flag_value="windows", help="Only Windows desktop Excel.")
 @click.option("--lite", "only", flag_value="lite",
@@ -103,8 +120,9 @@ def write_atomic(path: Path, payload: bytes | str, force: bool, option: str = "-
 @click.option("--write", "folder", type=click.Path(path_type=Path, file_okay=False),
               default=None, metavar="DIR",
               help="Write xlwings.conf, requirements.txt and main.py into DIR.")
-@click.option("--wheel-url", default=None, metavar="URL",
-              help="Install mlworth-xl in xlwings Lite from this wheel instead of PyPI.")
+@click.option("--wheel-url", default=None, metavar="URL", callback=_wheel_url,
+              help="Install mlworth-xl in xlwings Lite from this wheel (an http(s) URL of a "
+              ".whl file) instead of PyPI.")
 @click.option("--example", type=click.Path(path_type=Path, dir_okay=False), default=None,
               metavar="FILE", help="Write the example workbook (.xlsx) that uses the functions.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")

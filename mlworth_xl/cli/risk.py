@@ -14,7 +14,9 @@ from mlworth_xl.api import resolve_inputs
 from mlworth_xl.cli import main
 from mlworth_xl.cli.options import inputs
 from mlworth_xl.cli.render import aligned, cell, to_csv, to_json
+from mlworth_xl.inputs import parse_number
 from mlworth_xl.model.data import field_default
+from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, Uncertainty
 from mlworth_xl.model.uncertainty import JOB_SEARCH, RISK
 from mlworth_xl.risk_api import DEFAULT_WITHIN, risk, risk_columns
@@ -58,8 +60,8 @@ class Progress:
 @click.option("--within", "within", type=click.FloatRange(min=0, min_open=True), multiple=True,
               metavar="YEARS", help="Payback to give a probability for; repeat for several "
               "[default: 5, 10, 20].")
-@click.option("--completion-prob", type=float, default=None, metavar="P",
-              help="Chance of finishing, for every option [default: by kind, see "
+@click.option("--completion-prob", default=None, metavar="P",
+              help="Chance of finishing, for every option: 0.9 or 90% [default: by kind, see "
               "`mlworth-xl sources`].")
 @click.option("--salary-sigma", type=float, default=None, metavar="S",
               help="Spread of the salary after: standard deviation of its log "
@@ -71,7 +73,7 @@ class Progress:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format; csv and json keep full precision.")
 def risk_command(programs: Path | None, person: Path | None, draws: int, seed: int,
-                 within: tuple[float, ...], completion_prob: float | None,
+                 within: tuple[float, ...], completion_prob: str | None,
                  salary_sigma: float | None, job_search: str, fmt: str) -> None:
     """How likely is each option to pay back?  Monte Carlo over uncertain outcomes.
 
@@ -92,8 +94,11 @@ def risk_command(programs: Path | None, person: Path | None, draws: int, seed: i
     years = tuple(dict.fromkeys(within)) or DEFAULT_WITHIN
     table, who = resolve_inputs(programs, person)
     changes: dict[str, Any] = {"job_search": job_search}
-    if completion_prob is not None:
-        changes["completion_prob"] = completion_prob
+    if completion_prob is not None:  # 0.9 or 90%, as the message for 90 says to write it
+        try:
+            changes["completion_prob"] = parse_number(completion_prob, RISK["completion_prob"])
+        except ValueError as exc:
+            raise InputError.single("--completion-prob", str(exc)) from None
     if salary_sigma is not None:
         changes["salary_sigma"] = salary_sigma
     uncertainty = [Uncertainty.for_kind(kind, **changes) for kind in table.kinds]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from mlworth_xl.api import compare, resolve_inputs
+from mlworth_xl.atomic import check_target
 from mlworth_xl.cli import main
 from mlworth_xl.cli.options import inputs
 from mlworth_xl.cli.render import table
@@ -25,7 +27,7 @@ class LibreOfficeMissing(click.ClickException):
 
 @main.command("workbook")
 @inputs
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", "output", type=click.Path(), default=None,
               metavar="PATH", help=f"Where to write the .xlsx file (a folder gets {DEFAULT_NAME}); "
               f"default: {DEFAULT_NAME} in the current folder.")
 @click.option("--force", is_flag=True, help="Replace the file (and PDF) if it exists.")
@@ -42,7 +44,7 @@ class LibreOfficeMissing(click.ClickException):
 @click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
               help="Seed of the Risk sheet: the same seed gives the same numbers.")
 @click.option("--no-risk", is_flag=True, help="Leave out the Risk sheet (no simulation).")
-def workbook_command(programs: Path | None, person: Path | None, output: Path | None,
+def workbook_command(programs: Path | None, person: Path | None, output: str | None,
                      force: bool, values: bool, formulas_only: bool, pdf: bool, draws: int,
                      seed: int, no_risk: bool) -> None:
     """Write a comparison workbook that recalculates in Excel, LibreOffice or Google Sheets.
@@ -64,7 +66,10 @@ def workbook_command(programs: Path | None, person: Path | None, output: Path | 
       mlworth-xl workbook --values --pdf --force
       mlworth-xl workbook --draws 1000000 --seed 7 -o client.xlsx
     """
-    dest = output if output is not None else Path(DEFAULT_NAME)
+    dest = Path(output) if output is not None else Path(DEFAULT_NAME)
+    if output is not None and output.endswith(("/", os.sep)) and not dest.is_dir():
+        raise InputError.single("-o", f"the folder {output!r} does not exist; allowed: a "
+                                "folder that exists or a file name ending in .xlsx")
     target = dest / DEFAULT_NAME if dest.is_dir() else dest
     if not target.parent.is_dir():
         raise InputError.single("-o", f"the folder {str(target.parent)!r} does not exist")
@@ -73,6 +78,8 @@ def workbook_command(programs: Path | None, person: Path | None, output: Path | 
     if values and formulas_only:
         raise InputError.single("--formulas-only", "stores no values; --values stores "
                                 "LibreOffice's: give one of them")
+    for path in (target, target.with_suffix(".pdf")) if pdf else (target,):
+        check_target(path, force=True, option="-o")  # read-only, a folder: before any work
     table_, who = resolve_inputs(programs, person)
     try:
         written = write_workbook(target, table_, who, force=force, values=values, pdf=pdf,

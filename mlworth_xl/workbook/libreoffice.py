@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import zipfile
 from glob import glob
 from pathlib import Path
@@ -24,7 +23,8 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
-from mlworth_xl.atomic import copy_atomic
+from mlworth_xl.atomic import copy_atomic, temporary_folder
+from mlworth_xl.interrupt import signals_deferred
 
 __all__ = ["LibreOfficeError", "Results", "export_pdf", "fill_cached_values", "fill_results",
            "fill_sheet", "find_soffice", "recalculate", "recalculated_results", "sheet_parts"]
@@ -81,6 +81,18 @@ def _replace_atomically(produced: Path, dest: Path) -> None:
     copy_atomic(produced, dest)
 
 
+def _kill(proc: subprocess.Popen[bytes] | None) -> None:
+    """End LibreOffice and the processes it forked (soffice.bin), and wait for them."""
+    if proc is None:
+        return
+    with contextlib.suppress(ProcessLookupError):  # the group: soffice forks soffice.bin
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups
+            proc.kill()
+    proc.communicate()
+
+
 def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) -> Path:
     """Run ``soffice --convert-to target`` on ``src`` and move the result to ``dest``."""
     src, dest = Path(src), Path(dest)
@@ -89,7 +101,7 @@ def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) ->
     soffice = find_soffice()
     if soffice is None:
         raise LibreOfficeError(_MISSING)
-    with tempfile.TemporaryDirectory(prefix="mlworth-lo-") as tmp:
+    with temporary_folder("mlworth-lo-") as tmp:
         work = Path(tmp)
         (work / "profile" / "user").mkdir(parents=True)
         (work / "profile" / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
@@ -101,19 +113,23 @@ def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) ->
             *("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"),
             *("--convert-to", target, "--outdir", str(work / "out"), str(source)),
         ]
+        proc: subprocess.Popen[bytes] | None = None
         try:
-            proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
+            with signals_deferred():  # a signal now would leave LibreOffice running unseen
+                proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE,
+                                        start_new_session=True)
             out, err = proc.communicate(timeout=timeout)
-        except OSError as exc:
-            raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):  # the group: soffice forks soffice.bin
-                if hasattr(os, "killpg"):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:  # pragma: no cover - Windows has no process groups
-                    proc.kill()
-            proc.communicate()
+            _kill(proc)
             raise LibreOfficeError(f"LibreOffice timed out after {timeout} s on {src}") from None
+        except OSError as exc:
+            if proc is not None:
+                _kill(proc)
+            raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
+        except BaseException:  # Ctrl+C, SIGTERM: LibreOffice (its own session) goes too
+            if proc is not None:
+                _kill(proc)
+            raise
         produced = work / "out" / f"source.{suffix}"
         if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
             detail = (err or out).decode("utf-8", "replace").strip() or "no output"
@@ -214,8 +230,15 @@ Results = dict[str, dict[bytes, tuple[bytes, bytes]]]
 
 def recalculated_results(recalculated: Path) -> Results:
     """The formula results a recalculated workbook holds, sheet by sheet."""
-    with zipfile.ZipFile(recalculated) as calc:
-        return {name: _results(calc, part) for name, part in sheet_parts(calc).items()}
+    try:
+        with zipfile.ZipFile(recalculated) as calc:
+            return {name: _results(calc, part) for name, part in sheet_parts(calc).items()}
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # ParseError is a SyntaxError; a missing part a KeyError
+        raise LibreOfficeError(
+            f"LibreOffice returned a damaged workbook ({type(exc).__name__}: "
+            f"{str(exc).strip() or 'no detail'}); nothing was written, try again"
+        ) from None
 
 
 def fill_results(original: Path, results: Results, dest: Path) -> Path:
@@ -241,7 +264,7 @@ def fill_results(original: Path, results: Results, dest: Path) -> Path:
         ``dest``.
     """
     original, dest = Path(original), Path(dest)
-    with tempfile.TemporaryDirectory(prefix="mlworth-fill-") as tmp:
+    with temporary_folder("mlworth-fill-") as tmp:
         out = Path(tmp) / "filled.xlsx"
         with zipfile.ZipFile(original) as orig:
             fills = {part: results[name] for name, part in sheet_parts(orig).items()

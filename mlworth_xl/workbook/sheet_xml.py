@@ -21,6 +21,7 @@ sheet is left to it.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from openpyxl import LXML
@@ -31,6 +32,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+
+from mlworth_xl.interrupt import signals_deferred
 
 #: Value types whose text openpyxl writes with ``safe_string`` (exact types: not subclasses).
 _PLAIN = (int, float, bool)
@@ -177,8 +180,18 @@ class WorkbookXml(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = self.sheet_writer(ws)
-        writer.write()
+        # the writer makes a temporary file "openpyxl.*" and registers it for removal at
+        # exit: a signal in between would leave it behind
+        with signals_deferred():
+            writer = self.sheet_writer(ws)
+        try:
+            writer.write()
+        except BaseException:
+            # close the sheet's stream now: left to the garbage collector, a stream whose
+            # disk is full fails again there, as "Exception ignored in: <generator …>"
+            with contextlib.suppress(Exception):
+                writer.xf.close()
+            raise
         ws._rels = writer._rels
         self._archive.write(writer.out, ws.path[1:])
         self.manifest.append(ws)

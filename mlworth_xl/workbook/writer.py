@@ -26,7 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.protection import WorkbookProtection
 
 from mlworth_xl.api import resolve_inputs
-from mlworth_xl.atomic import write_atomic
+from mlworth_xl.atomic import temporary_folder, write_together
 from mlworth_xl.model import data
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.odds import odds_programs
@@ -67,6 +67,8 @@ MAX_OPTIONS = 200
 #: Longest text a cell holds (Excel's limit).
 MAX_TEXT = 32_767
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The errors of a disk (or quota) that is full.
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def figures_date() -> str:
@@ -368,18 +370,29 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
                                "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
                                "set MLWORTH_SOFFICE")
     wb = build_workbook(programs, person, risk)
-    with tempfile.TemporaryDirectory(prefix="mlworth-wb-") as work:
-        book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
-        if computed and not values and ironcalc_values.available():
-            book.write_bytes(computed_bytes(wb, Path(work)))
-        else:
-            book.write_bytes(workbook_bytes(wb))
-        if values:
-            recalculated = recalculate(book, Path(work) / "recalculated.xlsx")
-            fill_cached_values(book, recalculated, book)
-        if pdf:
-            summary_only = Path(work) / "summary.xlsx"
-            summary_only.write_bytes(_summary_only(wb))
-            export_pdf(summary_only, pdf_dest)
-        write_atomic(dest, book.read_bytes(), force=force, option="path")
+    try:
+        with temporary_folder("mlworth-wb-") as work:
+            book = Path(work) / "book.xlsx"  # LibreOffice goes by the file's extension
+            if computed and not values and ironcalc_values.available():
+                book.write_bytes(computed_bytes(wb, Path(work)))
+            else:
+                book.write_bytes(workbook_bytes(wb))
+            if values:
+                recalculated = recalculate(book, Path(work) / "recalculated.xlsx")
+                fill_cached_values(book, recalculated, book)
+            files: list[tuple[Path, bytes]] = [(dest, book.read_bytes())]
+            if pdf:
+                summary_only = Path(work) / "summary.xlsx"
+                summary_only.write_bytes(_summary_only(wb))
+                made = export_pdf(summary_only, Path(work) / "summary.pdf")
+                files.append((pdf_dest, made.read_bytes()))
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in _FULL:
+            raise
+        # openpyxl's own temporary files name none: say where, and what to do
+        raise OSError(exc.errno, f"{exc.strerror} while writing temporary files (free some "
+                      "space there or set TMPDIR to a folder with room)",
+                      tempfile.gettempdir()) from None
+    # the workbook and its PDF replace the earlier pair together, or neither does
+    write_together(files, force=force, option="path")
     return dest
