@@ -71,7 +71,9 @@ REQUIRED_SHEETS = (layout.INPUTS, layout.PROGRAMS, layout.SUMMARY, layout.CASH_F
                    layout.LOANS)
 #: Sheets of values written from the inputs (stale once an input is edited): what they hold.
 _FROM_INPUTS = {risk_sheet.RISK: "a simulation of this workbook's inputs with the draws and "
-                "seed of its stamp", layout.SOURCES: "the sources of this workbook's inputs"}
+                "seed of its stamp", layout.SOURCES: "the sources of this workbook's inputs",
+                layout.ODDS: "the odds the model gives this workbook's inputs (the figures the "
+                "Summary says are out of date once the inputs change)"}
 #: Most differing values of such a sheet reported one by one (more make one finding).
 _SHOWN_BY_CELL = 5
 #: Longest formula quoted in full in a finding.
@@ -388,9 +390,8 @@ class _Audit:
 
         if inputs is not None:
             try:
-                return build_workbook(*inputs, risk=None, rap_options=self.rap_options,
+                return build_workbook(*inputs, risk=risk, rap_options=self.rap_options,
                                       uncertainty=self.uncertainties)
-                return build_workbook(*inputs, risk=risk, rap_options=self.rap_options)
             except InputError:
                 pass
         # Formulas depend on the number of options and on which have a block on the RAP

@@ -347,10 +347,12 @@ def test_options_with_a_rap_block_may_leave_rap_and_others_may_not_join(tmp_path
     # no Risk sheet: its values, simulated for the inputs as written, go stale when they change
     path = write_workbook(tmp_path / "rap.xlsx", Programs.from_records(records), risk=None)
     assert audit(path).findings == []
-    # the block stays live: option 2 switched to fixed (0) is a workbook as generated for it
+    # the block stays live: option 2 switched to fixed (0) is a workbook as generated for it,
+    # but for the odds written with it (the model's median payback, expected NPV …), which the
+    # Summary now says are out of date: one finding
     left = edited(path, tmp_path / "left.xlsx",
                   **dict([(layout.PROGRAMS, {program("repayment_plan", "D")[1]: 0})]))
-    assert audit(left).findings == []
+    assert [(f.cell, f.kind) for f in audit(left).findings] == [(layout.ODDS, "value")]
     # option 3 has no block: switching it to RAP is reported, and nothing else
     sheet, ref = program("repayment_plan", "E")
     joined = edited(path, tmp_path / "joined.xlsx", **{sheet: {ref: 2}})
@@ -388,7 +390,7 @@ def test_an_added_sheet_and_its_formulas_are_reported(fresh, tmp_path):
     assert code == 1
     assert lines[1:] == [
         "  Notes: a sheet the generator does not write; allowed: Guide, Inputs, Programs, "
-        "Summary, Risk, Cash flows, Loans, Sources",
+        "Summary, Risk, Odds, Cash flows, Loans, Sources",
         "  Notes!A1: a formula where the generator writes none: =cmd|' /C calc'!A0",
         '  Notes!A2: a formula where the generator writes none: '
         '=WEBSERVICE("http://example.com/?"&Salary)']
@@ -399,9 +401,10 @@ def test_an_added_sheet_and_its_formulas_are_reported(fresh, tmp_path):
      "Results: sheet 'Summary' renamed to 'Results'"),
     (lambda wb: wb.remove(wb[layout.LOANS]), "Loans: sheet is missing"),
     (lambda wb: wb.remove(wb[layout.SOURCES]), "Sources: sheet is missing"),
-    (lambda wb: wb.move_sheet(layout.SOURCES, offset=-7),
-     "workbook: sheets in the order Sources, Guide, Inputs, Programs, Summary, Risk, Cash flows, "
-     "Loans; the generator writes Guide, Inputs, Programs, Summary, Risk, Cash flows, Loans, "
+    (lambda wb: wb.move_sheet(layout.SOURCES, offset=-8),
+     "workbook: sheets in the order Sources, Guide, Inputs, Programs, Summary, Risk, Odds, Cash "
+     "flows, Loans; the generator writes Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, "
+     "Loans, "
      "Sources"),
     (lambda wb: wb[layout.SUMMARY].insert_cols(3),
      "Summary!C:C: a column inserted at column C; the cells after it no longer are where the "
@@ -466,13 +469,18 @@ def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fr
     sheet, ref = program("tuition_per_year")
     path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 60_000}})
     findings = audit(path).findings
-    assert [f.cell for f in findings] == ["Risk", "Sources"]
+    # and the odds written for the first option (its median payback never happens either way)
+    from mlworth_xl.workbook import odds_sheet
+
+    written = [odds_sheet.scalar(0, k).replace("$", "") for k in (
+        "written_chance", "written_npv", "written_expected", "written_p10", "written_p90")]
+    assert [f.cell for f in findings] == ["Risk", *written, "Sources"]
     assert findings[0].message.startswith("48 values differ from a simulation of this "
                                           "workbook's inputs with the draws and seed of its stamp")
-    assert findings[1].message.startswith("163 values differ from the sources of this "
-                                          "workbook's inputs (first Sources!A10: ")
+    assert " values differ from the sources of this workbook's inputs (first Sources!A10: " in (
+        findings[-1].message)
     assert all(f.message.endswith("run `mlworth-xl workbook` again to refresh it")
-               for f in findings)
+               for f in (findings[0], findings[-1]))
 
 
 @pytest.mark.parametrize(("sheet", "ref", "value", "message"), [
