@@ -62,8 +62,8 @@ def number(spec: fields.Field, value: Any, data_type: str = "n", *,
 
     >>> number(fields.PROGRAM["tuition_per_year"], "abc")[1][:45]
     "'abc' is not a number; allowed: a number from"
-    >>> number(fields.PROGRAM["loan_share"], 1.5)[1]
-    '1.5 is out of range; allowed: a number from 0 (0%) to 1 (100%)'
+    >>> number(fields.PROGRAM["loan_share"], -0.5)[1]
+    '-0.5 is out of range; allowed: a number from 0 (0%) to 1 (100%)'
     """
     from mlworth_xl.inputs import parse_bool, parse_code, parse_number
 
@@ -118,8 +118,9 @@ def is_workbook_file(path: Path) -> bool:
 
     Only the Programs sheet's header row is looked at, read-only.
     """
-    from mlworth_xl.safe_xlsx import open_workbook
+    from mlworth_xl.safe_xlsx import check_archive, open_workbook
 
+    check_archive(path, "programs")  # refused here as a table would be; notes come later
     wb = open_workbook(path, "programs", read_only=True)
     try:
         if layout.PROGRAMS not in wb.sheetnames:
