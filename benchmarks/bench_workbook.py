@@ -5,7 +5,8 @@ what ``mlworth-xl workbook`` does apart from reading input files) for the
 default comparison (8 options), 20 and 100 options, best of a few runs each;
 then the two parts of that: the Risk sheet's Monte Carlo simulation (the
 model's, 100,000 draws an option) and the workbook without the Risk sheet
-(its formula sheets and the file); then, where LibreOffice is installed, the
+(its formula sheets and the file); then the 10-option template
+(``mlworth-xl template``); then, where LibreOffice is installed, the
 headless recalculation of the default workbook (a fresh soffice process, as
 the tests and ``--values`` use).
 
@@ -26,6 +27,7 @@ from mlworth_xl.api import resolve_inputs
 from mlworth_xl.model.records import Programs
 from mlworth_xl.workbook import risk_sheet
 from mlworth_xl.workbook.libreoffice import find_soffice, recalculate
+from mlworth_xl.workbook.template import DEFAULT_OPTIONS, build_template
 from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 
 #: Generation targets of the issue, in seconds (100 options: 5 s; default: 1 s).
@@ -71,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         rest, _ = best_with_result(args.repeat,
                           lambda t=table: workbook_bytes(build_workbook(t, risk=None)))
         print(f"  {label:<20} {simulation:6.2f} s | {rest:5.2f} s")
+
+    seconds, content = best_with_result(
+        args.repeat, lambda: workbook_bytes(build_template(DEFAULT_OPTIONS)))
+    print(f"Template of {DEFAULT_OPTIONS} empty options (mlworth-xl template), best of "
+          f"{args.repeat}: {seconds:.2f} s  {len(content) / 1e6:5.2f} MB")
 
     if find_soffice() is None:
         print("LibreOffice recalculation: skipped (soffice not found)")
