@@ -7,8 +7,9 @@ then the two parts of that: the Risk sheet's Monte Carlo simulation (the
 model's, 100,000 draws an option) and the workbook without the Risk sheet
 (its formula sheets and the file); then what IronCalc's values add to the
 default workbook (``mlworth-xl workbook`` stores them: target under 0.5 s);
-then, where LibreOffice is installed, the headless recalculation of the
-default workbook (a fresh soffice process, as the tests and ``--values`` use).
+then the 10-option template (``mlworth-xl template``); then, where LibreOffice
+is installed, the headless recalculation of the default workbook (a fresh
+soffice process, as the tests and ``--values`` use).
 
     python benchmarks/bench_workbook.py
     python benchmarks/bench_workbook.py --repeat 5
@@ -27,6 +28,7 @@ from mlworth_xl.api import resolve_inputs
 from mlworth_xl.model.records import Programs
 from mlworth_xl.workbook import risk_sheet
 from mlworth_xl.workbook.libreoffice import find_soffice, recalculate
+from mlworth_xl.workbook.template import DEFAULT_OPTIONS, build_template
 from mlworth_xl.workbook.writer import build_workbook, computed_bytes, workbook_bytes
 
 #: Generation targets of the issue, in seconds (100 options: 5 s; default: 1 s).
@@ -82,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"IronCalc's values in the default workbook, best of {args.repeat}: file "
           f"{plain:.2f} s, with values {computed:.2f} s: adds {added:.2f} s "
           f"({len(content) / 1e6:.2f} MB)  target < 0.5 s: {'ok' if added < 0.5 else 'MISSED'}")
+    seconds, content = best_with_result(
+        args.repeat, lambda: workbook_bytes(build_template(DEFAULT_OPTIONS)))
+    print(f"Template of {DEFAULT_OPTIONS} empty options (mlworth-xl template), best of "
+          f"{args.repeat}: {seconds:.2f} s  {len(content) / 1e6:5.2f} MB")
 
     if find_soffice() is None:
         print("LibreOffice recalculation: skipped (soffice not found)")

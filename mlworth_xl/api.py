@@ -217,8 +217,11 @@ def odds_frame(programs: Programs, person: Person, outcome: Outcome,
                uncertainty: Uncertainty | Sequence[Uncertainty] | None = None) -> pd.DataFrame:
     """The :data:`COMPARE_COLUMNS` table: each option's odds, then its expected outcome.
 
-    ``uncertainty``: one for all options, one each, or None for each kind's defaults.
+    ``uncertainty``: one for all options, one each, or None for each kind's defaults
+    (or, for options read from a workbook, the uncertainty inputs on its Programs sheet).
     """
+    if uncertainty is None:
+        uncertainty = getattr(programs, "uncertainties", None)
     base = comparison_frame(programs, outcome)
     found = odds_programs(programs, person, uncertainty)
     chance = np.array([o.payback_probability for o in found])

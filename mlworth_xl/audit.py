@@ -57,11 +57,11 @@ from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.model.risk import MAX_DRAWS
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.safe_xlsx import check_archive, check_extent, open_workbook
-from mlworth_xl.workbook import layout, risk_sheet
+from mlworth_xl.workbook import layout, reader, risk_sheet
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.risk_sheet import DEFAULT_RISK, RiskSettings
-from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE
+from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE, STALE, WRITTEN
 from mlworth_xl.workbook.validation import RAP_NEEDS_REGENERATING
 
 #: Relative and absolute tolerance between a cached result and the model.
@@ -219,14 +219,17 @@ class _Audit:
         #: Sheets whose cells are not compared one by one (moved by an inserted row or column).
         self.moved: set[str] = set()
         self.n = self._count_options() if layout.PROGRAMS in self.formulas.sheetnames else 0
+        programs = (self.formulas[layout.PROGRAMS] if layout.PROGRAMS in self.formulas.sheetnames
+                    else None)
+        # A template (`mlworth-xl template`): its empty option columns are as generated.
+        self.template = programs is not None and (
+            programs.cell(row=layout.PROGRAMS_FILLED_ROW, column=1).value == layout.FILLED_LABEL)
+        self.blank = frozenset(i for i in range(self.n) if self.template
+                               and programs is not None and not reader.in_use(programs, i))
         self.rap_options = self._rap_options()
 
     def _count_options(self) -> int:
-        ws = self.formulas[layout.PROGRAMS]
-        n = 0
-        while ws.cell(row=layout.PROGRAMS_HEADER_ROW,
-                      column=Layout.option_col(n)).value == f"Option {n + 1}":
-            n += 1
+        n = reader.option_count(self.formulas[layout.PROGRAMS])
         if n == 0:
             first = layout.cell(None, Layout.option_col(0), layout.PROGRAMS_HEADER_ROW,
                                 absolute=False)
@@ -275,26 +278,12 @@ class _Audit:
 
     def _number(self, where: str, spec: fields.Field, value: Any, data_type: str) -> float | None:
         """A number input's value, or None after adding a finding."""
-        allowed = spec.allowed()
         if value is _UNKNOWN:
             return None
-        if data_type == "e" or (isinstance(value, str) and value in _ERRORS):
-            self.add(where, "input", f"{spec.name}: holds the error {value}; allowed: {allowed}")
-        elif value is None or (isinstance(value, str) and not value.strip()):
-            self.add(where, "input", f"{spec.name}: is empty; allowed: {allowed}")
-        elif spec.unit == "bool" and not isinstance(value, bool):
-            self.add(where, "input", f"{spec.name}: {value!r} is not TRUE or FALSE")
-        elif spec.unit != "bool" and (isinstance(value, bool)
-                                      or not isinstance(value, int | float)):
-            shown = ("TRUE" if value else "FALSE") if isinstance(value, bool) else repr(value)
-            self.add(where, "input", f"{spec.name}: {shown} is not a number; allowed: {allowed}")
-        else:
-            x = float(value)
-            problems = fields.check(spec, [x])
-            if not problems:
-                return x
-            self.add(where, "input", f"{spec.name}: {problems[0][1]}")
-        return None
+        x, why = reader.number(spec, value, data_type, text=False)
+        if why is not None:
+            self.add(where, "input", f"{spec.name}: {why}")
+        return x
 
     def read_inputs(self) -> tuple[Programs, Person] | None:
         """The workbook's own inputs, or None if any is not allowed (each is a finding)."""
@@ -307,6 +296,18 @@ class _Audit:
         names, kinds = [], []
         columns = {f.name: np.empty(self.n) for f in fields.PROGRAM_FIELDS if f.unit != "text"}
         for i in range(self.n):
+            if i in self.blank:  # an empty column of a template: it computes nothing
+                from mlworth_xl.workbook.template import placeholder
+
+                empty = Programs.from_records([placeholder(i)])
+                names.append(empty.names[0])
+                kinds.append(empty.kinds[0])
+                for k in columns:
+                    columns[k][i] = empty.columns[k][0]
+                for spec in fields.PROGRAM_FIELDS:  # its inputs, as LibreOffice saves them
+                    self._input(layout.PROGRAMS, Layout.option_col(i),
+                                layout.PROGRAM_ROW[spec.name])
+                continue
             for spec in fields.PROGRAM_FIELDS:
                 where, value, dtype = self._input(layout.PROGRAMS, Layout.option_col(i),
                                                   layout.PROGRAM_ROW[spec.name])
@@ -391,7 +392,8 @@ class _Audit:
         if inputs is not None:
             try:
                 return build_workbook(*inputs, risk=risk, rap_options=self.rap_options,
-                                      uncertainty=self.uncertainties)
+                                      uncertainty=self.uncertainties, template=self.template,
+                                      blank=self.blank)
             except InputError:
                 pass
         # Formulas depend on the number of options and on which have a block on the RAP
@@ -402,7 +404,8 @@ class _Audit:
                                                else Plan.FIXED))
                        for i in range(self.n)]
         return build_workbook(Programs.from_records(placeholder), Person(), risk=None,
-                              rap_options=self.rap_options)
+                              rap_options=self.rap_options, template=self.template,
+                              blank=self.blank)
 
     def check_formulas(self, expected: Any) -> None:
         sheets = list(expected.sheetnames)
@@ -462,8 +465,17 @@ class _Audit:
     def check_results(self, table: Programs, who: Person) -> None:
         """Compare cached results with the model, cell by cell."""
         lay = Layout(self.n, self.rap_options)
+        used = [i for i in range(self.n) if i not in self.blank]  # all but a template's empty
+        uncertainty = self.uncertainties
+        if not used:
+            return  # a template with nothing filled in: no result to compare
+        if self.blank:  # the model of the options filled in (the rank is among them)
+            table = Programs(names=[table.names[i] for i in used],
+                             kinds=[table.kinds[i] for i in used],
+                             columns={k: v[used] for k, v in table.columns.items()})
+            uncertainty = None if uncertainty is None else [uncertainty[i] for i in used]
         outcome = table.evaluate(who)
-        frame = odds_frame(table, who, outcome, self.uncertainties)
+        frame = odds_frame(table, who, outcome, uncertainty)
         detail = yearly_detail(table.inputs(who))
         horizon = int(who.horizon_years)
 
@@ -480,12 +492,16 @@ class _Audit:
                          f"shows {_show(actual)} but the model gives {_show(expected)} for "
                          f"this workbook's inputs ({what})")
 
-        for i, name in enumerate(table.names):
+        written = {key for key, _ in WRITTEN}
+        for j, (i, name) in enumerate(zip(used, table.names, strict=True)):
             row = lay.summary_row(i)
             for k, col in enumerate(COMPARE_COLUMNS):
-                expected = frame.iloc[i][col.header]
+                expected = frame.iloc[j][col.header]
                 if col.key == "verdict":
                     continue  # words from the chance, rounded as each engine's TEXT rounds
+                if self.template and col.key in written:  # a template has no simulated ones
+                    compare(layout.SUMMARY, k + 1, row, STALE, f"{col.header} of {name!r}")
+                    continue
                 if col.kind == "flag":
                     expected = bool(expected)
                 elif col.kind == "rank":
@@ -496,9 +512,9 @@ class _Audit:
             for key, attr in _LOAN_FIGURES:
                 if key in layout.LOANS_ROW:
                     compare(layout.LOANS, lay.option_col(i), layout.LOANS_ROW[key],
-                            float(getattr(outcome, attr)[i]), f"{key} of {name!r}")
+                            float(getattr(outcome, attr)[j]), f"{key} of {name!r}")
             for key, attr in _YEARLY:
-                series = getattr(detail, attr)[i]
+                series = getattr(detail, attr)[j]
                 for y in range(1, layout.MAX_YEARS + 1):
                     compare(layout.CASH_FLOWS, lay.cf_col(i, key), lay.cf_row(y),
                             shown(series, key, y, horizon), f"{attr} of {name!r} in year {y}")

@@ -185,12 +185,17 @@ def read_programs(path: str | PathLike[str]) -> Programs:
     (``Tuition per year``), in any case.  ``name``, ``years``,
     ``tuition_per_year`` and ``salary_after`` are required; an empty cell
     takes the field's default.  CSV files may be comma-, semicolon- or
-    tab-separated and may start with a byte-order mark.
+    tab-separated and may start with a byte-order mark.  A comparison or
+    template workbook (``.xlsx``) gives the options filled in on its Programs
+    sheet (:mod:`mlworth_xl.workbook.reader`).
     """
     p = _check_path(path, (".csv", ".txt", ".xlsx", ".xlsm"), "programs")
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         from mlworth_xl.safe_xlsx import read_table
+        from mlworth_xl.workbook import reader
 
+        if reader.is_workbook_file(p):  # a comparison or template workbook filled in
+            return reader.read_programs_sheet(p)
         header, rows = read_table(p)
         semicolon = False
     else:
@@ -369,13 +374,18 @@ def _column_letter(n: int) -> str:
 
 
 def read_person(path: str | PathLike[str]) -> Person:
-    """Read a person profile from TOML (see ``templates/person.toml``).
+    """Read a person profile from TOML (see ``templates/person.toml``), or the Inputs sheet
+    of a comparison or template workbook (``.xlsx``, :mod:`mlworth_xl.workbook.reader`).
 
     Keys are the person fields (``salary = 58260``); a ``[person]`` table is
     also accepted.  Rates may be written as decimals (0.25) or strings with
     a percent sign ("25%").
     """
-    p = _check_path(path, (".toml",), "person")
+    p = _check_path(path, (".toml", ".xlsx", ".xlsm"), "person")
+    if p.suffix.lower() in (".xlsx", ".xlsm"):  # the Inputs sheet of a comparison workbook
+        from mlworth_xl.workbook.reader import read_person_sheet
+
+        return read_person_sheet(p)
     try:
         raw = tomllib.loads(read_text(p, "person", "a TOML text file (UTF-8)", utf16=False))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -91,7 +91,15 @@ def main(preset: str) -> None:
 
 
 def _register() -> None:
-    from mlworth_xl.cli import check, compare, excel, risk, sources, workbook  # noqa: F401  (they register)
+    from mlworth_xl.cli import (  # noqa: F401  (they register)
+        check,
+        compare,
+        excel,
+        risk,
+        sources,
+        template,
+        workbook,
+    )
 
 
 _register()

@@ -182,7 +182,7 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
     for i in range(len(names)):
         first = lay.cf_col(i, "study")
         name = ws.cell(row=layout.CF_NAME_ROW, column=first,
-                       value=f"={lay.program('name', i)}")
+                       value=lay.when_filled(i, f"={lay.program('name', i)}"))
         name.font = styles.SECTION_FONT
         ws.merge_cells(start_row=layout.CF_NAME_ROW, start_column=first,
                        end_row=layout.CF_NAME_ROW, end_column=first + width - 1)
@@ -207,6 +207,8 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
         for i, option in enumerate(options):
             first = lay.cf_col(i, CF_BLOCK[0][0])
             for key, formula in _block(option, row).items():
+                if key == "cumulative":  # the chart's line: none for an empty column
+                    formula = lay.when_filled(i, formula)
                 cells.formula(row, first + CF_BLOCK_OFFSET[key], formula, _FORMAT[key])
 
     irr_search.write(ws, len(names), lay)

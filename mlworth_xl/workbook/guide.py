@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mlworth_xl.model import fields
 from mlworth_xl.workbook import layout, styles
 
 _WIDTH = 120
@@ -68,14 +69,51 @@ _CAVEAT = (
 )
 
 
+def required_words() -> str:
+    """The inputs an option of a template needs, in words: ``Option, Length (years), …``."""
+    labels = [fields.PROGRAM[k].label for k in layout.REQUIRED]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def template_lines(n: int) -> tuple[str, ...]:
+    """What the Guide of a template of ``n`` option columns says about filling it in."""
+    return (
+        f"This is a template: Programs has {n} columns, one option each, to fill in. An "
+        f"option computes once its {required_words()} are filled in (its row "
+        f"\"{layout.FILLED_LABEL}\" on Programs turns TRUE); every other input starts at "
+        "its default and can be changed. A column left empty shows no results on any sheet "
+        "and no line on the charts; the columns filled in need not be next to each other.",
+        "The uncertain inputs below the check on Programs (completion, salary spread, job "
+        "search) start at the defaults of the kind \"other\", whatever kind is chosen; change "
+        "them to what is known of the option.",
+        "A template has no Risk sheet and no median payback, expected NPV or percentiles: "
+        "those are the model's simulated figures, written when a file is made, so the Summary "
+        "says \"inputs changed: write the file again\" there. The chance of paying back and "
+        "every other result are live. Once filled in, run `mlworth-xl workbook --programs "
+        "filled.xlsx --person filled.xlsx -o client.xlsx` to write the comparison workbook of "
+        "the options filled in, with those figures and a fresh Risk sheet; a value that is "
+        "not allowed is refused with its sheet, cell and what is allowed.",
+        "Repayment plan 2 (RAP) needs a workbook made with the option on RAP: choose it in "
+        "the file `mlworth-xl workbook --programs filled.xlsx` writes, or in a programs file.",
+    )
+
+
 def write(wb: Workbook, version: str, as_of: str, n: int,
-          sheets: tuple[str, ...] = layout.SHEETS) -> None:
+          sheets: tuple[str, ...] = layout.SHEETS, *, template: bool = False) -> None:
     ws = wb[layout.GUIDE]
-    styles.title(ws, "Is a master's in machine learning worth it?",
-                 f"A comparison of {n} option{'s' if n != 1 else ''} with staying in the "
-                 "current job.")
+    if template:
+        styles.title(ws, "Is a master's in machine learning worth it?",
+                     f"A template: {n} option column{'s' if n != 1 else ''} to fill in, each "
+                     "compared with staying in the current job.")
+    else:
+        styles.title(ws, "Is a master's in machine learning worth it?",
+                     f"A comparison of {n} option{'s' if n != 1 else ''} with staying in the "
+                     "current job.")
     row = 4
-    for heading, lines in (("What this workbook answers", _WHAT), ("How to use it", _HOW)):
+    sections = [("What this workbook answers", _WHAT), ("How to use it", _HOW)]
+    if template:
+        sections.insert(1, ("Filling in the template", template_lines(n)))
+    for heading, lines in sections:
         row = _section(ws, row, heading, lines)
 
     ws.cell(row=row, column=1, value="Colours").font = styles.SECTION_FONT

@@ -150,6 +150,12 @@ PROGRAMS_CHECK_ROW = PROGRAMS_FIRST_ROW + len(fields.PROGRAM_FIELDS) + 1
 #: Below the check: what is uncertain about each option (the inputs of its odds).
 PROGRAMS_RISK_TITLE_ROW = PROGRAMS_CHECK_ROW + 2
 RISK_ROW = {f.name: PROGRAMS_RISK_TITLE_ROW + 1 + k for k, f in enumerate(RISK_FIELDS)}
+#: Templates only: each option's "filled in" flag, in the free row below the check.
+PROGRAMS_FILLED_ROW = PROGRAMS_CHECK_ROW + 1
+#: The label of that row (column A): how a reader tells a template from a workbook.
+FILLED_LABEL = "Filled in: the results show once TRUE"
+#: The inputs an option needs before it computes: the required fields, those without default.
+REQUIRED = tuple(f.name for f in fields.PROGRAM_FIELDS if f.required or f.default is None)
 
 # Cash flows sheet: shared year columns, then a block of columns per option.
 CF_NAME_ROW = 4
@@ -373,6 +379,8 @@ class Layout:
 
     n: int
     rap_options: tuple[int, ...] = ()
+    #: A template: its options' results show only once their required inputs are filled in.
+    template: bool = False
 
     def __post_init__(self) -> None:
         options = tuple(int(i) for i in self.rap_options)
@@ -410,6 +418,27 @@ class Layout:
         if fields.PROGRAM[field].unit == "bool":
             return f'OR({ref}=TRUE,{ref}="TRUE")'
         return ref
+
+    @staticmethod
+    def filled(i: int) -> str:
+        """The cell of option ``i``'s "filled in" flag (templates only).
+
+        >>> Layout(1, template=True).filled(0)
+        'Programs!$C$44'
+        """
+        return cell(PROGRAMS, OPTION_COL + i, PROGRAMS_FILLED_ROW)
+
+    def when_filled(self, i: int, formula: str) -> str:
+        """``formula`` for option ``i``: in a template, empty text until the option is filled in.
+
+        >>> Layout(1, template=True).when_filled(0, "=Programs!$C$5")
+        '=IF(Programs!$C$44,Programs!$C$5,"")'
+        >>> Layout(1).when_filled(0, "=Programs!$C$5")
+        '=Programs!$C$5'
+        """
+        if not self.template or not formula.startswith("="):
+            return formula
+        return f'=IF({self.filled(i)},{formula[1:]},"")'
 
     @staticmethod
     def risk_input(field: str, i: int) -> str:

@@ -347,6 +347,8 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
         ws.row_dimensions[LOANS_ROW[key]].height = styles.lines_height((how, _HOW_WIDTH))
     for i in range(n):
         for key, formula in _key_figures(lay, i).items():
+            if key == "name":
+                formula = lay.when_filled(i, formula)
             target = cells.formula(LOANS_ROW[key], lay.option_col(i), formula, _FORMAT[key])
             if key == "name":
                 target.alignment = styles.WRAP

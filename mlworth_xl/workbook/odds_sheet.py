@@ -329,7 +329,7 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, uncertainties: Sequen
                       f"={prev}+{get_column_letter(col)}{SALARY_ROW}", styles.USD)
     for i in range(len(names)):
         o = block(i)
-        name = ws.cell(row=o.top, column=1, value=f"={lay.program('name', i)}")
+        name = ws.cell(row=o.top, column=1, value=lay.when_filled(i, f"={lay.program('name', i)}"))
         name.font = styles.SECTION_FONT
         scalars = _scalars(lay, i, o)
         scalars["written_chance"] = float(odds[i].payback_probability)
@@ -345,6 +345,13 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, uncertainties: Sequen
         scalars["stale"] = (f"=OR(IF(ISNUMBER({o.scalar('chance')}),ABS({o.scalar('chance')}"
                             f"-{written_chance})>SameFigure,FALSE),ABS({npv}-{written_npv})>"
                             f"SameFigure*MAX(1,ABS({written_npv})))")
+        if lay.template:  # no figures of the model: the Summary asks for the file again
+            for key in scalars:
+                if key.startswith("written_"):
+                    scalars[key] = None
+            scalars["stale"] = "=TRUE"
+            for key in ("chance", "stale"):
+                scalars[key] = lay.when_filled(i, str(scalars[key]))
         for key, label, fmt in SCALARS:
             r = o.top + SCALAR_ROW[key]
             ws.cell(row=r, column=1, value=label)
@@ -366,6 +373,8 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, uncertainties: Sequen
             here = str(row)
             for key, formula in template.items():
                 value = m if key == "m" else str(formula).replace(anywhere, here)
+                if key == "chance":  # an empty column's median salary is 0: no logarithm
+                    value = lay.when_filled(i, str(value))
                 cells.formula(row, MONTH_COL[key], value, formats[key])
     styles.widths(ws, {"A": 44, "B": 14})
     ws.freeze_panes = ws.cell(row=YEAR_ROW + 1, column=GRID_COL)

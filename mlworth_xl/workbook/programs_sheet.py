@@ -86,12 +86,38 @@ def _risk_block(ws: Any, uncertainties: list[Uncertainty], lay: Layout) -> None:
         ws.add_data_validation(dv)
 
 
+def _filled_row(ws: Any, lay: Layout) -> None:
+    """A template's "filled in" flags: TRUE once an option's required inputs are there."""
+    row = layout.PROGRAMS_FILLED_ROW
+    ws.cell(row=row, column=1, value=layout.FILLED_LABEL).font = styles.BOLD
+    ws.cell(row=row, column=2, value="Needs " + ", ".join(
+        fields.PROGRAM[k].label for k in layout.REQUIRED) + "; until then the option's "
+        "results are empty")
+    ws.cell(row=row, column=2).alignment = styles.WRAP
+    ws.row_dimensions[row].height = 30
+    for i in range(lay.n):
+        def ref(field: str, i: int = i) -> str:
+            return cell(None, lay.option_col(i), layout.PROGRAM_ROW[field])
+
+        tests = [f'LEN(TRIM({ref("name")}))>0'] + [f"ISNUMBER({ref(k)})"
+                                                   for k in layout.REQUIRED if k != "name"]
+        ws.cell(row=row, column=lay.option_col(i), value=f"=AND({','.join(tests)})")
+
+
 def write(wb: Workbook, programs: Programs, lay: Layout,
-          uncertainties: list[Uncertainty] | None = None) -> None:
+          uncertainties: list[Uncertainty] | None = None, blank: frozenset[int] = frozenset(),
+          ) -> None:
+    """The Programs sheet; the options in ``blank`` leave their required inputs empty."""
     ws = wb[layout.PROGRAMS]
-    styles.title(ws, "Programs: the options compared, one per column",
-                 "Change the coloured cells; every other sheet recalculates. To add an option, "
-                 "add it to your programs file and generate the workbook again.")
+    if lay.template:
+        styles.title(ws, "Programs: fill in one column per option",
+                     "An option computes once its name, length, tuition and salary after are "
+                     "filled in; the other inputs start at their defaults. Columns left empty "
+                     "show no results.")
+    else:
+        styles.title(ws, "Programs: the options compared, one per column",
+                     "Change the coloured cells; every other sheet recalculates. To add an "
+                     "option, add it to your programs file and generate the workbook again.")
     styles.header(ws, layout.PROGRAMS_HEADER_ROW, 1, "Input")
     styles.header(ws, layout.PROGRAMS_HEADER_ROW, 2, "Allowed")
     for i in range(len(programs)):
@@ -109,7 +135,12 @@ def write(wb: Workbook, programs: Programs, lay: Layout,
         ws.cell(row=row, column=2, value=allowed)
         for i in range(len(programs)):
             target = ws.cell(row=row, column=lay.option_col(i))
-            if field.name == "name":
+            if i in blank and field.name in layout.REQUIRED:
+                if field.name == "name":
+                    target.alignment = styles.WRAP
+                else:
+                    target.number_format = styles.UNIT_FORMAT[field.unit]
+            elif field.name == "name":
                 set_text(target, programs.names[i])
                 target.alignment = styles.WRAP
             elif field.name == "kind":
@@ -131,14 +162,17 @@ def write(wb: Workbook, programs: Programs, lay: Layout,
     ws.cell(row=row, column=2, value="The horizon (Inputs) must cover the study")
     for i in range(len(programs)):
         years = cell(None, lay.option_col(i), layout.PROGRAM_ROW["years"])
-        ws.cell(row=row, column=lay.option_col(i),
-                value=f'=IF({years}<=Horizon,"ok","longer than the horizon")')
+        ws.cell(row=row, column=lay.option_col(i), value=lay.when_filled(
+            i, f'=IF({years}<=Horizon,"ok","longer than the horizon")'))
 
     first_check = cell(None, layout.OPTION_COL, row, absolute=False)
     checks = f"{first_check}:{cell(None, last_col, row, absolute=False)}"
     ws.conditional_formatting.add(checks, FormulaRule(
-        formula=[f'{first_check}<>"ok"'],
+        formula=[f'AND({first_check}<>"ok",{first_check}<>"")' if lay.template
+                 else f'{first_check}<>"ok"'],
         fill=styles.BAD_FILL, font=styles.BAD_FONT))
+    if lay.template:
+        _filled_row(ws, lay)
     if uncertainties is not None:
         _risk_block(ws, uncertainties, lay)
     ws.row_dimensions[layout.PROGRAM_ROW["name"]].height = 45

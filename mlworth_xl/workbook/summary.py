@@ -133,8 +133,11 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
                  "Each option against staying in the current job. Payback counts years from "
                  "the first day of study; NPV and discounted payback use the discount rate.")
     ws.cell(row=3, column=1, value="Highest NPV").font = styles.NOTE_FONT
-    best = ws.cell(row=4, column=1, value=(f"=INDEX({lay.summary_range('option')},"
-                                           f"MATCH(1,{lay.summary_range('rank')},0))"))
+    best_formula = (f"INDEX({lay.summary_range('option')},"
+                    f"MATCH(1,{lay.summary_range('rank')},0))")
+    if lay.template:  # no option filled in yet: no best one
+        best_formula = f'IF(COUNT({lay.summary_range("rank")})=0,"",{best_formula})'
+    best = ws.cell(row=4, column=1, value=f"={best_formula}")
     best.font = styles.BOLD
     for k, (label, formula, fmt) in enumerate(_CONTEXT, start=2):
         ws.cell(row=3, column=k, value=label).font = styles.NOTE_FONT
@@ -146,7 +149,8 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
     for i in range(n):
         row = lay.summary_row(i)
         for key, formula in _row(lay, i).items():
-            target = ws.cell(row=row, column=SUMMARY_COL[key], value=formula)
+            target = ws.cell(row=row, column=SUMMARY_COL[key],
+                             value=lay.when_filled(i, formula))
             target.number_format = formats[key]
             target.alignment = styles.WRAP if key == "option" else styles.WRAP_RIGHT
         ws.row_dimensions[row].height = 30

@@ -8,6 +8,7 @@ renamed into place, so a reader never sees half a workbook.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gc
 import io
@@ -142,7 +143,8 @@ def _collector_paused() -> Iterator[None]:
 def build_workbook(programs: Any = None, person: Any = None,
                    risk: RiskSettings | None = DEFAULT_RISK, *,
                    rap_options: Iterable[int] | None = None,
-                   uncertainty: Uncertainty | Sequence[Uncertainty] | None = None) -> Workbook:
+                   uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+                   template: bool = False, blank: Iterable[int] = ()) -> Workbook:
     """The comparison workbook of ``programs`` for ``person``, with native formulas.
 
     Parameters
@@ -158,6 +160,11 @@ def build_workbook(programs: Any = None, person: Any = None,
     uncertainty : Uncertainty, sequence of them, or None
         What is uncertain about the options (one for all or one each; None: the
         defaults of each option's kind): the odds' inputs on Programs.
+    template : bool
+        A template to fill in (:mod:`mlworth_xl.workbook.template`): each option's results
+        show only once its required inputs are filled in, and there is no Risk sheet.
+    blank : iterable of int
+        Options (0-based) of a template whose required inputs are left empty.
 
     Returns
     -------
@@ -185,6 +192,10 @@ def build_workbook(programs: Any = None, person: Any = None,
     _check_names(table)
     n = len(table)
     lay = _rap_layout(table, rap_options)
+    if template:
+        lay, risk = dataclasses.replace(lay, template=True), None
+    if uncertainty is None:  # read from a workbook's Programs sheet, if it came from one
+        uncertainty = getattr(table, "uncertainties", None)
     per_option = uncertainties(table, uncertainty)
     found = odds_programs(table, who, per_option)
     outcome = table.evaluate(who)
@@ -197,9 +208,10 @@ def build_workbook(programs: Any = None, person: Any = None,
         at = sheets.index(layout.SUMMARY) + 1
         sheets = (*sheets[:at], risk_sheet.RISK, *sheets[at:])
     with _collector_paused():
-        guide.write(wb, __version__, figures_date(), n, sheets)
+        guide.write(wb, __version__, figures_date(), n, sheets, template=template)
         inputs_sheet.write(wb, who)
-        programs_sheet.write(wb, table, lay, per_option)
+        programs_sheet.write(wb, table, lay, per_option, frozenset(blank) if template
+                             else frozenset())
         summary.write(wb, n, lay, int(who.horizon_years))
         odds_sheet.write(wb, table.names, lay, per_option, found, list(outcome.npv))
         cashflows.write(wb, table.names, lay)
