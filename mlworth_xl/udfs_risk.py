@@ -106,6 +106,7 @@ def _extra_value(x: Any, field: fields.Field, where: str) -> Any:
     """A value of the kind or an uncertainty input, read as the file readers read it."""
     if field.unit == "text":
         text = xio.text(x, where, required=True)
+        text = text.lower() if text.lower() in field.choices else text  # any case, as files
         if text not in field.choices:
             raise xio.CellError("#VALUE!", f"{where}: {text!r} is not allowed; allowed: "
                                 f"{field.allowed()}")

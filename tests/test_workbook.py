@@ -282,7 +282,7 @@ def test_year_rows_cover_the_longest_horizon_allowed(default_book):
 def test_freeze_panes_and_number_formats(default_book):
     assert {ws.title: ws.freeze_panes for ws in default_book.worksheets} == {
         "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7", "Risk": None,
-        "Odds": "S5", "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
+        "Odds": "N5", "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
     assert saved(build_workbook(one_on_rap()))[layout.RAP].freeze_panes == "B6"
     ws = default_book[layout.SUMMARY]
     row = layout.SUMMARY_FIRST_ROW
