@@ -13,17 +13,23 @@ True
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from mlworth_xl.model.errors import InputError
-from mlworth_xl.model.records import Person, Program, Programs
-
 
 def __getattr__(name: str) -> Any:
-    # The Python API needs pandas; the Excel functions mostly do not, so importing the package
-    # (as xlwings does to reach mlworth_xl.udfs) does not load it until it is asked for.
+    # Loaded when first asked for: the Python API needs pandas and the records numpy, while the
+    # Excel functions mostly need neither and the command must answer Ctrl+C from its first
+    # instant (mlworth_xl.launch), so importing the package loads none of them.
     if name in ("COLUMNS", "compare"):
         from mlworth_xl import api
 
         return getattr(api, name)
+    if name == "InputError":
+        from mlworth_xl.model.errors import InputError
+
+        return InputError
+    if name in ("Person", "Program", "Programs"):
+        from mlworth_xl.model import records
+
+        return getattr(records, name)
     raise AttributeError(f"module 'mlworth_xl' has no attribute {name!r}")
 
 try:

@@ -97,3 +97,21 @@ def test_a_signal_while_the_sheets_are_written_leaves_no_temporary_file(tmp_path
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert sorted(p.name for p in tmp.iterdir()) == []
     assert sorted(p.name for p in folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("after", [0.25, 0.5])
+@pytest.mark.parametrize(("signum", "code", "line"), [
+    (signal.SIGINT, 130, "mlworth-xl: interrupted"),
+    (signal.SIGTERM, 143, "mlworth-xl: terminated (SIGTERM)")])
+def test_a_signal_while_the_command_starts_ends_in_one_line(after, signum, code, line):
+    """Ctrl+C in the first half second, while Python still imports the command's modules.
+
+    (Python's own start-up before it runs any code of the package, some hundredths of a second,
+    is Python's: a signal there ends it as Python does.)"""
+    proc = subprocess.Popen([sys.executable, "-m", "mlworth_xl", "compare"], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(after)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert (proc.returncode, err.strip()) == (code, line), err
