@@ -6,7 +6,8 @@ default comparison (8 options), 20 and 100 options, best of a few runs each;
 then the two parts of that: the Risk sheet's Monte Carlo simulation (the
 model's, 100,000 draws an option) and the workbook without the Risk sheet
 (its formula sheets and the file); then what IronCalc's values add to the
-default workbook (``mlworth-xl workbook`` stores them: target under 0.5 s);
+default workbook (``mlworth-xl workbook --ironcalc-values`` stores them; the
+default only if under 0.5 s);
 then the 10-option template (``mlworth-xl template``); then, where LibreOffice
 is installed, the headless recalculation of the default workbook (a fresh
 soffice process, as the tests and ``--values`` use).

@@ -661,25 +661,36 @@ class _Audit:
         return RiskSettings(*values)
 
     def check_recalculated(self, expected: Any) -> None:
-        """Every cached result against LibreOffice's calculation of the expected workbook."""
-        from mlworth_xl.atomic import temporary_folder
-        from mlworth_xl.workbook.libreoffice import LibreOfficeError, find_soffice, recalculate
-        from mlworth_xl.workbook.writer import workbook_bytes
+        """Every cached result against a calculation of the expected workbook.
 
-        if find_soffice() is None:
-            self.notes.append("LibreOffice (soffice) is not installed: cached results were "
-                              "compared with the model on Summary, Cash flows and the Loans key "
-                              "figures only, not cell by cell")
+        IronCalc calculates it in process (the engine whose values the generator stores);
+        without it, LibreOffice does; without either, only the model's figures are compared.
+        """
+        from mlworth_xl.atomic import temporary_folder
+        from mlworth_xl.workbook import ironcalc_values
+        from mlworth_xl.workbook.libreoffice import LibreOfficeError, find_soffice, recalculate
+        from mlworth_xl.workbook.writer import computed_bytes, workbook_bytes
+
+        engine = "IronCalc" if ironcalc_values.available() else "LibreOffice"
+        if engine == "LibreOffice" and find_soffice() is None:
+            self.notes.append("neither IronCalc nor LibreOffice (soffice) is installed: cached "
+                              "results were compared with the model on Summary, Cash flows and "
+                              "the Loans key figures only, not cell by cell")
             return
         with temporary_folder("mlworth-check-") as work:
             book = Path(work) / "expected.xlsx"
-            book.write_bytes(workbook_bytes(expected))
-            try:
-                recalculate(book, Path(work) / "calculated.xlsx")
-            except LibreOfficeError as exc:
-                self.notes.append(f"cached results not compared cell by cell: {exc}")
-                return
-            truth = open_workbook(Path(work) / "calculated.xlsx", "workbook", data_only=True)
+            if engine == "IronCalc":
+                book.write_bytes(computed_bytes(expected, Path(work)))
+                calculated = book
+            else:
+                book.write_bytes(workbook_bytes(expected))
+                calculated = Path(work) / "calculated.xlsx"
+                try:
+                    recalculate(book, calculated)
+                except LibreOfficeError as exc:
+                    self.notes.append(f"cached results not compared cell by cell: {exc}")
+                    return
+            truth = open_workbook(calculated, "workbook", data_only=True)
         reported = {f.cell for f in self.findings}
         for where, c, value in self.formula_values():
             sheet = where.split("!", 1)[0]
@@ -691,7 +702,7 @@ class _Audit:
                 continue  # reported as an error value
             if not _same(value.value, right.value, cached=True):
                 self.add(where, "result", f"shows {_show(value.value)} but its formula gives "
-                         f"{_show(right.value)} for this workbook's inputs (as LibreOffice "
+                         f"{_show(right.value)} for this workbook's inputs (as {engine} "
                          "calculates it)")
 
 

@@ -44,7 +44,7 @@ def run(*args: str):
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory) -> Path:
-    """A workbook as `mlworth-xl workbook --formulas-only` writes it (no cached values)."""
+    """A workbook as `mlworth-xl workbook` writes it (no cached values)."""
     return write_workbook(tmp_path_factory.mktemp("fresh") / "client.xlsx", computed=False)
 
 
@@ -501,13 +501,14 @@ def test_an_edited_value_that_is_no_input_is_reported(fresh, tmp_path, sheet, re
 
 @pytest.mark.libreoffice
 def test_an_edited_cached_value_on_loans_is_reported(calculated, tmp_path, soffice):
-    # the need (simple financing) row: no model figure of its own; LibreOffice's value is
+    # the need (simple financing) row: no model figure of its own; IronCalc's value (of the
+    # workbook rebuilt from the file's inputs) is
     need = f"{get_column_letter(layout.OPTION_COL)}{layout.LOANS_ROW['need']}"
     path = cached(calculated, tmp_path / "t.xlsx", layout.LOANS, need, "123")
     [finding] = audit(path).findings
     assert finding.cell == f"Loans!{need}" and finding.kind == "result"
     assert finding.message.startswith("shows 123 but its formula gives ")
-    assert finding.message.endswith("for this workbook's inputs (as LibreOffice calculates it)")
+    assert finding.message.endswith("for this workbook's inputs (as IronCalc calculates it)")
 
 
 # --- property: a generated file passes, any single edit is reported -------------------------

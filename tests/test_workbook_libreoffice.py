@@ -282,10 +282,10 @@ def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
 
 @pytest.mark.parametrize("case", ["default", "random-0"])
 def test_ironcalc_values_are_libreoffices_in_every_formula_cell(recalculated, case, tmp_path):
-    # What `mlworth-xl workbook` stores (IronCalc's values) is what LibreOffice computes, on
+    # What `mlworth-xl workbook --ironcalc-values` stores is what LibreOffice computes, on
     # every sheet (Guide, Inputs, Programs, Risk, RAP, Sources too), text and flags alike
     _, programs, person = recalculated[case]
-    path = write_workbook(tmp_path / "book.xlsx", programs, person)
+    path = write_workbook(tmp_path / "book.xlsx", programs, person, computed=True)
     ours = results_by_cell(path)
     theirs = results_by_cell(recalculated[case][0], path)
     assert ours.keys() == theirs.keys()

@@ -32,11 +32,12 @@ class LibreOfficeMissing(click.ClickException):
               f"default: {DEFAULT_NAME} in the current folder.")
 @click.option("--force", is_flag=True, help="Replace the file (and PDF) if it exists.")
 @click.option("--values", is_flag=True,
-              help="Store every formula's value as LibreOffice computes it, rather than "
-              "IronCalc; the formulas stay live.")
-@click.option("--formulas-only", is_flag=True,
-              help="Store no computed values: previewers, phones and pandas then show empty "
-              "cells until a spreadsheet recalculates the file.")
+              help="Store every formula's value as LibreOffice computes it; the formulas stay "
+              "live.")
+@click.option("--ironcalc-values", "ironcalc_values_", is_flag=True,
+              help="Store every formula's value as IronCalc computes it in process (no "
+              "LibreOffice; adds about 2 s): previewers, phones and pandas then show the "
+              "numbers.")
 @click.option("--pdf", is_flag=True,
               help="Also write the Summary page to a PDF beside the workbook (LibreOffice).")
 @click.option("--draws", type=click.IntRange(1, MAX_DRAWS), default=DEFAULT_DRAWS,
@@ -45,7 +46,7 @@ class LibreOfficeMissing(click.ClickException):
               help="Seed of the Risk sheet: the same seed gives the same numbers.")
 @click.option("--no-risk", is_flag=True, help="Leave out the Risk sheet (no simulation).")
 def workbook_command(programs: Path | None, person: Path | None, output: str | None,
-                     force: bool, values: bool, formulas_only: bool, pdf: bool, draws: int,
+                     force: bool, values: bool, ironcalc_values_: bool, pdf: bool, draws: int,
                      seed: int, no_risk: bool) -> None:
     """Write a comparison workbook that recalculates in Excel, LibreOffice or Google Sheets.
 
@@ -54,10 +55,10 @@ def workbook_command(programs: Path | None, person: Path | None, output: str | N
     everything recalculates. Sheets: Guide, Inputs, Programs, Summary, Risk,
     Cash flows, Loans, Sources. The Risk sheet holds the chances of paying
     back simulated as `mlworth-xl risk` does, as values stamped with the
-    draws and seed: rerun the command to refresh them. Every formula's value
-    is stored too, computed by IronCalc, so previewers, phones and pandas
-    show the numbers; Excel and LibreOffice recalculate on opening. Prints
-    where it went and the summary table.
+    draws and seed: rerun the command to refresh them. With --values
+    (LibreOffice) or --ironcalc-values every formula's value is stored too,
+    so previewers, phones and pandas show the numbers; Excel and LibreOffice
+    recalculate on opening. Prints where it went and the summary table.
 
     \b
     Examples:
@@ -75,23 +76,22 @@ def workbook_command(programs: Path | None, person: Path | None, output: str | N
         raise InputError.single("-o", f"the folder {str(target.parent)!r} does not exist")
     if target.suffix.lower() != ".xlsx":
         raise InputError.single("-o", f"{target.name!r} must end in .xlsx")
-    if values and formulas_only:
-        raise InputError.single("--formulas-only", "stores no values; --values stores "
-                                "LibreOffice's: give one of them")
+    if values and ironcalc_values_:
+        raise InputError.single("--ironcalc-values", "stores IronCalc's values; --values "
+                                "stores LibreOffice's: give one of them")
+    if ironcalc_values_ and not ironcalc_values.available():
+        raise InputError.single("--ironcalc-values", ironcalc_values.MISSING)
     for path in (target, target.with_suffix(".pdf")) if pdf else (target,):
         check_target(path, force=True, option="-o")  # read-only, a folder: before any work
     table_, who = resolve_inputs(programs, person)
     try:
         written = write_workbook(target, table_, who, force=force, values=values, pdf=pdf,
                                  risk=None if no_risk else RiskSettings(draws, seed),
-                                 computed=not formulas_only)
+                                 computed=ironcalc_values_)
     except FileExistsError as exc:
         raise InputError.single("-o", f"{exc.filename} already exists; use --force to replace "
                                 "it") from None
     except LibreOfficeError as exc:
         raise LibreOfficeMissing(str(exc)) from None
     click.echo(f"Wrote {written}" + (f" and {written.with_suffix('.pdf')}" if pdf else ""))
-    if not (values or formulas_only or ironcalc_values.available()):
-        click.echo(f"Note: formulas only, no values stored ({ironcalc_values.MISSING}).",
-                   err=True)
     click.echo(table(compare(table_, who)), nl=False)

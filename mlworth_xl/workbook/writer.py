@@ -332,7 +332,7 @@ def _target(path: str | os.PathLike[str]) -> Path:
 def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = None,
                    person: Any = None, *, force: bool = False, values: bool = False,
                    pdf: bool = False, risk: RiskSettings | None = DEFAULT_RISK,
-                   computed: bool = True) -> Path:
+                   computed: bool = False) -> Path:
     """Write the comparison workbook to ``path`` (a folder gets :data:`DEFAULT_NAME`).
 
     Parameters
@@ -344,8 +344,7 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
     force : bool
         Replace an existing file (and PDF).
     values : bool
-        Store every formula's value computed by LibreOffice rather than by
-        IronCalc (``computed``); the formulas stay.
+        Store every formula's value computed by LibreOffice; the formulas stay.
     pdf : bool
         Also write the Summary page to a PDF beside the workbook (LibreOffice).
     risk : RiskSettings or None
@@ -354,7 +353,9 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
         Store every formula's value, computed by IronCalc in process (the
         ``ironcalc`` package), so that previewers, phones and pandas show
         numbers; the formulas stay and Excel and LibreOffice recalculate on
-        opening.  Skipped, with formulas only, where IronCalc is not installed.
+        opening.  Off by default: with the Odds sheet's live chance it adds about
+        2 s to the default comparison (``benchmarks/bench_workbook.py``).  Skipped,
+        with formulas only, where IronCalc is not installed.
 
     Returns
     -------
