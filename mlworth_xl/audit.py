@@ -671,7 +671,10 @@ class _Audit:
         from mlworth_xl.workbook.libreoffice import LibreOfficeError, find_soffice, recalculate
         from mlworth_xl.workbook.writer import computed_bytes, workbook_bytes
 
-        engine = "IronCalc" if ironcalc_values.available() else "LibreOffice"
+        # IronCalc reads an empty input cell as the number 0 (ISNUMBER is TRUE there): a
+        # template's empty columns are calculated by LibreOffice where it is installed
+        engine = "IronCalc" if ironcalc_values.available() and not (
+            self.template and find_soffice() is not None) else "LibreOffice"
         if engine == "LibreOffice" and find_soffice() is None:
             self.notes.append("neither IronCalc nor LibreOffice (soffice) is installed: cached "
                               "results were compared with the model on Summary, Cash flows and "

@@ -97,8 +97,8 @@ def test_a_freshly_generated_workbook_passes(fresh):
 
 
 def test_a_workbook_with_the_values_ironcalc_computed_passes(tmp_path):
-    # `mlworth-xl workbook` stores IronCalc's values: they are the model's results
-    path = write_workbook(tmp_path / "client.xlsx")
+    # `mlworth-xl workbook --ironcalc-values` stores IronCalc's values: the model's results
+    path = write_workbook(tmp_path / "client.xlsx", computed=True)
     result = run("check", str(path))
     assert result.exit_code == 0, result.stdout
     assert result.stdout == (f"{path}: OK, 8 options; checked formulas, inputs, error "

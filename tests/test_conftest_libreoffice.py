@@ -44,8 +44,8 @@ def test_plain():
 def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))  # this mlworth_xl
     monkeypatch.delenv("MLWORTH_SOFFICE", raising=False)
-    # The inner session runs in this process and patches find_soffice on the shared module:
-    # monkeypatch puts the real one back when the test ends.
+    # The inner session runs in a subprocess (its report parses the same under the two workers
+    # of the outer run); should it run in this one, monkeypatch puts the real find_soffice back.
     import mlworth_xl.workbook.libreoffice as lo
     monkeypatch.setattr(lo, "find_soffice", lo.find_soffice)
     pytester.makeconftest(CONFTEST.read_text(encoding="utf-8"))
@@ -57,7 +57,7 @@ def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
 
 def test_without_the_variable_libreoffice_tests_skip(inner, monkeypatch):
     monkeypatch.delenv("MLWORTH_REQUIRE_LIBREOFFICE", raising=False)
-    result = inner.runpytest("-p", "no_soffice", "-rs")
+    result = inner.runpytest_subprocess("-p", "no_soffice", "-rs")
     result.assert_outcomes(passed=1, skipped=3)
     result.stdout.fnmatch_lines(
         ["*LibreOffice (soffice) not found: install libreoffice-calc-nogui*"])
@@ -66,7 +66,7 @@ def test_without_the_variable_libreoffice_tests_skip(inner, monkeypatch):
 
 def test_required_libreoffice_fails_every_libreoffice_test(inner, monkeypatch):
     monkeypatch.setenv("MLWORTH_REQUIRE_LIBREOFFICE", "1")
-    result = inner.runpytest("-p", "no_soffice", "-rE")
+    result = inner.runpytest_subprocess("-p", "no_soffice", "-rE")
     # all three fail in setup (reported as errors), even the one with its own skipif
     result.assert_outcomes(passed=1, errors=3)
     result.stdout.fnmatch_lines(
