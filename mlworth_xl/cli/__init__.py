@@ -24,6 +24,10 @@ from mlworth_xl.model.errors import InputError
 _default_format = warnings.formatwarning
 
 
+def _quiet(unraisable: Any) -> None:
+    """Ignore what cannot be raised any more while the command ends on a signal."""
+
+
 def _one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
               line: str | None = None) -> str:
     """Warnings for users (macros, external links in a file) as one line on stderr."""
@@ -44,6 +48,9 @@ class Group(click.Group):
                                     standalone_mode=False, **extra)
         except Stopped as exc:
             click.echo(f"mlworth-xl: {exc.words}", err=True)
+            # An object the signal cut short while it was being made (a zip file half opened)
+            # may complain as it is collected on the way out: the line above said why we stop.
+            sys.unraisablehook = _quiet
             sys.exit(exc.code)
         except click.exceptions.Abort:
             click.echo("mlworth-xl: interrupted", err=True)
