@@ -9,7 +9,6 @@ example.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -317,17 +316,9 @@ def test_evaluate_several_options_side_by_side():
 
 def test_compare_spills_the_same_table_as_the_command_line():
     # Excel sends numbers as floats, TRUE as a boolean, text as text
-    def excel(x):
-        if x in ("TRUE", "FALSE"):
-            return x == "TRUE"
-        try:
-            return float(x)
-        except ValueError:
-            return x
+    from tests.test_pyodide import programs_rows
 
-    with open(ROOT / "templates" / "programs.csv", newline="", encoding="utf-8") as f:
-        rows = [[excel(x) for x in r] for r in csv.reader(f)]
-    out = MLWORTH_COMPARE(rows)
+    out = MLWORTH_COMPARE(programs_rows())
     # the table of `mlworth-xl compare`: the odds first, then the expected outcome
     frame = api.compare(ROOT / "templates" / "programs.csv")
     assert out[0][:3] == ["Option", "Chance of paying back within target", "Verdict"]

@@ -48,7 +48,6 @@ from openpyxl.utils import get_column_letter
 
 from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB
 from mlworth_xl.model.odds import Odds
-from mlworth_xl.model.uncertainty import Uncertainty
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import CF_SHARED_COL, MAX_YEARS, MONTHS_PER_YEAR, Layout, cell
 
@@ -252,10 +251,8 @@ def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
     def s(key: str) -> str:
         return o.scalar(key)
 
-    last = m == MAX_MONTHS_TO_JOB
     month = c("m")
     geometric = f"{s('q')}^{month}*IF({month}=MonthsToJobCap,1,1-{s('q')})"
-    del last
     years, months = lay.program("years", i), lay.program("months_to_job", i)
     salaries = layout.area(None, GRID_COL, SALARY_ROW, SALARY_ROW, GRID_COL + MAX_YEARS - 1)
     to_date = layout.area(None, GRID_COL, SALARY_TO_DATE_ROW, SALARY_TO_DATE_ROW,
@@ -305,10 +302,9 @@ def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
     }
 
 
-def write(wb: Workbook, names: Sequence[str], lay: Layout, uncertainties: Sequence[Uncertainty],
-          odds: Sequence[Odds], npvs: Sequence[float]) -> None:
+def write(wb: Workbook, names: Sequence[str], lay: Layout, odds: Sequence[Odds],
+          npvs: Sequence[float]) -> None:
     """The Odds sheet; ``odds`` and ``npvs`` are the model's figures at the inputs written."""
-    del uncertainties  # the sheet reads them from Programs
     ws = wb.create_sheet(layout.ODDS) if layout.ODDS not in wb.sheetnames else wb[layout.ODDS]
     styles.title(ws, "Odds: the chance of paying back within the target, live",
                  "Per option: a graduate who lands the role starts the new job after m months; "

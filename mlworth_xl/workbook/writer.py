@@ -213,7 +213,7 @@ def build_workbook(programs: Any = None, person: Any = None,
         programs_sheet.write(wb, table, lay, per_option, frozenset(blank) if template
                              else frozenset())
         summary.write(wb, n, lay, int(who.horizon_years))
-        odds_sheet.write(wb, table.names, lay, per_option, found, list(outcome.npv))
+        odds_sheet.write(wb, table.names, lay, found, list(outcome.npv))
         cashflows.write(wb, table.names, lay)
         loans_sheet.write(wb, n, lay)
         if lay.rap_options:
