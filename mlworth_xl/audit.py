@@ -55,6 +55,7 @@ from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.model.risk import MAX_DRAWS
+from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.safe_xlsx import check_archive, check_extent, open_workbook
 from mlworth_xl.workbook import layout, reader, risk_sheet
@@ -216,6 +217,7 @@ class _Audit:
         self.findings: list[Finding] = []
         self.input_cells: set[str] = set()
         self.uncertainties: list[Uncertainty] | None = None
+        self.roles: Roles | None = None
         #: Sheets whose cells are not compared one by one (moved by an inserted row or column).
         self.moved: set[str] = set()
         self.n = self._count_options() if layout.PROGRAMS in self.formulas.sheetnames else 0
@@ -330,6 +332,7 @@ class _Audit:
                                  "workbook has no block on the RAP sheet for this option. "
                                  + RAP_NEEDS_REGENERATING)
         self.uncertainties = self._read_uncertainties(kinds)
+        self.roles = self._read_roles()
         if len(self.findings) > before:
             return None
         who = Person(**{k: (int(v) if fields.PERSON[k].integer else v)  # type: ignore[arg-type]
@@ -346,7 +349,8 @@ class _Audit:
                     where = layout.INPUTS + "!" + layout.cell(None, column, row, absolute=False)
                 else:
                     where = layout.PROGRAMS + "!" + layout.cell(
-                        None, Layout.option_col(i), layout.PROGRAM_ROW[p.field], absolute=False)
+                        None, Layout.option_col(i), layout.PROGRAM_ROW.get(
+                            p.field, layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]]), absolute=False)
                 self.add(where, "input", f"{p.field}: {p.message}")
             return None
         return table, who
@@ -378,6 +382,33 @@ class _Audit:
                 out.append(Uncertainty(**given))
         return out if len(self.findings) == before else None
 
+    def _read_roles(self) -> Roles | None:
+        """The role table on the Roles sheet (None: the file has none, or a value is bad)."""
+        if layout.ROLES not in self.formulas.sheetnames:
+            return None
+        before = len(self.findings)
+        rows: dict[str, dict[str, float]] = {}
+        for key in fields.ROLE_LABELS:
+            rows[key] = {}
+            for name in ("median", "p10", "p90"):
+                where, value, dtype = self._input(layout.ROLES, layout.ROLE_COL[name],
+                                                  layout.ROLE_ROW[key])
+                x = self._number(where, reader._PAY, value, dtype)
+                if x is not None:
+                    rows[key][name] = x
+        if len(self.findings) > before:
+            return None
+        try:
+            return Roles.from_rows(rows)
+        except InputError as exc:
+            for p in exc.problems:
+                key = (p.source or "").removeprefix("role ")
+                where = layout.ROLES + "!" + layout.cell(
+                    None, layout.ROLE_COL.get(p.field, 2),
+                    layout.ROLE_ROW.get(key, layout.ROLES_FIRST_ROW), absolute=False)
+                self.add(where, "input", f"{key} {p.field}: {p.message}")
+            return None
+
     # --- formulas -------------------------------------------------------------------------
     def expected_workbook(self, inputs: tuple[Programs, Person] | None,
                           risk: RiskSettings | None = None) -> Any:
@@ -393,7 +424,7 @@ class _Audit:
             try:
                 return build_workbook(*inputs, risk=risk, rap_options=self.rap_options,
                                       uncertainty=self.uncertainties, template=self.template,
-                                      blank=self.blank)
+                                      blank=self.blank, roles=self.roles)
             except InputError:
                 pass
         # Formulas depend on the number of options and on which have a block on the RAP

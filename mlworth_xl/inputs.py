@@ -282,7 +282,11 @@ def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: st
         name = HEADER_ALIASES.get(header_key(str(h)))
         if not str(h).strip():
             continue
-        if name is None:
+        if name is None and header_key(str(h)).startswith("share_"):
+            problems.append(Problem(str(h), f"{header_key(str(h))[6:]!r} is not a role; roles "
+                                    f"are: {', '.join(fields.ROLE_LABELS)} (columns "
+                                    f"{', '.join(fields.SHARE_FIELDS)})", 1, source))
+        elif name is None:
             import difflib
 
             close = difflib.get_close_matches(header_key(str(h)), list(fields.PROGRAM), n=1)

@@ -97,6 +97,10 @@ def _program(rng: np.random.Generator, name: str, **fixed: Any) -> Program:
         "private_term_years": int(rng.integers(5, 21)),
         "private_deferment": bool(rng.random() < 0.7),
     }
+    if rng.random() < 0.4:  # role shares (the rest earn the salary after), some of them 0
+        weights = rng.dirichlet(np.ones(len(fields.SHARE_FIELDS) + 1))[:-1]
+        weights[rng.random(len(weights)) < 0.3] = 0.0
+        values.update({n: float(w) for n, w in zip(fields.SHARE_FIELDS, weights, strict=True)})
     values.update(fixed)
     return Program.from_mapping(_lawful(values))
 

@@ -141,6 +141,17 @@ def default_person_entry(preset: str | None = None) -> dict[str, Any]:
     return {**_default_entries()[1], **_preset(preset or active()).get("person", {})}
 
 
+def role_entries(preset: str | None = None) -> dict[str, dict[str, Any]]:
+    """The role table as written in the data (figure keys unresolved), preset applied.
+
+    >>> role_entries()["data_scientist"]["median"]
+    'salary.data_scientists_median'
+    """
+    over = _preset(preset or active()).get("roles", {})
+    return {key: {**entry, **({"median": over[key]} if key in over else {})}
+            for key, entry in _raw()["roles"].items()}
+
+
 def figures_used(entries: list[dict[str, Any]]) -> list[Figure]:
     """Every figure an entry refers to, directly or through a field default, in order."""
     keys: dict[str, None] = {}
@@ -150,4 +161,8 @@ def figures_used(entries: list[dict[str, Any]]) -> list[Figure]:
     for f in (*fields.PROGRAM_FIELDS, *fields.PERSON_FIELDS):
         if isinstance(f.default, str) and f.default in figures():
             keys[f.default] = None
+    for role in role_entries().values():
+        for name in ("median", "p10", "p90"):
+            if isinstance(role[name], str) and role[name] in figures():
+                keys[role[name]] = None
     return [figures()[k] for k in keys]

@@ -146,6 +146,94 @@ class Lognormal:
         """``size`` salaries drawn with ``rng``."""
         return self.from_normal(rng.standard_normal(size))
 
+    def draw(self, u: ArrayLike, z: ArrayLike) -> Array:
+        """Salaries for uniform ``u`` (unused: one part) and standard normal ``z``."""
+        return self.from_normal(z)
+
+    @property
+    def varies(self) -> bool:
+        """Whether salaries differ between draws."""
+        return self.sigma > 0
+
+    @property
+    def top_median(self) -> float:
+        """The highest median of the parts (the scale of the salaries)."""
+        return self.median
+
+    def at_least(self, s: ArrayLike) -> Array:
+        """``P(S ≥ s)``, element by element: ``½ erfc(ln(s / median) / (sigma √2))``.
+
+        >>> Lognormal(100000, 0.5).at_least([100000, 0, np.inf]).tolist()
+        [0.5, 1.0, 0.0]
+        """
+        s = np.asarray(s, dtype=float)
+        out = np.where(s <= 0, 1.0, 0.0)
+        inside = (s > 0) & np.isfinite(s)
+        if self.median > 0 and self.sigma > 0 and inside.any():
+            with np.errstate(over="ignore", divide="ignore"):
+                z = np.log(s[inside] / self.median) / (self.sigma * math.sqrt(2.0))
+            out[inside] = 0.5 * _erfc(z).astype(float)
+        elif self.median > 0 and inside.any():
+            out[inside] = (self.median >= s[inside]).astype(float)
+        return out
+
+
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+@dataclass(frozen=True)
+class SalaryMix:
+    """The salary after of a graduate who may land one of several roles: a mixture.
+
+    Part ``k`` (a :class:`Lognormal`) is drawn with probability ``weights[k]``
+    (they sum to 1).  A draw takes a uniform number for the part (parts in
+    order, the first for the smallest numbers) and a standard normal number
+    for the salary within it.
+
+    >>> mix = SalaryMix((0.5, 0.5), (Lognormal(100000, 0), Lognormal(50000, 0)))
+    >>> mix.mean, mix.at_least([60000]).tolist(), mix.draw([0.2, 0.7], [0, 0]).tolist()
+    (75000.0, [0.5], [100000.0, 50000.0])
+    """
+
+    weights: tuple[float, ...]
+    parts: tuple[Lognormal, ...]
+
+    @property
+    def median(self) -> float:
+        """The weighted mean of the parts' medians (the salary of the expected outcome)."""
+        return float(sum(w * p.median for w, p in zip(self.weights, self.parts, strict=True)))
+
+    @property
+    def mean(self) -> float:
+        """The mean: the parts' means weighted."""
+        return float(sum(w * p.mean for w, p in zip(self.weights, self.parts, strict=True)))
+
+    @property
+    def varies(self) -> bool:
+        return len(self.parts) > 1 or self.parts[0].sigma > 0
+
+    @property
+    def top_median(self) -> float:
+        return max(p.median for p in self.parts)
+
+    def at_least(self, s: ArrayLike) -> Array:
+        """``P(S ≥ s)``: the parts' chances, weighted."""
+        out = np.zeros(np.shape(s))
+        for w, p in zip(self.weights, self.parts, strict=True):
+            out += w * p.at_least(s)
+        return out
+
+    def draw(self, u: ArrayLike, z: ArrayLike) -> Array:
+        """Salaries for uniform ``u`` (picks the part) and standard normal ``z``."""
+        u = np.asarray(u, dtype=float)
+        z = np.asarray(z, dtype=float)
+        edges = np.cumsum(self.weights)[:-1]
+        part = np.searchsorted(edges, u, side="right")
+        medians = np.array([p.median for p in self.parts])
+        sigmas = np.array([p.sigma for p in self.parts])
+        return medians[part] * np.exp(sigmas[part] * z)
+
+
 
 def geometric_months(u: ArrayLike, mean: float) -> Array:
     """Whole months to a job, for uniform numbers ``u`` in (0, 1], with the given mean.

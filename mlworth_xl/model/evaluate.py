@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mlworth_xl.model import federal, fields, financing, metrics, timeline
+from mlworth_xl.model import roles as roles_mod
 from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.cost import direct_cost_by_year
 from mlworth_xl.model.data import field_default
@@ -181,6 +182,7 @@ def validate(values: Mapping[str, Array], *, first_row: int = 0,
             f"program ({float(np.atleast_1d(values['years'])[i]):g} years); the horizon must "
             "cover the study", row(int(i)), source))
     problems += _law_problems(values, row, source)
+    problems += roles_mod.share_problems(values, row, source)
     return problems
 
 
@@ -215,7 +217,8 @@ def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
 
 
 def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = True,
-             workers: int = 1, **kwargs: ArrayLike) -> Outcome:
+             workers: int = 1, roles: roles_mod.Roles | None = None,
+             **kwargs: ArrayLike) -> Outcome:
     """Evaluate scenarios; every input not given takes its default.
 
     Parameters
@@ -227,6 +230,9 @@ def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = Tru
     workers : int
         Threads evaluating chunks at once (numpy releases the GIL); 1 runs
         in the calling thread, as it must where there are no threads (Pyodide).
+    roles : Roles, optional
+        The role table the role shares refer to (default: the embedded one,
+        :class:`mlworth_xl.model.roles.Roles`).
     **kwargs
         More inputs by name.
 
@@ -253,6 +259,7 @@ def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = Tru
         if problems:
             raise InputError(problems)
     flat = {k: np.atleast_1d(v) for k, v in arrays.items()}
+    flat["salary_after"] = roles_mod.salary_after(flat, roles)
     n = len(flat["years"])
     chunks = ({k: v[s:s + CHUNK] for k, v in flat.items()} for s in range(0, max(n, 1), CHUNK))
     if workers > 1 and n > CHUNK:
@@ -266,14 +273,16 @@ def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = Tru
                       for f in dc_fields(Outcome)})
 
 
-def yearly_detail(values: Mapping[str, ArrayLike] | None = None, **kwargs: ArrayLike,
-                  ) -> YearlyDetail:
+def yearly_detail(values: Mapping[str, ArrayLike] | None = None, *,
+                  roles: roles_mod.Roles | None = None, **kwargs: ArrayLike) -> YearlyDetail:
     """Year-by-year flows of scenarios (validated), for tables and the workbook."""
     arrays = inputs_with_defaults({**(values or {}), **kwargs})
     problems = validate(arrays)
     if problems:
         raise InputError(problems)
-    detail = _evaluate_chunk({k: np.atleast_1d(v) for k, v in arrays.items()}, detail=True)[1]
+    flat = {k: np.atleast_1d(v) for k, v in arrays.items()}
+    flat["salary_after"] = roles_mod.salary_after(flat, roles)
+    detail = _evaluate_chunk(flat, detail=True)[1]
     assert detail is not None
     return detail
 
@@ -302,13 +311,17 @@ class SalarySplit:
     npv_per_salary: Array
 
 
-def salary_split(values: Mapping[str, ArrayLike]) -> SalarySplit:
+def salary_split(values: Mapping[str, ArrayLike],
+                 roles: roles_mod.Roles | None = None) -> SalarySplit:
     """The yearly flows of scenarios split by the salary after (inputs not validated).
 
     ``values`` holds every numeric input as 1-d arrays of one length, as
-    :func:`inputs_with_defaults` returns them.
+    :func:`inputs_with_defaults` returns them; the salary split by is the
+    placed graduate's (:func:`mlworth_xl.model.roles.salary_after`).
     """
-    parts = _flows({k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()})
+    flat = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()}
+    flat["salary_after"] = roles_mod.salary_after(flat, roles)
+    parts = _flows(flat)
     rap = (np.atleast_1d(np.asarray(values["repayment_plan"])) == Plan.RAP) & (
         parts.loans.borrowed > 0)
     return SalarySplit(flow=parts.flow.T, fixed=parts.fixed.T, per_salary=parts.per_salary.T,

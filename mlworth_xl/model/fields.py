@@ -92,6 +92,19 @@ FINANCING = FINANCING_NAMES
 #: Codes of the ``repayment_plan`` input (:class:`mlworth_xl.model.codes.Plan`).
 PLANS = PLAN_NAMES
 
+#: The roles of the role table (:mod:`mlworth_xl.model.roles`), each with a share field
+#: ``share_<role>`` per option.  "Stays in the current kind of job" is not among them: it is
+#: ``1 - placement_prob``, the graduates who go back to the current salary path.
+ROLE_LABELS = {
+    "ml_engineer": "Machine learning engineer",
+    "data_scientist": "Data scientist",
+    "data_engineer": "Data engineer",
+    "software_engineer": "Software engineer",
+    "doctoral_student": "Doctoral student",
+}
+#: The share fields, in the order of :data:`ROLE_LABELS`.
+SHARE_FIELDS = tuple(f"share_{key}" for key in ROLE_LABELS)
+
 LOAN_APR_DEFAULT = "loan.direct_unsub_grad_2025_26.rate"
 LOAN_FEE_DEFAULT = "loan.direct_unsub_grad_2025_26.fee"
 
@@ -206,8 +219,8 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
           default=int(Plan.TIERED), low=int(min(Plan)), high=int(max(Plan)),
           integer=True, choices=PLANS),
     Field("salary_after", "Salary after", "usd",
-          "Yearly salary in the new role, in its first year.", low=0, high=10_000_000,
-          required=True),
+          "Yearly salary in the new role, in its first year (of the placed graduates not "
+          "counted in a role share).", low=0, high=10_000_000, required=True),
     Field("salary_growth_after", "Salary growth after", "rate",
           "Yearly salary growth in the new role.", default=0.0, low=-0.2, high=0.3),
     Field("placement_prob", "Placement probability", "fraction",
@@ -216,6 +229,11 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
     Field("months_to_job", "Months to find a job", "months",
           "Months between the end of study and the new job (salary kept: as while studying).",
           default=0.0, low=0, high=120),
+    *(Field(f"share_{key}", f"Share: {label}", "fraction",
+            f"Share of placed graduates who become {label.lower()}s, paid as the role table "
+            "says. The role shares of an option add up to at most 1; the rest earn the salary "
+            "after. All 0: every placed graduate earns the salary after.",
+            default=0.0, low=0, high=1) for key, label in ROLE_LABELS.items()),
 )
 
 PERSON_FIELDS: tuple[Field, ...] = (

@@ -39,6 +39,7 @@ import numpy as np
 
 from mlworth_xl.model import risk
 from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.timeline import Array
 from mlworth_xl.model.uncertainty import Uncertainty
 
@@ -51,7 +52,6 @@ LIKELY_FROM, UNLIKELY_UP_TO = 2.0 / 3.0, 1.0 / 3.0
 TAIL = 1e-12
 #: Bisection steps of a quantile (each halves the bracket).
 _STEPS = 200
-_erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,8 @@ def verdict(probability: float) -> str:
 def payback_probability(program: Mapping[str, Any] | Program | Programs,
                         person: Mapping[str, Any] | Person | None = None,
                         uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
-                        target_years: float | None = None, tail: float = TAIL
-                        ) -> float | Array:
+                        target_years: float | None = None, tail: float = TAIL,
+                        roles: Roles | None = None) -> float | Array:
     """The exact chance of paying back within the target (default: the person's).
 
     ``program`` is one option (a float is returned) or a table of options
@@ -115,26 +115,27 @@ def payback_probability(program: Mapping[str, Any] | Program | Programs,
         return np.array([o.payback_probability for o in odds_programs(
             program, person if isinstance(person, Person) or person is None
             else Person.from_mapping(person), uncertainty, target_years=target_years,
-            tail=tail, quantiles=False)])
+            tail=tail, quantiles=False, roles=roles)])
     return odds(program, person, uncertainty,  # type: ignore[arg-type]
-                target_years=target_years, tail=tail, quantiles=False).payback_probability
+                target_years=target_years, tail=tail, quantiles=False,
+                roles=roles).payback_probability
 
 
 def odds(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | Person | None = None,
          uncertainty: Uncertainty | None = None, *, target_years: float | None = None,
-         tail: float = TAIL, quantiles: bool = True) -> Odds:
+         tail: float = TAIL, quantiles: bool = True, roles: Roles | None = None) -> Odds:
     """The :class:`Odds` of one option (``quantiles=False``: skip the median and percentiles)."""
     values, kind = risk._one_option(program, person)
     unc = uncertainty if uncertainty is not None else Uncertainty.for_kind(kind)
     risk._check_run(1, risk.DEFAULT_SEED, target_years)
     target = values["target_payback_years"] if target_years is None else float(target_years)
-    return _odds(values, target, unc, tail, quantiles)
+    return _odds(values, target, unc, tail, quantiles, roles)
 
 
 def odds_programs(programs: Programs, person: Person | None = None,
                   uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
                   target_years: float | None = None, tail: float = TAIL,
-                  quantiles: bool = True) -> list[Odds]:
+                  quantiles: bool = True, roles: Roles | None = None) -> list[Odds]:
     """The :class:`Odds` of every option of a table for a person (uncertainty as in
     :func:`mlworth_xl.model.risk.simulate_programs`)."""
     who = person if person is not None else Person.default()
@@ -142,15 +143,16 @@ def odds_programs(programs: Programs, person: Person | None = None,
     per_option = risk.uncertainties(programs, uncertainty)
     risk._check_run(1, risk.DEFAULT_SEED, target_years)
     arrays = programs.inputs(who)
-    return [_odds(*risk._row(arrays, i, target_years), unc, tail, quantiles)
+    return [_odds(*risk._row(arrays, i, target_years), unc, tail, quantiles, roles)
             for i, unc in enumerate(per_option)]
 
 
 class _Mixture:
     """An option's distinct scenarios, their probabilities and what the salary does in each."""
 
-    def __init__(self, values: dict[str, float], unc: Uncertainty, tail: float):
-        self.option = risk._Option(values, unc)
+    def __init__(self, values: dict[str, float], unc: Uncertainty, tail: float,
+                 roles: Roles | None = None):
+        self.option = risk._Option(values, unc, roles)
         keys, self.prob, self.left_out = self.option.distribution(tail)
         self.rows = self.option.rows(keys)
         table = self.option.table
@@ -169,18 +171,8 @@ class _Mixture:
         self.linear = not (self.option.nonlinear and self.var_rows.size)
 
     def at_least(self, s: Array) -> Array:
-        """P(S ≥ s) for the lognormal salary, element by element."""
-        s = np.asarray(s, dtype=float)
-        med, sigma = self.salary.median, self.salary.sigma
-        out = np.where(s <= 0, 1.0, 0.0)
-        inside = (s > 0) & np.isfinite(s)
-        if med > 0 and sigma > 0 and inside.any():
-            with np.errstate(over="ignore", divide="ignore"):
-                z = np.log(s[inside] / med) / (sigma * math.sqrt(2.0))
-            out[inside] = 0.5 * _erfc(z).astype(float)
-        elif med > 0 and inside.any():
-            out[inside] = (med >= s[inside]).astype(float)
-        return out
+        """P(S ≥ s) for the salary after (a lognormal, or one per role), element by element."""
+        return self.salary.at_least(s)
 
     def paid_back_by(self, years: float) -> float:
         """P(payback ≤ years)."""
@@ -246,7 +238,7 @@ def _npv_quantile(mix: _Mixture, q: float) -> float:
     hi = max(ends) + 1.0
     scale = max(1.0, abs(lo), abs(hi))
     if mix.var_rows.size:
-        scale = max(scale, float(np.max(np.abs(mix.npv_b))) * mix.salary.median)
+        scale = max(scale, float(np.max(np.abs(mix.npv_b))) * mix.salary.top_median)
     while mix.npv_at_most(lo) >= q:
         lo -= scale
         scale *= 2.0
@@ -258,11 +250,11 @@ def _npv_quantile(mix: _Mixture, q: float) -> float:
 
 
 def _odds(values: dict[str, float], target: float, unc: Uncertainty, tail: float,
-          quantiles: bool) -> Odds:
-    mix = _Mixture(values, unc, tail)
+          quantiles: bool, roles: Roles | None = None) -> Odds:
+    mix = _Mixture(values, unc, tail, roles)
     scenarios = len(mix.prob)
     if not mix.linear:
-        return _simulated(values, target, unc, scenarios)
+        return _simulated(values, target, unc, scenarios, roles)
     nan = math.nan
     return Odds(payback_probability=mix.paid_back_by(target), target_years=target,
                 median_payback_years=(_median_payback(mix, values["horizon_years"])
@@ -274,9 +266,9 @@ def _odds(values: dict[str, float], target: float, unc: Uncertainty, tail: float
 
 
 def _simulated(values: dict[str, float], target: float, unc: Uncertainty,
-               scenarios: int) -> Odds:
+               scenarios: int, roles: Roles | None = None) -> Odds:
     entropy = risk._check_run(risk.DEFAULT_DRAWS, risk.DEFAULT_SEED, None)
-    r = risk._simulate(values, target, unc, risk.DEFAULT_DRAWS, entropy, None)
+    r = risk._simulate(values, target, unc, risk.DEFAULT_DRAWS, entropy, None, roles)
     p10, p90 = r.npv_percentiles((10, 90))
     return Odds(payback_probability=r.payback_probability(), target_years=target,
                 median_payback_years=float(r.payback_percentiles([50])[0]),

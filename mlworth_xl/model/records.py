@@ -17,6 +17,7 @@ import numpy as np
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.evaluate import Outcome, evaluate, inputs_with_defaults, validate
+from mlworth_xl.model.roles import Roles, role_names, share_problems
 
 PROGRAM_NUMERIC = tuple(f.name for f in fields.PROGRAM_FIELDS if f.unit != "text")
 PERSON_NUMERIC = tuple(f.name for f in fields.PERSON_FIELDS)
@@ -97,6 +98,11 @@ class Program:
     salary_growth_after: float = _d("salary_growth_after")
     placement_prob: float = _d("placement_prob")
     months_to_job: float = _d("months_to_job")
+    share_ml_engineer: float = _d("share_ml_engineer")
+    share_data_scientist: float = _d("share_data_scientist")
+    share_data_engineer: float = _d("share_data_engineer")
+    share_software_engineer: float = _d("share_software_engineer")
+    share_doctoral_student: float = _d("share_doctoral_student")
 
     def __post_init__(self) -> None:
         problems = []
@@ -106,6 +112,8 @@ class Program:
             problems.append(Problem("kind", f"{self.kind!r} is not allowed; allowed: "
                                     + fields.PROGRAM["kind"].allowed()))
         problems += _check_record(asdict(self), PROGRAM_NUMERIC, None, None)
+        if not problems:
+            problems += share_problems(asdict(self))
         if problems:
             raise InputError(problems)
 
@@ -114,8 +122,9 @@ class Program:
         """A program from a mapping; figure keys (``"salary.ml_engineer"``) are resolved."""
         unknown = sorted(set(values) - set(fields.PROGRAM))
         if unknown:
-            raise InputError([Problem(k, "is not a program field; fields are: "
-                                      + ", ".join(fields.PROGRAM)) for k in unknown])
+            raise InputError(role_names(unknown) + [
+                Problem(k, "is not a program field; fields are: " + ", ".join(fields.PROGRAM))
+                for k in unknown if not k.startswith("share_")])
         missing = [f.name for f in fields.PROGRAM_FIELDS if f.required and f.name not in values]
         if missing:
             raise InputError([Problem(k, "is required") for k in missing])
@@ -236,7 +245,7 @@ class Programs:
         if problems:
             raise InputError(problems)
 
-    def evaluate(self, person: Person) -> Outcome:
-        """Evaluate every option for ``person``."""
+    def evaluate(self, person: Person, roles: Roles | None = None) -> Outcome:
+        """Evaluate every option for ``person`` (``roles``: the role table, default embedded)."""
         self.validate(person)
-        return evaluate(self.inputs(person), check=False)
+        return evaluate(self.inputs(person), check=False, roles=roles)

@@ -60,6 +60,7 @@ from numpy.typing import ArrayLike
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.distributions import (
     MAX_MONTHS_TO_JOB,
+    SalaryMix,
     geometric_months,
     leave_points,
     leave_steps,
@@ -67,6 +68,7 @@ from mlworth_xl.model.distributions import (
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.evaluate import inputs_with_defaults, salary_split, validate
 from mlworth_xl.model.records import Person, Program, Programs
+from mlworth_xl.model.roles import Roles, salary_mix
 from mlworth_xl.model.timeline import Array
 from mlworth_xl.model.uncertainty import Uncertainty
 
@@ -139,7 +141,8 @@ class RiskResult:
 def simulate(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | Person | None = None,
              uncertainty: Uncertainty | None = None, *, draws: int = DEFAULT_DRAWS,
              seed: int | None = DEFAULT_SEED, target_years: float | None = None,
-             progress: Callable[[int], None] | None = None) -> RiskResult:
+             progress: Callable[[int], None] | None = None,
+             roles: Roles | None = None) -> RiskResult:
     """Simulate one option ``draws`` times.
 
     Parameters
@@ -155,6 +158,8 @@ def simulate(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | P
         Number of draws and the seed (None: a fresh one, kept in the result).
     target_years : float, optional
         The payback that counts as success; default the person's target.
+    roles : Roles, optional
+        The role table the option's role shares refer to (default: the embedded one).
     progress : callable, optional
         Called after each chunk of draws with the number just done.
 
@@ -174,14 +179,15 @@ def simulate(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | P
     unc = uncertainty if uncertainty is not None else Uncertainty.for_kind(kind)
     entropy = _check_run(draws, seed, target_years)
     target = values["target_payback_years"] if target_years is None else float(target_years)
-    return _simulate(values, target, unc, draws, entropy, progress)
+    return _simulate(values, target, unc, draws, entropy, progress, roles)
 
 
 def simulate_programs(programs: Programs, person: Person | None = None,
                       uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
                       draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
                       target_years: float | None = None,
-                      progress: Callable[[int], None] | None = None) -> list[RiskResult]:
+                      progress: Callable[[int], None] | None = None,
+                      roles: Roles | None = None) -> list[RiskResult]:
     """Simulate every option of a table for a person, each with the same seed.
 
     ``uncertainty`` is one for all options, one per option, or None for the
@@ -189,7 +195,7 @@ def simulate_programs(programs: Programs, person: Person | None = None,
     with the number of draws just done (``draws × len(programs)`` in all).
     """
     return list(iter_simulations(programs, person, uncertainty, draws=draws, seed=seed,
-                                 target_years=target_years, progress=progress))
+                                 target_years=target_years, progress=progress, roles=roles))
 
 
 def uncertainties(programs: Programs,
@@ -210,7 +216,8 @@ def iter_simulations(programs: Programs, person: Person | None = None,
                      uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
                      draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
                      target_years: float | None = None,
-                     progress: Callable[[int], None] | None = None) -> Iterator[RiskResult]:
+                     progress: Callable[[int], None] | None = None,
+                     roles: Roles | None = None) -> Iterator[RiskResult]:
     """:func:`simulate_programs` one option at a time, so only one option's draws are held.
 
     The whole table is checked before the first option is simulated.
@@ -220,7 +227,7 @@ def iter_simulations(programs: Programs, person: Person | None = None,
     per_option = uncertainties(programs, uncertainty)
     entropy = _check_run(draws, seed, target_years)
     arrays = programs.inputs(who)
-    return (_simulate(*_row(arrays, i, target_years), unc, draws, entropy, progress)
+    return (_simulate(*_row(arrays, i, target_years), unc, draws, entropy, progress, roles)
             for i, unc in enumerate(per_option))
 
 
@@ -234,7 +241,8 @@ def _row(arrays: Mapping[str, Array], i: int, target_years: float | None
 def draw_scenarios(program: Mapping[str, Any] | Program,
                    person: Mapping[str, Any] | Person | None = None,
                    uncertainty: Uncertainty | None = None, *, draws: int = DEFAULT_DRAWS,
-                   seed: int | None = DEFAULT_SEED) -> dict[str, Array]:
+                   seed: int | None = DEFAULT_SEED, roles: Roles | None = None
+                   ) -> dict[str, Array]:
     """The draws of :func:`simulate` as the model's scenarios, one element per draw.
 
     ``evaluate(draw_scenarios(...), check=False)`` gives each draw every
@@ -245,8 +253,8 @@ def draw_scenarios(program: Mapping[str, Any] | Program,
     values, kind = _one_option(program, person)
     unc = uncertainty if uncertainty is not None else Uncertainty.for_kind(kind)
     entropy = _check_run(draws, seed, None)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(5)]
-    option = _Option(values, unc)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(6)]
+    option = _Option(values, unc, roles)
     parts = [option.scenarios(*option.draw(streams, min(CHUNK_DRAWS, draws - start))[1:])
              for start in range(0, draws, CHUNK_DRAWS)]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
@@ -295,9 +303,10 @@ def _check_run(draws: int, seed: int | None, target_years: float | None) -> int:
 
 
 def _simulate(values: dict[str, float], target: float, unc: Uncertainty, draws: int,
-              entropy: int, progress: Callable[[int], None] | None) -> RiskResult:
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(5)]
-    option = _Option(values, unc)
+              entropy: int, progress: Callable[[int], None] | None,
+              roles: Roles | None = None) -> RiskResult:
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(6)]
+    option = _Option(values, unc, roles)
     parts = []
     for start in range(0, draws, CHUNK_DRAWS):
         n = min(CHUNK_DRAWS, draws - start)
@@ -324,12 +333,15 @@ class _Option:
     salary into a payback and an NPV.
     """
 
-    def __init__(self, values: dict[str, float], unc: Uncertainty):
+    def __init__(self, values: dict[str, float], unc: Uncertainty,
+                 roles: Roles | None = None):
         self.values = values
         self.unc = unc
+        self.roles = roles
         self.steps = leave_steps(values["years"])
-        self.salary = unc.salary(values["salary_after"])
-        self.by_salary = self.salary.sigma > 0
+        self.salary = salary_mix(values, unc.salary(values["salary_after"]), roles,
+                                 unc.random_role)
+        self.by_salary = self.salary.varies
         self.place = 1.0 if unc.random_placement else values["placement_prob"]
         # Index arrays are np.intp throughout: under Pyodide (wasm32) that is 32-bit, and
         # bincount, take and indexing refuse int64 indices there.
@@ -341,12 +353,16 @@ class _Option:
 
     def draw(self, streams: list[np.random.Generator], n: int
              ) -> tuple[Array, Array, Array, Array, Array]:
-        """The next ``n`` draws: completed, exit step, months to a job, placed, normal for salary.
+        """The next ``n`` draws: completed, exit step, months to a job, placed, salary if placed.
 
-        The exit step is 0 for a graduate; the months are 0 with a fixed search.
+        The exit step is 0 for a graduate; the months are 0 with a fixed search.  The
+        role of a placed graduate is drawn from a sixth stream, only when there are
+        role shares (so an option without them draws as it always has).
         """
         u_done, u_leave, u_place, u_months = (s.random(n) for s in streams[:4])
         z = streams[4].standard_normal(n)
+        u_role = streams[5].random(n) if isinstance(self.salary, SalaryMix) else z
+        salary = self.salary.draw(u_role, z)
         completed = u_done < self.unc.completion_prob
         step = np.where(completed, 0, leave_points(u_leave, self.values["years"])[0]
                         ).astype(np.intp)
@@ -357,9 +373,10 @@ class _Option:
             month = np.zeros(n, dtype=np.intp)
         placed = completed & (u_place < self.values["placement_prob"]) if (
             self.unc.random_placement) else completed
-        return completed, step, month, placed, z
+        return completed, step, month, placed, salary
 
-    def scenarios(self, step: Array, month: Array, placed: Array, z: Array) -> dict[str, Array]:
+    def scenarios(self, step: Array, month: Array, placed: Array, salary: Array
+                  ) -> dict[str, Array]:
         """The model's inputs of draws, one element per draw."""
         years = self.values["years"]
         out = {k: np.full(len(step), v) for k, v in self.values.items()}
@@ -367,12 +384,14 @@ class _Option:
         if self.unc.job_search == "geometric":
             out["months_to_job"] = month.astype(float)
         out["placement_prob"] = placed * self.place
-        out["salary_after"] = np.where(placed, self.salary.from_normal(z), self.salary.median)
+        out["salary_after"] = np.where(placed, salary, self.salary.median)
+        for name in fields.SHARE_FIELDS:  # the draw has chosen the role: its salary is the draw's
+            out[name] = np.zeros(len(step))
         return out
 
     def run(self, streams: list[np.random.Generator], n: int
             ) -> tuple[Array, Array, Array, Array]:
-        completed, step, month, placed, z = self.draw(streams, n)
+        completed, step, month, placed, salary = self.draw(streams, n)
         key = (step * _MONTHS + month) * 2 + placed
         present = np.flatnonzero(np.bincount(key, minlength=len(self.row_of)))
         new = present[self.row_of[present] < 0]
@@ -382,26 +401,26 @@ class _Option:
         payback, npv = self.table["payback"][row], self.table["npv"][row]
         paid = np.flatnonzero(placed)
         if self.by_salary and paid.size and self.nonlinear:
-            payback[paid], npv[paid] = self._exact(step[paid], month[paid], z[paid])
+            payback[paid], npv[paid] = self._exact(step[paid], month[paid], salary[paid])
         elif self.by_salary and paid.size:
-            payback[paid], npv[paid] = self._with_salary(row[paid],
-                                                         self.salary.from_normal(z[paid]))
+            payback[paid], npv[paid] = self._with_salary(row[paid], salary[paid])
         return payback, npv, completed, placed
 
-    def _exact(self, step: Array, month: Array, z: Array) -> tuple[Array, Array]:
+    def _exact(self, step: Array, month: Array, salary: Array) -> tuple[Array, Array]:
         """Payback and NPV of placed draws evaluated by the model at their own salary."""
         payback, npv = np.empty(len(step)), np.empty(len(step))
         for s in range(0, len(step), _EXACT_CHUNK):
             part = slice(s, s + _EXACT_CHUNK)
             split = salary_split(self.scenarios(step[part], month[part],
-                                                np.ones(len(step[part]), dtype=bool), z[part]))
+                                                np.ones(len(step[part]), dtype=bool),
+                                                salary[part]))
             payback[part], npv[part] = split.payback, split.npv
         return payback, npv
 
     def _add(self, keys: Array) -> None:
         """Evaluate the scenarios of new keys with the model and append their rows."""
         scenario = self.scenarios(keys // 2 // _MONTHS, keys // 2 % _MONTHS, keys % 2,
-                                  np.zeros(len(keys)))
+                                  np.full(len(keys), self.salary.median))
         if self.by_salary:
             scenario["salary_after"] = np.zeros(len(keys))
         split = salary_split(scenario)

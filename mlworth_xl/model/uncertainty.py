@@ -50,6 +50,10 @@ RISK_FIELDS: tuple[fields.Field, ...] = (
     Field("random_placement", "Draw placement", "bool",
           "TRUE: each graduate lands the role or not; FALSE: placement_prob as an expected "
           "value in every draw.", default=True),
+    Field("random_role", "Draw the role", "bool",
+          "TRUE: a placed graduate becomes one role of the option's role shares, paid with that "
+          "role's spread; FALSE: every placed graduate earns the shares' weighted median, with "
+          "the salary spread above.", default=True),
 )
 RISK = {f.name: f for f in RISK_FIELDS}
 
@@ -77,6 +81,7 @@ class Uncertainty:
     salary_median: float | None = None
     job_search: str = "geometric"
     random_placement: bool = True
+    random_role: bool = True
 
     def __post_init__(self) -> None:
         problems = _number_problems("completion_prob", self.completion_prob)
@@ -86,9 +91,9 @@ class Uncertainty:
         if self.job_search not in JOB_SEARCH:
             problems.append(Problem("job_search", f"{self.job_search!r} is not allowed; "
                                     f"allowed: {RISK['job_search'].allowed()}"))
-        if not isinstance(self.random_placement, bool | np.bool_):
-            problems.append(Problem("random_placement",
-                                    f"{self.random_placement!r} is not TRUE or FALSE"))
+        for name in ("random_placement", "random_role"):
+            if not isinstance(getattr(self, name), bool | np.bool_):
+                problems.append(Problem(name, f"{getattr(self, name)!r} is not TRUE or FALSE"))
         if problems:
             raise InputError(problems)
 
@@ -96,7 +101,7 @@ class Uncertainty:
     def none(cls) -> Uncertainty:
         """Nothing uncertain: every draw is the deterministic scenario."""
         return cls(completion_prob=1.0, salary_sigma=0.0, job_search="fixed",
-                   random_placement=False)
+                   random_placement=False, random_role=False)
 
     @classmethod
     def for_kind(cls, kind: str, **changes: Any) -> Uncertainty:

@@ -92,7 +92,9 @@ class _Option(NamedTuple):
     @classmethod
     def of(cls, lay: Layout, i: int) -> _Option:
         loans = layout.sheet_prefix(layout.LOANS)
-        return cls({f.name: lay.program(f.name, i) for f in fields.PROGRAM_FIELDS},
+        inputs = {f.name: lay.program(f.name, i) for f in fields.PROGRAM_FIELDS}
+        inputs["salary_after"] = lay.placed_salary(i)  # weighted over the roles (Roles sheet)
+        return cls(inputs,
                    {key: get_column_letter(lay.cf_col(i, key)) for key, _ in CF_BLOCK},
                    {key: loans + get_column_letter(lay.schedule_col(i, key))
                     for key, _ in SCHEDULE_BLOCK},

@@ -22,6 +22,13 @@ _HOW = (
     "2. On Programs, each column is one option: set its length, tuition, fees, living costs, "
     "salary kept while studying, aid, borrowing and loan terms, the salary after and the "
     "chance of getting it.",
+    "On Roles, each role graduates may take (machine learning engineer, data scientist, data "
+    "engineer, software engineer, doctoral student) has its pay: median, 10th and 90th "
+    "percentile, by default those of the nearest US Bureau of Labor Statistics occupation. An "
+    "option's role shares on Programs say which share of its placed graduates takes each role "
+    "(at most 1 in all: the rest earn its salary after; all 0: every placed graduate earns "
+    "the salary after). Roles shows what all graduates become, including those who stay in "
+    "the current kind of job, and the salary of a placed graduate the other sheets use.",
     "3. Read the results on Summary; Cash flows shows them year by year and Loans shows each "
     "loan. Everything recalculates as you type: no macros, no add-ins, no Python.",
     "4. Hover over an input to see what it means; a value that is not allowed is refused "
@@ -35,7 +42,8 @@ _HOW = (
 _DEFINITIONS = (
     "Year 1 starts on the first day of study. Flows are after tax; the salary gained is "
     "weighted by the placement probability, and a graduate who is not placed keeps the "
-    "current salary path.",
+    "current salary path. The salary of a placed graduate is the role shares' weighted median "
+    "pay (Roles); the chance of paying back draws the role, then the pay in it.",
     "Payback: years until the running total of net flows turns non-negative for good, "
     "interpolated inside the year; \"never within horizon\" if it is still negative at the "
     "end of the horizon. Discounted payback discounts year y by (1 + discount rate)^y, as NPV "

@@ -28,6 +28,8 @@ _CONSTANT_DOCS = {
     "UnlikelyUpTo": "Between the two bounds the verdict is Uncertain.",
     "SameFigure": "A live chance or NPV that moves more than this says the written odds are "
                   "stale.",
+    "TinySpread": "A role paid one salary (Roles, spread 0) is read with this spread, so its "
+                  "chance is a step at its pay.",
 }
 _HEADERS = ("Input", "Value", "Unit", "Allowed", "What it means", "Name in formulas")
 

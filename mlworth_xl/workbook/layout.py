@@ -36,10 +36,11 @@ from mlworth_xl.model.odds import LIKELY_FROM, UNLIKELY_UP_TO
 from mlworth_xl.model.records import Programs
 from mlworth_xl.model.uncertainty import RISK, RISK_FIELDS
 
-GUIDE, INPUTS, PROGRAMS, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES = (
-    "Guide", "Inputs", "Programs", "Summary", "Odds", "Cash flows", "Loans", "RAP", "Sources")
+GUIDE, INPUTS, PROGRAMS, ROLES, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES = (
+    "Guide", "Inputs", "Programs", "Roles", "Summary", "Odds", "Cash flows", "Loans", "RAP",
+    "Sources")
 #: Sheets in the order they appear (RAP only when an option is on RAP; see Layout.sheets).
-SHEETS = (GUIDE, INPUTS, PROGRAMS, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES)
+SHEETS = (GUIDE, INPUTS, PROGRAMS, ROLES, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES)
 
 #: Year rows laid out: enough for the longest horizon the Inputs allow.
 MAX_YEARS = int(fields.PERSON["horizon_years"].high or 80)
@@ -88,6 +89,7 @@ CONSTANTS = (
     ("LikelyFrom", LIKELY_FROM, "Verdict: Likely from this chance", "percent"),
     ("UnlikelyUpTo", UNLIKELY_UP_TO, "Verdict: Unlikely up to this chance", "percent"),
     ("SameFigure", 1e-9, "Odds: relative change under which a figure is unchanged", "number"),
+    ("TinySpread", 1e-12, "Odds: spread read for a role paid one salary (log sd 0)", "number"),
     ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
     ("FeeYearMonth", 10, "Month federal loan fees change (fiscal year)", "month"),
     ("RapPlanCode", int(Plan.RAP), "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
@@ -156,6 +158,33 @@ PROGRAMS_FILLED_ROW = PROGRAMS_CHECK_ROW + 1
 FILLED_LABEL = "Filled in: the results show once TRUE"
 #: The inputs an option needs before it computes: the required fields, those without default.
 REQUIRED = tuple(f.name for f in fields.PROGRAM_FIELDS if f.required or f.default is None)
+
+# Roles sheet: the role table (one row per role), then what each option's graduates become
+# (options in columns from C, as on Programs).
+ROLES_HEADER_ROW = 4
+ROLES_FIRST_ROW = 5
+ROLE_ROW = {key: ROLES_FIRST_ROW + k for k, key in enumerate(fields.ROLE_LABELS)}
+ROLES_LAST_ROW = ROLES_FIRST_ROW + len(fields.ROLE_LABELS) - 1
+#: Columns of the role table (from column A): (key, header).
+ROLE_COLUMNS = (("label", "Role"), ("median", "Median pay"), ("p10", "10th percentile"),
+                ("p90", "90th percentile"), ("sigma", "Spread (log sd)"), ("source", "Source"))
+ROLE_COL = {key: 1 + k for k, (key, _) in enumerate(ROLE_COLUMNS)}
+#: Defined names of the role table's medians and spreads (one cell per role, in order).
+ROLE_MEDIANS, ROLE_SIGMAS = "RoleMedians", "RoleSigmas"
+#: A spread read as this small where a role's is 0 (one salary: the chance is a step).
+TINY_SPREAD = "TinySpread"
+ROLES_OPTIONS_TITLE_ROW = ROLES_LAST_ROW + 2
+ROLES_OPTIONS_HEADER_ROW = ROLES_OPTIONS_TITLE_ROW + 1
+#: Rows of each option's outcomes (options in columns from C): (key, label).
+OUTCOME_ROWS = (
+    *((f"role_{key}", f"{label}s") for key, label in fields.ROLE_LABELS.items()),
+    ("rest", "The salary after (placed graduates not in a role share)"),
+    ("stays", "Stays in the current kind of job (not placed)"),
+    ("total", "All graduates"),
+    ("shares_sum", "Role shares add up to (at most 1)"),
+    ("placed_salary", "Salary of a placed graduate: the shares' weighted median"),
+)
+OUTCOME_ROW = {key: ROLES_OPTIONS_HEADER_ROW + 1 + k for k, (key, _) in enumerate(OUTCOME_ROWS)}
 
 # Cash flows sheet: shared year columns, then a block of columns per option.
 CF_NAME_ROW = 4
@@ -439,6 +468,22 @@ class Layout:
         if not self.template or not formula.startswith("="):
             return formula
         return f'=IF({self.filled(i)},{formula[1:]},"")'
+
+    @staticmethod
+    def shares(i: int) -> str:
+        """Option ``i``'s role shares on Programs: a column of one cell per role, in order.
+
+        >>> Layout(1).shares(0)
+        'Programs!$C$42:$C$46'
+        """
+        first, last = (PROGRAM_ROW[name] for name in (fields.SHARE_FIELDS[0],
+                                                        fields.SHARE_FIELDS[-1]))
+        return area(PROGRAMS, OPTION_COL + i, first, last)
+
+    @staticmethod
+    def placed_salary(i: int) -> str:
+        """The salary of option ``i``'s placed graduate, weighted over its roles (Roles sheet)."""
+        return cell(ROLES, OPTION_COL + i, OUTCOME_ROW["placed_salary"])
 
     @staticmethod
     def risk_input(field: str, i: int) -> str:

@@ -21,6 +21,10 @@ edited input, the uncertainty inputs on Programs included:
   for salary ``S ≥ s(m)``, the largest of ``A / B`` over those years (the
   grid of the month's row);
 - the salary is lognormal, so ``P(S ≥ s) = NORMSDIST(−LN(s / median) / σ)``;
+  with role shares (Roles sheet) a placed graduate is paid the salary after
+  with weight ``1 − Σ shares`` and role ``r``'s pay with weight ``share_r``,
+  so ``P(S ≥ s)`` is the weighted sum of the parts' chances (a role paid one
+  salary, spread 0, is read with the spread TinySpread: a step);
 - a dropout or a graduate without the role earns no uplift and so never
   pays back when the study costs anything.
 
@@ -46,6 +50,7 @@ from typing import NamedTuple
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from mlworth_xl.model import fields
 from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB
 from mlworth_xl.model.odds import Odds
 from mlworth_xl.workbook import layout, styles
@@ -74,8 +79,13 @@ SCALARS = (
      styles.FACTOR),
     ("gain_after_tax", "Weight of the new salary after tax", styles.FACTOR),
     ("growth", "Growth factor of the new salary", styles.FACTOR),
-    ("median", "Median salary after", styles.USD),
+    ("own_median", "Median salary after (placed graduates not in a role share)", styles.USD),
+    ("median", "Median salary after, drawn or not (with the roles when they are not drawn)",
+     styles.USD),
     ("sigma", "Salary spread (log sd)", styles.FACTOR),
+    ("own_weight", "Share of placed graduates paid the salary after (the rest: Roles)",
+     styles.PERCENT),
+    ("roles_on", "Roles drawn (each placed graduate's role)", "General"),
     ("fixed", "Fixed search", "General"),
     ("q", "Chance of still searching after a month", styles.FACTOR),
     ("first", "First year-end checked", styles.WHOLE),
@@ -174,6 +184,18 @@ def _threshold(a: str, b: str) -> str:
     return f"IF({b}>0,({a})/({b}),IF({a}>0,{BIG},-{BIG}))"
 
 
+def _roles_at_least(lay: Layout, i: int, salary: str) -> str:
+    """Σ_r share_r × P(pay of role r ≥ salary), one term per role (no array formula)."""
+    terms = []
+    for key, name in zip(fields.ROLE_LABELS, fields.SHARE_FIELDS, strict=True):
+        row = layout.ROLE_ROW[key]
+        median = cell(layout.ROLES, layout.ROLE_COL["median"], row)
+        sigma = cell(layout.ROLES, layout.ROLE_COL["sigma"], row)
+        terms.append(f"{lay.program(name, i)}*NORMSDIST((LN({median})-LN({salary}))"
+                     f"/({sigma}+({sigma}<=0)*{layout.TINY_SPREAD}))")
+    return "+".join(terms)
+
+
 def _scalars(lay: Layout, i: int, o: _Block) -> dict[str, str | float]:
     def p(field: str) -> str:
         return lay.program(field, i)
@@ -194,9 +216,13 @@ def _scalars(lay: Layout, i: int, o: _Block) -> dict[str, str | float]:
         "kept_after_tax": f"={s('after_tax')}*(1-{p('work_fraction')})",
         "gain_after_tax": f"={s('after_tax')}*{s('pi')}",
         "growth": f"=1+{p('salary_growth_after')}",
-        "median": (f"=IF(AND(ISNUMBER({median_cell}),N({median_cell})>0),{median_cell},"
-                   f"{p('salary_after')})"),
+        "own_median": (f"=IF(AND(ISNUMBER({median_cell}),N({median_cell})>0),{median_cell},"
+                       f"{p('salary_after')})"),
+        "median": (f"=IF({s('roles_on')},{s('own_median')},(1-SUM({lay.shares(i)}))"
+                   f"*{s('own_median')}+SUMPRODUCT({lay.shares(i)},{layout.ROLE_MEDIANS}))"),
         "sigma": f"={r('salary_sigma')}",
+        "own_weight": f"=IF({s('roles_on')},1-SUM({lay.shares(i)}),1)",
+        "roles_on": f"={r('random_role')}",
         "fixed": f'={r("job_search")}="fixed"',
         "q": (f"=IF(OR({s('fixed')},{p('months_to_job')}<=0),0,"
               f"{p('months_to_job')}/(1+{p('months_to_job')}))"),
@@ -297,8 +323,9 @@ def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
         "r_at": f"=IF({s('at')},{_threshold(a, b)},-{BIG})",
         "r_after": f"=IF({s('gain_after_tax')}>0,{after},{BIG})",
         "s": f"=IF({before},{BIG},MAX({c('r_at')},{c('r_after')}))",
-        "chance": (f"=IF({c('s')}>={BIG},0,IF({c('s')}<=0,1,IF({sig}>0,"
-                   f"NORMSDIST(-LN({c('s')}/{med})/{sig}),IF({med}>={c('s')},1,0))))"),
+        "chance": (f"=IF({c('s')}>={BIG},0,IF({c('s')}<=0,1,{s('own_weight')}*IF({med}<=0,0,"
+                   f"IF({sig}>0,NORMSDIST(-LN({c('s')}/{med})/{sig}),IF({med}>={c('s')},1,0)))"
+                   f"+IF({s('roles_on')},{_roles_at_least(lay, i, c('s'))},0)))"),
     }
 
 

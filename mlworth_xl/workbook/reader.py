@@ -32,6 +32,7 @@ import numpy as np
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.records import PROGRAM_NUMERIC, Person, Programs
+from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.workbook import layout
 from mlworth_xl.workbook.layout import Layout
@@ -43,9 +44,11 @@ ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", 
 
 @dataclass
 class SheetPrograms(Programs):
-    """Programs read from a workbook, with each option's uncertainty inputs (None: not there)."""
+    """Programs read from a workbook, with each option's uncertainty inputs and the role
+    table (None: not there)."""
 
     uncertainties: list[Uncertainty] | None = None
+    roles: Roles | None = None
 
 
 def empty(value: Any) -> bool:
@@ -212,6 +215,7 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
             columns[k][j] = read.value(fields.PROGRAM[k], col, layout.PROGRAM_ROW[k],
                                        defaults.get(k))
     uncertainties = _uncertainties(read, used, kinds)
+    roles = read_roles_sheet(p, wb, read.problems)
     if read.problems:
         raise InputError(read.problems)
     table = Programs(names=names, kinds=kinds, columns=columns, rows=list(range(len(used))))
@@ -220,10 +224,52 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
     except InputError as exc:
         raise InputError([Problem(q.field, q.message, source=read.where(
             Layout.option_col(used[q.row]),
-            layout.PROGRAM_ROW.get(q.field, layout.PROGRAMS_FIRST_ROW)))
+            layout.PROGRAM_ROW.get(q.field, _SHARES_ROW if q.field == "role shares"
+                                   else layout.PROGRAMS_FIRST_ROW)))
             if q.row is not None else q for q in exc.problems]) from None
     return SheetPrograms(names=names, kinds=kinds, columns=columns, source=str(p),
-                         uncertainties=uncertainties)
+                         uncertainties=uncertainties, roles=roles)
+
+
+_SHARES_ROW = layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]]
+#: How a role's pay is checked as it is read (as a salary: above 0).
+_PAY = fields.Field("pay", "Pay", "usd", "", low=0, high=10_000_000, low_open=True)
+
+
+def read_roles_sheet(path: str | Path, wb: Any, problems: list[Problem] | None = None
+                     ) -> Roles | None:
+    """The role table on a workbook's Roles sheet (None: the file has none).
+
+    Problems, each naming its cell, are added to ``problems`` (or raised).
+    """
+    if layout.ROLES not in wb.sheetnames:
+        return None
+    ws = wb[layout.ROLES]
+    read = _Reader(Path(path), ws)
+    rows: dict[str, dict[str, float]] = {}
+    base = Roles.default()
+    for role in base.roles:
+        row = layout.ROLE_ROW[role.key]
+        rows[role.key] = {key: read.value(_PAY, layout.ROLE_COL[key], row,
+                                          float(getattr(role, key)), layout.ROLES)
+                          for key in ("median", "p10", "p90")}
+    out = None
+    if not read.problems:
+        try:
+            out = Roles.from_rows(rows, base)
+        except InputError as exc:
+            for q in exc.problems:
+                key = (q.source or "").removeprefix("role ")
+                row = layout.ROLE_ROW.get(key, layout.ROLES_FIRST_ROW)
+                read.problem(f"{key} {q.field}", q.message,
+                             layout.ROLE_COL.get(q.field, layout.ROLE_COL["median"]), row,
+                             layout.ROLES)
+    if problems is None:
+        if read.problems:
+            raise InputError(read.problems)
+    else:
+        problems.extend(read.problems)
+    return out
 
 
 def _uncertainties(read: _Reader, used: list[int], kinds: list[str]) -> list[Uncertainty] | None:

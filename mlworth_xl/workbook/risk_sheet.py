@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.records import Person, Programs
 from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, RiskResult, iter_simulations
+from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import Uncertainty
 from mlworth_xl.risk_api import DEFAULT_WITHIN, risk_columns, risk_row
 from mlworth_xl.workbook import layout, styles
@@ -84,7 +85,7 @@ DEFAULT_RISK = RiskSettings()
 
 
 def simulate(programs: Programs, person: Person, settings: RiskSettings,
-             per_option: Sequence[Uncertainty] | None = None
+             per_option: Sequence[Uncertainty] | None = None, roles: Roles | None = None
              ) -> tuple[list[dict[str, Any]], list[RiskResult | None]]:
     """Each option's row of ``mlworth-xl risk`` and its draws, as :func:`mlworth_xl.risk`.
 
@@ -99,7 +100,8 @@ def simulate(programs: Programs, person: Person, settings: RiskSettings,
         try:
             (result,) = iter_simulations(Programs.from_records([record]), person,
                                          None if per_option is None else per_option[i],
-                                         draws=settings.draws, seed=settings.seed)
+                                         draws=settings.draws, seed=settings.seed,
+                                         roles=roles)
         except InputError as exc:
             rows.append({"option": name, "problem": f"Not simulated: {exc.summary()}"})
             results.append(None)
@@ -123,7 +125,8 @@ def paid_back_by_year(result: RiskResult, years: np.ndarray) -> np.ndarray:
 
 
 def write(wb: Workbook, programs: Programs, person: Person, settings: RiskSettings,
-          version: str, as_of: str, per_option: Sequence[Uncertainty] | None = None) -> None:
+          version: str, as_of: str, per_option: Sequence[Uncertainty] | None = None,
+          roles: Roles | None = None) -> None:
     """Add the Risk sheet after Summary."""
     ws = wb.create_sheet(RISK, wb.sheetnames.index(layout.SUMMARY) + 1)
     styles.title(ws, "Risk: how likely is each option to pay back?",
@@ -137,7 +140,7 @@ def write(wb: Workbook, programs: Programs, person: Person, settings: RiskSettin
         target.number_format = "#,##0" if k == 0 else "General"
         target.alignment = _LEFT
 
-    rows, results = simulate(programs, person, settings, per_option)
+    rows, results = simulate(programs, person, settings, per_option, roles)
     headers = [c.header for c in COLUMNS] + [h for h, _, _ in ASSUMED]
     for k, text in enumerate(headers, start=1):
         styles.header(ws, HEADER_ROW, k, text)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.data import Figure
 from mlworth_xl.model.records import Person, Programs
+from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import COMPLETION_BY_KIND, MASTERS_COMPLETION, RISK, Uncertainty
 from mlworth_xl.workbook import layout, styles
 
@@ -18,7 +19,8 @@ _HEADERS = ("Figure", "Value", "Unit", "Source", "As of", "Kind", "Key")
 
 
 def figures_used(programs: Programs, person: Person,
-                 uncertainties: Sequence[Uncertainty] | None = None) -> list[Figure]:
+                 uncertainties: Sequence[Uncertainty] | None = None,
+                 roles: Roles | None = None) -> list[Figure]:
     """The embedded figures behind the inputs, in the order of the data.
 
     A figure counts when an input holds its value and either the default
@@ -48,6 +50,11 @@ def figures_used(programs: Programs, person: Person,
     for i, unc in enumerate(uncertainties or ()):
         note(COMPLETION_BY_KIND.get(programs.kinds[i], MASTERS_COMPLETION), unc.completion_prob)
         note(RISK["salary_sigma"].default, unc.salary_sigma)
+    # the role table's pay (each role's median, 10th and 90th percentile)
+    for role in (roles if roles is not None else Roles.default()).roles:
+        for key in role.sources:
+            for value in (role.median, role.p10, role.p90):
+                note(key, value)
     person_entry = data.default_person_entry()
     for name, value in asdict(person).items():
         note(person_entry.get(name), value)
@@ -61,7 +68,8 @@ def _same(figure_value: object, value: float) -> bool:
 
 
 def write(wb: Workbook, programs: Programs, person: Person,
-          uncertainties: Sequence[Uncertainty] | None = None) -> None:
+          uncertainties: Sequence[Uncertainty] | None = None, roles: Roles | None = None
+          ) -> None:
     ws = wb[layout.SOURCES]
     styles.title(ws, "Sources: the published figures behind the default inputs",
                  "Verify a figure before relying on it. An illustrative assumption has no "
@@ -70,7 +78,7 @@ def write(wb: Workbook, programs: Programs, person: Person,
     row = 4
     for k, text in enumerate(_HEADERS, start=1):
         styles.header(ws, row, k, text)
-    for figure in figures_used(programs, person, uncertainties):
+    for figure in figures_used(programs, person, uncertainties, roles):
         row += 1
         ws.cell(row=row, column=1, value=figure.label)
         value = ws.cell(row=row, column=2, value=figure.value)

@@ -122,7 +122,7 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
         "roi": (f'=IF({s("total_cost")}>0,SUM({cf("gain")})/{s("total_cost")}-1,'
                 f'"{NOT_AVAILABLE}")'),
         "break_even_salary": (f"=IF({per}>0,-SUMPRODUCT({weight},{flow}-{per_salary}"
-                              f'*{lay.program("salary_after", i)})/{per},"{NOT_AVAILABLE}")'),
+                              f'*{lay.placed_salary(i)})/{per},"{NOT_AVAILABLE}")'),
     }
 
 

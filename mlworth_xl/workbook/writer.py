@@ -33,6 +33,7 @@ from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.odds import odds_programs
 from mlworth_xl.model.records import Programs
 from mlworth_xl.model.risk import uncertainties
+from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import Uncertainty
 from mlworth_xl.workbook import (
     cashflows,
@@ -45,6 +46,7 @@ from mlworth_xl.workbook import (
     programs_sheet,
     rap_sheet,
     risk_sheet,
+    roles_sheet,
     sources_sheet,
     summary,
 )
@@ -144,7 +146,8 @@ def build_workbook(programs: Any = None, person: Any = None,
                    risk: RiskSettings | None = DEFAULT_RISK, *,
                    rap_options: Iterable[int] | None = None,
                    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
-                   template: bool = False, blank: Iterable[int] = ()) -> Workbook:
+                   template: bool = False, blank: Iterable[int] = (),
+                   roles: Roles | None = None) -> Workbook:
     """The comparison workbook of ``programs`` for ``person``, with native formulas.
 
     Parameters
@@ -165,6 +168,9 @@ def build_workbook(programs: Any = None, person: Any = None,
         show only once its required inputs are filled in, and there is no Risk sheet.
     blank : iterable of int
         Options (0-based) of a template whose required inputs are left empty.
+    roles : Roles, optional
+        The role table (the Roles sheet); None: the one read from a workbook given as
+        ``programs``, else the embedded one.
 
     Returns
     -------
@@ -197,8 +203,10 @@ def build_workbook(programs: Any = None, person: Any = None,
     if uncertainty is None:  # read from a workbook's Programs sheet, if it came from one
         uncertainty = getattr(table, "uncertainties", None)
     per_option = uncertainties(table, uncertainty)
-    found = odds_programs(table, who, per_option)
-    outcome = table.evaluate(who)
+    if roles is None:
+        roles = getattr(table, "roles", None) or Roles.default()
+    found = odds_programs(table, who, per_option, roles=roles)
+    outcome = table.evaluate(who, roles)
     wb = Workbook()
     wb.remove(wb.active)
     sheets = lay.sheets
@@ -212,15 +220,17 @@ def build_workbook(programs: Any = None, person: Any = None,
         inputs_sheet.write(wb, who)
         programs_sheet.write(wb, table, lay, per_option, frozenset(blank) if template
                              else frozenset())
+        roles_sheet.write(wb, lay, roles)
+        roles_sheet.define_names(wb)
         summary.write(wb, n, lay, int(who.horizon_years))
         odds_sheet.write(wb, table.names, lay, found, list(outcome.npv))
         cashflows.write(wb, table.names, lay)
         loans_sheet.write(wb, n, lay)
         if lay.rap_options:
             rap_sheet.write(wb, lay)
-        sources_sheet.write(wb, table, who, per_option)
+        sources_sheet.write(wb, table, who, per_option, roles)
     if risk is not None:
-        risk_sheet.write(wb, table, who, risk, __version__, figures_date(), per_option)
+        risk_sheet.write(wb, table, who, risk, __version__, figures_date(), per_option, roles)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "mlworth-xl"
     wb.properties.title = "Is a master's in machine learning worth it?"

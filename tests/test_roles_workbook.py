@@ -1,0 +1,118 @@
+"""The Roles sheet and the role shares on Programs, against the model.
+
+Expected numbers come from the model (:mod:`mlworth_xl.model.roles`,
+:mod:`mlworth_xl.model.odds`) at the inputs the recalculated file holds;
+LibreOffice recalculates the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import openpyxl
+import pytest
+
+from mlworth_xl.audit import audit
+from mlworth_xl.model import fields
+from mlworth_xl.model.odds import odds_programs
+from mlworth_xl.model.records import Person, Programs
+from mlworth_xl.model.roles import Roles, salary_after
+from mlworth_xl.workbook import layout, odds_sheet, roles_sheet
+from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.libreoffice import recalculate
+from mlworth_xl.workbook.reader import read_programs_sheet
+from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
+
+
+def _chance(wb: openpyxl.Workbook, i: int) -> object:
+    return wb[layout.ODDS].cell(row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"],
+                                column=2).value
+
+
+def test_the_roles_sheet_holds_the_role_table_as_inputs_and_the_shares_as_programs_rows():
+    table = Programs.default()
+    wb = build_workbook(table, risk=None)
+    ws = wb[layout.ROLES]
+    for role in Roles.default().roles:
+        row = layout.ROLE_ROW[role.key]
+        assert ws.cell(row=row, column=layout.ROLE_COL["label"]).value == role.label
+        assert ws.cell(row=row, column=layout.ROLE_COL["median"]).value == role.median
+    programs = wb[layout.PROGRAMS]
+    for name in fields.SHARE_FIELDS:
+        assert programs.cell(row=layout.PROGRAM_ROW[name], column=3).value == (
+            table.columns[name][0])
+    assert str(wb.defined_names[layout.ROLE_MEDIANS].attr_text) == "Roles!$B$5:$B$9"
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory, soffice):
+    """The default workbook with a role's pay, a share and an impossible split edited."""
+    folder = tmp_path_factory.mktemp("roles")
+    table, person = Programs.default(), Person.default()
+    path = folder / "edited.xlsx"
+    path.write_bytes(workbook_bytes(build_workbook(table, person)))
+    wb = openpyxl.load_workbook(path)
+    records = table.records()
+    # 1. data scientists paid 20% less, in every option
+    roles = Roles.default()
+    scientist = roles.get("data_scientist")
+    lower = scientist.median * 0.8
+    wb[layout.ROLES].cell(row=layout.ROLE_ROW["data_scientist"],
+                          column=layout.ROLE_COL["median"]).value = lower
+    roles = Roles.from_rows({"data_scientist": {"median": lower}}, roles)
+    # 2. option 1 sends its doctoral students to software engineering
+    ws = wb[layout.PROGRAMS]
+    moved = records[1].share_doctoral_student
+    for name, value in (("share_doctoral_student", 0.0),
+                        ("share_software_engineer", records[1].share_software_engineer + moved)):
+        ws.cell(row=layout.PROGRAM_ROW[name], column=Layout.option_col(1)).value = value
+        records[1] = dataclasses.replace(records[1], **{name: value})
+    # 3. option 2's shares add up to 1.5
+    ws.cell(row=layout.PROGRAM_ROW["share_ml_engineer"], column=Layout.option_col(2)).value = (
+        records[2].share_ml_engineer + 0.5)
+    wb.save(path)
+    out = recalculate(path, folder / "recalculated.xlsx")
+    return out, openpyxl.load_workbook(out, data_only=True), records, person, roles
+
+
+@pytest.mark.libreoffice
+def test_edited_roles_and_shares_move_the_live_chance_as_the_model_does(edited):
+    _, wb, records, person, roles = edited
+    good = [r for i, r in enumerate(records) if i != 2]
+    want = odds_programs(Programs.from_records(good), person, quantiles=False, tail=0.0,
+                         roles=roles)
+    before = odds_programs(Programs.default(), person, quantiles=False)
+    for j, i in enumerate(k for k in range(len(records)) if k != 2):
+        assert _chance(wb, i) == pytest.approx(want[j].payback_probability, rel=1e-9,
+                                               abs=1e-12), i
+        if records[i].share_data_scientist > 0 and i != 1:  # data scientists paid less
+            assert _chance(wb, i) < before[i].payback_probability, i
+    # moving the stipend's share to a better-paid role raises the chance (same role table)
+    unmoved = odds_programs(Programs.from_records([Programs.default().records()[1]]), person,
+                            quantiles=False, roles=roles)[0]
+    assert _chance(wb, 1) > unmoved.payback_probability
+    placed = wb[layout.ROLES].cell(row=layout.OUTCOME_ROW["placed_salary"],
+                                   column=Layout.option_col(0)).value
+    values = {n: getattr(records[0], n) for n in (*fields.SHARE_FIELDS, "salary_after")}
+    assert placed == pytest.approx(float(salary_after(values, roles)[0]), rel=1e-12)
+
+
+@pytest.mark.libreoffice
+def test_shares_above_1_give_an_error_value_and_the_reason(edited):
+    _, wb, *_ = edited
+    placed = wb[layout.ROLES].cell(row=layout.OUTCOME_ROW["placed_salary"],
+                                   column=Layout.option_col(2)).value
+    assert placed == roles_sheet.TOO_MANY
+    npv = wb[layout.SUMMARY].cell(row=Layout.summary_row(2), column=layout.SUMMARY_COL["npv"])
+    assert str(npv.value).startswith("#")
+
+
+@pytest.mark.libreoffice
+def test_the_edited_file_reads_back_and_check_names_the_bad_split(edited):
+    path, *_ = edited
+    with pytest.raises(Exception, match=r"Programs!E\d+: role shares: add up to 1\.5"):
+        read_programs_sheet(path)
+    report = audit(path)
+    assert any("role shares: add up to 1.5" in f.message for f in report.findings)
+    # the role table's edit is an input: not reported as a changed value
+    assert not any(f.cell.startswith("Roles!B") for f in report.findings)
