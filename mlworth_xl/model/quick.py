@@ -111,15 +111,17 @@ def default_scenario() -> dict[str, float]:
 
     The first option of the embedded comparison (a two-year in-person
     master's at Carnegie Mellon's tuition) for the default person: its total
-    cost, the person's current salary and the option's salary after.
+    cost, the person's current salary and the salary of its placed graduate
+    (weighted over its role shares, :func:`mlworth_xl.model.roles.salary_after`).
     """
     from mlworth_xl.model.records import Person, Programs
+    from mlworth_xl.model.roles import salary_after
 
     programs, person = Programs.default(), Person.default()
     outcome = programs.evaluate(person)
     return {
         "total_cost": float(outcome.total_cost[0]),
         "salary_before": float(person.salary),
-        "salary_after": float(programs.columns["salary_after"][0]),
+        "salary_after": float(salary_after({k: v[:1] for k, v in programs.columns.items()})[0]),
         "tax_rate": float(person.tax_rate),
     }
