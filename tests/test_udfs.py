@@ -15,7 +15,8 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
-from mlworth_xl import api, excel_io
+from mlworth_xl import api
+from mlworth_xl.excel import cells
 from mlworth_xl.model import quick
 from mlworth_xl.udfs import (
     MLWORTH_BREAK_EVEN_SALARY,
@@ -228,7 +229,7 @@ def test_never_pays_back_row_by_row():
 def test_office_js_gets_real_error_values_and_exceptions_with_the_message(monkeypatch):
     from xlwings import XlwingsError
 
-    monkeypatch.setattr(excel_io, "RUNTIME", "officejs")
+    monkeypatch.setattr(cells, "RUNTIME", "officejs")
     # one bad value of a range: the exact code, which xlwings turns into an error value
     assert MLWORTH_PAYBACK(180000, 60000, [[100000.0], [61000.0]]) == [[4.5], ["#N/A"]]
     assert MLWORTH_PAYBACK(500000, 60000, 61000) == "#N/A"
