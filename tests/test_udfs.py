@@ -332,6 +332,27 @@ def test_compare_spills_the_same_table_as_the_command_line():
                 assert g == (pytest.approx(w) if isinstance(w, float) else w)
 
 
+def test_compare_reads_the_cells_as_they_are_not_as_text(monkeypatch):
+    # numbers reach the table as numbers: the text parser sees only the cells typed as text
+    from mlworth_xl import inputs
+
+    seen = []
+    real = inputs.parse_number
+    monkeypatch.setattr(inputs, "parse_number", lambda t, *a, **k: seen.append(t) or real(t, *a,
+                                                                                       **k))
+    rows = [["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
+            ["MS", 2.0, "$30,000", 100000.0, 1.0], ["MS again", 2.0, 30000.0, 100000.0, True]]
+    person = [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]]
+    out = MLWORTH_COMPARE(rows, person)
+    assert seen == ["$30,000"]
+    # 1 in a TRUE/FALSE column is TRUE, as "1" in a CSV file: the two options are one (but
+    # for their names and ranks)
+    first, second = (dict(zip(out[0], r, strict=True)) for r in out[1:])
+    assert {k: v for k, v in first.items() if k not in ("Option", "Rank (by NPV)")} == {
+        k: v for k, v in second.items() if k not in ("Option", "Rank (by NPV)")}
+    assert first["Total cost"] == pytest.approx(180000.0)  # test_compare_with_a_person_range
+
+
 def test_compare_with_a_person_range():
     rows = [["name", "years", "tuition_per_year", "salary_after"], ["MS", 2.0, 30000.0, 100000.0]]
     person = [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]]

@@ -382,12 +382,3 @@ def cells(rows: list[list[Any]]) -> list[list[Any]]:
             return CellError("#N/A", "no value").cell()
         return x
     return [[one(x) for x in row] for row in rows]
-
-
-def to_text(x: Any) -> str:
-    """A cell as the text a CSV file would hold, for the file readers' parser."""
-    if x is None:
-        return ""
-    if isinstance(x, bool):
-        return "TRUE" if x else "FALSE"
-    return repr(x) if isinstance(x, float) else str(x)

@@ -28,8 +28,9 @@ import numpy as np
 
 from mlworth_xl.api import COMPARE_COLUMNS, IRR_ABOVE, Column, odds_frame
 from mlworth_xl.excel import scenarios
-from mlworth_xl.excel.cells import Arg, CellError, Cells, to_text
+from mlworth_xl.excel.cells import Arg, CellError, Cells
 from mlworth_xl.excel.registry import OPTION_ARGS, SCENARIO, num, udf
+from mlworth_xl.inputs import parse_rows
 from mlworth_xl.model import cost, data, fields, loans, quick, repayment
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.records import Person
@@ -298,12 +299,7 @@ def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
     """Compare options against staying put, spilled with a header row as `mlworth-xl compare`:
     the odds first (chance of paying back, verdict, median payback, expected NPV, percentiles),
     then cost, loans, payback, NPV, IRR, ROI."""
-    from mlworth_xl.inputs import parse_table
-
-    rows = programs or [[]]
-    header = ["" if h is None else str(h) for h in rows[0]]
-    table = parse_table(header, [(i + 2, [to_text(x) for x in r]) for i, r in
-                            enumerate(rows[1:])], "programs", False)
+    table = parse_rows(programs, "programs")
     values, _ = scenarios.scenario(person, "person", fields.PERSON, columns=1)
     who = Person.from_mapping({k: float(v[0]) for k, v in values.items()})
     frame = odds_frame(table, who, table.evaluate(who))
