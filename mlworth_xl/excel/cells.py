@@ -42,9 +42,19 @@ from mlworth_xl.model.errors import InputError
 #: What Excel sends or receives: a number, text, TRUE/FALSE, None, or a list of rows.
 Cells = Any
 
-#: Error values as Excel shows them (and as xlwings reads them with ``err_to_str``).
+#: Error values as Excel shows them (and as xlwings reads them with ``err_to_str``), and as a
+#: workbook file caches a formula that failed: the one list of the package.
 ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BUSY!"})
+
+
+def error_code(x: Any) -> str | None:
+    """The Excel error value a cell holds, or None: xlwings hands error cells over as text.
+
+    >>> error_code(" #N/A"), error_code("N/A"), error_code(7.0)
+    ('#N/A', None, None)
+    """
+    return x.strip() if isinstance(x, str) and x.strip() in ERROR_VALUES else None
 
 #: ``"officejs"`` under xlwings Lite (Pyodide) or xlwings Server, else ``"classic"``.
 RUNTIME = ("officejs" if sys.platform == "emscripten"
@@ -170,9 +180,8 @@ def cell_number(x: Any, field: fields.Field) -> float | CellError | None:
             return _number(x, field)  # other numbers than 0 and 1 fail the range check
         if isinstance(x, str) and x.strip().lower() in _BOOL_TEXT:
             return _BOOL_TEXT[x.strip().lower()]
-        if isinstance(x, str) and x.strip() in ERROR_VALUES:
-            return CellError(x.strip(), f"the cell holds the error {x.strip()}; fix that cell "
-                             "first")
+        if (code := error_code(x)) is not None:
+            return CellError(code, f"the cell holds the error {code}; fix that cell first")
         shown = repr(x.strip()[:40]) if isinstance(x, str) else (
             f"{x!r}" if isinstance(x, int | float) else f"a {type(x).__name__}")
         return CellError("#VALUE!", f"{shown} is not TRUE or FALSE; allowed: TRUE, FALSE, "
@@ -184,8 +193,8 @@ def cell_number(x: Any, field: fields.Field) -> float | CellError | None:
         return _number(x, field)
     if isinstance(x, str) and field.is_code and x.strip().lower() in field.choices:
         return float(field.choices.index(x.strip().lower()))
-    if isinstance(x, str) and x.strip() in ERROR_VALUES:
-        return CellError(x.strip(), f"the cell holds the error {x.strip()}; fix that cell first")
+    if (code := error_code(x)) is not None:
+        return CellError(code, f"the cell holds the error {code}; fix that cell first")
     if isinstance(x, dt.date | dt.time | dt.timedelta):
         return CellError("#VALUE!", f"a date or time is not allowed; allowed: {field.allowed()}")
     if isinstance(x, str):
@@ -258,8 +267,8 @@ def text(raw: Cells, name: str, required: bool) -> str | None:
         if required:
             raise CellError("#VALUE!", f"{name}: is empty; give a text value")
         return None
-    if isinstance(x, str) and x.strip() in ERROR_VALUES:
-        raise CellError(x.strip(), f"{name}: the cell holds the error {x.strip()}")
+    if (code := error_code(x)) is not None:
+        raise CellError(code, f"{name}: the cell holds the error {code}")
     if not isinstance(x, str):
         raise CellError("#VALUE!", f"{name}: {x!r} is not text")
     return x.strip()

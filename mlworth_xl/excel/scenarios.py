@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from mlworth_xl.excel.cells import ERROR_VALUES, CellError, cell_number, numbers, text
+from mlworth_xl.excel.cells import CellError, cell_number, error_code, numbers, text
 from mlworth_xl.inputs import header_key, parse_bool, parse_code, parse_number
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError
@@ -50,7 +50,7 @@ def _value(x: Any, field: fields.Field) -> float | None:
     if isinstance(x, str) and x.strip() in data.figures():
         x = data.resolve(x.strip())
     v = cell_number(x, field)
-    if (isinstance(v, CellError) and isinstance(x, str) and x.strip() not in ERROR_VALUES
+    if (isinstance(v, CellError) and isinstance(x, str) and error_code(x) is None
             and field.unit != "bool"):
         try:
             return parse_code(x, field) if field.is_code else parse_number(x, field)
@@ -159,7 +159,7 @@ def _extra_value(x: Any, field: fields.Field, where: str) -> Any:
             raise CellError("#VALUE!", f"{where}: {word!r} is not allowed; allowed: "
                             f"{field.allowed()}")
         return word
-    if isinstance(x, str) and x.strip() not in ERROR_VALUES:
+    if isinstance(x, str) and error_code(x) is None:
         try:
             x = parse_bool(x) if field.unit == "bool" else parse_number(x, field)
         except ValueError as exc:
