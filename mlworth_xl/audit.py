@@ -49,6 +49,7 @@ import numpy as np
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from mlworth_xl.api import COMPARE_COLUMNS, odds_frame
+from mlworth_xl.excel.cells import ERROR_VALUES
 from mlworth_xl.model import fields
 from mlworth_xl.model.codes import Plan
 from mlworth_xl.model.errors import InputError
@@ -184,7 +185,7 @@ def _shorten(formula: str) -> str:
 
 def _describe(value: Any, data_type: str = "n") -> str:
     """A constant as a finding names it: ``the number 4.2``, ``the text 'abc'``."""
-    if data_type == "e" or (isinstance(value, str) and value in _ERRORS):
+    if data_type == "e" or (isinstance(value, str) and value in ERROR_VALUES):
         return f"the error {value}"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -195,8 +196,6 @@ def _describe(value: Any, data_type: str = "n") -> str:
 
 #: The value of an input that holds a formula never calculated (reported already).
 _UNKNOWN = object()
-_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-           "#GETTING_DATA", "#SPILL!", "#CALC!"}
 
 
 # --- the audit ----------------------------------------------------------------------------
@@ -489,7 +488,7 @@ class _Audit:
                 continue
             cached = True
             if value.data_type == "e" or (isinstance(value.value, str)
-                                          and value.value in _ERRORS):
+                                          and value.value in ERROR_VALUES):
                 self.add(where, "error", f"shows the error {value.value}")
         return cached
 
@@ -516,7 +515,7 @@ class _Audit:
                 return  # a constant there is reported as a replaced formula
             v = self.values[sheet].cell(row=row, column=column)
             actual = v.value
-            if actual is None or v.data_type == "e" or actual in _ERRORS:
+            if actual is None or v.data_type == "e" or actual in ERROR_VALUES:
                 return  # not calculated, or an error value (reported as such)
             if not _agrees(actual, expected):
                 self.add(f"{sheet}!{c.coordinate}", "result",
@@ -732,7 +731,7 @@ class _Audit:
                     or sheet in self.moved or sheet not in truth.sheetnames):
                 continue
             right = truth[sheet][c.coordinate]
-            if value.data_type == "e" or value.value in _ERRORS:
+            if value.data_type == "e" or value.value in ERROR_VALUES:
                 continue  # reported as an error value
             if not _same(value.value, right.value, cached=True):
                 self.add(where, "result", f"shows {_show(value.value)} but its formula gives "

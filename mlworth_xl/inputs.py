@@ -152,12 +152,61 @@ def parse_code(text: str, field: fields.Field) -> float:
 
 
 def parse_bool(text: str) -> float:
+    """TRUE or FALSE as people type it: ``"yes"``, ``"1"``, ``"FALSE"`` (1.0 or 0.0)."""
     s = text.strip().lower()
     if s in _TRUE:
         return 1.0
     if s in _FALSE:
         return 0.0
     raise ValueError(f"{text.strip()!r} is not TRUE or FALSE")
+
+
+def is_blank(cell: Any) -> bool:
+    """An empty cell: None, or text of spaces only."""
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as text, for a text column (name, kind): TRUE and FALSE in capitals.
+
+    >>> cell_text(None), cell_text(" MS in ML "), cell_text(True), cell_text(2025.0)
+    ('', 'MS in ML', 'TRUE', '2025.0')
+    """
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    return (repr(cell) if isinstance(cell, float) else str(cell)).strip()
+
+
+def parse_cell(cell: Any, field: fields.Field, *, semicolon_file: bool = False,
+               european: bool = False) -> float:
+    """One cell of a numeric column; ``ValueError`` with the reason if it is not a value.
+
+    A number is taken as it is (a TRUE/FALSE input takes 1 and 0), TRUE and
+    FALSE as themselves, and text as :func:`parse_number`, :func:`parse_code`
+    and :func:`parse_bool` read it.
+
+    >>> parse_cell(52000.0, fields.PROGRAM["tuition_per_year"])
+    52000.0
+    >>> parse_cell("7.94%", fields.PROGRAM["loan_apr"]), parse_cell(True, fields.PROGRAM[
+    ...     "capitalize_interest"])
+    (0.0794, 1.0)
+    """
+    number = isinstance(cell, int | float) and not isinstance(cell, bool)
+    if number and field.unit != "bool":
+        try:
+            return float(cell)
+        except OverflowError:  # an int too large for a float: out of range, as its text is
+            return math.inf if cell > 0 else -math.inf
+    if (number and cell in (0, 1)) or (isinstance(cell, bool) and field.unit == "bool"):
+        return float(cell)
+    text = cell_text(cell)
+    if field.unit == "bool":
+        return parse_bool(text)
+    if field.is_code:
+        return parse_code(text, field)
+    return parse_number(text, field, semicolon_file=semicolon_file, european=european)
 
 
 def _check_path(path: str | PathLike[str], kinds: tuple[str, ...], field: str) -> Path:
@@ -270,11 +319,31 @@ def _read_csv(p: Path) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
     return all_rows[0], rows, delimiter == ";"
 
 
-def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: str,
-                semicolon: bool) -> Programs:
-    """A programs table from a header and text rows (each with its row number).
+def parse_rows(rows: list[list[Any]], source: str) -> Programs:
+    """A programs table from rows of cells as a spreadsheet range gives them.
 
-    Shared by the file readers and the ``MLWORTH_COMPARE`` Excel function.
+    The first row is the header; the others are options, numbered from row 2.
+    Numbers and TRUE/FALSE are taken as they are, text is read as the file
+    readers read it (``$52,000``, ``7.94%``), None is an empty cell.  The
+    ``MLWORTH_COMPARE`` Excel function reads its range here.
+
+    >>> table = parse_rows([["name", "years", "Tuition per year", "salary_after"],
+    ...                     ["MS", 2.0, "$52,000", 120883.0]], "programs")
+    >>> table.names, table.columns["tuition_per_year"].tolist()
+    (['MS'], [52000.0])
+    """
+    rows = rows or [[]]
+    header = ["" if h is None else str(h) for h in rows[0]]
+    return parse_table(header, [(i + 2, list(r)) for i, r in enumerate(rows[1:])], source,
+                       False)
+
+
+def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: str,
+                semicolon: bool) -> Programs:
+    """A programs table from a header and rows of cells (each with its row number).
+
+    The file readers give text cells; :func:`parse_rows` gives what a
+    spreadsheet range holds (numbers, TRUE/FALSE, text, None).
     """
     problems: list[Problem] = []
     columns: dict[str, int] = {}
@@ -301,15 +370,15 @@ def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: st
     problems += [Problem(m, "required column is missing", 1, source) for m in missing]
     if problems:
         raise InputError(problems)
-    data_rows = [(n, r) for n, r in rows if any(str(c).strip() for c in r)]
+    data_rows = [(n, r) for n, r in rows if not all(map(is_blank, r))]
     if not data_rows:
         raise InputError.single("programs", "the table has a header but no rows", source=source)
     named = {j for j, h in enumerate(header) if str(h).strip()}
     for rownum, row in data_rows:
         for j, c in enumerate(row):
-            if j not in named and str(c).strip():
+            if j not in named and not is_blank(c):
                 where = f"column {j + 1} ({_column_letter(j + 1)})"
-                problems.append(Problem(where, f"{str(c).strip()[:40]!r} is in a column without "
+                problems.append(Problem(where, f"{cell_text(c)[:40]!r} is in a column without "
                                         "a header; give the column a header (a field "
                                         "name) or remove the value", rownum, source))
     if problems:
@@ -322,33 +391,31 @@ def parse_table(header: list[str], rows: list[tuple[int, list[str]]], source: st
     defaults = {k: float(data.field_default(fields.PROGRAM[k])) for k in PROGRAM_NUMERIC
                 if not fields.PROGRAM[k].required}
     for i, (rownum, row) in enumerate(data_rows):
-        def cell(name: str, row: list[str] = row) -> str:
+        def cell(name: str, row: list[Any] = row) -> Any:
             j = columns.get(name)
-            return str(row[j]).strip() if j is not None and j < len(row) else ""
+            return row[j] if j is not None and j < len(row) else None
 
-        name = cell("name")
+        name = cell_text(cell("name"))
         if not name:
             problems.append(Problem("name", "is empty; every option needs a name", rownum, source))
         names.append(name)
-        kind = cell("kind").lower() or "other"
+        kind = cell_text(cell("kind")).lower() or "other"
         if kind not in fields.KINDS:
             problems.append(Problem("kind", f"{kind!r} is not allowed; allowed: "
                                     + fields.PROGRAM["kind"].allowed(), rownum, source))
         kinds.append(kind)
         for k in PROGRAM_NUMERIC:
-            text = cell(k)
+            value = cell(k)
             spec = fields.PROGRAM[k]
-            if not text:
+            if is_blank(value):
                 if spec.required:
                     problems.append(Problem(k, f"is empty; allowed: {spec.allowed()}", rownum,
                                             source))
                 numeric[k][i] = defaults.get(k, math.nan)
                 continue
             try:
-                numeric[k][i] = (parse_bool(text) if spec.unit == "bool"
-                                 else parse_code(text, spec) if spec.is_code
-                                 else parse_number(text, spec, semicolon_file=semicolon,
-                                                   european=european))
+                numeric[k][i] = parse_cell(value, spec, semicolon_file=semicolon,
+                                           european=european)
             except ValueError as exc:
                 problems.append(Problem(k, str(exc), rownum, source))
                 numeric[k][i] = defaults.get(k, 0.0) if not spec.required else 1.0

@@ -23,9 +23,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from mlworth_xl import excel_io
 from mlworth_xl.cli import main
 from mlworth_xl.cli.render import to_csv, to_json
+from mlworth_xl.excel import cells
 from mlworth_xl.inputs import read_programs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -334,7 +334,7 @@ def test_numpy_numbers_are_numbers(value):
 
     # tuition 52,000 a year over the default 2 years with no other cost: 2 x 52,000
     assert MLWORTH_COST(value) == 104_000.0
-    assert excel_io._cell(value, excel_io.fields.PROGRAM["tuition_per_year"]) == 52_000.0
+    assert cells.cell_number(value, cells.fields.PROGRAM["tuition_per_year"]) == 52_000.0
 
 
 def test_integer_too_large_for_an_argument_names_it():

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from mlworth_xl.api import compare
-from mlworth_xl.inputs import read_person, read_programs
+from mlworth_xl.inputs import parse_rows, read_person, read_programs
 from mlworth_xl.model import InputError
 from mlworth_xl.model.records import Person, Programs
 
@@ -149,3 +149,26 @@ def test_records_round_trip_through_the_table():
     assert again.names == table.names
     for key, column in table.columns.items():
         assert (again.columns[key] == column).all(), key
+
+
+def test_rows_of_cells_read_as_the_same_table_as_the_csv_file():
+    # templates/programs.csv as a spreadsheet range holds it: numbers, TRUE/FALSE, text
+    from tests.test_pyodide import programs_rows
+
+    typed = parse_rows(programs_rows(), "programs")
+    from_file = read_programs(ROOT / "templates" / "programs.csv")
+    assert typed.names == from_file.names and typed.kinds == from_file.kinds
+    for k, column in from_file.columns.items():
+        assert typed.columns[k].tolist() == column.tolist(), k
+
+
+def test_rows_of_cells_name_the_row_and_the_problem():
+    rows = [["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
+            [None, None, None, None, None],  # an empty row is skipped, as in a file
+            ["MS", 2.0, True, 100000.0, 2.0]]
+    with pytest.raises(InputError) as caught:
+        parse_rows(rows, "programs")
+    assert [(p.field, p.row, p.message) for p in caught.value.problems] == [
+        ("tuition_per_year", 3, "'TRUE' is not a number; allowed: a number from 0 to 500,000 "
+                                "(digits, with $, US$ or USD if you like)"),
+        ("capitalize_interest", 3, "'2.0' is not TRUE or FALSE")]

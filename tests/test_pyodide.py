@@ -34,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xlwings
 
 from mlworth_xl import udfs
+from mlworth_xl.excel.cells import ERROR_VALUES
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "pyodide"
@@ -287,7 +289,7 @@ def is_error(encoded: Any) -> bool:
     if isinstance(encoded, dict):
         if "raise" in encoded or "dict" in encoded:
             return True
-        return "str" in encoded and encoded["str"].split(" ")[0] in udfs.xio.ERROR_VALUES
+        return "str" in encoded and encoded["str"].split(" ")[0] in ERROR_VALUES
     return False
 
 
@@ -419,7 +421,7 @@ def pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_pyodide_is_32_bit_webassembly(pyodide):
     platform = pyodide["platform"]
     assert platform["platform"] == "emscripten" and platform["intp"] == "int32"
-    assert platform["python"].startswith("3.12.") and platform["xlwings"] == udfs.xw.__version__
+    assert platform["python"].startswith("3.12.") and platform["xlwings"] == xlwings.__version__
 
 
 @pytest.mark.pyodide

@@ -15,7 +15,8 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
-from mlworth_xl import api, excel_io
+from mlworth_xl import api
+from mlworth_xl.excel import cells
 from mlworth_xl.model import quick
 from mlworth_xl.udfs import (
     MLWORTH_BREAK_EVEN_SALARY,
@@ -228,7 +229,7 @@ def test_never_pays_back_row_by_row():
 def test_office_js_gets_real_error_values_and_exceptions_with_the_message(monkeypatch):
     from xlwings import XlwingsError
 
-    monkeypatch.setattr(excel_io, "RUNTIME", "officejs")
+    monkeypatch.setattr(cells, "RUNTIME", "officejs")
     # one bad value of a range: the exact code, which xlwings turns into an error value
     assert MLWORTH_PAYBACK(180000, 60000, [[100000.0], [61000.0]]) == [[4.5], ["#N/A"]]
     assert MLWORTH_PAYBACK(500000, 60000, 61000) == "#N/A"
@@ -329,6 +330,27 @@ def test_compare_spills_the_same_table_as_the_command_line():
                 assert isinstance(g, str) and g.startswith("#N/A ")
             else:
                 assert g == (pytest.approx(w) if isinstance(w, float) else w)
+
+
+def test_compare_reads_the_cells_as_they_are_not_as_text(monkeypatch):
+    # numbers reach the table as numbers: the text parser sees only the cells typed as text
+    from mlworth_xl import inputs
+
+    seen = []
+    real = inputs.parse_number
+    monkeypatch.setattr(inputs, "parse_number", lambda t, *a, **k: seen.append(t) or real(t, *a,
+                                                                                       **k))
+    rows = [["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
+            ["MS", 2.0, "$30,000", 100000.0, 1.0], ["MS again", 2.0, 30000.0, 100000.0, True]]
+    person = [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]]
+    out = MLWORTH_COMPARE(rows, person)
+    assert seen == ["$30,000"]
+    # 1 in a TRUE/FALSE column is TRUE, as "1" in a CSV file: the two options are one (but
+    # for their names and ranks)
+    first, second = (dict(zip(out[0], r, strict=True)) for r in out[1:])
+    assert {k: v for k, v in first.items() if k not in ("Option", "Rank (by NPV)")} == {
+        k: v for k, v in second.items() if k not in ("Option", "Rank (by NPV)")}
+    assert first["Total cost"] == pytest.approx(180000.0)  # test_compare_with_a_person_range
 
 
 def test_compare_with_a_person_range():

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlworth_xl import excel_io, udfs
+from mlworth_xl import udfs
+from mlworth_xl.excel import cells
 from mlworth_xl.model import fields
 from mlworth_xl.udfs import (
     MLWORTH_BREAK_EVEN_SALARY,
@@ -146,7 +147,7 @@ def test_bad_argument_gives_a_clear_error_on_windows(kind, fn, args, code, words
 def test_bad_argument_under_office_js(monkeypatch, kind, fn, args, code, words):
     from xlwings import XlwingsError
 
-    monkeypatch.setattr(excel_io, "RUNTIME", "officejs")
+    monkeypatch.setattr(cells, "RUNTIME", "officejs")
     try:
         out = fn(*args)
     except XlwingsError as exc:  # shown as #VALUE! with this message on hover
@@ -177,7 +178,7 @@ def test_no_argument_makes_an_exception_escape(name):
             text = str(out)
             assert "Traceback" not in text
             if isinstance(out, str) and out.startswith("#"):
-                assert out.split(" ", 1)[0] in excel_io.ERROR_VALUES
+                assert out.split(" ", 1)[0] in cells.ERROR_VALUES
 
 
 # One cell is checked by a fast path; it must refuse exactly what fields.check refuses.
@@ -189,4 +190,4 @@ EDGES = sorted({float(x) for f in fields.ALL.values() for b in (f.low, f.high) i
        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(EDGES),
                  st.integers(-100, 100).map(float), st.integers(-400, 400).map(lambda i: i / 4)))
 def test_the_fast_check_of_one_cell_agrees_with_fields_check(field, x):
-    assert excel_io._ok(field, x) == (fields.check(field, [x]) == [])
+    assert cells._ok(field, x) == (fields.check(field, [x]) == [])

@@ -29,7 +29,7 @@ def public_functions() -> list[str]:
 
 
 def reexported_modules() -> list:
-    """Modules whose functions udfs re-exports (e.g. udfs_risk), which a reload of udfs keeps."""
+    """Modules where the functions udfs names are written (mlworth_xl.excel.functions, …)."""
     names = {getattr(udfs, n).__module__ for n in public_functions()} - {udfs.__name__}
     return [sys.modules[n] for n in sorted(names)]
 
@@ -39,11 +39,21 @@ def test_all_lists_every_public_function():
     assert len(public_functions()) >= 13
 
 
+def test_udfs_names_the_decorated_functions_themselves():
+    # xlwings finds a function by the marks of its decorators on the module's attributes
+    for name in public_functions():
+        fn = getattr(udfs, name)
+        assert fn.__module__.startswith("mlworth_xl.excel.") and fn.__name__ == name
+        assert getattr(sys.modules[fn.__module__], name) is fn
+    assert {m.__name__ for m in reexported_modules()} == {"mlworth_xl.excel.functions",
+                                                          "mlworth_xl.excel.risk"}
+
+
 @pytest.mark.parametrize("name", public_functions())
 def test_function_has_docstring_and_a_doc_for_each_argument(name):
     fn = getattr(udfs, name)
     meta = getattr(fn, "__mlworth_udf__", None)
-    assert meta is not None, f"{name} is not registered through udfs.udf"
+    assert meta is not None, f"{name} is not registered through mlworth_xl.excel.registry.udf"
     assert fn.__doc__ and meta["doc"] == fn.__doc__
     assert len(fn.__doc__) <= WIZARD_LIMIT and "\n" not in fn.__doc__
     params = list(inspect.signature(fn).parameters)
@@ -72,9 +82,9 @@ def test_every_function_goes_through_xlwings_func_and_arg(monkeypatch):
     monkeypatch.setattr(xlwings, "func", func)
     monkeypatch.setattr(xlwings, "arg", arg)
     try:
-        fresh = importlib.reload(udfs)
-        for module in reexported_modules():  # e.g. udfs_risk: decorated when it loaded
+        for module in reexported_modules():  # the functions are decorated where written
             importlib.reload(module)
+        fresh = importlib.reload(udfs)  # then udfs names the functions decorated just now
         for name in public_functions():
             assert name in funcs, f"{name} lacks @xlwings.func"
             params = inspect.signature(getattr(fresh, name)).parameters
@@ -120,9 +130,15 @@ def test_readme_documents_every_function_and_the_command():
 
 #: What the model may never import: every face of the package, and the Excel and table libraries.
 FACES = ("mlworth_xl.api", "mlworth_xl.risk_api", "mlworth_xl.cli", "mlworth_xl.workbook",
-         "mlworth_xl.excel", "mlworth_xl.udfs", "mlworth_xl.udfs_risk", "mlworth_xl.audit",
-         "mlworth_xl.inputs", "mlworth_xl.excel_io", "mlworth_xl.safe_xlsx", "mlworth_xl.atomic",
-         "xlwings", "openpyxl", "pandas")
+         "mlworth_xl.excel", "mlworth_xl.udfs", "mlworth_xl.audit", "mlworth_xl.inputs",
+         "mlworth_xl.safe_xlsx", "mlworth_xl.atomic", "xlwings", "openpyxl", "pandas")
+#: What the Excel functions may never import: the command line, the workbook generator, and
+#: mlworth_xl.udfs, which names them.
+NOT_FROM_EXCEL = ("mlworth_xl.cli", "mlworth_xl.workbook", "mlworth_xl.udfs")
+#: The layers of mlworth_xl.excel and what each may import of it: downwards only.
+EXCEL_LAYERS = {"cells": set(), "registry": {"cells"}, "scenarios": {"cells"},
+                "functions": {"cells", "registry", "scenarios"},
+                "risk": {"cells", "registry", "scenarios"}}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -160,6 +176,40 @@ def test_the_model_imports_no_face_of_the_package():
     offences = [f"{path.relative_to(ROOT)}:{line} imports {name}"
                 for path in modules for line, name in imported_modules(path)
                 if any(name == face or name.startswith(face + ".") for face in FACES)]
+    assert not offences, "\n".join(offences)
+
+
+def test_the_excel_functions_import_neither_the_command_line_nor_the_workbook():
+    modules = sorted((ROOT / "mlworth_xl" / "excel").glob("*.py"))
+    assert {p.stem for p in modules} == {"__init__", *EXCEL_LAYERS}
+    offences = [f"{path.relative_to(ROOT)}:{line} imports {name}"
+                for path in modules for line, name in imported_modules(path)
+                if any(name == face or name.startswith(face + ".") for face in NOT_FROM_EXCEL)]
+    assert not offences, "\n".join(offences)
+
+
+def test_the_layers_of_the_excel_functions_import_downwards_only():
+    offences = []
+    for layer, allowed in EXCEL_LAYERS.items():
+        path = ROOT / "mlworth_xl" / "excel" / f"{layer}.py"
+        for line, name in imported_modules(path):
+            parts = name.split(".")
+            if parts[:2] == ["mlworth_xl", "excel"] and len(parts) > 2 and parts[2] not in allowed:
+                offences.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
+    assert not offences, "\n".join(offences)
+    assert imported_modules(ROOT / "mlworth_xl" / "excel" / "__init__.py") == []
+
+
+def test_the_package_has_no_star_imports_and_leaves_sys_modules_alone():
+    offences = []
+    for path in sorted((ROOT / "mlworth_xl").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                offences.append(f"{path.relative_to(ROOT)}:{node.lineno} imports *")
+            targets = (node.targets if isinstance(node, ast.Assign | ast.Delete) else [])
+            if any(isinstance(t, ast.Subscript) and ast.unparse(t.value) == "sys.modules"
+                   for t in targets):
+                offences.append(f"{path.relative_to(ROOT)}:{node.lineno} changes sys.modules")
     assert not offences, "\n".join(offences)
 
 
@@ -204,7 +254,7 @@ def test_the_package_and_the_model_load_without_pandas():
     import sys
 
     code = ("import sys, mlworth_xl, mlworth_xl.model.evaluate, mlworth_xl.model.odds, "
-            "mlworth_xl.excel_io; print('pandas' in sys.modules)")
+            "mlworth_xl.excel.cells; print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     # and the table still comes as a DataFrame once asked for

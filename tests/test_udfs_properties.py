@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlworth_xl import excel_io, udfs
+from mlworth_xl import udfs
+from mlworth_xl.excel import cells
 
 one_cell = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -49,7 +50,7 @@ def _check(out: object) -> None:
         for v in (row if isinstance(row, list) else [row]):
             assert v is None or isinstance(v, bool | int | float | str), repr(v)
             if isinstance(v, str) and v.startswith("#") and " " in v:
-                assert v.split(" ", 1)[0] in excel_io.ERROR_VALUES, v
+                assert v.split(" ", 1)[0] in cells.ERROR_VALUES, v
             assert "Traceback" not in str(v)
 
 
@@ -72,4 +73,4 @@ def test_one_cell_of_any_kind_for_a_number(x):
     out = udfs.MLWORTH_COST(x, 2.0)
     _check(out)
     if isinstance(out, str):
-        assert out.split(" ", 1)[0] in excel_io.ERROR_VALUES
+        assert out.split(" ", 1)[0] in cells.ERROR_VALUES

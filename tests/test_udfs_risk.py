@@ -19,7 +19,8 @@ from statistics import NormalDist
 
 import pytest
 
-from mlworth_xl import udfs, udfs_risk
+from mlworth_xl import udfs
+from mlworth_xl.excel import risk as excel_risk
 from mlworth_xl.risk_api import risk
 from mlworth_xl.udfs import (
     MLWORTH_NPV,
@@ -153,8 +154,8 @@ def test_a_column_gives_a_column_and_a_higher_salary_never_a_lower_chance():
 
 def test_a_column_of_percentiles_simulates_the_option_once(monkeypatch):
     calls = []
-    real = udfs_risk.simulate
-    monkeypatch.setattr(udfs_risk, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = excel_risk.simulate
+    monkeypatch.setattr(excel_risk, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
     out = MLWORTH_NPV_PERCENTILE(*OPTION, [[0.1], [0.5], [0.9]], SALARY, PLAIN + SALARY_ONLY,
                                  5000)
     assert len(calls) == 1
@@ -203,15 +204,16 @@ def test_a_percentage_typed_as_a_whole_number_is_refused():
 # --- Registration -------------------------------------------------------------------------
 
 def test_udfs_registers_them_with_the_others():
-    for name in udfs_risk.__all__:
-        assert name in udfs.__all__ and getattr(udfs, name) is getattr(udfs_risk, name)
-    assert sorted(udfs_risk.__all__) == ["MLWORTH_NPV_PERCENTILE", "MLWORTH_ODDS",
-                                         "MLWORTH_PAYBACK_PERCENTILE", "MLWORTH_PAYBACK_PROB"]
+    mine = sorted(n for n in dir(excel_risk) if n.startswith("MLWORTH_"))
+    for name in mine:
+        assert name in udfs.__all__ and getattr(udfs, name) is getattr(excel_risk, name)
+    assert mine == ["MLWORTH_NPV_PERCENTILE", "MLWORTH_ODDS", "MLWORTH_PAYBACK_PERCENTILE",
+                    "MLWORTH_PAYBACK_PROB"]
 
 
 def test_importing_the_risk_module_first_works():
-    # udfs imports udfs_risk at its end and udfs_risk needs udfs' decorator: either order works.
-    code = ("import mlworth_xl.udfs_risk as r, mlworth_xl.udfs as u\n"
+    # the risk module needs only the layers below it, not mlworth_xl.udfs
+    code = ("import mlworth_xl.excel.risk as r, mlworth_xl.udfs as u\n"
             "assert u.MLWORTH_PAYBACK_PROB is r.MLWORTH_PAYBACK_PROB\n"
             "print(r.MLWORTH_PAYBACK_PROB(2, 30000, 100000, None, None, None, 100, 1))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from mlworth_xl.excel.cells import ERROR_VALUES
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.records import PROGRAM_NUMERIC, Person, Programs
@@ -36,10 +37,6 @@ from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.workbook import layout
 from mlworth_xl.workbook.layout import Layout
-
-#: What a cell shows when its formula failed (a cached value).
-ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                    "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 
 @dataclass
@@ -71,7 +68,7 @@ def number(spec: fields.Field, value: Any, data_type: str = "n", *,
     from mlworth_xl.inputs import parse_bool, parse_code, parse_number
 
     allowed = spec.allowed()
-    if data_type == "e" or (isinstance(value, str) and value.strip() in ERRORS):
+    if data_type == "e" or (isinstance(value, str) and value.strip() in ERROR_VALUES):
         return None, f"holds the error {value}; allowed: {allowed}"
     if empty(value):
         return None, f"is empty; allowed: {allowed}"

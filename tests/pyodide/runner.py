@@ -6,7 +6,7 @@
 
 Before xlwings is imported, ``XLWINGS_ON_SERVER=true`` makes ``xlwings.func`` and
 ``xlwings.arg`` those of its Office.js layer (``xlwings.server``), which record each function
-in ``__xlfunc__`` for registration; :mod:`mlworth_xl.excel_io` then also takes the Office.js
+in ``__xlfunc__`` for registration; :mod:`mlworth_xl.excel.cells` then also takes the Office.js
 runtime, the one Pyodide always has.  That layer is xlwings.pro, which asks for a license
 key on import (``XLWINGS_LICENSE_KEY``; ``noncommercial`` unless one is set).  A call is one of:
 
@@ -72,10 +72,10 @@ def setup() -> Any:
 
 
 async def call(udfs: Any, case: dict) -> Any:
-    from mlworth_xl import excel_io
+    from mlworth_xl.excel import cells
 
     via = case.get("via", "python")
-    excel_io.RUNTIME = "classic" if via == "classic" else "officejs"
+    cells.RUNTIME = "classic" if via == "classic" else "officejs"
     try:
         if via == "officejs":
             import xlwings
@@ -89,7 +89,7 @@ async def call(udfs: Any, case: dict) -> Any:
     except Exception as exc:  # the error is the result: compared, not raised
         return {"raise": type(exc).__name__, "message": str(exc)}
     finally:
-        excel_io.RUNTIME = "officejs"
+        cells.RUNTIME = "officejs"
 
 
 async def run_batch(calls: list[dict]) -> list[Any]:

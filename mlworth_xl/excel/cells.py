@@ -1,5 +1,8 @@
 """What Excel sends and receives, in one place, for the ``MLWORTH_*`` functions.
 
+The bottom layer of :mod:`mlworth_xl.excel`: cells in, cells out, and the
+Excel error values (:data:`ERROR_VALUES`, :class:`CellError`).
+
 Arguments are registered with ``ndim=2`` and ``err_to_str=True``: xlwings
 hands over rows of cells (``[[52000.0]]`` for one cell, ``[[1.0], [2.0]]``
 for a column), ``None`` for an empty cell and error cells as text
@@ -39,9 +42,19 @@ from mlworth_xl.model.errors import InputError
 #: What Excel sends or receives: a number, text, TRUE/FALSE, None, or a list of rows.
 Cells = Any
 
-#: Error values as Excel shows them (and as xlwings reads them with ``err_to_str``).
+#: Error values as Excel shows them (and as xlwings reads them with ``err_to_str``), and as a
+#: workbook file caches a formula that failed: the one list of the package.
 ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BUSY!"})
+
+
+def error_code(x: Any) -> str | None:
+    """The Excel error value a cell holds, or None: xlwings hands error cells over as text.
+
+    >>> error_code(" #N/A"), error_code("N/A"), error_code(7.0)
+    ('#N/A', None, None)
+    """
+    return x.strip() if isinstance(x, str) and x.strip() in ERROR_VALUES else None
 
 #: ``"officejs"`` under xlwings Lite (Pyodide) or xlwings Server, else ``"classic"``.
 RUNTIME = ("officejs" if sys.platform == "emscripten"
@@ -147,7 +160,7 @@ def _number(x: int | float, field: fields.Field) -> float | CellError:
                          f"allowed: {field.allowed()}")
 
 
-def _cell(x: Any, field: fields.Field) -> float | CellError | None:
+def cell_number(x: Any, field: fields.Field) -> float | CellError | None:
     """One cell as a number; None when empty; a CellError for anything else.
 
     A TRUE/FALSE input takes TRUE, FALSE, 1 or 0 (and that text); a coded
@@ -167,9 +180,8 @@ def _cell(x: Any, field: fields.Field) -> float | CellError | None:
             return _number(x, field)  # other numbers than 0 and 1 fail the range check
         if isinstance(x, str) and x.strip().lower() in _BOOL_TEXT:
             return _BOOL_TEXT[x.strip().lower()]
-        if isinstance(x, str) and x.strip() in ERROR_VALUES:
-            return CellError(x.strip(), f"the cell holds the error {x.strip()}; fix that cell "
-                             "first")
+        if (code := error_code(x)) is not None:
+            return CellError(code, f"the cell holds the error {code}; fix that cell first")
         shown = repr(x.strip()[:40]) if isinstance(x, str) else (
             f"{x!r}" if isinstance(x, int | float) else f"a {type(x).__name__}")
         return CellError("#VALUE!", f"{shown} is not TRUE or FALSE; allowed: TRUE, FALSE, "
@@ -181,8 +193,8 @@ def _cell(x: Any, field: fields.Field) -> float | CellError | None:
         return _number(x, field)
     if isinstance(x, str) and field.is_code and x.strip().lower() in field.choices:
         return float(field.choices.index(x.strip().lower()))
-    if isinstance(x, str) and x.strip() in ERROR_VALUES:
-        return CellError(x.strip(), f"the cell holds the error {x.strip()}; fix that cell first")
+    if (code := error_code(x)) is not None:
+        return CellError(code, f"the cell holds the error {code}; fix that cell first")
     if isinstance(x, dt.date | dt.time | dt.timedelta):
         return CellError("#VALUE!", f"a date or time is not allowed; allowed: {field.allowed()}")
     if isinstance(x, str):
@@ -216,7 +228,7 @@ def numbers(raw: Cells, name: str, field: fields.Field, fill: Any
     else:
         values, errors = np.empty(len(items)), {}
         for i, x in enumerate(items):
-            v = _cell(x, field)
+            v = cell_number(x, field)
             if v is None:
                 if fill is OPTIONAL and orient is None:
                     return None, None, {}
@@ -255,8 +267,8 @@ def text(raw: Cells, name: str, required: bool) -> str | None:
         if required:
             raise CellError("#VALUE!", f"{name}: is empty; give a text value")
         return None
-    if isinstance(x, str) and x.strip() in ERROR_VALUES:
-        raise CellError(x.strip(), f"{name}: the cell holds the error {x.strip()}")
+    if (code := error_code(x)) is not None:
+        raise CellError(code, f"{name}: the cell holds the error {code}")
     if not isinstance(x, str):
         raise CellError("#VALUE!", f"{name}: {x!r} is not text")
     return x.strip()
@@ -379,111 +391,3 @@ def cells(rows: list[list[Any]]) -> list[list[Any]]:
             return CellError("#N/A", "no value").cell()
         return x
     return [[one(x) for x in row] for row in rows]
-
-
-# --- Inputs given as a table of names and values -------------------------------------------
-
-def key(name: str) -> str:
-    """A name as the file readers match headers: ``"Loan APR"`` → ``"loan_apr"``."""
-    from mlworth_xl.inputs import header_key
-
-    return header_key(name)
-
-
-@functools.cache
-def _aliases() -> dict[str, str]:
-    return {key(t): f.name for f in (*fields.PROGRAM_FIELDS, *fields.PERSON_FIELDS)
-            for t in (f.name, f.label)}
-
-
-def field_named(name: Any) -> fields.Field | None:
-    """The input called ``name`` (its field name or label, in any case), if any."""
-    return fields.ALL.get(_aliases().get(key(str(name or "")), ""))
-
-
-def to_text(x: Any) -> str:
-    """A cell as the text a CSV file would hold, for the file readers' parser."""
-    if x is None:
-        return ""
-    if isinstance(x, bool):
-        return "TRUE" if x else "FALSE"
-    return repr(x) if isinstance(x, float) else str(x)
-
-
-def _value(x: Any, field: fields.Field) -> float | None:
-    """A value cell of a scenario table; text is read as the file readers read it."""
-    from mlworth_xl.inputs import parse_code, parse_number
-
-    if isinstance(x, str) and x.strip() in data.figures():
-        x = data.resolve(x.strip())
-    v = _cell(x, field)
-    if (isinstance(v, CellError) and isinstance(x, str) and x.strip() not in ERROR_VALUES
-            and field.unit != "bool"):
-        try:
-            return parse_code(x, field) if field.is_code else parse_number(x, field)
-        except ValueError as exc:
-            raise CellError("#VALUE!", str(exc)) from None
-    if isinstance(v, CellError):
-        raise v
-    if field.unit == "bool" and v not in (None, 0.0, 1.0):
-        raise CellError("#NUM!", fields.describe(field, v))
-    return v
-
-
-def scenario(rows: list[list[Any]] | None, name: str = "scenario",
-             allowed: Mapping[str, fields.Field] = fields.ALL, columns: int | None = None,
-             ) -> tuple[dict[str, np.ndarray], list[Any]]:
-    """Inputs from a range of rows ``name | value [| value …]``: one array per input.
-
-    Names are field names or labels (``Loan APR``, ``loan_apr``); values are
-    numbers, TRUE/FALSE, text as the file readers read it (``7.94%``) or a
-    figure key.  A first row with no number among its values is a header.
-    Empty values take the default; text fields (name, kind) are skipped.
-    Also returns the header's value cells (None each without a header).
-
-    >>> scenario([["Tuition per year", 52000.0], ["loan_apr", "7.94%"]])[0]["loan_apr"]
-    array([0.0794])
-    """
-    if not rows:
-        return {}, [None]
-    width, first = len(rows[0]), rows[0]
-    if width < 2 or (columns is not None and width != columns + 1):
-        raise CellError("#VALUE!", f"{name}: takes two columns: input names, then values"
-                        + ("" if columns == 1 else " (more value columns for more options)"))
-    header: list[Any] = [None] * (width - 1)
-    skip = field_named(first[0]) is None and not any(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in first[1:])
-    if skip:
-        header = list(first[1:])
-    out: dict[str, np.ndarray] = {}
-    for r, row in enumerate(rows[1:] if skip else rows, start=2 if skip else 1):
-        where = f"{name}, row {r}"
-        if row[0] is None or not str(row[0]).strip():
-            if any(x is not None and str(x).strip() for x in row[1:]):
-                raise CellError("#VALUE!", f"{where}: a value without an input name; allowed: "
-                                "the input's name in the first column (e.g. tuition_per_year)")
-            continue
-        field = field_named(row[0])
-        if field is None or field.name not in allowed:
-            raise CellError("#VALUE!", f"{where}: {str(row[0])[:40]!r} is not an input; inputs "
-                            f"are: {', '.join(allowed)}")
-        if field.name in out:
-            raise CellError("#VALUE!", f"{where}: {field.name} is given twice")
-        if field.unit == "text":
-            for x in row[1:] if field.name == "kind" else ():
-                if x is not None and str(x).strip().lower() not in fields.KINDS:
-                    raise CellError("#VALUE!", f"{where}: kind: {str(x)[:40]!r} is not allowed; "
-                                    f"allowed: {field.allowed()}")
-            continue
-        vals = []
-        for x in row[1:]:
-            try:
-                v = _value(x, field)
-            except CellError as exc:
-                raise CellError(exc.code, f"{where}: {field.name}: {exc.message}") from None
-            if v is None and field.required:
-                raise CellError("#VALUE!", f"{where}: {field.name}: is empty; allowed: "
-                                f"{field.allowed()}")
-            vals.append(float(data.field_default(field)) if v is None else v)
-        out[field.name] = np.array(vals)
-    return out, header

@@ -14,8 +14,9 @@ The draws are seeded (``seed``, default 2026) so a recalculation gives the
 same number, and by default they are those of ``mlworth-xl risk`` and the
 workbook's Risk sheet (100,000 draws, seed 2026), so the three agree.  A
 call runs on one thread (xlwings Lite's Pyodide has none); rows with the
-same option are simulated once.  :mod:`mlworth_xl.udfs` re-exports these
-functions, so Excel registers them with the others.
+same option are simulated once.  :mod:`mlworth_xl.udfs` names these
+functions with the others of :mod:`mlworth_xl.excel.functions`, so Excel
+registers them all.
 
 >>> MLWORTH_PAYBACK_PROB(2, 30000, 100000, 6.5, 60000,
 ...                      [["tax_rate", 0], ["discount_rate", 0], ["savings", 0],
@@ -26,31 +27,20 @@ functions, so Excel registers them with the others.
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable, Mapping
+from typing import Any
 
-if "mlworth_xl.udfs" not in sys.modules:
-    # mlworth_xl.udfs imports this module's functions at its end.  Imported first, this module
-    # steps aside: udfs then loads a complete copy of it, which replaces this one (the import
-    # system returns what sys.modules holds at the end).
-    del sys.modules[__name__]
-    import mlworth_xl.udfs  # noqa: F401
+import numpy as np
 
-from collections.abc import Callable, Mapping  # noqa: E402
-from typing import Any  # noqa: E402
+from mlworth_xl.excel import scenarios
+from mlworth_xl.excel.cells import Arg, CellError, Cells
+from mlworth_xl.excel.registry import OPTION_ARGS, SCENARIO, num, udf
+from mlworth_xl.excel.scenarios import ODDS_MEASURES, odds_value, program_and_person
+from mlworth_xl.model import fields
+from mlworth_xl.model.odds import odds
+from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, RiskResult, simulate
+from mlworth_xl.model.uncertainty import Uncertainty
 
-import numpy as np  # noqa: E402
-
-from mlworth_xl import excel_io as xio  # noqa: E402
-from mlworth_xl.inputs import header_key, parse_bool, parse_number  # noqa: E402
-from mlworth_xl.model import fields  # noqa: E402
-from mlworth_xl.model.errors import InputError  # noqa: E402
-from mlworth_xl.model.evaluate import inputs_with_defaults, validate  # noqa: E402
-from mlworth_xl.model.odds import odds, verdict  # noqa: E402
-from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, RiskResult, simulate  # noqa: E402
-from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty  # noqa: E402
-from mlworth_xl.udfs import OPTION_ARGS, SCENARIO, num, udf  # noqa: E402
-
-Cells = xio.Cells
 F = fields.ALL
 
 #: Most draws one call simulates per option: about 0.1 s each on a laptop, more in Pyodide.
@@ -65,59 +55,16 @@ SEED = fields.Field("seed", "Seed", "count", "Seed of the random numbers.", low=
 PERCENTILE = fields.Field("percentile", "Percentile", "fraction",
                           "Share of the draws at or below the value.", low=0, high=1)
 
-#: Inputs of a scenario range that are not the model's: the kind and the uncertainty.
-EXTRA = {f.name: f for f in (F["kind"], *RISK_FIELDS)}
-_EXTRA_KEYS = {header_key(t): f.name for f in EXTRA.values() for t in (f.name, f.label)}
-
 RUN_ARGS = dict(
-    draws=xio.Arg(f"Draws to simulate, at most {MAX_CELL_DRAWS:,} (default {DEFAULT_DRAWS:,}, "
-                  "as `mlworth-xl risk`); more draws, less noise, slower.", kind="one",
-                  field=DRAWS),
-    seed=xio.Arg(f"Seed of the random numbers (default {DEFAULT_SEED}): the same seed gives "
-                 "the same answer at every recalculation.", kind="one", field=SEED),
+    draws=Arg(f"Draws to simulate, at most {MAX_CELL_DRAWS:,} (default {DEFAULT_DRAWS:,}, "
+              "as `mlworth-xl risk`); more draws, less noise, slower.", kind="one",
+              field=DRAWS),
+    seed=Arg(f"Seed of the random numbers (default {DEFAULT_SEED}): the same seed gives "
+             "the same answer at every recalculation.", kind="one", field=SEED),
 )
-RISK_SCENARIO = xio.Arg(SCENARIO.doc.replace("every other input;", "every other input, the "
-                                             "kind and completion_prob, salary_sigma, "
-                                             "job_search;"), kind="table")
-
-
-def split_scenario(rows: list[list[Any]] | None) -> tuple[list[list[Any]] | None, dict[str, Any]]:
-    """The model's rows of a scenario range, and the kind and uncertainty inputs it gives.
-
-    >>> split_scenario([["Kind", "bootcamp"], ["Tuition per year", 13500.0],
-    ...                 ["completion_prob", "80%"]])
-    ([['Tuition per year', 13500.0]], {'kind': 'bootcamp', 'completion_prob': 0.8})
-    """
-    if not rows:
-        return rows, {}
-    model, extra = [], {}
-    for r, row in enumerate(rows, start=1):
-        name = _EXTRA_KEYS.get(header_key(str(row[0] or ""))) if len(row) == 2 else None
-        if name is None:
-            model.append(row)
-        elif name in extra:
-            raise xio.CellError("#VALUE!", f"scenario, row {r}: {name} is given twice")
-        elif row[1] is not None and not (isinstance(row[1], str) and not row[1].strip()):
-            extra[name] = _extra_value(row[1], EXTRA[name], f"scenario, row {r}: {name}")
-    return model, extra
-
-
-def _extra_value(x: Any, field: fields.Field, where: str) -> Any:
-    """A value of the kind or an uncertainty input, read as the file readers read it."""
-    if field.unit == "text":
-        text = xio.text(x, where, required=True)
-        text = text.lower() if text.lower() in field.choices else text  # any case, as files
-        if text not in field.choices:
-            raise xio.CellError("#VALUE!", f"{where}: {text!r} is not allowed; allowed: "
-                                f"{field.allowed()}")
-        return text
-    if isinstance(x, str) and x.strip() not in xio.ERROR_VALUES:
-        try:
-            x = parse_bool(x) if field.unit == "bool" else parse_number(x, field)
-        except ValueError as exc:
-            raise xio.CellError("#VALUE!", f"{where}: {exc}") from None
-    value, _, _ = xio.numbers(x, where, field, None)
-    return bool(value) if field.unit == "bool" else value
+RISK_SCENARIO = Arg(SCENARIO.doc.replace("every other input;", "every other input, the "
+                                         "kind and completion_prob, salary_sigma, "
+                                         "job_search;"), kind="table")
 
 
 def simulate_rows(scenario: list[list[Any]] | None, draws: float, seed: float,
@@ -125,12 +72,12 @@ def simulate_rows(scenario: list[list[Any]] | None, draws: float, seed: float,
     """Simulate the option of each row: the scenario range overridden by ``given``.
 
     ``given`` holds floats or arrays of one length (one element per row),
-    as :func:`mlworth_xl.excel_io.excel_function` passes them; ``rows``
+    as :func:`mlworth_xl.excel.cells.excel_function` passes them; ``rows``
     says how many rows there are when no array does.  Rows with the same
     inputs are simulated once.
     """
-    model_rows, extra = split_scenario(scenario)
-    values, _ = xio.scenario(model_rows, columns=1)
+    model_rows, extra = scenarios.split_scenario(scenario)
+    values, _ = scenarios.scenario(model_rows, columns=1)
     base: dict[str, float] = {k: float(v[0]) for k, v in values.items()}
     kind = extra.pop("kind", "other")
     uncertainty = Uncertainty.for_kind(kind, **extra)
@@ -152,12 +99,8 @@ def simulate_rows(scenario: list[list[Any]] | None, draws: float, seed: float,
 
 def _simulate_one(row: Mapping[str, float], uncertainty: Uncertainty, draws: int, seed: int,
                   many: bool, i: int) -> RiskResult:
-    problems = validate(inputs_with_defaults(row))
-    if problems:
-        where = f"value {i + 1}: " if many else ""
-        raise xio.CellError("#NUM!", where + InputError(problems).summary())
-    program = {k: v for k, v in row.items() if k in fields.PROGRAM}
-    person = {k: v for k, v in row.items() if k in fields.PERSON}
+    scenarios.checked_inputs(row, f"value {i + 1}: " if many else "")
+    program, person = program_and_person(row)
     return simulate(program, person, uncertainty, draws=draws, seed=seed)
 
 
@@ -227,52 +170,10 @@ def MLWORTH_NPV_PERCENTILE(years: Cells, tuition_per_year: Cells, salary_after: 
     return _percentiles(results, percentile, "npv")
 
 
-#: What MLWORTH_ODDS reports, in order: (key, header, attribute of Odds or None for words).
-ODDS_MEASURES = (
-    ("payback_chance", "Chance of paying back within target", "payback_probability"),
-    ("verdict", "Verdict", None),
-    ("median_payback_years", "Median payback (years)", "median_payback_years"),
-    ("expected_npv", "Expected NPV", "expected_npv"),
-    ("npv_p10", "NPV P10", "npv_p10"),
-    ("npv_p90", "NPV P90", "npv_p90"),
-)
-ODDS_MEASURE = xio.Arg("Optional measure to return: \"Chance of paying back within target\" "
-                       "(or payback_chance), \"Verdict\", \"Median payback (years)\", "
-                       "\"Expected NPV\", \"NPV P10\", \"NPV P90\"; left out: all of them, "
-                       "spilled with their names.", kind="text")
-
-
-def _odds_value(found: Any, attr: str | None) -> Any:
-    if attr is None:
-        suffix = "" if found.exact else ", simulated"
-        return f"{verdict(found.payback_probability)} ({found.payback_probability:.0%}{suffix})"
-    x = float(getattr(found, attr))
-    if np.isnan(x):
-        return xio.CellError("#N/A", "half or more of the possible courses never pay back "
-                             "within the horizon")
-    return x
-
-
-def scenario_odds(values: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """The odds of each option (value column) of a scenario range, as MLWORTH_EVALUATE shows them.
-
-    ``values``: the model's inputs, one array element per option; ``extra``: the kind and the
-    uncertainty inputs the range gives (:func:`split_scenario`), the same for every option.
-    """
-    given = dict(extra)
-    kind = given.pop("kind", "other")
-    unc = Uncertainty.for_kind(kind, **given)
-    n = max((np.size(v) for v in values.values()), default=1)
-    out: dict[str, list[Any]] = {key: [] for key, _, _ in ODDS_MEASURES}
-    for j in range(n):
-        row = {k: float(np.atleast_1d(v)[j if np.size(v) > 1 else 0]) for k, v in values.items()}
-        program = {"kind": kind, **{k: v for k, v in row.items() if k in fields.PROGRAM}}
-        person = {k: v for k, v in row.items() if k in fields.PERSON}
-        found = odds(program, person, unc)
-        for key, _, attr in ODDS_MEASURES:
-            x = _odds_value(found, attr)
-            out[key].append(np.nan if isinstance(x, xio.CellError) else x)
-    return out
+ODDS_MEASURE = Arg("Optional measure to return: \"Chance of paying back within target\" "
+                   "(or payback_chance), \"Verdict\", \"Median payback (years)\", "
+                   "\"Expected NPV\", \"NPV P10\", \"NPV P90\"; left out: all of them, "
+                   "spilled with their names.", kind="text")
 
 
 @udf(**COMMON, measure=ODDS_MEASURE, within_years=WITHIN, salary=OPTION_ARGS["salary"],
@@ -283,28 +184,21 @@ def MLWORTH_ODDS(years: Cells, tuition_per_year: Cells, salary_after: Cells,
     """The odds of an option, exactly (no draws): the chance of paying back within the target,
     the verdict in words, the median payback, the expected NPV and its 10th and 90th
     percentiles, over completion, months to a job, placement and the salary."""
-    model_rows, extra = split_scenario(scenario)
-    values, _ = xio.scenario(model_rows, columns=1)
+    model_rows, extra = scenarios.split_scenario(scenario)
+    values, _ = scenarios.scenario(model_rows, columns=1)
     row = {k: float(v[0]) for k, v in values.items()}
     row.update({k: float(v) for k, v in dict(years=years, tuition_per_year=tuition_per_year,
                                              salary_after=salary_after, salary=salary,
                                              target_payback_years=within_years).items()
                 if v is not None})
     kind = extra.pop("kind", "other")
-    problems = validate(inputs_with_defaults(row))
-    if problems:
-        raise xio.CellError("#NUM!", InputError(problems).summary())
-    program = {"kind": kind, **{k: v for k, v in row.items() if k in fields.PROGRAM}}
-    person = {k: v for k, v in row.items() if k in fields.PERSON}
-    found = odds(program, person, Uncertainty.for_kind(kind, **extra))
+    scenarios.checked_inputs(row)
+    found = odds(*program_and_person(row, kind), Uncertainty.for_kind(kind, **extra))
     if measure is None:
-        return [["Measure", "Value"], *([header, _odds_value(found, attr)]
+        return [["Measure", "Value"], *([header, odds_value(found, attr)]
                                         for _, header, attr in ODDS_MEASURES)]
-    for key, header, attr in ODDS_MEASURES:
-        if xio.key(measure) in (xio.key(key), xio.key(header)):
-            return _odds_value(found, attr)
-    raise xio.CellError("#N/A", f"measure: {measure!r} is not a measure; measures are: "
-                        + ", ".join(h for _, h, _ in ODDS_MEASURES))
-
-
-__all__ = [name for name in dir() if name.startswith("MLWORTH_")]
+    for name, header, attr in ODDS_MEASURES:
+        if scenarios.key(measure) in (scenarios.key(name), scenarios.key(header)):
+            return odds_value(found, attr)
+    raise CellError("#N/A", f"measure: {measure!r} is not a measure; measures are: "
+                    + ", ".join(h for _, h, _ in ODDS_MEASURES))
