@@ -59,10 +59,10 @@ def _release(version: str) -> tuple[int, ...]:
     return tuple(numbers)
 
 
-def tested(version: str) -> bool:
+def in_tested_range(version: str) -> bool:
     """Whether the speed path is tested with openpyxl ``version``.
 
-    >>> [tested(v) for v in ("3.1.2", "3.1.5", "3.1.10", "3.1.1", "3.2.0b1", "3.2", "4.0")]
+    >>> [in_tested_range(v) for v in ("3.1.2", "3.1.5", "3.1.10", "3.1.1", "3.2.0b1", "3.2", "4.0")]
     [True, True, True, False, False, False, False]
     """
     low, high = TESTED
@@ -81,7 +81,7 @@ def why_plain() -> str | None:
     """
     if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
         return f"{PLAIN_ENV} is set"
-    if not tested(openpyxl.__version__):
+    if not in_tested_range(openpyxl.__version__):
         return f"openpyxl {openpyxl.__version__} is outside the tested range {_range()}"
     return probe()
 

@@ -30,7 +30,6 @@ import zipfile
 from typing import Any
 
 from openpyxl import LXML, Workbook
-from openpyxl.compat import safe_string
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -41,6 +40,7 @@ from mlworth_xl.workbook import fast_path
 try:  # internals: an openpyxl without them is written by its own API (fast_path.probe)
     from openpyxl.cell._writer import write_cell
     from openpyxl.comments.comment_sheet import CommentRecord
+    from openpyxl.compat import safe_string
     from openpyxl.worksheet._writer import WorksheetWriter
 except ImportError:  # pragma: no cover - no tested openpyxl lacks them
     WorksheetWriter = object  # type: ignore[assignment,misc]
