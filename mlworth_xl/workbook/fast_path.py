@@ -69,6 +69,11 @@ def in_tested_range(version: str) -> bool:
     return low <= _release(version) < high
 
 
+def installed_version() -> str:
+    """The version of the openpyxl imported."""
+    return openpyxl.__version__
+
+
 def _range() -> str:
     low, high = TESTED
     return f">={'.'.join(map(str, low))},<{'.'.join(map(str, high))}"
@@ -81,8 +86,9 @@ def why_plain() -> str | None:
     """
     if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
         return f"{PLAIN_ENV} is set"
-    if not in_tested_range(openpyxl.__version__):
-        return f"openpyxl {openpyxl.__version__} is outside the tested range {_range()}"
+    version = installed_version()
+    if not in_tested_range(version):
+        return f"openpyxl {version} is outside the tested range {_range()}"
     return probe()
 
 
