@@ -12,10 +12,14 @@ from collections.abc import Callable, Hashable
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mlworth_xl.workbook import fast_path
+
+try:  # an internal: without it Cells styles every cell through openpyxl (fast_path.probe)
+    from openpyxl.styles.cell_style import StyleArray
+except ImportError:  # pragma: no cover - no tested openpyxl lacks it
+    StyleArray = None  # type: ignore[assignment,misc]
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INPUT_FONT = Font(color="0000FF")
