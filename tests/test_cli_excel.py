@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import re
 import sys
+import tomllib
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
+import numpy_financial as npf
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -154,6 +156,9 @@ def test_example_says_on_its_first_sheet_that_it_needs_the_add_in():
 
 
 def test_example_formulas_call_real_functions_and_give_the_expected_values():
+    """The Expected columns hold what the functions give today (a regeneration check: they
+    were written by the same functions).  That those values are right is proven against
+    numbers worked out independently, in the tests that follow."""
     wb = openpyxl.load_workbook(EXAMPLE)
     seen = set()
     for ws, _cell, text, ref in formulas(wb):
@@ -178,3 +183,173 @@ def test_example_formulas_call_real_functions_and_give_the_expected_values():
         assert all("never pay back" in e or "never pays back" in e for e in errors), errors
     assert {"MLWORTH_COST", "MLWORTH_LOAN_PAYMENT", "MLWORTH_LOAN_INTEREST", "MLWORTH_PAYBACK",
             "MLWORTH_EVALUATE", "MLWORTH_COMPARE", "MLWORTH_LOAN_SCHEDULE"} <= seen
+
+
+# --- The example's values, worked out independently -------------------------------------------
+# Each number below comes from a closed form, numpy-financial or arithmetic in its comment,
+# on the inputs the example sheet shows (asserted first, so a changed input says so).
+
+def result(ws, ref: str):
+    """What the add-in computes for the formula in ``ref`` (its top-left cell), as rows."""
+    text = ws[ref].value
+    text = text.text if hasattr(text, "text") else text
+    name = FORMULA.match(text).group(1)
+    found = excel.call(name, arguments(text), excel.reader(ws))
+    return found if isinstance(found, list) else [[found]]
+
+
+def both(ws, ref: str, expected_column: str = "C"):
+    """A single-cell formula's value as computed now, and its Expected cell in the file."""
+    row = ws[ref].row
+    return result(ws, ref)[0][0], ws[f"{expected_column}{row}"].value
+
+
+def figure(key: str) -> dict:
+    """An embedded figure read straight from the data file (not through the package's code)."""
+    text = (ROOT / "mlworth_xl" / "data" / "defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["figures"][key]
+
+
+#: Functions sheet: B2:B17, the inputs the formulas below read.
+FUNCTION_INPUTS = {"B2": 52000, "B3": 2, "B4": 0, "B5": 1000, "B6": 5000, "B7": 0, "B8": 0,
+                   "B9": 41000, "B10": 0.0794, "B11": 10, "B12": 30, "B13": True,
+                   "B14": 180000, "B15": 60000, "B16": 100000, "B17": 0.25}
+R = 0.0794 / 12  # the monthly rate of B10
+#: B9 after B12 = 30 months of simple interest at B10, capitalized: 41000 + 41000 * R * 30
+#: = 41000 + 8138.50 = 49138.50, repaid over B11 = 10 years (120 months).
+CAPITALIZED = 41000 + 41000 * R * 30
+
+
+def test_example_functions_give_the_values_worked_out_by_hand():
+    ws = openpyxl.load_workbook(EXAMPLE)["Functions"]
+    assert {ref: ws[ref].value for ref in FUNCTION_INPUTS} == FUNCTION_INPUTS
+    expected = {
+        # tuition 52000 * 2 years + living 1000 * 12 * 2 + relocation 5000 (fees, grants and
+        # growth 0) = 104000 + 24000 + 5000
+        "B19": 133_000,
+        # the annuity payment on 49138.50 over 120 months at 7.94 % / 12 (numpy-financial):
+        # 594.6289
+        "B20": pytest.approx(-npf.pmt(R, 120, CAPITALIZED), rel=1e-12),
+        # everything paid minus the amount borrowed: 120 * 594.6289 - 41000 = 30355.46
+        "B21": pytest.approx(-npf.pmt(R, 120, CAPITALIZED) * 120 - 41000, rel=1e-12),
+        # cost / after-tax raise: 180000 / ((100000 - 60000) * (1 - 0.25)) = 180000 / 30000
+        "B22": 6,
+        # 500000 / (61000 - 60000) = 500 years (tax 0 when not given): beyond the 40-year horizon
+        "B24": "#N/A never pays back within 40 years",
+        # 60000 a year * 2 years * (1 - work fraction 0) * (1 - tax 0.25) = 90000
+        "B25": 90_000,
+        # the figure as mlworth_xl/data/defaults.toml holds it
+        "B26": figure("salary.ml_engineer")["value"],
+        "B27": (f"{figure('salary.ml_engineer')['source']}, "
+                f"{figure('salary.ml_engineer')['as_of']}"),
+    }
+    for ref, value in expected.items():
+        assert both(ws, ref) == (value, value), ref
+    assert pytest.approx(-npf.pmt(R, 120, CAPITALIZED), abs=5e-5) == 594.6289  # as written above
+    # B23 (the default scenario's payback) is left to the regeneration check above: its
+    # figures come from the model's defaults, which tests/test_udfs.py checks.
+
+
+def test_example_payback_column_is_cost_over_raise():
+    ws = openpyxl.load_workbook(EXAMPLE)["Ranges"]
+    salaries = [ws[f"A{row}"].value for row in range(2, 12)]
+    assert salaries == list(range(70_000, 160_001, 10_000))
+    # PAYBACK(180000, 60000, A2:A11) with no tax, growth or discounting: 180000 / (A - 60000),
+    # e.g. 180000 / 10000 = 18 years at 70000, 180000 / 70000 = 2.571... at 130000
+    closed_form = [180_000 / (salary - 60_000) for salary in salaries]
+    assert [r[0] for r in result(ws, "B2")] == pytest.approx(closed_form, rel=1e-12)
+    assert [ws[f"C{row}"].value for row in range(2, 12)] == pytest.approx(closed_form,
+                                                                           rel=1e-12)
+    assert closed_form[:2] == [18, 9]
+
+
+def test_example_evaluate_figures_that_follow_from_its_inputs_by_hand():
+    ws = openpyxl.load_workbook(EXAMPLE)["Ranges"]
+    inputs = {ws[f"E{row}"].value: ws[f"F{row}"].value for row in range(2, 9)}
+    assert inputs == {"Length (years)": 2, "Tuition per year": 52000, "Salary after": 120883,
+                      "Current salary": 58260, "Tax rate": 0.25, "Share borrowed": 1,
+                      "Savings available": 10000}
+    rows = result(ws, "H1")
+    computed = dict(rows[1:])
+    written = {label: ws[f"J{1 + i}"].value for i, (label, _) in enumerate(rows) if i}
+    federal_fee = figure("loan.direct_unsub_grad_2026_27.fee")["value"]
+    expected = {
+        # tuition 52000 * 2 years; every other cost defaults to 0
+        "Cost of attendance": 104_000,
+        # 58260 * 2 years * (1 - 0.25), full time: 116520 * 0.75
+        "Income given up": 87_390,
+        # the federal loans' fee: 41000 * 0.01057 (the fee of federal loans first paid out from
+        # 2026-07, defaults.toml) = 433.37
+        "Loan fees": pytest.approx(41_000 * federal_fee, abs=0.005),
+        # the sum of its parts, as the model reports them
+        "Amount borrowed": pytest.approx(computed["Federal loans"] + computed["Private loans"],
+                                         rel=1e-12),
+        # cost of attendance + income given up + loan cost in today's dollars
+        "Total cost": pytest.approx(104_000 + 87_390 + computed["Loan cost (today's $)"],
+                                    rel=1e-12),
+        # principal and interest: amount borrowed + total interest
+        "Total paid on loans": pytest.approx(computed["Amount borrowed"]
+                                             + computed["Total interest"], rel=1e-12),
+    }
+    for label, value in expected.items():
+        assert computed[label] == value, label
+        assert written[label] == value, label
+    assert federal_fee == 0.01057 and 41_000 * federal_fee == pytest.approx(433.37)
+
+
+def test_example_loan_schedule_is_the_one_worked_out_month_by_month():
+    ws = openpyxl.load_workbook(EXAMPLE)["Loan schedule"]
+    assert [ws[f"B{row}"].value for row in range(1, 6)] == [20500, 0.0794, 10, 6, True]
+    rows = result(ws, "D1")
+    assert rows[0] == ["Month", "Payment", "Interest", "Principal", "Balance"]
+    # Worked out here: 6 months of simple interest, 20500 * 0.0794 / 12 = 135.64 a month,
+    # added to the balance (capitalized: 20500 + 6 * 135.64 = 21313.85); then 120 equal
+    # payments (numpy-financial: 257.92), each paying the month's interest on the balance first.
+    balance, expected = 20500.0, []
+    for month in range(1, 7):
+        balance += 20500 * R
+        expected.append([month, 0, 20500 * R, 0, balance])
+    payment = -npf.pmt(R, 120, balance)
+    for month in range(7, 127):
+        interest = balance * R
+        balance -= payment - interest
+        expected.append([month, payment, interest, payment - interest, balance])
+    assert len(rows) - 1 == len(expected) == 126
+    for got, want in zip(rows[1:], expected, strict=True):
+        assert got[:4] == pytest.approx(want[:4], rel=1e-9, abs=1e-9)
+        assert got[4] == pytest.approx(want[4], abs=1e-6)  # the last balance is 0
+    assert payment == pytest.approx(257.92, abs=0.005)
+    assert pytest.approx(21313.85) == 20500 + 6 * 20500 * R
+
+
+def test_example_compare_costs_of_attendance_are_the_sums_of_their_parts():
+    ws = openpyxl.load_workbook(EXAMPLE)["Compare"]
+    header = [c.value for c in ws[1]]
+    table = [dict(zip(header, [c.value for c in row], strict=True))
+             for row in ws.iter_rows(min_row=2, max_row=9)]
+    # By hand, from the rows above (years; tuition, books, travel per year; living per month;
+    # relocation; programme price; fees, caregiving, aid and employer help are 0 in every row):
+    # CMU 2*52000 + 2*1500 + 24*1000 + 5000 = 136000; private 2*27776 + 3000 + 24000 + 5000
+    # = 87552; public 2*12171 + 3000 = 27342; online 3*12171 + 3*1500 = 41013; hybrid
+    # 2*27776 + 3000 + 2*3000 = 64552; the bootcamps their price, 13500 and 7500; self-study
+    # 1*1000.
+    by_hand = [136_000, 87_552, 27_342, 41_013, 64_552, 13_500, 7_500, 1_000]
+    assert all(t[k] == 0 for t in table for k in ("fees_per_year", "caregiving_per_month",
+                                                   "aid_per_year",
+                                                   "employer_assistance_per_year"))
+    sums = [t["years"] * (t["tuition_per_year"] + t["books_per_year"] + t["travel_per_year"]
+                          + 12 * t["living_per_month"]) + t["relocation"] + t["program_price"]
+            for t in table]
+    assert sums == by_hand
+    rows = result(ws, "A11")
+    columns = rows[0]
+    found = [dict(zip(columns, r, strict=True)) for r in rows[1:]]
+    written = [{ws.cell(22, c).value: ws.cell(row, c).value for c in range(1, 30)}
+               for row in range(23, 31)]
+    for got in (found, written):
+        assert [r["Cost of attendance"] for r in got] == by_hand
+        # total cost = cost of attendance + income given up + loan cost in today's dollars
+        for r in got:
+            assert r["Total cost"] == pytest.approx(
+                r["Cost of attendance"] + r["Income given up"] + r["Loan cost (today's $)"],
+                rel=1e-12)

@@ -17,23 +17,33 @@ cell (a date, rich text, an array formula, a hyperlink, text that needs
 ``xml:space``) is written by openpyxl's own cell writer, in its place.
 With lxml installed openpyxl serialises through lxml, and then the whole
 sheet is left to it.
+
+All of this leans on openpyxl's internals: :func:`save` takes this way only
+where :mod:`mlworth_xl.workbook.fast_path` allows it, and otherwise saves
+with openpyxl's own ``ExcelWriter``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import zipfile
 from typing import Any
 
-from openpyxl import LXML
-from openpyxl.cell._writer import write_cell
-from openpyxl.comments.comment_sheet import CommentRecord
-from openpyxl.compat import safe_string
+from openpyxl import LXML, Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from mlworth_xl.interrupt import signals_deferred
+from mlworth_xl.workbook import fast_path
+
+try:  # internals: an openpyxl without them is written by its own API (fast_path.probe)
+    from openpyxl.cell._writer import write_cell
+    from openpyxl.comments.comment_sheet import CommentRecord
+    from openpyxl.compat import safe_string
+    from openpyxl.worksheet._writer import WorksheetWriter
+except ImportError:  # pragma: no cover - no tested openpyxl lacks them
+    WorksheetWriter = object  # type: ignore[assignment,misc]
 
 #: Value types whose text openpyxl writes with ``safe_string`` (exact types: not subclasses).
 _PLAIN = (int, float, bool)
@@ -196,3 +206,21 @@ class WorkbookXml(ExcelWriter):
         self._archive.write(writer.out, ws.path[1:])
         self.manifest.append(ws)
         writer.cleanup()
+
+
+def save(wb: Workbook, archive: zipfile.ZipFile, *, fast: bool | None = None) -> None:
+    """Write ``wb`` into ``archive`` (and close it): by :class:`WorkbookXml` or, where the
+    speed path is off (``fast`` false, or by default where :func:`fast_path.enabled` says
+    so), by openpyxl's public ``ExcelWriter``; the same bytes either way.
+
+    >>> import io, zipfile
+    >>> wb = Workbook()
+    >>> wb.active["A1"] = "=1+1"
+    >>> raw = io.BytesIO()
+    >>> save(wb, zipfile.ZipFile(raw, "w"), fast=False)
+    >>> b'<f>1+1</f><v /></c>' in zipfile.ZipFile(raw).read("xl/worksheets/sheet1.xml")
+    True
+    """
+    if fast is None:
+        fast = fast_path.enabled()
+    (WorkbookXml if fast else ExcelWriter)(wb, archive).save()

@@ -12,8 +12,14 @@ from collections.abc import Callable, Hashable
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
+
+from mlworth_xl.workbook import fast_path
+
+try:  # an internal: without it Cells styles every cell through openpyxl (fast_path.probe)
+    from openpyxl.styles.cell_style import StyleArray
+except ImportError:  # pragma: no cover - no tested openpyxl lacks it
+    StyleArray = None  # type: ignore[assignment,misc]
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INPUT_FONT = Font(color="0000FF")
@@ -97,7 +103,10 @@ class Cells:
     took longer than everything else.  Here the first cell of each look is
     styled through openpyxl, which registers the look in the workbook as it
     always did, and every later cell of that look gets a copy of its style
-    array: the same styles, and the same file.
+    array: the same styles, and the same file.  That reaches into openpyxl's
+    internals, so it is done only where :mod:`mlworth_xl.workbook.fast_path`
+    allows it (``fast`` None) or ``fast`` is true; otherwise every cell is
+    styled through openpyxl.
 
     >>> from openpyxl import Workbook
     >>> ws = Workbook().active
@@ -108,13 +117,17 @@ class Cells:
     ('=B2*2', '"$"#,##0', 'f')
     """
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: Worksheet, *, fast: bool | None = None) -> None:
         self.ws = ws
+        self.fast = fast_path.enabled() if fast is None else fast
         self._looks: dict[Hashable, StyleArray] = {}
 
     def _copy(self, row: int, column: int, look: Hashable) -> Cell | None:
         """A new cell styled as the first cell of ``look``; None for the first cell of a
-        look, or a cell that exists already: :meth:`_styled` writes those."""
+        look, or a cell that exists already, or always off the speed path: :meth:`_styled`
+        writes those."""
+        if not self.fast:
+            return None
         template = self._looks.get(look)
         if template is None or (row, column) in self.ws._cells:
             return None
@@ -125,6 +138,10 @@ class Cells:
     def _styled(self, row: int, column: int, look: Hashable, style: Callable[[Cell], None]
                 ) -> Cell:
         """A cell styled through openpyxl; the first new cell of a look keeps its style."""
+        if not self.fast:
+            cell = self.ws.cell(row=row, column=column)
+            style(cell)
+            return cell
         new = (row, column) not in self.ws._cells
         cell = self.ws.cell(row=row, column=column)
         style(cell)
@@ -140,7 +157,7 @@ class Cells:
                 target.number_format = number_format
 
             cell = self._styled(row, column, number_format, style)
-        if isinstance(formula, str) and len(formula) > 1 and formula[0] == "=":
+        if self.fast and isinstance(formula, str) and len(formula) > 1 and formula[0] == "=":
             # What setting .value does with a formula, without scanning it for characters
             # a file cannot hold: formulas are built from references and names, not input.
             cell._value, cell.data_type = formula, "f"

@@ -47,6 +47,7 @@ from mlworth_xl.workbook import (
     rap_sheet,
     risk_sheet,
     roles_sheet,
+    sheet_xml,
     sources_sheet,
     summary,
 )
@@ -61,7 +62,6 @@ from mlworth_xl.workbook.libreoffice import (
     sheet_parts,
 )
 from mlworth_xl.workbook.risk_sheet import DEFAULT_RISK, RiskSettings
-from mlworth_xl.workbook.sheet_xml import WorkbookXml
 
 #: The file name ``mlworth-xl workbook`` writes when no path is given.
 DEFAULT_NAME = "ml-masters-comparison.xlsx"
@@ -249,7 +249,7 @@ def _stored(wb: Workbook) -> bytes:
     wb.properties.lastModifiedBy = None
     raw = io.BytesIO()
     # A writer, not Workbook.save: save() stamps the current time as "modified".
-    WorkbookXml(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED)).save()
+    sheet_xml.save(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED))
     return raw.getvalue()
 
 

@@ -1,0 +1,182 @@
+"""The speed path of the workbook writer, and the fence around it.
+
+Two parts of the writer reach past openpyxl's public API to save time on
+the hundreds of thousands of formula cells of a large comparison:
+
+- :class:`~mlworth_xl.workbook.sheet_xml.WorksheetXml` writes a sheet's cells
+  as text: it reads ``Worksheet._cells`` and each cell's ``_value``, ``_style``,
+  ``_comment`` and ``_hyperlink``, hands unusual cells to
+  ``openpyxl.cell._writer.write_cell``, and writes through et_xmlfile's
+  ``_file``;
+- :class:`~mlworth_xl.workbook.styles.Cells` gives new cells a copy of a style
+  array (``Cell(ws, row, column, value, style_array)``, ``Worksheet._add_cell``).
+
+Both write the same file as openpyxl's public API does
+(``tests/test_workbook_xml.py``, ``tests/test_fast_path.py``), but internals
+may change in any release.  So the speed path is taken only
+
+- with an openpyxl in :data:`TESTED`, the range ``pyproject.toml`` allows and
+  ``tests/test_openpyxl_versions.py`` installs at both ends;
+- when every internal it uses is there and a small probe workbook comes out
+  the same both ways (:func:`probe`, once a process);
+- unless the environment variable :data:`PLAIN_ENV` is ``1``.
+
+Otherwise the workbook is written with openpyxl's public API alone
+(``Worksheet.cell``, the style attributes, ``ExcelWriter``): the same bytes,
+about 1.6 times as long for the default comparison (0.9 s against 0.6 s).
+That way also leaves out two guards of the speed path's sheet writer: signals
+are not deferred while openpyxl makes a sheet's temporary file, and a sheet's
+stream that fails on a full disk is closed by the garbage collector, which may
+print "Exception ignored" after the error.
+
+>>> why_plain() is None  # the installed openpyxl is a tested one
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import zipfile
+from datetime import datetime
+
+import openpyxl
+
+#: Set to ``1`` to write workbooks with openpyxl's public API only.
+PLAIN_ENV = "MLWORTH_XL_PLAIN_OPENPYXL"
+#: openpyxl versions the speed path is tested with: at least the first, below the second.
+TESTED = ((3, 1, 2), (3, 2))
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """The release numbers of a version: ``"3.1.0b1"`` is ``(3, 1, 0)``."""
+    numbers = []
+    for piece in version.split("."):
+        digits = re.match(r"\d+", piece)
+        if digits is None:
+            break
+        numbers.append(int(digits.group()))
+        if digits.group() != piece:  # a pre-release, post-release or local tag ends it
+            break
+    return tuple(numbers)
+
+
+def in_tested_range(version: str) -> bool:
+    """Whether the speed path is tested with openpyxl ``version``.
+
+    >>> [in_tested_range(v) for v in ("3.1.2", "3.1.5", "3.1.10", "3.1.1", "3.2.0b1", "3.2", "4.0")]
+    [True, True, True, False, False, False, False]
+    """
+    low, high = TESTED
+    return low <= _release(version) < high
+
+
+def installed_version() -> str:
+    """The version of the openpyxl imported."""
+    return openpyxl.__version__
+
+
+def _range() -> str:
+    low, high = TESTED
+    return f">={'.'.join(map(str, low))},<{'.'.join(map(str, high))}"
+
+
+def why_plain() -> str | None:
+    """Why workbooks are written with openpyxl's public API only; None when they are not.
+
+    Read each time a workbook is built or saved (the environment may change in between).
+    """
+    if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
+        return f"{PLAIN_ENV} is set"
+    version = installed_version()
+    if not in_tested_range(version):
+        return f"openpyxl {version} is outside the tested range {_range()}"
+    return probe()
+
+
+def enabled() -> bool:
+    """Whether the speed path is taken (see the module's docstring)."""
+    return why_plain() is None
+
+
+#: Modules and names of openpyxl the speed path uses.
+_NAMES = {
+    "openpyxl.cell._writer": ("write_cell",),
+    "openpyxl.cell.cell": ("Cell",),
+    "openpyxl.comments.comment_sheet": ("CommentRecord",),
+    "openpyxl.compat": ("safe_string",),
+    "openpyxl.styles.cell_style": ("StyleArray",),
+    "openpyxl.worksheet._writer": ("WorksheetWriter",),
+    "openpyxl.writer.excel": ("ExcelWriter",),
+}
+#: Attributes of a worksheet, a cell and the writers that the speed path uses.
+_ATTRIBUTES = {
+    "Worksheet": ("_cells", "_add_cell", "_comments", "_charts", "_images", "row_dimensions"),
+    "Cell": ("_value", "_style", "_comment", "_hyperlink", "style_id", "data_type"),
+    "WorksheetWriter": ("write", "write_rows", "write_row", "cleanup"),
+    "ExcelWriter": ("write_worksheet", "save"),
+}
+
+
+@functools.cache
+def probe() -> str | None:
+    """What the speed path misses in the installed openpyxl, or None if nothing.
+
+    Every name and attribute it uses must be there, and a small workbook of
+    every kind of cell it writes itself must come out the same, byte for
+    byte, as openpyxl's public API writes it.
+    """
+    import importlib
+
+    found = {}
+    for module, names in _NAMES.items():
+        try:
+            loaded = importlib.import_module(module)
+        except ImportError:
+            return f"openpyxl has no module {module}"
+        for name in names:
+            if not hasattr(loaded, name):
+                return f"openpyxl has no {module}.{name}"
+            found[name] = getattr(loaded, name)
+    wb = openpyxl.Workbook()
+    objects = {"Worksheet": wb.active, "Cell": wb.active.cell(row=1, column=1),
+               "WorksheetWriter": found["WorksheetWriter"], "ExcelWriter": found["ExcelWriter"]}
+    for kind, names in _ATTRIBUTES.items():
+        for name in names:
+            if not hasattr(objects[kind], name):
+                return f"openpyxl's {kind} has no {name}"
+    try:
+        fast, plain = _probe_file(True), _probe_file(False)
+    except Exception as exc:  # any internal that changed its ways
+        return f"the speed path fails with this openpyxl ({type(exc).__name__}: {exc})"
+    if fast != plain:
+        return "the speed path writes a different file with this openpyxl"
+    return None
+
+
+def _probe_file(fast: bool) -> bytes:
+    """A small workbook, built and saved by the speed path or by openpyxl's public API."""
+    from openpyxl.comments import Comment
+
+    from mlworth_xl.workbook import sheet_xml, styles
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    cells = styles.Cells(ws, fast=fast)
+    for row in range(1, 4):
+        cells.header(row, 1, f"Head {row} & <more>")
+        cells.formula(row, 2, f'=IF(A{row}<>"",B{row + 1}*2,"a&b")', styles.USD)
+        cells.formula(row, 3, row * 1.5, styles.PERCENT)
+    ws.cell(row=4, column=1, value=" padded ")
+    ws.cell(row=4, column=2, value=True)
+    ws.cell(row=4, column=3, value="#N/A").data_type = "e"
+    ws.cell(row=5, column=1, value="note").comment = Comment("why", "mlworth-xl")
+    ws.cell(row=5, column=2).fill = styles.INPUT_FILL
+    ws.row_dimensions[6].height = 30
+    wb.properties.created = wb.properties.modified = datetime(2026, 1, 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        sheet_xml.save(wb, archive, fast=fast)
+    return out.getvalue()
