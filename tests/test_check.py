@@ -401,11 +401,10 @@ def test_an_added_sheet_and_its_formulas_are_reported(fresh, tmp_path):
      "Results: sheet 'Summary' renamed to 'Results'"),
     (lambda wb: wb.remove(wb[layout.LOANS]), "Loans: sheet is missing"),
     (lambda wb: wb.remove(wb[layout.SOURCES]), "Sources: sheet is missing"),
-    (lambda wb: wb.move_sheet(layout.SOURCES, offset=-8),
-     "workbook: sheets in the order Sources, Guide, Inputs, Programs, Summary, Risk, Odds, Cash "
-     "flows, Loans; the generator writes Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, "
-     "Loans, "
-     "Sources"),
+    (lambda wb: wb.move_sheet(layout.SOURCES, offset=-9),
+     "workbook: sheets in the order Sources, Guide, Inputs, Programs, Roles, Summary, Risk, Odds, "
+     "Cash flows, Loans; the generator writes Guide, Inputs, Programs, Roles, Summary, Risk, "
+     "Odds, Cash flows, Loans, Sources"),
     (lambda wb: wb[layout.SUMMARY].insert_cols(3),
      "Summary!C:C: a column inserted at column C; the cells after it no longer are where the "
      "generator writes them (the sheet's cells are not compared one by one)"),

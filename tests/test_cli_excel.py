@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from mlworth_xl import __version__, udfs
 from mlworth_xl.cli import excel, main
+from tests.workbook_support import stale_members
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "mlworth-functions-example.xlsx"
@@ -113,7 +114,8 @@ def test_example_is_reproducible(tmp_path):
 
 def test_committed_example_is_up_to_date():
     # compares the unzipped parts, so a different zlib cannot fail it
-    assert entries(EXAMPLE.read_bytes()) == entries(excel.example_workbook()), (
+    # and the model's figures to 12 digits (another processor may differ in the last one)
+    assert stale_members(entries(EXAMPLE.read_bytes()), entries(excel.example_workbook())) == [], (
         "regenerate: mlworth-xl excel --example workbooks/mlworth-functions-example.xlsx --force")
 
 

@@ -36,6 +36,7 @@ from mlworth_xl.workbook.template import (
     write_template,
 )
 from mlworth_xl.workbook.writer import MAX_OPTIONS, workbook_bytes
+from tests.workbook_support import stale_members
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / "ml-comparison-template.xlsx"
@@ -235,7 +236,8 @@ def test_committed_template_is_up_to_date(tmp_path):
     assert result.exit_code == 0
     with zipfile.ZipFile(COMMITTED) as old, zipfile.ZipFile(tmp_path / "new.xlsx") as new:
         assert old.namelist() == new.namelist()
-        stale = [n for n in old.namelist() if old.read(n) != new.read(n)]
+        stale = stale_members({n: old.read(n) for n in old.namelist()},
+                              {n: new.read(n) for n in new.namelist()})
     assert stale == [], ("workbooks/ml-comparison-template.xlsx is out of date; regenerate it "
                          "with: mlworth-xl template -o workbooks/ml-comparison-template.xlsx "
                          "--force")

@@ -174,9 +174,12 @@ def test_never_pays_back_is_na_with_the_reason():
 
 def test_payback_with_no_arguments_answers_the_documented_default_scenario():
     ds = quick.default_scenario()
-    # the documented defaults: salary before $67,920 (BLS May 2024), after $120,883 (Salary.com)
-    assert (ds["salary_before"], ds["salary_after"]) == (67920, 120883)
-    expected = ds["total_cost"] / (120883 - 67920)  # no tax, growth or discounting: closed form
+    # the documented defaults: salary before $67,920 (BLS May 2024), after the Carnegie Mellon
+    # option's roles at their BLS medians: 0.35 × 140,910 + 0.25 × 112,590 + 0.10 × 135,980
+    # + 0.25 × 133,080 + 0.05 × 37,000 = 126,184
+    after = 0.35 * 140910 + 0.25 * 112590 + 0.10 * 135980 + 0.25 * 133080 + 0.05 * 37000
+    assert (ds["salary_before"], ds["salary_after"]) == (67920, pytest.approx(after, rel=1e-12))
+    expected = ds["total_cost"] / (after - 67920)  # no tax, growth or discounting: closed form
     assert MLWORTH_PAYBACK() == pytest.approx(expected, rel=1e-12)
     assert MLWORTH_PAYBACK(cell(None), cell(None), cell(None)) == pytest.approx(expected)
 

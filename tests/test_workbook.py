@@ -31,6 +31,7 @@ from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.workbook import build_workbook, layout, write_workbook, writer
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.writer import workbook_bytes
+from tests.workbook_support import stale_members
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / "ml-masters-comparison.xlsx"
@@ -62,11 +63,11 @@ def formulas(wb: openpyxl.Workbook) -> dict[str, str]:
 
 def test_sheets_in_order(default_book):
     # no option of the default comparison is on RAP: no RAP sheet
-    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Summary", "Risk", "Odds",
-                                       "Cash flows", "Loans", "Sources"]
+    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Roles", "Summary", "Risk",
+                                       "Odds", "Cash flows", "Loans", "Sources"]
     assert saved(build_workbook(one_on_rap())).sheetnames == [
-        "Guide", "Inputs", "Programs", "Summary", "Risk", "Odds", "Cash flows", "Loans", "RAP",
-        "Sources"]
+        "Guide", "Inputs", "Programs", "Roles", "Summary", "Risk", "Odds", "Cash flows", "Loans",
+        "RAP", "Sources"]
 
 
 def one_on_rap() -> Programs:
@@ -82,8 +83,8 @@ def test_default_workbook_has_no_rap_sheet_and_no_formula_mentions_it(default_bo
     assert [f"{where}: {text}" for where, text in formulas(default_book).items()
             if "RAP!" in text.upper()] == []
     guide = [c.value for c in default_book[layout.GUIDE]["A"] if c.value]
-    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, Loans, Sources"
-            in guide)
+    assert ("Sheets: Guide, Inputs, Programs, Roles, Summary, Risk, Odds, Cash flows, Loans, "
+            "Sources" in guide)
 
 
 def test_only_options_on_rap_have_a_block_and_refer_to_the_rap_sheet():
@@ -105,7 +106,7 @@ def test_only_options_on_rap_have_a_block_and_refer_to_the_rap_sheet():
     assert plan_payment[1].startswith(f"=IF({lay.program('repayment_plan', 1)}=RapPlanCode,")
     assert "RapPlanCode" not in plan_payment[0] + plan_payment[2]
     guide = [c.value for c in wb[layout.GUIDE]["A"] if c.value]
-    assert ("Sheets: Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, Loans, RAP, "
+    assert ("Sheets: Guide, Inputs, Programs, Roles, Summary, Risk, Odds, Cash flows, Loans, RAP, "
             "Sources" in guide)
 
 
@@ -281,8 +282,8 @@ def test_year_rows_cover_the_longest_horizon_allowed(default_book):
 
 def test_freeze_panes_and_number_formats(default_book):
     assert {ws.title: ws.freeze_panes for ws in default_book.worksheets} == {
-        "Guide": None, "Inputs": "A5", "Programs": "C6", "Summary": "B7", "Risk": None,
-        "Odds": "N5", "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
+        "Guide": None, "Inputs": "A5", "Programs": "C6", "Roles": "A5", "Summary": "B7",
+        "Risk": None, "Odds": "N5", "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
     assert saved(build_workbook(one_on_rap()))[layout.RAP].freeze_panes == "B6"
     ws = default_book[layout.SUMMARY]
     row = layout.SUMMARY_FIRST_ROW
@@ -364,7 +365,8 @@ def test_committed_default_workbook_is_up_to_date(tmp_path):
     assert result.exit_code == 0
     with zipfile.ZipFile(COMMITTED) as old, zipfile.ZipFile(tmp_path / "new.xlsx") as new:
         assert old.namelist() == new.namelist()
-        stale = [n for n in old.namelist() if old.read(n) != new.read(n)]
+        stale = stale_members({n: old.read(n) for n in old.namelist()},
+                              {n: new.read(n) for n in new.namelist()})
     assert stale == [], ("workbooks/ml-masters-comparison.xlsx is out of date; regenerate it "
                          "with: mlworth-xl workbook -o workbooks/ml-masters-comparison.xlsx "
                          "--force")

@@ -510,3 +510,34 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
             f"{expected!r} (NPV there {residual(expected)})")
     return problems
 
+
+
+# --- committed files ----------------------------------------------------------------------
+
+_FLOAT = re.compile(rb"-?\d+\.\d+(?:[eE][-+]?\d+)?|-?\d+[eE][-+]?\d+")
+
+
+def stale_members(old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
+    """Zip members of a committed file that differ from a fresh one, beyond the last digits.
+
+    A member differs when its bytes do, except where the only differences are decimal
+    numbers within 1e-12 of each other (relative): the model's figures written as values
+    can come out in the last digit differently on another processor, and such a file is
+    not stale.  Every other byte must be the same.
+    """
+    if sorted(old) != sorted(new):
+        return sorted(set(old) ^ set(new))
+    out = []
+    for name in old:
+        a, b = old[name], new[name]
+        if a == b:
+            continue
+        if _FLOAT.split(a) != _FLOAT.split(b):
+            out.append(name)
+            continue
+        xs, ys = _FLOAT.findall(a), _FLOAT.findall(b)
+        if len(xs) != len(ys) or any(not math.isclose(float(x), float(y), rel_tol=1e-12,
+                                                      abs_tol=1e-300)
+                                     for x, y in zip(xs, ys, strict=True) if x != y):
+            out.append(name)
+    return out

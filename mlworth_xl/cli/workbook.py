@@ -52,7 +52,7 @@ def workbook_command(programs: Path | None, person: Path | None, output: str | N
 
     Every result is a native formula over the input cells, so the file
     works without Python: change a tuition, a salary or the horizon and
-    everything recalculates. Sheets: Guide, Inputs, Programs, Summary, Risk,
+    everything recalculates. Sheets: Guide, Inputs, Programs, Roles, Summary, Risk,
     Cash flows, Loans, Sources. The Risk sheet holds the chances of paying
     back simulated as `mlworth-xl risk` does, as values stamped with the
     draws and seed: rerun the command to refresh them. With --values

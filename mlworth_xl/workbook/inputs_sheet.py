@@ -30,6 +30,10 @@ _CONSTANT_DOCS = {
                   "stale.",
     "TinySpread": "A role paid one salary (Roles, spread 0) is read with this spread, so its "
                   "chance is a step at its pay.",
+    "PercentileSpan": "A role's spread is ln(90th / 10th percentile) over this: the 10th to "
+                      "90th percentile of a lognormal span ±1.28155 spreads.",
+    "ShareTolerance": "Role shares adding up to more than 1 plus this are refused (typed "
+                      "fractions such as 1/3 round).",
 }
 _HEADERS = ("Input", "Value", "Unit", "Allowed", "What it means", "Name in formulas")
 

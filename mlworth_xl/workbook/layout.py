@@ -16,8 +16,8 @@ when there is none.
 >>> lay.cf_range(1, "flow")
 "'Cash flows'!$AJ$9:$AJ$88"
 >>> lay.rap_block(0), lay.rap_block(2), lay.sheets
-(None, 0, ('Guide', 'Inputs', 'Programs', 'Summary', 'Odds', 'Cash flows', 'Loans', 'RAP',
- 'Sources'))
+(None, 0, ('Guide', 'Inputs', 'Programs', 'Roles', 'Summary', 'Odds', 'Cash flows', 'Loans',
+ 'RAP', 'Sources'))
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ from openpyxl.utils import get_column_letter
 from mlworth_xl.api import COMPARE_COLUMNS
 from mlworth_xl.model import data, federal, fields, metrics
 from mlworth_xl.model.codes import Plan
-from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB
+from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB, Z90
 from mlworth_xl.model.odds import LIKELY_FROM, UNLIKELY_UP_TO
 from mlworth_xl.model.records import Programs
+from mlworth_xl.model.roles import SHARE_TOLERANCE
 from mlworth_xl.model.uncertainty import RISK, RISK_FIELDS
 
 GUIDE, INPUTS, PROGRAMS, ROLES, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES = (
@@ -90,6 +91,10 @@ CONSTANTS = (
     ("UnlikelyUpTo", UNLIKELY_UP_TO, "Verdict: Unlikely up to this chance", "percent"),
     ("SameFigure", 1e-9, "Odds: relative change under which a figure is unchanged", "number"),
     ("TinySpread", 1e-12, "Odds: spread read for a role paid one salary (log sd 0)", "number"),
+    ("PercentileSpan", 2.0 * Z90, "Roles: standard normal 90th minus 10th percentile (2 × "
+     "1.28155)", "number"),
+    ("ShareTolerance", SHARE_TOLERANCE, "Roles: role shares may add up to 1 plus this much",
+     "number"),
     ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
     ("FeeYearMonth", 10, "Month federal loan fees change (fiscal year)", "month"),
     ("RapPlanCode", int(Plan.RAP), "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
@@ -453,7 +458,7 @@ class Layout:
         """The cell of option ``i``'s "filled in" flag (templates only).
 
         >>> Layout(1, template=True).filled(0)
-        'Programs!$C$44'
+        'Programs!$C$49'
         """
         return cell(PROGRAMS, OPTION_COL + i, PROGRAMS_FILLED_ROW)
 
@@ -461,7 +466,7 @@ class Layout:
         """``formula`` for option ``i``: in a template, empty text until the option is filled in.
 
         >>> Layout(1, template=True).when_filled(0, "=Programs!$C$5")
-        '=IF(Programs!$C$44,Programs!$C$5,"")'
+        '=IF(Programs!$C$49,Programs!$C$5,"")'
         >>> Layout(1).when_filled(0, "=Programs!$C$5")
         '=Programs!$C$5'
         """
@@ -490,7 +495,7 @@ class Layout:
         """The cell of uncertainty input ``field`` of option ``i`` (on Programs, below the check).
 
         >>> Layout(1).risk_input("completion_prob", 0)
-        'Programs!$C$46'
+        'Programs!$C$51'
         """
         ref = cell(PROGRAMS, OPTION_COL + i, RISK_ROW[field])
         if RISK[field].unit == "bool":

@@ -2,7 +2,7 @@
 
 The role table holds each role's median pay and its 10th and 90th
 percentile (inputs, US Bureau of Labor Statistics OEWS by default) and the
-spread fitted to them, ``LN(p90 / p10) / (2 × NORMSINV(0.9))``.  Below it,
+spread fitted to them, ``LN(p90 / p10) / PercentileSpan`` (2 × 1.28155, on Inputs).  Below it,
 one column per option (as on Programs) splits the graduates: each role
 ``placement × share``, the salary after ``placement × (1 − Σ shares)``, and
 those who stay in the current kind of job ``1 − placement``, adding up to
@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl.model import data, fields
-from mlworth_xl.model.roles import SHARE_TOLERANCE, Roles
+from mlworth_xl.model.roles import Roles
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import (
     OUTCOME_ROW,
@@ -44,7 +44,7 @@ def _source(roles: Roles, key: str) -> str:
 
 def shares_check(lay: Layout, i: int) -> str:
     """A formula that is TRUE when option ``i``'s role shares add up to more than 1."""
-    return f"SUM({lay.shares(i)})>1+{SHARE_TOLERANCE!r}"
+    return f"SUM({lay.shares(i)})>1+ShareTolerance"
 
 
 def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
@@ -65,7 +65,7 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
             target.number_format = styles.USD
             styles.mark_input(target)
         p10, p90 = (cell(None, ROLE_COL[k], row) for k in ("p10", "p90"))
-        cells.formula(row, ROLE_COL["sigma"], f"=LN({p90}/{p10})/(2*NORMSINV(0.9))",
+        cells.formula(row, ROLE_COL["sigma"], f"=LN({p90}/{p10})/PercentileSpan",
                       styles.FACTOR)
         set_text(ws.cell(row=row, column=ROLE_COL["source"]), _source(roles, role.key))
     title = layout.ROLES_OPTIONS_TITLE_ROW
@@ -103,6 +103,7 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
         styles.widths(ws, {get_column_letter(col): 22})
     for row in ROLE_ROW.values():
         ws.cell(row=row, column=ROLE_COL["source"]).alignment = styles.WRAP
+    ws.freeze_panes = ws.cell(row=layout.ROLES_FIRST_ROW, column=1)
     styles.protect(ws)
 
 

@@ -28,7 +28,7 @@ def figures_used(programs: Programs, person: Person,
     figure, or the figure is the field's default.
 
     >>> [f.key for f in figures_used(Programs.default(), Person())][:2]
-    ['salary.ml_engineer', 'salary.ml_engineer_range_low']
+    ['salary.ml_engineer_range_low', 'salary.us_average']
     """
     table = data.figures()
     by_name = {e["name"]: e for e in data.default_program_entries()}

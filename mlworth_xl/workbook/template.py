@@ -16,7 +16,7 @@ filled in (:mod:`mlworth_xl.workbook.reader`) and writes the full workbook.
 
 >>> wb = build_template(3)
 >>> wb["Programs"]["C5"].value is None, wb["Summary"]["A7"].value
-(True, '=IF(Programs!$C$44,Programs!$C$5,"")')
+(True, '=IF(Programs!$C$49,Programs!$C$5,"")')
 """
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ def build_workbook(programs: Any = None, person: Any = None,
     Returns
     -------
     openpyxl.Workbook
-        Sheets Guide, Inputs, Programs, Summary, Risk, Odds, Cash flows, Loans, RAP (only
+        Sheets Guide, Inputs, Programs, Roles, Summary, Risk, Odds, Cash flows, Loans, RAP (only
         when an option has a block there) and Sources.
 
     Raises
@@ -187,7 +187,8 @@ def build_workbook(programs: Any = None, person: Any = None,
     --------
     >>> wb = build_workbook()
     >>> wb.sheetnames  # no option of the default comparison is on RAP
-    ['Guide', 'Inputs', 'Programs', 'Summary', 'Risk', 'Odds', 'Cash flows', 'Loans', 'Sources']
+    ['Guide', 'Inputs', 'Programs', 'Roles', 'Summary', 'Risk', 'Odds', 'Cash flows', 'Loans',
+     'Sources']
     >>> wb["Summary"]["A7"].value
     '=Programs!$C$5'
     """
