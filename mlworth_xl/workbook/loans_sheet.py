@@ -306,10 +306,12 @@ def _real(lay: Layout, i: int, row: int) -> dict[str, str]:
     fixed_left = (f"IF({k}>={key('payments')},0,-FV({key('rate')}/{M12},{k},"
                   f"-{key('plan_payment')},{key('balance')}))")
     if lay.rap_block(i) is not None:
-        end = area(layout.RAP, lay.rap_col(i, "end"), RAP_MONTH_ROW, RAP_LAST_ROW)
+        # The balance before payment made + 1: the balance when repayment starts at the end
+        # of a year in which none is made yet (months before repayment a multiple of 12).
+        start = area(layout.RAP, lay.rap_col(i, "start"), RAP_MONTH_ROW, RAP_LAST_ROW)
         made = f"({M12}*{y}-{months})"
         plan_left = (f"IF({lay.program('repayment_plan', i)}=RapPlanCode,"
-                     f"IF({made}>={key('payments')},0,INDEX({end},MAX(1,{made}))),{fixed_left})")
+                     f"IF({made}>={key('payments')},0,INDEX({start},{made}+1)),{fixed_left})")
     else:
         plan_left = fixed_left
     private_n = f"IF({key('private_balance')}>0,{M12}*{p('private_term_years')},0)"
