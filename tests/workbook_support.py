@@ -208,7 +208,8 @@ def random_sets(count: int, seed: int = 20261121) -> list[tuple[Programs, Person
             options += [_program(rng, f"{lab} (all)", **fix) for lab, fix in specials]
         person = _person(rng, int(math.ceil(max(p.years for p in options))))
         options = [replace(p, salary_after=0.8 * person.salary,
-                           salary_growth_after=person.salary_growth)
+                           salary_growth_after=person.salary_growth,
+                           **{n: 0.0 for n in fields.SHARE_FIELDS})
                    if p.name.startswith("never pays back") else p for p in options]
         out.append((Programs.from_records(options), person))
     return out

@@ -97,7 +97,9 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
         })
         for key, formula in formulas.items():
             fmt = styles.USD if key == "placed_salary" else styles.PERCENT
-            cells.formula(OUTCOME_ROW[key], col, lay.when_filled(i, formula), fmt)
+            # the placed salary is read by Cash flows, whose blank columns compute with 0s
+            shown = formula if key == "placed_salary" else lay.when_filled(i, formula)
+            cells.formula(OUTCOME_ROW[key], col, shown, fmt)
     styles.widths(ws, {"A": 52, "B": 14})
     for col in range(layout.OPTION_COL, max(lay.option_col(lay.n - 1), ROLE_COL["source"]) + 1):
         styles.widths(ws, {get_column_letter(col): 22})
