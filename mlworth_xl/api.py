@@ -223,7 +223,7 @@ def odds_frame(programs: Programs, person: Person, outcome: Outcome,
     if uncertainty is None:
         uncertainty = getattr(programs, "uncertainties", None)
     base = comparison_frame(programs, outcome)
-    found = odds_programs(programs, person, uncertainty)
+    found = odds_programs(programs, person, uncertainty, roles=getattr(programs, "roles", None))
     chance = np.array([o.payback_probability for o in found])
     values: dict[str, Any] = {
         "payback_chance": chance,
@@ -304,5 +304,6 @@ def compare(programs: Any = None, person: Any = None, *, odds: bool = True) -> p
     ['Carnegie Mellon MS in ML (in person)', "Private non-profit master's (in person)"]
     """
     table, who = resolve_inputs(programs, person)
-    outcome = table.evaluate(who)
+    # a workbook's Roles sheet (read with its Programs) pays the roles as edited there
+    outcome = table.evaluate(who, getattr(table, "roles", None))
     return odds_frame(table, who, outcome) if odds else comparison_frame(table, outcome)

@@ -108,7 +108,10 @@ def risk(programs: Any = None, person: Any = None, *, draws: int = DEFAULT_DRAWS
     if any(not np.isfinite(n) or n <= 0 for n in years):
         raise InputError.single("within", f"{within!r}: every payback must be above 0 years")
     table, who = resolve_inputs(programs, person)
+    if uncertainty is None:  # a workbook's own uncertainty inputs, when read from one
+        uncertainty = getattr(table, "uncertainties", None)
     results = iter_simulations(table, who, uncertainty, draws=draws, seed=seed,
+                               roles=getattr(table, "roles", None),
                                progress=progress)  # one option's draws in memory at a time
     rows = [{"option": name, **risk_row(r, years)}
             for name, r in zip(table.names, results, strict=True)]

@@ -163,3 +163,42 @@ def test_bad_shares_and_unknown_roles_name_the_field_and_what_is_allowed():
         Roles.from_rows({"astronaut": {"median": 1}})
     with pytest.raises(InputError, match="the pay must rise"):
         Role("data_scientist", "Data scientist", 100_000, 120_000, 150_000)
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("share_data_scientist", "150", "share_data_scientist: 150 is out of range"),
+    ("share_data_scientist", "-0.2", "share_data_scientist: -0.2 is out of range"),
+    ("share_astronaut", "0.2", "'astronaut' is not a role; roles are: ml_engineer"),
+])
+def test_every_face_refuses_bad_shares_with_the_field(tmp_path, column, value, message):
+    from click.testing import CliRunner
+
+    from mlworth_xl import udfs
+    from mlworth_xl.cli import main
+
+    path = tmp_path / "programs.csv"
+    path.write_text(f"name,years,tuition_per_year,salary_after,{column}\nA,1,1000,90000,{value}\n")
+    result = CliRunner().invoke(main, ["compare", "--programs", str(path)])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    cell = udfs.MLWORTH_EVALUATE([["years", 1], ["tuition_per_year", 1000],
+                                  ["salary_after", 90000], [column, float(value)]])
+    assert isinstance(cell, str) and cell.startswith("#") and message.split(": ", 1)[-1] in cell
+
+
+def test_shares_adding_up_to_more_than_1_are_refused_by_the_cli_and_excel(tmp_path):
+    from click.testing import CliRunner
+
+    from mlworth_xl import udfs
+    from mlworth_xl.cli import main
+
+    path = tmp_path / "programs.csv"
+    path.write_text("name,years,tuition_per_year,salary_after,share_data_scientist,"
+                    "share_ml_engineer\nA,1,1000,90000,0.7,0.5\n")
+    result = CliRunner().invoke(main, ["compare", "--programs", str(path)])
+    assert result.exit_code == 2
+    assert "row 2: role shares: add up to 1.2" in result.stderr
+    cell = udfs.MLWORTH_EVALUATE([["years", 1], ["tuition_per_year", 1000],
+                                  ["salary_after", 90000], ["share_data_scientist", 0.7],
+                                  ["share_ml_engineer", 0.5]])
+    assert cell.startswith("#NUM!") and "role shares: add up to 1.2" in cell

@@ -116,3 +116,29 @@ def test_the_edited_file_reads_back_and_check_names_the_bad_split(edited):
     assert any("role shares: add up to 1.5" in f.message for f in report.findings)
     # the role table's edit is an input: not reported as a changed value
     assert not any(f.cell.startswith("Roles!B") for f in report.findings)
+
+
+def test_a_workbook_read_back_pays_the_roles_as_its_roles_sheet_says(tmp_path):
+    # no recalculation needed: the reader takes the inputs, which are values
+    from mlworth_xl import api, risk_api
+
+    table, person = Programs.default(), Person.default()
+    path = tmp_path / "client.xlsx"
+    path.write_bytes(workbook_bytes(build_workbook(table, person, risk=None)))
+    wb = openpyxl.load_workbook(path)
+    higher = Roles.default().get("ml_engineer").median * 1.25
+    wb[layout.ROLES].cell(row=layout.ROLE_ROW["ml_engineer"],
+                          column=layout.ROLE_COL["median"]).value = higher
+    wb.save(path)
+    roles = Roles.from_rows({"ml_engineer": {"median": higher}})
+    read = read_programs_sheet(path)
+    assert read.roles == roles
+    want = odds_programs(table, person, roles=roles, quantiles=False)
+    frame = api.compare(path, person)
+    got = frame["Chance of paying back within target"].tolist()
+    assert got == pytest.approx([o.payback_probability for o in want], rel=1e-12)
+    assert got[0] > odds_programs(table, person, quantiles=False)[0].payback_probability
+    sim = risk_api.risk(path, person, draws=2_000)
+    base = risk_api.risk(None, person, draws=2_000)
+    column = "P(pays back within target)"
+    assert sim[column][0] > base[column][0]  # same seed, higher pay: more draws pay back

@@ -97,6 +97,10 @@ def scenario(rows: list[list[Any]] | None, name: str = "scenario",
                                 "the input's name in the first column (e.g. tuition_per_year)")
             continue
         field = field_named(row[0])
+        named = str(row[0]).strip().lower().replace(" ", "_")
+        if field is None and named.startswith("share_"):
+            raise CellError("#VALUE!", f"{where}: {named[6:][:40]!r} is not a role; roles are: "
+                            + ", ".join(fields.ROLE_LABELS))
         if field is None or field.name not in allowed:
             raise CellError("#VALUE!", f"{where}: {str(row[0])[:40]!r} is not an input; inputs "
                             f"are: {', '.join(allowed)}")

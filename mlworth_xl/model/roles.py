@@ -196,7 +196,8 @@ def share_problems(values: Mapping[str, ArrayLike], row: Any = None,
     """Options whose role shares add up to more than 1 (each share is checked as a field)."""
     s = shares(values)
     total = s.sum(axis=1)
-    bad = np.flatnonzero(np.isfinite(total) & (total > 1.0 + SHARE_TOLERANCE))
+    each_allowed = np.all((s >= 0) & (s <= 1), axis=1)  # else reported share by share
+    bad = np.flatnonzero(each_allowed & (total > 1.0 + SHARE_TOLERANCE))
     scalar = all(np.ndim(values.get(n, 0.0)) == 0 for n in fields.SHARE_FIELDS)
     out = []
     for i in bad:
