@@ -27,6 +27,7 @@ import numpy as np
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.records import PROGRAM_NUMERIC, Person, Programs
+from mlworth_xl.model.uncertainty import RISK, RISK_FIELDS, Uncertainty
 
 #: Largest input file read, in bytes (a programs table of 100,000 rows is ~25 MB).
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -57,7 +58,13 @@ for _f in fields.PROGRAM_FIELDS:
     HEADER_ALIASES[header_key(_f.label)] = _f.name
 
 
-PROGRAM_ORDER = {f.name: i for i, f in enumerate(fields.PROGRAM_FIELDS)}
+#: Columns of the uncertainty inputs of an option (optional: left out, the kind's defaults).
+RISK_ALIASES: dict[str, str] = {}
+for _f in RISK_FIELDS:
+    RISK_ALIASES[header_key(_f.name)] = _f.name
+    RISK_ALIASES[header_key(_f.label)] = _f.name
+
+PROGRAM_ORDER = {f.name: i for i, f in enumerate((*fields.PROGRAM_FIELDS, *RISK_FIELDS))}
 
 
 def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False,
@@ -348,7 +355,7 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
     problems: list[Problem] = []
     columns: dict[str, int] = {}
     for j, h in enumerate(header):
-        name = HEADER_ALIASES.get(header_key(str(h)))
+        name = HEADER_ALIASES.get(header_key(str(h))) or RISK_ALIASES.get(header_key(str(h)))
         if not str(h).strip():
             continue
         if name is None and header_key(str(h)).startswith("share_"):
@@ -361,7 +368,7 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
             close = difflib.get_close_matches(header_key(str(h)), list(fields.PROGRAM), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             problems.append(Problem(str(h), f"unknown column{hint} (columns: "
-                                    f"{', '.join(fields.PROGRAM)})", 1, source))
+                                    f"{', '.join((*fields.PROGRAM, *RISK))})", 1, source))
         elif name in columns:
             problems.append(Problem(str(h), f"duplicate column: {name} appears twice", 1, source))
         else:
@@ -419,8 +426,10 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
             except ValueError as exc:
                 problems.append(Problem(k, str(exc), rownum, source))
                 numeric[k][i] = defaults.get(k, 0.0) if not spec.required else 1.0
+    per_option = _uncertainties(columns, data_rows, kinds, source, problems) if any(
+        k in columns for k in RISK) else None
     table = Programs(names=names, kinds=kinds, columns=numeric,
-                     rows=[n for n, _ in data_rows], source=source)
+                     rows=[n for n, _ in data_rows], source=source, uncertainties=per_option)
     # Values that parsed are checked against their ranges too, so one run lists everything.
     # (The default person's horizon covers any allowed program length; the real person's
     # horizon is checked again when the table is evaluated.)
@@ -433,6 +442,42 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
         problems.sort(key=lambda p: (p.row or 0, PROGRAM_ORDER.get(p.field, 99)))
         raise InputError(problems)
     return table
+
+
+def _uncertainties(columns: dict[str, int], data_rows: list[tuple[int, list[Any]]],
+                   kinds: list[str], source: str, problems: list[Problem]
+                   ) -> list[Uncertainty] | None:
+    """Each row's uncertainty inputs: the columns given, the kind's defaults for the rest."""
+    out = []
+    for (rownum, row), kind in zip(data_rows, kinds, strict=True):
+        given: dict[str, Any] = {}
+        before = len(problems)
+        for spec in RISK_FIELDS:
+            j = columns.get(spec.name)
+            value = row[j] if j is not None and j < len(row) else None
+            if is_blank(value):
+                continue
+            if spec.unit == "text":
+                text = cell_text(value).lower()
+                if text not in spec.choices:
+                    problems.append(Problem(spec.name, f"{text!r} is not allowed; allowed: "
+                                            f"{spec.allowed()}", rownum, source))
+                given[spec.name] = text
+                continue
+            try:
+                x = parse_cell(value, spec)
+            except ValueError as exc:
+                problems.append(Problem(spec.name, str(exc), rownum, source))
+                continue
+            problems += [Problem(spec.name, m, rownum, source) for _, m in fields.check(spec, [x])]
+            given[spec.name] = bool(x) if spec.unit == "bool" else x
+        if len(problems) > before:
+            continue
+        try:
+            out.append(Uncertainty.for_kind(kind if kind in fields.KINDS else "other", **given))
+        except InputError as exc:
+            problems += [Problem(q.field, q.message, rownum, source) for q in exc.problems]
+    return out if len(out) == len(data_rows) else None
 
 
 def _column_letter(n: int) -> str:

@@ -202,3 +202,23 @@ def test_shares_adding_up_to_more_than_1_are_refused_by_the_cli_and_excel(tmp_pa
                                   ["salary_after", 90000], ["share_data_scientist", 0.7],
                                   ["share_ml_engineer", 0.5]])
     assert cell.startswith("#NUM!") and "role shares: add up to 1.2" in cell
+
+
+def test_a_programs_file_carries_the_uncertainty_inputs_and_the_template_the_defaults(tmp_path):
+    from mlworth_xl import api
+    from mlworth_xl.inputs import read_programs
+    from mlworth_xl.model.odds import odds_programs
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    template = read_programs(root / "templates" / "programs.csv")
+    assert template.uncertainties == [Uncertainty.for_kind(k) for k in template.kinds]
+    path = tmp_path / "programs.csv"
+    path.write_text("name,years,tuition_per_year,salary_after,kind,Completion probability,"
+                    "job_search\nA,2,30000,100000,masters,50%,fixed\n")
+    given = Uncertainty.for_kind("masters", completion_prob=0.5, job_search="fixed")
+    table = read_programs(path)
+    assert table.uncertainties == [given]
+    want = odds_programs(table, PERSON, [given])[0].payback_probability
+    assert api.compare(path)["Chance of paying back within target"][0] == pytest.approx(
+        want, rel=1e-15)
+    assert want != odds_programs(table, PERSON, None)[0].payback_probability

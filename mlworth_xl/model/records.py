@@ -196,6 +196,8 @@ class Programs:
     columns: dict[str, np.ndarray]
     rows: list[int] | None = None
     source: str | None = None
+    #: Each option's uncertainty inputs, where its file gave them (None: each kind's defaults).
+    uncertainties: list[Any] | None = None
 
     def __len__(self) -> int:
         return len(self.names)
