@@ -479,7 +479,14 @@ def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fr
         findings[1].message)
     assert " values differ from a simulation of this workbook's inputs with the draws and seed " \
         "of its stamp" in findings[0].message
-    assert " values differ from the sources of this workbook's inputs (first Sources!A10: " in (
+    # the first cell that differs is the row of the cited tuition, which the edit drops: every
+    # row below it moves up one
+    from mlworth_xl.model.records import Person, Programs
+    from mlworth_xl.workbook.sources_sheet import figures_used
+
+    keys = [f.key for f in figures_used(Programs.default(), Person())]
+    row = layout.SOURCES_FIRST_ROW + keys.index("tuition.cmu_ml_masters")
+    assert f" values differ from the sources of this workbook's inputs (first Sources!A{row}: " in (
         findings[-1].message)
     assert all(f.message.endswith("run `mlworth-xl workbook` again to refresh it")
                for f in (findings[0], findings[-1]))

@@ -368,6 +368,10 @@ RAP_BLOCK = (
 )
 RAP_OFFSET = {key: k for k, (key, _) in enumerate(RAP_BLOCK)}
 
+# Sources sheet: a header row, then one row per figure the inputs use.
+SOURCES_HEADER_ROW = 4
+SOURCES_FIRST_ROW = SOURCES_HEADER_ROW + 1
+
 # Summary sheet: one row per option, the columns of the comparison table.
 SUMMARY_HEADER_ROW = 6
 SUMMARY_FIRST_ROW = SUMMARY_HEADER_ROW + 1

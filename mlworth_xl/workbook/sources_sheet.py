@@ -75,11 +75,10 @@ def write(wb: Workbook, programs: Programs, person: Person,
                  "Verify a figure before relying on it. An illustrative assumption has no "
                  "source: change it to your case. `mlworth-xl sources` lists every embedded "
                  "figure.")
-    row = 4
     for k, text in enumerate(_HEADERS, start=1):
-        styles.header(ws, row, k, text)
-    for figure in figures_used(programs, person, uncertainties, roles):
-        row += 1
+        styles.header(ws, layout.SOURCES_HEADER_ROW, k, text)
+    figures = figures_used(programs, person, uncertainties, roles)
+    for row, figure in enumerate(figures, start=layout.SOURCES_FIRST_ROW):
         ws.cell(row=row, column=1, value=figure.label)
         value = ws.cell(row=row, column=2, value=figure.value)
         value.number_format = {"usd": styles.USD, "rate": "0.000%",
@@ -95,5 +94,5 @@ def write(wb: Workbook, programs: Programs, person: Person,
         for column in range(1, len(_HEADERS) + 1):
             ws.cell(row=row, column=column).alignment = styles.WRAP
     styles.widths(ws, {"A": 60, "B": 12, "C": 10, "D": 60, "E": 12, "F": 11, "G": 36})
-    ws.freeze_panes = "A5"
+    ws.freeze_panes = f"A{layout.SOURCES_FIRST_ROW}"
     styles.protect(ws)
