@@ -52,9 +52,10 @@ def scenarios(n: int, seed: int = 1) -> dict[str, np.ndarray]:
 def loan_rules(n: int, seed: int) -> dict[str, np.ndarray]:
     """Federal or simple financing and a repayment plan (fixed, tiered, RAP) per scenario."""
     rng = np.random.default_rng(seed)
-    return {"financing": rng.choice([0.0, 1.0], n),
-            "repayment_plan": rng.choice([0.0, 1.0, 2.0], n)}
-
+    return {
+        "financing": rng.choice([0.0, 1.0], n),
+        "repayment_plan": rng.choice([0.0, 1.0, 2.0], n),
+    }
 
 
 def per_row_loop(sample: dict[str, np.ndarray]) -> float:
@@ -80,48 +81,67 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000, help="scenarios (default 1,000,000)")
     parser.add_argument("--sample", type=int, default=2_000, help="rows for the per-row loop")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing (best is shown)")
-    parser.add_argument("--memory", action="store_true",
-                        help="also stream 10,000,000 scenarios and print peak memory")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="also stream 10,000,000 scenarios and print peak memory",
+    )
     args = parser.parse_args()
 
     values = scenarios(args.n)
     evaluate(scenarios(1000))  # warm up
-    print(f"scenarios: {args.n:,}, horizon 40 years, chunk {evaluate_module.CHUNK:,}, "
-          f"best of {args.repeat}")
+    print(
+        f"scenarios: {args.n:,}, horizon 40 years, chunk {evaluate_module.CHUNK:,}, "
+        f"best of {args.repeat}"
+    )
     rates = []
     for workers in (1, 2):
         elapsed = best_of(args.repeat, lambda w=workers: evaluate(values, workers=w))
         rates.append(args.n / elapsed)
-        print(f"vectorized model, {workers} thread{'s' if workers > 1 else ''}: "
-              f"{elapsed:.2f} s, {rates[-1]:,.0f} scenarios/s")
+        print(
+            f"vectorized model, {workers} thread{'s' if workers > 1 else ''}: "
+            f"{elapsed:.2f} s, {rates[-1]:,.0f} scenarios/s"
+        )
     # The defaults are the law in force (federal + private loans, tiered plan) in today's
     # dollars (2% inflation); the same scenarios as one simple loan, nominal, for comparison.
-    simple = {**values, "financing": np.zeros(args.n), "repayment_plan": np.zeros(args.n),
-              "inflation": np.zeros(args.n)}
+    simple = {
+        **values,
+        "financing": np.zeros(args.n),
+        "repayment_plan": np.zeros(args.n),
+        "inflation": np.zeros(args.n),
+    }
     elapsed = best_of(args.repeat, lambda: evaluate(simple, workers=1))
     simple_rate = args.n / elapsed
-    print(f"the same scenarios on simple financing, fixed plan, no inflation, 1 thread: "
-          f"{elapsed:.2f} s, {simple_rate:,.0f} scenarios/s; the default mix (federal + private "
-          f"+ tiered, deflated) runs at {rates[0] / simple_rate:.2f} of it (target >= 0.5)")
+    print(
+        f"the same scenarios on simple financing, fixed plan, no inflation, 1 thread: "
+        f"{elapsed:.2f} s, {simple_rate:,.0f} scenarios/s; the default mix (federal + private "
+        f"+ tiered, deflated) runs at {rates[0] / simple_rate:.2f} of it (target >= 0.5)"
+    )
     sample = scenarios(args.sample, seed=2)
     loop = max(per_row_loop(sample) for _ in range(args.repeat))
-    print(f"per-row numpy-financial loop (pmt, npv, irr) on {args.sample:,} rows: "
-          f"{loop:,.0f} scenarios/s")
+    print(
+        f"per-row numpy-financial loop (pmt, npv, irr) on {args.sample:,} rows: "
+        f"{loop:,.0f} scenarios/s"
+    )
     print(f"ratio, vectorized (best) / per-row loop: {max(rates) / loop:,.0f}x")
     print("targets: >= 2,000,000 scenarios/s and >= 100x the per-row loop")
     mixed = {**scenarios(args.n // 10, seed=3), **loan_rules(args.n // 10, seed=3)}
     elapsed = best_of(1, lambda: evaluate(mixed))
-    print(f"for comparison, {args.n // 10:,} scenarios half on federal loans, a third each on "
-          f"the fixed, tiered and RAP plans (RAP is simulated month by month): "
-          f"{args.n // 10 / elapsed:,.0f} scenarios/s")
+    print(
+        f"for comparison, {args.n // 10:,} scenarios half on federal loans, a third each on "
+        f"the fixed, tiered and RAP plans (RAP is simulated month by month): "
+        f"{args.n // 10 / elapsed:,.0f} scenarios/s"
+    )
     if args.memory:
         total, step = 10_000_000, 500_000
         start = time.perf_counter()
         for s in range(0, total, step):
             evaluate(scenarios(step, seed=s), workers=2)
-        print(f"10,000,000 scenarios streamed in {step:,}-row batches: "
-              f"{time.perf_counter() - start:.1f} s, peak memory {peak_mb():,.0f} MB "
-              f"(target < 2,000 MB)")
+        print(
+            f"10,000,000 scenarios streamed in {step:,}-row batches: "
+            f"{time.perf_counter() - start:.1f} s, peak memory {peak_mb():,.0f} MB "
+            f"(target < 2,000 MB)"
+        )
     sys.stdout.flush()
 
 

@@ -35,11 +35,16 @@ def options(n: int, seed: int = 1) -> Programs:
     rows = []
     for i in range(n):
         r = base[i % len(base)]
-        rows.append(replace(r, name=f"{r.name} #{i}",
-                            tuition_per_year=r.tuition_per_year * rng.uniform(0.5, 1.5),
-                            salary_after=r.salary_after * rng.uniform(0.8, 1.3),
-                            placement_prob=float(rng.uniform(0.4, 1.0)),
-                            months_to_job=float(rng.uniform(0.0, 9.0))))
+        rows.append(
+            replace(
+                r,
+                name=f"{r.name} #{i}",
+                tuition_per_year=r.tuition_per_year * rng.uniform(0.5, 1.5),
+                salary_after=r.salary_after * rng.uniform(0.8, 1.3),
+                placement_prob=float(rng.uniform(0.4, 1.0)),
+                months_to_job=float(rng.uniform(0.0, 9.0)),
+            )
+        )
     return Programs.from_records(rows)
 
 
@@ -54,21 +59,27 @@ def main() -> None:
     payback_probability(Programs.default(), person)  # warm up
     elapsed = best_of(args.repeat, lambda: payback_probability(table, person))
     chance = payback_probability(table, person)
-    print(f"payback_probability, {args.options:,} options in one call: {elapsed:.2f} s "
-          f"(best of {args.repeat}), {elapsed / args.options * 1e3:.2f} ms an option; "
-          f"chance from {chance.min():.3f} to {chance.max():.3f}, mean {chance.mean():.3f}")
+    print(
+        f"payback_probability, {args.options:,} options in one call: {elapsed:.2f} s "
+        f"(best of {args.repeat}), {elapsed / args.options * 1e3:.2f} ms an option; "
+        f"chance from {chance.min():.3f} to {chance.max():.3f}, mean {chance.mean():.3f}"
+    )
     first = options(min(100, args.options))
     full = best_of(args.repeat, lambda: odds_programs(first, person))
-    print(f"odds_programs (with median payback, NPV P10/P90), {len(first)} options: "
-          f"{full:.2f} s, {full / len(first) * 1e3:.1f} ms an option")
+    print(
+        f"odds_programs (with median payback, NPV P10/P90), {len(first)} options: "
+        f"{full:.2f} s, {full / len(first) * 1e3:.1f} ms an option"
+    )
     defaults = Programs.default()
     exact = best_of(args.repeat, lambda: payback_probability(defaults, person))
     start = time.perf_counter()
     simulated = [r.payback_probability() for r in simulate_programs(defaults, person)]
     sim = time.perf_counter() - start
-    print(f"the {len(defaults)} default options: exact {exact:.3f} s, simulated at 100,000 "
-          f"draws {sim:.3f} s; largest difference "
-          f"{np.max(np.abs(np.asarray(simulated) - payback_probability(defaults, person))):.4f}")
+    print(
+        f"the {len(defaults)} default options: exact {exact:.3f} s, simulated at 100,000 "
+        f"draws {sim:.3f} s; largest difference "
+        f"{np.max(np.abs(np.asarray(simulated) - payback_probability(defaults, person))):.4f}"
+    )
     sys.stdout.flush()
 
 

@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "pyodide"
 ROUNDS = 3
 STEPS = ("boot", "load_packages", "install", "import_xlwings", "import_udfs", "first_call")
-IMPORT = ("import time; t = time.perf_counter(); import mlworth_xl.udfs; "
-          "print(time.perf_counter() - t)")
+IMPORT = (
+    "import time; t = time.perf_counter(); import mlworth_xl.udfs; print(time.perf_counter() - t)"
+)
 
 
 def load_provision():
@@ -39,54 +40,73 @@ def load_provision():
 
 
 def pyodide_rounds(manifest: dict, wheel: Path, work: Path) -> list[dict]:
-    request = {"runtime": manifest["runtime"], "packages": manifest["packages"],
-               "wheels": [*manifest["wheels"], str(wheel)], "runner": str(HERE / "runner.py"),
-               "calls": []}
+    request = {
+        "runtime": manifest["runtime"],
+        "packages": manifest["packages"],
+        "wheels": [*manifest["wheels"], str(wheel)],
+        "runner": str(HERE / "runner.py"),
+        "calls": [],
+    }
     path = work / "request.json"
     path.write_text(json.dumps(request), encoding="utf-8")
     rounds = []
     for _ in range(ROUNDS):
-        out = subprocess.run(["node", str(HERE / "run.mjs"), str(path)], capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            ["node", str(HERE / "run.mjs"), str(path)], capture_output=True, text=True, check=True
+        )
         rounds.append(json.loads(out.stdout))
     return rounds
 
 
 def cpython_import(env: dict[str, str]) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
-    return min(float(subprocess.run([sys.executable, "-c", IMPORT], capture_output=True,
-                                    text=True, check=True, env=env).stdout)
-               for _ in range(ROUNDS))
+    return min(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", IMPORT], capture_output=True, text=True, check=True, env=env
+            ).stdout
+        )
+        for _ in range(ROUNDS)
+    )
 
 
 def main() -> None:
     provision = load_provision()
     manifest = provision.provisioned()
     if manifest is None:
-        sys.exit(f"Pyodide is not provisioned in {provision.cache_dir()}: "
-                 "run python tests/pyodide/provision.py")
+        sys.exit(
+            f"Pyodide is not provisioned in {provision.cache_dir()}: "
+            "run python tests/pyodide/provision.py"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         wheel = provision.build_wheel(Path(tmp) / "wheel")
         rounds = pyodide_rounds(manifest, wheel, Path(tmp))
     first = rounds[0]["first"].get("float")
-    print(f"Pyodide {rounds[0]['platform']['python']} under Node.js {node_version()}, "
-          f"best of {ROUNDS} fresh processes; MLWORTH_PAYBACK() = {first}")
+    print(
+        f"Pyodide {rounds[0]['platform']['python']} under Node.js {node_version()}, "
+        f"best of {ROUNDS} fresh processes; MLWORTH_PAYBACK() = {first}"
+    )
     best = {s: min(r["timings"][s] for r in rounds) for s in STEPS}
     for step in STEPS:
         print(f"  {step:<15} {best[step]:7.3f} s")
     total = min(sum(r["timings"][s] for s in STEPS) for r in rounds)
     print(f"  {'total':<15} {total:7.3f} s  (boot to first MLWORTH_PAYBACK() result)")
-    print(f"CPython {sys.version.split()[0]}: import mlworth_xl.udfs in a fresh process, "
-          f"best of {ROUNDS}")
-    officejs = {"XLWINGS_ON_SERVER": "true",  # xlwings.pro asks for a license key (runner.py)
-                "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial")}
+    print(
+        f"CPython {sys.version.split()[0]}: import mlworth_xl.udfs in a fresh process, "
+        f"best of {ROUNDS}"
+    )
+    officejs = {
+        "XLWINGS_ON_SERVER": "true",  # xlwings.pro asks for a license key (runner.py)
+        "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"),
+    }
     print(f"  {'classic':<15} {cpython_import({}):7.3f} s")
     print(f"  {'Office.js':<15} {cpython_import(officejs):7.3f} s")
 
 
 def node_version() -> str:
-    return subprocess.run(["node", "--version"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 if __name__ == "__main__":

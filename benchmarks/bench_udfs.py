@@ -47,12 +47,21 @@ def main() -> None:
         return [[float(x)] for x in rng.uniform(low, high, ROWS)]
 
     scalar = [
-        ("MLWORTH_COST", lambda: MLWORTH_COST(*cells(52000, 2, 0, 1000, 5000, 0, 0)),
-         lambda: cost.cost_of_attendance(52000.0, 2.0, 0.0, 1000.0, 5000.0, 0.0, 0.0)),
-        ("MLWORTH_LOAN_PAYMENT", lambda: MLWORTH_LOAN_PAYMENT(*cells(41000, 0.0794, 10, 30, 1)),
-         lambda: loans.loan_payment(41000.0, 0.0794, 10.0, 30.0, 1.0)),
-        ("MLWORTH_PAYBACK", lambda: MLWORTH_PAYBACK(*cells(180000, 60000, 100000, 0, 0, 0, 0, 40)),
-         lambda: quick.payback_after_job(180000.0, 60000.0, 100000.0, 0.0, 0.0, 0.0, 0.0, 40.0)),
+        (
+            "MLWORTH_COST",
+            lambda: MLWORTH_COST(*cells(52000, 2, 0, 1000, 5000, 0, 0)),
+            lambda: cost.cost_of_attendance(52000.0, 2.0, 0.0, 1000.0, 5000.0, 0.0, 0.0),
+        ),
+        (
+            "MLWORTH_LOAN_PAYMENT",
+            lambda: MLWORTH_LOAN_PAYMENT(*cells(41000, 0.0794, 10, 30, 1)),
+            lambda: loans.loan_payment(41000.0, 0.0794, 10.0, 30.0, 1.0),
+        ),
+        (
+            "MLWORTH_PAYBACK",
+            lambda: MLWORTH_PAYBACK(*cells(180000, 60000, 100000, 0, 0, 0, 0, 40)),
+            lambda: quick.payback_after_job(180000.0, 60000.0, 100000.0, 0.0, 0.0, 0.0, 0.0, 40.0),
+        ),
     ]
     print("One cell (µs per call)          function    model   overhead  (target < 50)")
     for name, udf, model in scalar:
@@ -62,19 +71,30 @@ def main() -> None:
     tuition, years = column(0, 60000), column(0.5, 3)
     principal, apr = column(1000, 100000), column(0.02, 0.1)
     total, before, after = column(20000, 300000), column(30000, 80000), column(90000, 200000)
-    arrays = {id(c): np.array([r[0] for r in c]) for c in (tuition, years, principal, apr, total,
-                                                             before, after)}
+    arrays = {
+        id(c): np.array([r[0] for r in c])
+        for c in (tuition, years, principal, apr, total, before, after)
+    }
 
     def a(c: list[list[float]]) -> np.ndarray:
         return arrays[id(c)]
 
     ranges = [
-        ("MLWORTH_COST", lambda: MLWORTH_COST(tuition, years),
-         lambda: cost.cost_of_attendance(a(tuition), a(years))),
-        ("MLWORTH_LOAN_PAYMENT", lambda: MLWORTH_LOAN_PAYMENT(principal, apr),
-         lambda: loans.loan_payment(a(principal), a(apr))),
-        ("MLWORTH_PAYBACK", lambda: MLWORTH_PAYBACK(total, before, after),
-         lambda: quick.payback_after_job(a(total), a(before), a(after))),
+        (
+            "MLWORTH_COST",
+            lambda: MLWORTH_COST(tuition, years),
+            lambda: cost.cost_of_attendance(a(tuition), a(years)),
+        ),
+        (
+            "MLWORTH_LOAN_PAYMENT",
+            lambda: MLWORTH_LOAN_PAYMENT(principal, apr),
+            lambda: loans.loan_payment(a(principal), a(apr)),
+        ),
+        (
+            "MLWORTH_PAYBACK",
+            lambda: MLWORTH_PAYBACK(total, before, after),
+            lambda: quick.payback_after_job(a(total), a(before), a(after)),
+        ),
     ]
     print(f"\nA column of {ROWS:,} scenarios, one call (ms)  function    model  (target < 20)")
     for name, fn, model in ranges:

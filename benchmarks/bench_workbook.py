@@ -42,9 +42,9 @@ def programs(n: int) -> Programs:
     records = [base[k % len(base)] for k in range(n)]
     from dataclasses import replace
 
-    return Programs.from_records([replace(r, name=f"{r.name} #{k + 1}")
-                                  for k, r in enumerate(records)])
-
+    return Programs.from_records(
+        [replace(r, name=f"{r.name} #{k + 1}") for k, r in enumerate(records)]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,43 +52,57 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best is shown)")
     args = parser.parse_args(argv)
 
-    cases = {"default (8 options)": Programs.default(), "20 options": programs(20),
-             "100 options": programs(100)}
+    cases = {
+        "default (8 options)": Programs.default(),
+        "20 options": programs(20),
+        "100 options": programs(100),
+    }
     default_bytes = b""
     print("Generation (build + save), best of", args.repeat)
     for label, table in cases.items():
         seconds, content = best_with_result(
-            args.repeat, lambda t=table: workbook_bytes(build_workbook(t)))
+            args.repeat, lambda t=table: workbook_bytes(build_workbook(t))
+        )
         target = TARGETS[label]
-        verdict = "" if target is None else (
-            f"  target < {target:g} s: {'ok' if seconds < target else 'MISSED'}")
+        verdict = (
+            ""
+            if target is None
+            else (f"  target < {target:g} s: {'ok' if seconds < target else 'MISSED'}")
+        )
         print(f"  {label:<20} {seconds:6.2f} s  {len(content) / 1e6:5.2f} MB{verdict}")
         if label.startswith("default"):
             default_bytes = content
-    print("Its parts: Risk sheet's simulation | workbook without the Risk sheet, best of",
-          args.repeat)
+    print(
+        "Its parts: Risk sheet's simulation | workbook without the Risk sheet, best of", args.repeat
+    )
     for label, table in cases.items():
         resolved, person = resolve_inputs(table, None)
         simulation, _ = best_with_result(
-            args.repeat, lambda t=resolved, p=person: risk_sheet.simulate(
-                t, p, risk_sheet.DEFAULT_RISK))
-        rest, _ = best_with_result(args.repeat,
-                          lambda t=table: workbook_bytes(build_workbook(t, risk=None)))
+            args.repeat,
+            lambda t=resolved, p=person: risk_sheet.simulate(t, p, risk_sheet.DEFAULT_RISK),
+        )
+        rest, _ = best_with_result(
+            args.repeat, lambda t=table: workbook_bytes(build_workbook(t, risk=None))
+        )
         print(f"  {label:<20} {simulation:6.2f} s | {rest:5.2f} s")
 
     book = build_workbook(Programs.default())
     with tempfile.TemporaryDirectory() as tmp:
         plain, _ = best_with_result(args.repeat, lambda: workbook_bytes(book))
-        computed, content = best_with_result(args.repeat,
-                                             lambda: computed_bytes(book, Path(tmp)))
+        computed, content = best_with_result(args.repeat, lambda: computed_bytes(book, Path(tmp)))
     added = computed - plain
-    print(f"IronCalc's values in the default workbook, best of {args.repeat}: file "
-          f"{plain:.2f} s, with values {computed:.2f} s: adds {added:.2f} s "
-          f"({len(content) / 1e6:.2f} MB)  target < 0.5 s: {'ok' if added < 0.5 else 'MISSED'}")
+    print(
+        f"IronCalc's values in the default workbook, best of {args.repeat}: file "
+        f"{plain:.2f} s, with values {computed:.2f} s: adds {added:.2f} s "
+        f"({len(content) / 1e6:.2f} MB)  target < 0.5 s: {'ok' if added < 0.5 else 'MISSED'}"
+    )
     seconds, content = best_with_result(
-        args.repeat, lambda: workbook_bytes(build_template(DEFAULT_OPTIONS)))
-    print(f"Template of {DEFAULT_OPTIONS} empty options (mlworth-xl template), best of "
-          f"{args.repeat}: {seconds:.2f} s  {len(content) / 1e6:5.2f} MB")
+        args.repeat, lambda: workbook_bytes(build_template(DEFAULT_OPTIONS))
+    )
+    print(
+        f"Template of {DEFAULT_OPTIONS} empty options (mlworth-xl template), best of "
+        f"{args.repeat}: {seconds:.2f} s  {len(content) / 1e6:5.2f} MB"
+    )
 
     if find_soffice() is None:
         print("LibreOffice recalculation: skipped (soffice not found)")

@@ -32,6 +32,7 @@ def __getattr__(name: str) -> Any:
         return getattr(records, name)
     raise AttributeError(f"module 'mlworth_xl' has no attribute {name!r}")
 
+
 try:
     __version__ = version("mlworth-xl")
 except PackageNotFoundError:  # running from a source tree that is not installed

@@ -42,48 +42,116 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("option", "Option", "text", "The option's name."),
     Column("rank", "Rank (by NPV)", "rank", "1 for the highest NPV."),
-    Column("cost_of_attendance", "Cost of attendance", "usd",
-           "Tuition, fees, books, extra living, travel, relocation, less aid."),
-    Column("income_given_up", "Income given up", "usd",
-           "After-tax salary not earned while studying and looking for the job."),
-    Column("amount_borrowed", "Amount borrowed", "usd",
-           "Loan principal, fee included, in the dollars of each disbursement."),
-    Column("loan_fees", "Loan fees", "usd",
-           "Origination fees, in the dollars of each disbursement."),
-    Column("total_interest", "Total interest", "usd",
-           "Interest over the loans' life, in the dollars of the day it is paid."),
-    Column("loan_cost", "Loan cost (today's $)", "usd",
-           "Fees + interest − relief, each year deflated to today's dollars, less inflation's "
-           "erosion of the debt."),
-    Column("total_cost", "Total cost", "usd",
-           "Cost of attendance + income given up + loan cost, in today's dollars."),
-    Column("monthly_payment", "Monthly payment", "usd",
-           "Payment of all loans in the first month of repayment."),
-    Column("payback_years", "Payback (years)", "years",
-           "Years from the first day of study until the option has earned back its cost."),
-    Column("discounted_payback_years", "Discounted payback (years)", "years",
-           "The same with each year's flow discounted."),
+    Column(
+        "cost_of_attendance",
+        "Cost of attendance",
+        "usd",
+        "Tuition, fees, books, extra living, travel, relocation, less aid.",
+    ),
+    Column(
+        "income_given_up",
+        "Income given up",
+        "usd",
+        "After-tax salary not earned while studying and looking for the job.",
+    ),
+    Column(
+        "amount_borrowed",
+        "Amount borrowed",
+        "usd",
+        "Loan principal, fee included, in the dollars of each disbursement.",
+    ),
+    Column(
+        "loan_fees", "Loan fees", "usd", "Origination fees, in the dollars of each disbursement."
+    ),
+    Column(
+        "total_interest",
+        "Total interest",
+        "usd",
+        "Interest over the loans' life, in the dollars of the day it is paid.",
+    ),
+    Column(
+        "loan_cost",
+        "Loan cost (today's $)",
+        "usd",
+        "Fees + interest − relief, each year deflated to today's dollars, less inflation's "
+        "erosion of the debt.",
+    ),
+    Column(
+        "total_cost",
+        "Total cost",
+        "usd",
+        "Cost of attendance + income given up + loan cost, in today's dollars.",
+    ),
+    Column(
+        "monthly_payment",
+        "Monthly payment",
+        "usd",
+        "Payment of all loans in the first month of repayment.",
+    ),
+    Column(
+        "payback_years",
+        "Payback (years)",
+        "years",
+        "Years from the first day of study until the option has earned back its cost.",
+    ),
+    Column(
+        "discounted_payback_years",
+        "Discounted payback (years)",
+        "years",
+        "The same with each year's flow discounted.",
+    ),
     Column("npv", "NPV", "usd", "Net present value over the horizon at the discount rate."),
     Column("irr", "IRR", "rate", "The discount rate at which the NPV is zero."),
     Column("roi", "ROI", "rate", "Gain over the horizon / total cost − 1."),
-    Column("break_even_salary", "Break-even salary", "usd",
-           "Salary after at which the option pays back in the target payback years."),
-    Column("pays_back_within_target", "Pays back within target", "flag",
-           "Whether the payback is within the person's target."),
-    Column("federal_loans", "Federal loans", "usd",
-           "Direct Unsubsidized and Grad PLUS principal, fees included (simple financing: "
-           "the one loan)."),
-    Column("private_loans", "Private loans", "usd",
-           "Principal of the private loan that covers the rest (federal financing)."),
-    Column("total_paid", "Total paid on loans", "usd",
-           "Every loan payment: amount borrowed + total interest − principal matched − "
-           "forgiven."),
-    Column("years_to_pay_off", "Years to pay off", "years",
-           "Years from the first payment until every loan is repaid or forgiven."),
-    Column("amount_forgiven", "Amount forgiven", "usd",
-           "Balance forgiven under RAP after 360 payments (may be taxable)."),
-    Column("loan_relief", "Loan relief", "usd",
-           "RAP's principal match plus the amount forgiven less tax on it."),
+    Column(
+        "break_even_salary",
+        "Break-even salary",
+        "usd",
+        "Salary after at which the option pays back in the target payback years.",
+    ),
+    Column(
+        "pays_back_within_target",
+        "Pays back within target",
+        "flag",
+        "Whether the payback is within the person's target.",
+    ),
+    Column(
+        "federal_loans",
+        "Federal loans",
+        "usd",
+        "Direct Unsubsidized and Grad PLUS principal, fees included (simple financing: "
+        "the one loan).",
+    ),
+    Column(
+        "private_loans",
+        "Private loans",
+        "usd",
+        "Principal of the private loan that covers the rest (federal financing).",
+    ),
+    Column(
+        "total_paid",
+        "Total paid on loans",
+        "usd",
+        "Every loan payment: amount borrowed + total interest − principal matched − forgiven.",
+    ),
+    Column(
+        "years_to_pay_off",
+        "Years to pay off",
+        "years",
+        "Years from the first payment until every loan is repaid or forgiven.",
+    ),
+    Column(
+        "amount_forgiven",
+        "Amount forgiven",
+        "usd",
+        "Balance forgiven under RAP after 360 payments (may be taxable).",
+    ),
+    Column(
+        "loan_relief",
+        "Loan relief",
+        "usd",
+        "RAP's principal match plus the amount forgiven less tax on it.",
+    ),
 )
 
 HEADERS = {c.key: c.header for c in COLUMNS}
@@ -98,35 +166,58 @@ IRR_ABOVE = f"> {metrics.IRR_CEILING:,.0%}"
 
 #: The odds of each option (:mod:`mlworth_xl.model.odds`), which :func:`compare` leads with.
 ODDS_COLUMNS: tuple[Column, ...] = (
-    Column("payback_chance", "Chance of paying back within target", "rate",
-           "Probability of paying back within the person's target payback years, over "
-           "completion, months to a job, placement and the salary (exact; under RAP with a "
-           "salary spread, from 100,000 simulated draws)."),
-    Column("verdict", "Verdict", "text",
-           "The chance in words: Likely (at least 2/3), Unlikely (at most 1/3), otherwise "
-           "Uncertain, with the chance."),
-    Column("median_payback_years", "Median payback (years)", "years",
-           "Half of the possible courses pay back within this (never: half or more do not "
-           "within the horizon)."),
+    Column(
+        "payback_chance",
+        "Chance of paying back within target",
+        "rate",
+        "Probability of paying back within the person's target payback years, over "
+        "completion, months to a job, placement and the salary (exact; under RAP with a "
+        "salary spread, from 100,000 simulated draws).",
+    ),
+    Column(
+        "verdict",
+        "Verdict",
+        "text",
+        "The chance in words: Likely (at least 2/3), Unlikely (at most 1/3), otherwise "
+        "Uncertain, with the chance.",
+    ),
+    Column(
+        "median_payback_years",
+        "Median payback (years)",
+        "years",
+        "Half of the possible courses pay back within this (never: half or more do not "
+        "within the horizon).",
+    ),
     Column("expected_npv", "Expected NPV", "usd", "The NPV averaged over the possible courses."),
     Column("npv_p10", "NPV P10", "usd", "10th percentile of the NPV over the possible courses."),
     Column("npv_p90", "NPV P90", "usd", "90th percentile of the NPV over the possible courses."),
 )
 
 #: How the loans are repaid, in words (after the loan columns of :func:`compare`).
-REPAYMENT = Column("repayment", "Repayment", "text",
-                   "The federal (or simple) loans' plan and the private loan's term; a fixed "
-                   "plan on loans from 2026-07-01 is said to pay more than the tiered plan "
-                   "requires.")
+REPAYMENT = Column(
+    "repayment",
+    "Repayment",
+    "text",
+    "The federal (or simple) loans' plan and the private loan's term; a fixed "
+    "plan on loans from 2026-07-01 is said to pay more than the tiered plan "
+    "requires.",
+)
 
 #: Headers of the deterministic columns as :func:`compare` shows them after the odds.
 EXPECTED_HEADERS = {"payback_years": "Payback at the expected outcome"}
 
 #: The columns of :func:`compare`: the option, its odds, then :data:`COLUMNS` at the expected
 #: outcome (the payback renamed; whether it is within the target is left to the verdict).
-COMPARE_COLUMNS: tuple[Column, ...] = (COLUMNS[0], *ODDS_COLUMNS, *(
-    Column(c.key, EXPECTED_HEADERS.get(c.key, c.header), c.kind, c.doc)
-    for c in COLUMNS[1:] if c.key != "pays_back_within_target"), REPAYMENT)
+COMPARE_COLUMNS: tuple[Column, ...] = (
+    COLUMNS[0],
+    *ODDS_COLUMNS,
+    *(
+        Column(c.key, EXPECTED_HEADERS.get(c.key, c.header), c.kind, c.doc)
+        for c in COLUMNS[1:]
+        if c.key != "pays_back_within_target"
+    ),
+    REPAYMENT,
+)
 
 
 def repayment_words(programs: Programs, outcome: Outcome) -> list[str]:
@@ -144,8 +235,11 @@ def repayment_words(programs: Programs, outcome: Outcome) -> list[str]:
             continue
         plan, term = Plan(int(c["repayment_plan"][i])), int(c["loan_term_years"][i])
         simple = int(c["financing"][i]) == Financing.SIMPLE
-        words = {Plan.FIXED: f"fixed {term} years", Plan.TIERED: "tiered standard plan",
-                 Plan.RAP: "RAP (payment by income)"}[plan]
+        words = {
+            Plan.FIXED: f"fixed {term} years",
+            Plan.TIERED: "tiered standard plan",
+            Plan.RAP: "RAP (payment by income)",
+        }[plan]
         if plan == Plan.FIXED and not simple and new_loans[i]:
             words += " (pays more than the tiered plan requires)"
         parts = [("simple what-if loan: " if simple else "federal: ") + words]
@@ -170,10 +264,14 @@ def _programs(programs: Any) -> Programs:
     if isinstance(programs, Program):
         programs = [programs]
     if isinstance(programs, Sequence):
-        return Programs.from_records([p if isinstance(p, Program) else Program.from_mapping(p)
-                                      for p in programs])
-    raise InputError.single("programs", f"{type(programs).__name__} is not a table of programs: "
-                            "give a file path, a DataFrame, or a list of Program or dicts")
+        return Programs.from_records(
+            [p if isinstance(p, Program) else Program.from_mapping(p) for p in programs]
+        )
+    raise InputError.single(
+        "programs",
+        f"{type(programs).__name__} is not a table of programs: "
+        "give a file path, a DataFrame, or a list of Program or dicts",
+    )
 
 
 def _person(person: Any) -> Person:
@@ -187,8 +285,9 @@ def _person(person: Any) -> Person:
         return read_person(person)
     if isinstance(person, Mapping):
         return Person.from_mapping(person)
-    raise InputError.single("person", f"{type(person).__name__} is not a person: give a TOML "
-                            "path, a dict or a Person")
+    raise InputError.single(
+        "person", f"{type(person).__name__} is not a person: give a TOML path, a dict or a Person"
+    )
 
 
 def resolve_inputs(programs: Any = None, person: Any = None) -> tuple[Programs, Person]:
@@ -209,12 +308,17 @@ def comparison_frame(programs: Programs, outcome: Outcome) -> pd.DataFrame:
 
     frame = pd.DataFrame({c.header: values[c.key] for c in COLUMNS})
     frame[HEADERS["pays_back_within_target"]] = frame[HEADERS["pays_back_within_target"]].astype(
-        bool)
+        bool
+    )
     return frame
 
 
-def odds_frame(programs: Programs, person: Person, outcome: Outcome,
-               uncertainty: Uncertainty | Sequence[Uncertainty] | None = None) -> pd.DataFrame:
+def odds_frame(
+    programs: Programs,
+    person: Person,
+    outcome: Outcome,
+    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+) -> pd.DataFrame:
     """The :data:`COMPARE_COLUMNS` table: each option's odds, then its expected outcome.
 
     ``uncertainty``: one for all options, one each, or None for each kind's defaults
@@ -227,8 +331,12 @@ def odds_frame(programs: Programs, person: Person, outcome: Outcome,
     chance = np.array([o.payback_probability for o in found])
     values: dict[str, Any] = {
         "payback_chance": chance,
-        "verdict": [f"{verdict(o.payback_probability)} ({o.payback_probability:.0%}"
-                    + ("" if o.exact else ", simulated") + ")" for o in found],
+        "verdict": [
+            f"{verdict(o.payback_probability)} ({o.payback_probability:.0%}"
+            + ("" if o.exact else ", simulated")
+            + ")"
+            for o in found
+        ],
         "median_payback_years": [o.median_payback_years for o in found],
         "expected_npv": [o.expected_npv for o in found],
         "npv_p10": [o.npv_p10 for o in found],
@@ -238,8 +346,12 @@ def odds_frame(programs: Programs, person: Person, outcome: Outcome,
     odds_keys = {c.key for c in (*ODDS_COLUMNS, REPAYMENT)}
     import pandas as pd
 
-    return pd.DataFrame({c.header: values[c.key] if c.key in odds_keys
-                         else base[HEADERS[c.key]].to_numpy() for c in COMPARE_COLUMNS})
+    return pd.DataFrame(
+        {
+            c.header: values[c.key] if c.key in odds_keys else base[HEADERS[c.key]].to_numpy()
+            for c in COMPARE_COLUMNS
+        }
+    )
 
 
 def compare(programs: Any = None, person: Any = None, *, odds: bool = True) -> pd.DataFrame:

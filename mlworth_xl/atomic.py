@@ -48,8 +48,7 @@ def _umask() -> int:
     return mask
 
 
-def check_target(path: str | os.PathLike[str], *, force: bool = False,
-                 option: str = "-o") -> Path:
+def check_target(path: str | os.PathLike[str], *, force: bool = False, option: str = "-o") -> Path:
     """``path`` if it may be written: its folder exists and, without ``force``, it does not.
 
     Raises
@@ -65,16 +64,21 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False,
     if dest.exists() and not force:
         raise InputError.single(option, f"{dest} already exists; use --force to replace it")
     if dest.exists() and not dest.stat().st_mode & 0o222:  # even --force keeps a read-only file
-        raise InputError.single(option, f"{dest} is read-only; make it writable (chmod u+w) "
-                                "or write to another file")
+        raise InputError.single(
+            option, f"{dest} is read-only; make it writable (chmod u+w) or write to another file"
+        )
     if not os.access(dest.parent, os.W_OK | os.X_OK):
-        raise InputError.single(option, f"the folder {str(dest.parent)!r} is not writable; "
-                                "allowed: a file in a folder you may write to")
+        raise InputError.single(
+            option,
+            f"the folder {str(dest.parent)!r} is not writable; "
+            "allowed: a file in a folder you may write to",
+        )
     return dest
 
 
-def write_atomic(path: str | os.PathLike[str], payload: Payload, *, force: bool = False,
-                 option: str = "-o") -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], payload: Payload, *, force: bool = False, option: str = "-o"
+) -> Path:
     """Write ``payload`` to ``path`` through a temporary file in the same folder.
 
     Parameters
@@ -155,8 +159,12 @@ def _keep(dest: Path) -> Path | None:
     return keep
 
 
-def write_together(files: Sequence[tuple[str | os.PathLike[str], Payload]], *,
-                   force: bool = False, option: str = "-o") -> list[Path]:
+def write_together(
+    files: Sequence[tuple[str | os.PathLike[str], Payload]],
+    *,
+    force: bool = False,
+    option: str = "-o",
+) -> list[Path]:
     """Write several files that belong together (a workbook and its PDF): all or none.
 
     Each is written completely to a temporary file beside it first; only then
@@ -186,8 +194,7 @@ def write_together(files: Sequence[tuple[str | os.PathLike[str], Payload]], *,
             temps.append(_temporary(dest, payload))
         for dest in dests:
             if not force and dest.exists():  # it appeared while we wrote: still never clobber
-                raise InputError.single(option, f"{dest} already exists; use --force to "
-                                        "replace it")
+                raise InputError.single(option, f"{dest} already exists; use --force to replace it")
         for tmp, dest in zip(temps, dests, strict=True):
             keep = _keep(dest) if len(dests) > 1 else None
             kept.append((dest, keep))
@@ -212,6 +219,7 @@ def write_together(files: Sequence[tuple[str | os.PathLike[str], Payload]], *,
 
 def copy_atomic(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
     """Copy ``src`` over ``dest`` atomically (``dest`` is replaced if it exists)."""
+
     def copy(out: BinaryIO) -> None:
         with open(src, "rb") as source:
             shutil.copyfileobj(source, out)

@@ -69,25 +69,37 @@ from mlworth_xl.workbook.validation import RAP_NEEDS_REGENERATING
 #: Relative and absolute tolerance between a cached result and the model.
 REL, ABS = 1e-9, 1e-6
 #: Sheets without which the file is not a comparison workbook at all.
-REQUIRED_SHEETS = (layout.INPUTS, layout.PROGRAMS, layout.SUMMARY, layout.CASH_FLOWS,
-                   layout.LOANS)
+REQUIRED_SHEETS = (layout.INPUTS, layout.PROGRAMS, layout.SUMMARY, layout.CASH_FLOWS, layout.LOANS)
 #: Sheets of values written from the inputs (stale once an input is edited): what they hold.
-_FROM_INPUTS = {risk_sheet.RISK: "a simulation of this workbook's inputs with the draws and "
-                "seed of its stamp", layout.SOURCES: "the sources of this workbook's inputs",
-                layout.ODDS: "the odds the model gives this workbook's inputs (the figures the "
-                "Summary says are out of date once the inputs change)"}
+_FROM_INPUTS = {
+    risk_sheet.RISK: "a simulation of this workbook's inputs with the draws and seed of its stamp",
+    layout.SOURCES: "the sources of this workbook's inputs",
+    layout.ODDS: "the odds the model gives this workbook's inputs (the figures the "
+    "Summary says are out of date once the inputs change)",
+}
 #: Most differing values of such a sheet reported one by one (more make one finding).
 _SHOWN_BY_CELL = 5
 #: Longest formula quoted in full in a finding.
 _SHOWN = 80
 #: Cash-flow columns of each option compared with :func:`yearly_detail`: (column, attribute).
-_YEARLY = (("direct", "direct_cost"), ("foregone", "income_given_up"), ("gain", "gain"),
-           ("fee", "loan_fee"), ("interest", "interest"), ("flow", "flow"),
-           ("cumulative", "cumulative"), ("discounted_cumulative", "discounted_cumulative"))
+_YEARLY = (
+    ("direct", "direct_cost"),
+    ("foregone", "income_given_up"),
+    ("gain", "gain"),
+    ("fee", "loan_fee"),
+    ("interest", "interest"),
+    ("flow", "flow"),
+    ("cumulative", "cumulative"),
+    ("discounted_cumulative", "discounted_cumulative"),
+)
 #: Loans key figures compared with the model's outcome: (row key, outcome attribute).
-_LOAN_FIGURES = (("cost_of_attendance", "cost_of_attendance"), ("borrowed", "amount_borrowed"),
-                 ("fee", "loan_fees"), ("payment", "monthly_payment"),
-                 ("total_interest", "total_interest"))
+_LOAN_FIGURES = (
+    ("cost_of_attendance", "cost_of_attendance"),
+    ("borrowed", "amount_borrowed"),
+    ("fee", "loan_fees"),
+    ("payment", "monthly_payment"),
+    ("total_interest", "total_interest"),
+)
 
 
 @dataclass(frozen=True)
@@ -119,15 +131,19 @@ class Report:
 
     def lines(self, limit: int = 200) -> list[str]:
         """The report: a heading, then one line per finding (at most ``limit``)."""
-        checked = ("formulas, inputs, error values and results against the model"
-                   if self.cached_values else
-                   "formulas, inputs and error values (no cached results to compare: "
-                   "the file was never calculated)")
+        checked = (
+            "formulas, inputs, error values and results against the model"
+            if self.cached_values
+            else "formulas, inputs and error values (no cached results to compare: "
+            "the file was never calculated)"
+        )
         if self.clean:
             return [f"{self.path}: OK, {self.options} options; checked {checked}"]
-        head = (f"{self.path}: {len(self.findings)} problem"
-                f"{'s' if len(self.findings) != 1 else ''} in a workbook of {self.options} "
-                f"options; checked {checked}")
+        head = (
+            f"{self.path}: {len(self.findings)} problem"
+            f"{'s' if len(self.findings) != 1 else ''} in a workbook of {self.options} "
+            f"options; checked {checked}"
+        )
         body = [f"  {f}" for f in self.findings[:limit]]
         if len(self.findings) > limit:
             body.append(f"  and {len(self.findings) - limit} more")
@@ -136,14 +152,18 @@ class Report:
 
 # --- reading ------------------------------------------------------------------------------
 
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise InputError.single("workbook", "file not found", source=str(path))
     if path.is_dir():
         raise InputError.single("workbook", "is a folder, not a file", source=str(path))
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError.single("workbook", f"unknown file type {path.suffix or '(none)'!r}; "
-                                "allowed: .xlsx, .xlsm", source=str(path))
+        raise InputError.single(
+            "workbook",
+            f"unknown file type {path.suffix or '(none)'!r}; allowed: .xlsx, .xlsm",
+            source=str(path),
+        )
     if path.stat().st_size == 0:
         raise InputError.single("workbook", "the file is empty", source=str(path))
 
@@ -180,7 +200,7 @@ def normalize(formula: str) -> str:
 
 
 def _shorten(formula: str) -> str:
-    return formula if len(formula) <= _SHOWN else formula[:_SHOWN - 3] + "..."
+    return formula if len(formula) <= _SHOWN else formula[: _SHOWN - 3] + "..."
 
 
 def _describe(value: Any, data_type: str = "n") -> str:
@@ -200,6 +220,7 @@ _UNKNOWN = object()
 
 # --- the audit ----------------------------------------------------------------------------
 
+
 class _Audit:
     def __init__(self, path: Path):
         self.path = path
@@ -209,10 +230,13 @@ class _Audit:
         self.values = open_workbook(path, "workbook", data_only=True)
         check_extent(self.values, path)
         if not any(s in self.formulas.sheetnames for s in REQUIRED_SHEETS):
-            raise InputError.single("workbook", "it has none of the sheets "
-                                    f"{', '.join(REQUIRED_SHEETS)}; this is not a comparison "
-                                    "workbook written by `mlworth-xl workbook`",
-                                    source=str(path))
+            raise InputError.single(
+                "workbook",
+                "it has none of the sheets "
+                f"{', '.join(REQUIRED_SHEETS)}; this is not a comparison "
+                "workbook written by `mlworth-xl workbook`",
+                source=str(path),
+            )
         self.findings: list[Finding] = []
         self.input_cells: set[str] = set()
         self.uncertainties: list[Uncertainty] | None = None
@@ -220,23 +244,33 @@ class _Audit:
         #: Sheets whose cells are not compared one by one (moved by an inserted row or column).
         self.moved: set[str] = set()
         self.n = self._count_options() if layout.PROGRAMS in self.formulas.sheetnames else 0
-        programs = (self.formulas[layout.PROGRAMS] if layout.PROGRAMS in self.formulas.sheetnames
-                    else None)
+        programs = (
+            self.formulas[layout.PROGRAMS] if layout.PROGRAMS in self.formulas.sheetnames else None
+        )
         # A template (`mlworth-xl template`): its empty option columns are as generated.
         self.template = programs is not None and (
-            programs.cell(row=layout.PROGRAMS_FILLED_ROW, column=1).value == layout.FILLED_LABEL)
-        self.blank = frozenset(i for i in range(self.n) if self.template
-                               and programs is not None and not reader.in_use(programs, i))
+            programs.cell(row=layout.PROGRAMS_FILLED_ROW, column=1).value == layout.FILLED_LABEL
+        )
+        self.blank = frozenset(
+            i
+            for i in range(self.n)
+            if self.template and programs is not None and not reader.in_use(programs, i)
+        )
         self.rap_options = self._rap_options()
 
     def _count_options(self) -> int:
         n = reader.option_count(self.formulas[layout.PROGRAMS])
         if n == 0:
-            first = layout.cell(None, Layout.option_col(0), layout.PROGRAMS_HEADER_ROW,
-                                absolute=False)
-            self.add(f"{layout.PROGRAMS}!{first}", "sheet", "the Programs sheet has no "
-                     "options (the generator writes the "
-                     f"headers Option 1, Option 2, … in row {layout.PROGRAMS_HEADER_ROW})")
+            first = layout.cell(
+                None, Layout.option_col(0), layout.PROGRAMS_HEADER_ROW, absolute=False
+            )
+            self.add(
+                f"{layout.PROGRAMS}!{first}",
+                "sheet",
+                "the Programs sheet has no "
+                "options (the generator writes the "
+                f"headers Option 1, Option 2, … in row {layout.PROGRAMS_HEADER_ROW})",
+            )
         return n
 
     def _rap_options(self) -> tuple[int, ...]:
@@ -271,8 +305,11 @@ class _Audit:
         if _BOOL_CALL.fullmatch(text.lstrip("=")):  # LibreOffice writes TRUE as =TRUE()
             return where, text.upper().startswith("=TRUE"), "b"
         cached = self.values[sheet].cell(row=row, column=column)
-        self.add(where, "input", f"input holds the formula {_shorten(text)}; the generator "
-                 "writes a value here")
+        self.add(
+            where,
+            "input",
+            f"input holds the formula {_shorten(text)}; the generator writes a value here",
+        )
         if cached.value is None:  # never calculated: its value is unknown, not empty
             return where, _UNKNOWN, "n"
         return where, cached.value, cached.data_type
@@ -291,8 +328,9 @@ class _Audit:
         before = len(self.findings)
         person: dict[str, float | None] = {}
         for k, spec in enumerate(fields.PERSON_FIELDS):
-            where, value, dtype = self._input(layout.INPUTS, layout.INPUTS_VALUE_COL,
-                                              layout.INPUTS_FIRST_ROW + k)
+            where, value, dtype = self._input(
+                layout.INPUTS, layout.INPUTS_VALUE_COL, layout.INPUTS_FIRST_ROW + k
+            )
             person[spec.name] = self._number(where, spec, value, dtype)
         names, kinds = [], []
         columns = {f.name: np.empty(self.n) for f in fields.PROGRAM_FIELDS if f.unit != "text"}
@@ -306,12 +344,14 @@ class _Audit:
                 for k in columns:
                     columns[k][i] = empty.columns[k][0]
                 for spec in fields.PROGRAM_FIELDS:  # its inputs, as LibreOffice saves them
-                    self._input(layout.PROGRAMS, Layout.option_col(i),
-                                layout.PROGRAM_ROW[spec.name])
+                    self._input(
+                        layout.PROGRAMS, Layout.option_col(i), layout.PROGRAM_ROW[spec.name]
+                    )
                 continue
             for spec in fields.PROGRAM_FIELDS:
-                where, value, dtype = self._input(layout.PROGRAMS, Layout.option_col(i),
-                                                  layout.PROGRAM_ROW[spec.name])
+                where, value, dtype = self._input(
+                    layout.PROGRAMS, Layout.option_col(i), layout.PROGRAM_ROW[spec.name]
+                )
                 if spec.name == "name":
                     if value is None or not str(value).strip():
                         self.add(where, "input", "name: is empty; every option needs a name")
@@ -319,23 +359,34 @@ class _Audit:
                 elif spec.name == "kind":
                     kind = "" if value is None else str(value).strip().lower()
                     if kind not in fields.KINDS:
-                        self.add(where, "input", f"kind: {value!r} is not allowed; allowed: "
-                                 f"{spec.allowed()}")
+                        self.add(
+                            where,
+                            "input",
+                            f"kind: {value!r} is not allowed; allowed: {spec.allowed()}",
+                        )
                     kinds.append(kind)
                 else:
                     x = self._number(where, spec, value, dtype)
                     columns[spec.name][i] = math.nan if x is None else x
                     on_rap = spec.name == "repayment_plan" and x == Plan.RAP
                     if on_rap and i not in self.rap_options:
-                        self.add(where, "input", f"repayment_plan: {int(Plan.RAP)} (RAP), but this "
-                                 "workbook has no block on the RAP sheet for this option. "
-                                 + RAP_NEEDS_REGENERATING)
+                        self.add(
+                            where,
+                            "input",
+                            f"repayment_plan: {int(Plan.RAP)} (RAP), but this "
+                            "workbook has no block on the RAP sheet for this option. "
+                            + RAP_NEEDS_REGENERATING,
+                        )
         self.uncertainties = self._read_uncertainties(kinds)
         self.roles = self._read_roles()
         if len(self.findings) > before:
             return None
-        who = Person(**{k: (int(v) if fields.PERSON[k].integer else v)  # type: ignore[arg-type]
-                        for k, v in person.items()})
+        who = Person(
+            **{
+                k: (int(v) if fields.PERSON[k].integer else v)  # type: ignore[arg-type]
+                for k, v in person.items()
+            }
+        )
         table = Programs(names=names, kinds=kinds, columns=columns)
         try:
             table.validate(who)
@@ -347,9 +398,18 @@ class _Audit:
                     column = layout.INPUTS_VALUE_COL
                     where = layout.INPUTS + "!" + layout.cell(None, column, row, absolute=False)
                 else:
-                    where = layout.PROGRAMS + "!" + layout.cell(
-                        None, Layout.option_col(i), layout.PROGRAM_ROW.get(
-                            p.field, layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]]), absolute=False)
+                    where = (
+                        layout.PROGRAMS
+                        + "!"
+                        + layout.cell(
+                            None,
+                            Layout.option_col(i),
+                            layout.PROGRAM_ROW.get(
+                                p.field, layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]]
+                            ),
+                            absolute=False,
+                        )
+                    )
                 self.add(where, "input", f"{p.field}: {p.message}")
             return None
         return table, who
@@ -364,13 +424,17 @@ class _Audit:
         for i in range(self.n):
             given: dict[str, Any] = {}
             for spec in RISK_FIELDS:
-                where, value, dtype = self._input(layout.PROGRAMS, Layout.option_col(i),
-                                                  layout.RISK_ROW[spec.name])
+                where, value, dtype = self._input(
+                    layout.PROGRAMS, Layout.option_col(i), layout.RISK_ROW[spec.name]
+                )
                 if spec.unit == "text":
                     text = "" if value is None else str(value).strip().lower()
                     if text not in spec.choices:
-                        self.add(where, "input", f"{spec.name}: {value!r} is not allowed; "
-                                 f"allowed: {spec.allowed()}")
+                        self.add(
+                            where,
+                            "input",
+                            f"{spec.name}: {value!r} is not allowed; allowed: {spec.allowed()}",
+                        )
                     given[spec.name] = text
                 elif spec.name == "salary_median" and value is None:
                     given[spec.name] = None
@@ -390,8 +454,9 @@ class _Audit:
         for key in fields.ROLE_LABELS:
             rows[key] = {}
             for name in ("median", "p10", "p90"):
-                where, value, dtype = self._input(layout.ROLES, layout.ROLE_COL[name],
-                                                  layout.ROLE_ROW[key])
+                where, value, dtype = self._input(
+                    layout.ROLES, layout.ROLE_COL[name], layout.ROLE_ROW[key]
+                )
                 x = self._number(where, reader._PAY, value, dtype)
                 if x is not None:
                     rows[key][name] = x
@@ -402,15 +467,23 @@ class _Audit:
         except InputError as exc:
             for p in exc.problems:
                 key = (p.source or "").removeprefix("role ")
-                where = layout.ROLES + "!" + layout.cell(
-                    None, layout.ROLE_COL.get(p.field, 2),
-                    layout.ROLE_ROW.get(key, layout.ROLES_FIRST_ROW), absolute=False)
+                where = (
+                    layout.ROLES
+                    + "!"
+                    + layout.cell(
+                        None,
+                        layout.ROLE_COL.get(p.field, 2),
+                        layout.ROLE_ROW.get(key, layout.ROLES_FIRST_ROW),
+                        absolute=False,
+                    )
+                )
                 self.add(where, "input", f"{key} {p.field}: {p.message}")
             return None
 
     # --- formulas -------------------------------------------------------------------------
-    def expected_workbook(self, inputs: tuple[Programs, Person] | None,
-                          risk: RiskSettings | None = None) -> Any:
+    def expected_workbook(
+        self, inputs: tuple[Programs, Person] | None, risk: RiskSettings | None = None
+    ) -> Any:
         """What the generator writes for these inputs (placeholders where they are bad).
 
         The Risk sheet holds simulated values, not formulas, and is optional
@@ -421,21 +494,37 @@ class _Audit:
 
         if inputs is not None:
             try:
-                return build_workbook(*inputs, risk=risk, rap_options=self.rap_options,
-                                      uncertainty=self.uncertainties, template=self.template,
-                                      blank=self.blank, roles=self.roles)
+                return build_workbook(
+                    *inputs,
+                    risk=risk,
+                    rap_options=self.rap_options,
+                    uncertainty=self.uncertainties,
+                    template=self.template,
+                    blank=self.blank,
+                    roles=self.roles,
+                )
             except InputError:
                 pass
         # Formulas depend on the number of options and on which have a block on the RAP
         # sheet (the file's), not on the values: any allowed ones do.
-        placeholder = [Program(f"Option {i + 1}", years=1, tuition_per_year=10_000,
-                               salary_after=80_000,
-                               repayment_plan=(Plan.RAP if i in self.rap_options
-                                               else Plan.FIXED))
-                       for i in range(self.n)]
-        return build_workbook(Programs.from_records(placeholder), Person(), risk=None,
-                              rap_options=self.rap_options, template=self.template,
-                              blank=self.blank)
+        placeholder = [
+            Program(
+                f"Option {i + 1}",
+                years=1,
+                tuition_per_year=10_000,
+                salary_after=80_000,
+                repayment_plan=(Plan.RAP if i in self.rap_options else Plan.FIXED),
+            )
+            for i in range(self.n)
+        ]
+        return build_workbook(
+            Programs.from_records(placeholder),
+            Person(),
+            risk=None,
+            rap_options=self.rap_options,
+            template=self.template,
+            blank=self.blank,
+        )
 
     def check_formulas(self, expected: Any) -> None:
         sheets = list(expected.sheetnames)
@@ -446,29 +535,50 @@ class _Audit:
                 continue  # reported by check_sheets or check_shapes
             theirs = self.formulas[sheet]
             mine = expected[sheet] if sheet in expected.sheetnames else None
-            wanted = {} if mine is None else {c.coordinate: _formula_text(c)
-                                              for row in mine.iter_rows() for c in row
-                                              if _is_formula(c)}
+            wanted = (
+                {}
+                if mine is None
+                else {
+                    c.coordinate: _formula_text(c)
+                    for row in mine.iter_rows()
+                    for c in row
+                    if _is_formula(c)
+                }
+            )
             for coord, text in wanted.items():
                 c = theirs[coord]
                 where = f"{sheet}!{coord}"
                 if _is_formula(c):
                     found = _formula_text(c)
                     if normalize(found) != normalize(text):
-                        self.add(where, "formula", f"formula changed to {_shorten(found)} "
-                                 f"(expected {_shorten(text)})")
+                        self.add(
+                            where,
+                            "formula",
+                            f"formula changed to {_shorten(found)} (expected {_shorten(text)})",
+                        )
                 elif c.value is None:
                     self.add(where, "formula", f"formula deleted (expected {_shorten(text)})")
                 else:
-                    self.add(where, "formula", f"formula replaced by "
-                             f"{_describe(c.value, c.data_type)} (expected {_shorten(text)})")
+                    self.add(
+                        where,
+                        "formula",
+                        f"formula replaced by "
+                        f"{_describe(c.value, c.data_type)} (expected {_shorten(text)})",
+                    )
             for row in theirs.iter_rows():
                 for c in row:
                     where = f"{sheet}!{c.coordinate}"
-                    if (_is_formula(c) and c.coordinate not in wanted
-                            and where not in self.input_cells):
-                        self.add(where, "formula", f"a formula where the generator writes none: "
-                                 f"{_shorten(_formula_text(c))}")
+                    if (
+                        _is_formula(c)
+                        and c.coordinate not in wanted
+                        and where not in self.input_cells
+                    ):
+                        self.add(
+                            where,
+                            "formula",
+                            f"a formula where the generator writes none: "
+                            f"{_shorten(_formula_text(c))}",
+                        )
 
     # --- cached values --------------------------------------------------------------------
     def formula_values(self) -> Iterator[tuple[str, Any, Any]]:
@@ -487,8 +597,9 @@ class _Audit:
             if value.value is None:
                 continue
             cached = True
-            if value.data_type == "e" or (isinstance(value.value, str)
-                                          and value.value in ERROR_VALUES):
+            if value.data_type == "e" or (
+                isinstance(value.value, str) and value.value in ERROR_VALUES
+            ):
                 self.add(where, "error", f"shows the error {value.value}")
         return cached
 
@@ -500,9 +611,11 @@ class _Audit:
         if not used:
             return  # a template with nothing filled in: no result to compare
         if self.blank:  # the model of the options filled in (the rank is among them)
-            table = Programs(names=[table.names[i] for i in used],
-                             kinds=[table.kinds[i] for i in used],
-                             columns={k: v[used] for k, v in table.columns.items()})
+            table = Programs(
+                names=[table.names[i] for i in used],
+                kinds=[table.kinds[i] for i in used],
+                columns={k: v[used] for k, v in table.columns.items()},
+            )
             uncertainty = None if uncertainty is None else [uncertainty[i] for i in used]
         outcome = table.evaluate(who)
         frame = odds_frame(table, who, outcome, uncertainty)
@@ -518,9 +631,12 @@ class _Audit:
             if actual is None or v.data_type == "e" or actual in ERROR_VALUES:
                 return  # not calculated, or an error value (reported as such)
             if not _agrees(actual, expected):
-                self.add(f"{sheet}!{c.coordinate}", "result",
-                         f"shows {_show(actual)} but the model gives {_show(expected)} for "
-                         f"this workbook's inputs ({what})")
+                self.add(
+                    f"{sheet}!{c.coordinate}",
+                    "result",
+                    f"shows {_show(actual)} but the model gives {_show(expected)} for "
+                    f"this workbook's inputs ({what})",
+                )
 
         written = {key for key, _ in WRITTEN}
         for j, (i, name) in enumerate(zip(used, table.names, strict=True)):
@@ -541,14 +657,23 @@ class _Audit:
                 compare(layout.SUMMARY, k + 1, row, expected, f"{col.header} of {name!r}")
             for key, attr in _LOAN_FIGURES:
                 if key in layout.LOANS_ROW:
-                    compare(layout.LOANS, lay.option_col(i), layout.LOANS_ROW[key],
-                            float(getattr(outcome, attr)[j]), f"{key} of {name!r}")
+                    compare(
+                        layout.LOANS,
+                        lay.option_col(i),
+                        layout.LOANS_ROW[key],
+                        float(getattr(outcome, attr)[j]),
+                        f"{key} of {name!r}",
+                    )
             for key, attr in _YEARLY:
                 series = getattr(detail, attr)[j]
                 for y in range(1, layout.MAX_YEARS + 1):
-                    compare(layout.CASH_FLOWS, lay.cf_col(i, key), lay.cf_row(y),
-                            shown(series, key, y, horizon), f"{attr} of {name!r} in year {y}")
-
+                    compare(
+                        layout.CASH_FLOWS,
+                        lay.cf_col(i, key),
+                        lay.cf_row(y),
+                        shown(series, key, y, horizon),
+                        f"{attr} of {name!r} in year {y}",
+                    )
 
     # --- sheets and their shape -----------------------------------------------------------
     def expected_sheets(self) -> list[str]:
@@ -571,17 +696,25 @@ class _Audit:
             else:
                 self.add(name, "sheet", "sheet is missing")
         for name in extra:
-            self.add(name, "sheet", "a sheet the generator does not write; allowed: "
-                     + ", ".join(wanted))
+            self.add(
+                name, "sheet", "a sheet the generator does not write; allowed: " + ", ".join(wanted)
+            )
             ws = self.formulas[name]
             for row in ws.iter_rows():
                 for c in row:
                     if _is_formula(c):
-                        self.add(f"{name}!{c.coordinate}", "formula", "a formula where the "
-                                 f"generator writes none: {_shorten(_formula_text(c))}")
+                        self.add(
+                            f"{name}!{c.coordinate}",
+                            "formula",
+                            "a formula where the "
+                            f"generator writes none: {_shorten(_formula_text(c))}",
+                        )
         if not missing and not extra and found != wanted:
-            self.add("workbook", "sheet", f"sheets in the order {', '.join(found)}; the "
-                     f"generator writes {', '.join(wanted)}")
+            self.add(
+                "workbook",
+                "sheet",
+                f"sheets in the order {', '.join(found)}; the generator writes {', '.join(wanted)}",
+            )
 
     def check_shapes(self, expected: Any, sheets: Iterable[str]) -> None:
         """A finding per sheet with a row or column inserted or deleted (then not compared)."""
@@ -595,11 +728,18 @@ class _Audit:
                     what, first, k = change
                     name = get_column_letter if axis == "column" else str
                     ref = f"{name(k + 1)}:{name(k + 1)}"
-                    at = (f"at {axis} {name(k + 1)}" if first == k else
-                          f"among {axis}s {name(first + 1)} to {name(k + 1)}")
-                    self.add(f"{sheet}!{ref}", "sheet", f"a {axis} {what} {at}; the cells "
-                             "after it no longer are where the generator writes them (the "
-                             "sheet's cells are not compared one by one)")
+                    at = (
+                        f"at {axis} {name(k + 1)}"
+                        if first == k
+                        else f"among {axis}s {name(first + 1)} to {name(k + 1)}"
+                    )
+                    self.add(
+                        f"{sheet}!{ref}",
+                        "sheet",
+                        f"a {axis} {what} {at}; the cells "
+                        "after it no longer are where the generator writes them (the "
+                        "sheet's cells are not compared one by one)",
+                    )
                     self.moved.add(sheet)
                     break
 
@@ -616,15 +756,23 @@ class _Audit:
             found = self.findings[before:]
             if sheet in _FROM_INPUTS and len(found) > _SHOWN_BY_CELL:
                 del self.findings[before:]
-                self.add(sheet, "value", f"{len(found)} values differ from "
-                         f"{_FROM_INPUTS[sheet]} (first {found[0]}): the inputs or the sheet "
-                         "were edited since the file was written; run `mlworth-xl workbook` "
-                         "again to refresh it")
+                self.add(
+                    sheet,
+                    "value",
+                    f"{len(found)} values differ from "
+                    f"{_FROM_INPUTS[sheet]} (first {found[0]}): the inputs or the sheet "
+                    "were edited since the file was written; run `mlworth-xl workbook` "
+                    "again to refresh it",
+                )
 
     def _constants(self, mine: Any, theirs: Any) -> None:
         sheet = theirs.title
-        wanted = {c.coordinate: c for row in mine.iter_rows() for c in row
-                  if c.value is not None and not _is_formula(c)}
+        wanted = {
+            c.coordinate: c
+            for row in mine.iter_rows()
+            for c in row
+            if c.value is not None and not _is_formula(c)
+        }
         for coord, cell in wanted.items():
             where = f"{sheet}!{coord}"
             if where in self.input_cells:
@@ -633,41 +781,71 @@ class _Audit:
             if _is_formula(c):
                 continue  # reported by check_formulas
             if not _same(c.value, cell.value):
-                now = ("emptied" if c.value is None or c.value == "" else
-                       f"holds {_describe(c.value, c.data_type)}")
-                self.add(where, "value", f"{now}; the generator writes "
-                         f"{_describe(cell.value, cell.data_type)}")
+                now = (
+                    "emptied"
+                    if c.value is None or c.value == ""
+                    else f"holds {_describe(c.value, c.data_type)}"
+                )
+                self.add(
+                    where,
+                    "value",
+                    f"{now}; the generator writes {_describe(cell.value, cell.data_type)}",
+                )
         for row in theirs.iter_rows():
             for c in row:
                 where = f"{sheet}!{c.coordinate}"
-                if (c.value is None or c.value == "" or _is_formula(c)
-                        or c.coordinate in wanted or where in self.input_cells
-                        or _is_formula(mine[c.coordinate])):
+                if (
+                    c.value is None
+                    or c.value == ""
+                    or _is_formula(c)
+                    or c.coordinate in wanted
+                    or where in self.input_cells
+                    or _is_formula(mine[c.coordinate])
+                ):
                     continue
-                self.add(where, "value", f"holds {_describe(c.value, c.data_type)} where "
-                         "the generator writes nothing")
+                self.add(
+                    where,
+                    "value",
+                    f"holds {_describe(c.value, c.data_type)} where the generator writes nothing",
+                )
 
     def check_names(self, expected: Any) -> None:
         """The defined names (DiscountRate, Salary, …) point where the generator's do."""
+
         def names(wb: Any) -> dict[str, str]:
-            found = {k: str(v.attr_text) for k, v in wb.defined_names.items()
-                     if not k.startswith("_xlnm.")}
+            found = {
+                k: str(v.attr_text)
+                for k, v in wb.defined_names.items()
+                if not k.startswith("_xlnm.")
+            }
             for ws in wb.worksheets:  # names local to a sheet: the generator writes none
-                found |= {f"{ws.title}!{k}": str(v.attr_text)
-                          for k, v in ws.defined_names.items() if not k.startswith("_xlnm.")}
+                found |= {
+                    f"{ws.title}!{k}": str(v.attr_text)
+                    for k, v in ws.defined_names.items()
+                    if not k.startswith("_xlnm.")
+                }
             return found
 
         mine, theirs = names(expected), names(self.formulas)
         for name, ref in mine.items():
             if name not in theirs:
-                self.add(f"name {name}", "name", f"the defined name is missing (the generator "
-                         f"writes {name} = {ref})")
+                self.add(
+                    f"name {name}",
+                    "name",
+                    f"the defined name is missing (the generator writes {name} = {ref})",
+                )
             elif normalize("=" + theirs[name]) != normalize("=" + ref):
-                self.add(f"name {name}", "name", f"refers to {_shorten(theirs[name])}; the "
-                         f"generator writes {ref}")
+                self.add(
+                    f"name {name}",
+                    "name",
+                    f"refers to {_shorten(theirs[name])}; the generator writes {ref}",
+                )
         for name in theirs.keys() - mine.keys():
-            self.add(f"name {name}", "name", f"a defined name the generator does not write: "
-                     f"{name} = {_shorten(theirs[name])}")
+            self.add(
+                f"name {name}",
+                "name",
+                f"a defined name the generator does not write: {name} = {_shorten(theirs[name])}",
+            )
 
     def risk_settings(self) -> RiskSettings | None:
         """The draws and seed the Risk sheet is stamped with, or None (then a finding)."""
@@ -675,17 +853,23 @@ class _Audit:
             return None
         ws = self.formulas[risk_sheet.RISK]
         values = []
-        for k, (label, low, high) in enumerate((("draws", 1, MAX_DRAWS),
-                                                ("seed", 0, 2**63 - 1))):
+        for k, (label, low, high) in enumerate((("draws", 1, MAX_DRAWS), ("seed", 0, 2**63 - 1))):
             c = ws.cell(row=risk_sheet.STAMP_ROW + k, column=2)
             x = c.value
-            whole = (isinstance(x, int | float) and not isinstance(x, bool)
-                     and math.isfinite(x) and x == int(x))
+            whole = (
+                isinstance(x, int | float)
+                and not isinstance(x, bool)
+                and math.isfinite(x)
+                and x == int(x)
+            )
             if not whole or not low <= int(x) <= high:
-                self.add(f"{risk_sheet.RISK}!{c.coordinate}", "value",
-                         f"the stamp's {label}: {_describe(x, c.data_type)} is not allowed; "
-                         f"allowed: a whole number from {low:,} to {high:,} (the Risk sheet's "
-                         "values are not checked)")
+                self.add(
+                    f"{risk_sheet.RISK}!{c.coordinate}",
+                    "value",
+                    f"the stamp's {label}: {_describe(x, c.data_type)} is not allowed; "
+                    f"allowed: a whole number from {low:,} to {high:,} (the Risk sheet's "
+                    "values are not checked)",
+                )
                 return None
             values.append(int(x))
         return RiskSettings(*values)
@@ -703,12 +887,17 @@ class _Audit:
 
         # IronCalc reads an empty input cell as the number 0 (ISNUMBER is TRUE there): a
         # template's empty columns are calculated by LibreOffice where it is installed
-        engine = "IronCalc" if ironcalc_values.available() and not (
-            self.template and find_soffice() is not None) else "LibreOffice"
+        engine = (
+            "IronCalc"
+            if ironcalc_values.available() and not (self.template and find_soffice() is not None)
+            else "LibreOffice"
+        )
         if engine == "LibreOffice" and find_soffice() is None:
-            self.notes.append("neither IronCalc nor LibreOffice (soffice) is installed: cached "
-                              "results were compared with the model on Summary, Cash flows and "
-                              "the Loans key figures only, not cell by cell")
+            self.notes.append(
+                "neither IronCalc nor LibreOffice (soffice) is installed: cached "
+                "results were compared with the model on Summary, Cash flows and "
+                "the Loans key figures only, not cell by cell"
+            )
             return
         with temporary_folder("mlworth-check-") as work:
             book = Path(work) / "expected.xlsx"
@@ -727,16 +916,25 @@ class _Audit:
         reported = {f.cell for f in self.findings}
         for where, c, value in self.formula_values():
             sheet = where.split("!", 1)[0]
-            if (value.value is None or where in reported or where in self.input_cells
-                    or sheet in self.moved or sheet not in truth.sheetnames):
+            if (
+                value.value is None
+                or where in reported
+                or where in self.input_cells
+                or sheet in self.moved
+                or sheet not in truth.sheetnames
+            ):
                 continue
             right = truth[sheet][c.coordinate]
             if value.data_type == "e" or value.value in ERROR_VALUES:
                 continue  # reported as an error value
             if not _same(value.value, right.value, cached=True):
-                self.add(where, "result", f"shows {_show(value.value)} but its formula gives "
-                         f"{_show(right.value)} for this workbook's inputs (as {engine} "
-                         "calculates it)")
+                self.add(
+                    where,
+                    "result",
+                    f"shows {_show(value.value)} but its formula gives "
+                    f"{_show(right.value)} for this workbook's inputs (as {engine} "
+                    "calculates it)",
+                )
 
 
 def _occupancy(ws: Any, axis: str) -> list[tuple[int, ...]]:
@@ -751,8 +949,9 @@ def _occupancy(ws: Any, axis: str) -> list[tuple[int, ...]]:
     return [tuple(sorted(lines.get(k, ()))) for k in range(size)]
 
 
-def _moved(expected: list[tuple[int, ...]], found: list[tuple[int, ...]]
-           ) -> tuple[str, int, int] | None:
+def _moved(
+    expected: list[tuple[int, ...]], found: list[tuple[int, ...]]
+) -> tuple[str, int, int] | None:
     """("inserted" or "deleted", first, last) if ``found`` is ``expected`` shifted by one line.
 
     The lines are the occupancy of :func:`_occupancy`; most of the lines after the
@@ -769,12 +968,14 @@ def _moved(expected: list[tuple[int, ...]], found: list[tuple[int, ...]]
     >>> _moved([(1,), (2,), (3,)], [(1,), (2,), (4,)]) is None
     True
     """
-    k = next((j for j, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b),
-             min(len(expected), len(found)))
+    k = next(
+        (j for j, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b),
+        min(len(expected), len(found)),
+    )
     rest = expected[k:]
     if len(rest) < 2:
         return None
-    for what, shifted in (("inserted", found[k + 1:]), ("deleted", found[k:k + len(rest) - 1])):
+    for what, shifted in (("inserted", found[k + 1 :]), ("deleted", found[k : k + len(rest) - 1])):
         pairs = list(zip(rest if what == "inserted" else rest[1:], shifted, strict=False))
         same = sum(a == b for a, b in pairs)
         level = sum(a == b for a, b in zip(rest, found[k:], strict=False))
@@ -858,8 +1059,9 @@ def audit(path: str | os.PathLike[str]) -> Report:
     run.check_sheets()
     sheets = run.formulas.sheetnames
     if run.n == 0:  # no Programs sheet, or no options on it: nothing more can be compared
-        return Report(path=p, options=0, cached_values=False, findings=run.findings,
-                      notes=run.notes)
+        return Report(
+            path=p, options=0, cached_values=False, findings=run.findings, notes=run.notes
+        )
     readable = all(s in sheets for s in (layout.INPUTS, layout.PROGRAMS))
     before = len(run.findings)
     inputs = run.read_inputs() if readable else None
@@ -884,12 +1086,16 @@ def audit(path: str | os.PathLike[str]) -> Report:
     run.check_names(expected)
     # Names and values of the options are echoed as text on most sheets: with inputs that are
     # not allowed (each a finding already) the placeholder's text would differ everywhere.
-    compared = ([s for s in expected.sheetnames if s != risk_sheet.RISK or settings is not None]
-                if inputs is not None else [layout.INPUTS])
+    compared = (
+        [s for s in expected.sheetnames if s != risk_sheet.RISK or settings is not None]
+        if inputs is not None
+        else [layout.INPUTS]
+    )
     run.check_constants(expected, compared)
     cached = run.check_errors()
     if cached and inputs is not None:
         run.check_results(*inputs)
         run.check_recalculated(expected)
-    return Report(path=p, options=run.n, cached_values=cached, findings=run.findings,
-                  notes=run.notes)
+    return Report(
+        path=p, options=run.n, cached_values=cached, findings=run.findings, notes=run.notes
+    )

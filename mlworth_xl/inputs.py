@@ -42,8 +42,10 @@ _EUROPEAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _EUROPEAN_SIGN = re.compile(r"^[+-]?\d+,(\d{1,2}|\d{4,})$|^[+-]?\d{1,3}(\.\d{3})+,\d+$")
 _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 #: What may stand around the digits: a sign, a currency mark before or after, a percent sign.
-_NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<pre>US\$|USD|\$)?(?P<sign2>[+-]?)"
-                     r"(?P<num>(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?)(?P<post>US\$|USD|\$|%)?$")
+_NUMBER = re.compile(
+    r"^(?P<sign>[+-]?)(?P<pre>US\$|USD|\$)?(?P<sign2>[+-]?)"
+    r"(?P<num>(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?)(?P<post>US\$|USD|\$|%)?$"
+)
 
 
 def header_key(text: str) -> str:
@@ -67,8 +69,9 @@ for _f in RISK_FIELDS:
 PROGRAM_ORDER = {f.name: i for i, f in enumerate((*fields.PROGRAM_FIELDS, *RISK_FIELDS))}
 
 
-def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False,
-                 european: bool = False) -> float:
+def parse_number(
+    text: str, field: fields.Field, *, semicolon_file: bool = False, european: bool = False
+) -> float:
     """A number as people type it; ``ValueError`` with the reason if it is not one.
 
     ``semicolon_file``: the text comes from a semicolon-separated file (a
@@ -88,9 +91,11 @@ def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False
         return float(shown)  # a number, which the range check refuses as not finite
     m = _NUMBER.match(shown.replace("\u00a0", "").replace(" ", ""))
     if m is None or (m["sign"] and m["sign2"]) or (m["pre"] and m["post"]):
-        marks = {"usd": " (digits, with $, US$ or USD if you like)",
-                 "rate": " (digits, with a percent sign if you like)",
-                 "fraction": " (digits, with a percent sign if you like)"}.get(field.unit, "")
+        marks = {
+            "usd": " (digits, with $, US$ or USD if you like)",
+            "rate": " (digits, with a percent sign if you like)",
+            "fraction": " (digits, with a percent sign if you like)",
+        }.get(field.unit, "")
         raise ValueError(f"{shown!r} is not a number; allowed: {field.allowed()}{marks}")
     percent = m["post"] == "%"
     if (m["pre"] or m["post"] and not percent) and field.unit != "usd":
@@ -99,9 +104,11 @@ def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False
     mantissa = s.split("e")[0].split("E")[0]
     if european:
         if not _EUROPEAN.match(mantissa) and ("." in mantissa or "," in mantissa):
-            raise ValueError(f"{shown!r} is ambiguous in a file with decimal commas (is the dot "
-                             "a decimal point or a thousands separator?); write it as the "
-                             "file does, e.g. 1.500,5 or 1500,5")
+            raise ValueError(
+                f"{shown!r} is ambiguous in a file with decimal commas (is the dot "
+                "a decimal point or a thousands separator?); write it as the "
+                "file does, e.g. 1.500,5 or 1500,5"
+            )
         s = s.replace(".", "").replace(",", ".")
     elif "," in s:
         if _THOUSANDS.match(s) and not (semicolon_file and s.count(",") == 1 and "." not in s):
@@ -109,27 +116,31 @@ def parse_number(text: str, field: fields.Field, *, semicolon_file: bool = False
         elif semicolon_file and _DECIMAL_COMMA.match(s):
             s = s.replace(",", ".")
         else:
-            raise ValueError(f"{shown!r} is ambiguous (is the comma a decimal point or a "
-                             "thousands separator?); write it without commas, e.g. 1500.5")
+            raise ValueError(
+                f"{shown!r} is ambiguous (is the comma a decimal point or a "
+                "thousands separator?); write it without commas, e.g. 1500.5"
+            )
     elif semicolon_file and _DOT_THOUSANDS.match(mantissa):
         if mantissa.count(".") > 1:  # only thousands have more than one dot
             s = s.replace(".", "")
         else:
-            raise ValueError(f"{shown!r} is ambiguous in a semicolon-separated file (is the "
-                             "dot a decimal point or a thousands separator?); write it without "
-                             "the dot (52000) or with a decimal comma (52,5)")
+            raise ValueError(
+                f"{shown!r} is ambiguous in a semicolon-separated file (is the "
+                "dot a decimal point or a thousands separator?); write it without "
+                "the dot (52000) or with a decimal comma (52,5)"
+            )
     try:
         value = float(s)
     except ValueError:
         raise ValueError(f"{shown!r} is not a number; allowed: {field.allowed()}") from None
     if percent:
         if field.unit not in ("rate", "fraction"):
-            raise ValueError(f"{shown!r}: a percentage is not allowed here; "
-                             f"allowed: {field.allowed()}")
+            raise ValueError(
+                f"{shown!r}: a percentage is not allowed here; allowed: {field.allowed()}"
+            )
         value /= 100.0
         if fields.check(field, [value]):  # not "looks like a percentage": it was one
-            raise ValueError(f"{shown!r} is {value:g}, out of range; allowed: "
-                             f"{field.allowed()}")
+            raise ValueError(f"{shown!r} is {value:g}, out of range; allowed: {field.allowed()}")
     return value
 
 
@@ -186,8 +197,9 @@ def cell_text(cell: Any) -> str:
     return (repr(cell) if isinstance(cell, float) else str(cell)).strip()
 
 
-def parse_cell(cell: Any, field: fields.Field, *, semicolon_file: bool = False,
-               european: bool = False) -> float:
+def parse_cell(
+    cell: Any, field: fields.Field, *, semicolon_file: bool = False, european: bool = False
+) -> float:
     """One cell of a numeric column; ``ValueError`` with the reason if it is not a value.
 
     A number is taken as it is (a TRUE/FALSE input takes 1 and 0), TRUE and
@@ -223,14 +235,18 @@ def _check_path(path: str | PathLike[str], kinds: tuple[str, ...], field: str) -
     if p.is_dir():
         raise InputError.single(field, "is a folder, not a file", source=str(p))
     if p.suffix.lower() not in kinds:
-        raise InputError.single(field, f"unknown file type {p.suffix or '(none)'!r}; allowed: "
-                                + ", ".join(kinds), source=str(p))
+        raise InputError.single(
+            field,
+            f"unknown file type {p.suffix or '(none)'!r}; allowed: " + ", ".join(kinds),
+            source=str(p),
+        )
     size = p.stat().st_size
     if size == 0:
         raise InputError.single(field, "the file is empty", source=str(p))
     if size > MAX_FILE_BYTES:
-        raise InputError.single(field, f"the file is {size:,} bytes; at most "
-                                f"{MAX_FILE_BYTES:,} are read", source=str(p))
+        raise InputError.single(
+            field, f"the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read", source=str(p)
+        )
     return p
 
 
@@ -260,9 +276,11 @@ def read_programs(path: str | PathLike[str]) -> Programs:
 
 
 #: Signatures of files that are not text, and what they are.
-_BINARY = ((b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook? give it the .xlsx ending)"),
-           (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as .xlsx or CSV)"),
-           (b"%PDF", "a PDF document"))
+_BINARY = (
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook? give it the .xlsx ending)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as .xlsx or CSV)"),
+    (b"%PDF", "a PDF document"),
+)
 
 
 def read_text(p: Path, field: str, allowed: str, *, utf16: bool = True) -> str:
@@ -299,8 +317,11 @@ def read_text(p: Path, field: str, allowed: str, *, utf16: bool = True) -> str:
         if kind is None and not utf16_text and control > max(2, len(head) // 20):  # over 5%
             kind = "binary data (it is mostly control characters)"
         if kind is not None:
-            raise InputError.single(field, f"is not a text file: it looks like {kind}; "
-                                    f"allowed: {allowed}", source=str(p))
+            raise InputError.single(
+                field,
+                f"is not a text file: it looks like {kind}; allowed: {allowed}",
+                source=str(p),
+            )
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -309,19 +330,24 @@ def read_text(p: Path, field: str, allowed: str, *, utf16: bool = True) -> str:
 
 
 def _read_csv(p: Path) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
-    text = read_text(p, "programs", "a CSV or tab-separated text file (UTF-8, UTF-16 or "
-                     "Windows-1252), or an .xlsx workbook")
+    text = read_text(
+        p,
+        "programs",
+        "a CSV or tab-separated text file (UTF-8, UTF-16 or Windows-1252), or an .xlsx workbook",
+    )
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         all_rows = list(reader)
     except csv.Error as exc:
-        raise InputError.single("programs", f"not a readable CSV file: {exc}",
-                                source=str(p)) from None
+        raise InputError.single(
+            "programs", f"not a readable CSV file: {exc}", source=str(p)
+        ) from None
     if not all_rows or not any(c.strip() for c in all_rows[0]):
-        raise InputError.single("programs", "no header row; the first row must name the columns",
-                                source=str(p))
+        raise InputError.single(
+            "programs", "no header row; the first row must name the columns", source=str(p)
+        )
     rows = [(i + 2, r) for i, r in enumerate(all_rows[1:])]
     return all_rows[0], rows, delimiter == ";"
 
@@ -341,12 +367,12 @@ def parse_rows(rows: list[list[Any]], source: str) -> Programs:
     """
     rows = rows or [[]]
     header = ["" if h is None else str(h) for h in rows[0]]
-    return parse_table(header, [(i + 2, list(r)) for i, r in enumerate(rows[1:])], source,
-                       False)
+    return parse_table(header, [(i + 2, list(r)) for i, r in enumerate(rows[1:])], source, False)
 
 
-def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: str,
-                semicolon: bool) -> Programs:
+def parse_table(
+    header: list[str], rows: list[tuple[int, list[Any]]], source: str, semicolon: bool
+) -> Programs:
     """A programs table from a header and rows of cells (each with its row number).
 
     The file readers give text cells; :func:`parse_rows` gives what a
@@ -359,16 +385,29 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
         if not str(h).strip():
             continue
         if name is None and header_key(str(h)).startswith("share_"):
-            problems.append(Problem(str(h), f"{header_key(str(h))[6:]!r} is not a role; roles "
-                                    f"are: {', '.join(fields.ROLE_LABELS)} (columns "
-                                    f"{', '.join(fields.SHARE_FIELDS)})", 1, source))
+            problems.append(
+                Problem(
+                    str(h),
+                    f"{header_key(str(h))[6:]!r} is not a role; roles "
+                    f"are: {', '.join(fields.ROLE_LABELS)} (columns "
+                    f"{', '.join(fields.SHARE_FIELDS)})",
+                    1,
+                    source,
+                )
+            )
         elif name is None:
             import difflib
 
             close = difflib.get_close_matches(header_key(str(h)), list(fields.PROGRAM), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
-            problems.append(Problem(str(h), f"unknown column{hint} (columns: "
-                                    f"{', '.join((*fields.PROGRAM, *RISK))})", 1, source))
+            problems.append(
+                Problem(
+                    str(h),
+                    f"unknown column{hint} (columns: {', '.join((*fields.PROGRAM, *RISK))})",
+                    1,
+                    source,
+                )
+            )
         elif name in columns:
             problems.append(Problem(str(h), f"duplicate column: {name} appears twice", 1, source))
         else:
@@ -385,9 +424,16 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
         for j, c in enumerate(row):
             if j not in named and not is_blank(c):
                 where = f"column {j + 1} ({_column_letter(j + 1)})"
-                problems.append(Problem(where, f"{cell_text(c)[:40]!r} is in a column without "
-                                        "a header; give the column a header (a field "
-                                        "name) or remove the value", rownum, source))
+                problems.append(
+                    Problem(
+                        where,
+                        f"{cell_text(c)[:40]!r} is in a column without "
+                        "a header; give the column a header (a field "
+                        "name) or remove the value",
+                        rownum,
+                        source,
+                    )
+                )
     if problems:
         raise InputError(problems)
     european = semicolon and european_style(data_rows)
@@ -395,9 +441,13 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
     names: list[str] = []
     kinds: list[str] = []
     numeric = {k: np.empty(len(data_rows)) for k in PROGRAM_NUMERIC}
-    defaults = {k: float(data.field_default(fields.PROGRAM[k])) for k in PROGRAM_NUMERIC
-                if not fields.PROGRAM[k].required}
+    defaults = {
+        k: float(data.field_default(fields.PROGRAM[k]))
+        for k in PROGRAM_NUMERIC
+        if not fields.PROGRAM[k].required
+    }
     for i, (rownum, row) in enumerate(data_rows):
+
         def cell(name: str, row: list[Any] = row) -> Any:
             j = columns.get(name)
             return row[j] if j is not None and j < len(row) else None
@@ -408,28 +458,43 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
         names.append(name)
         kind = cell_text(cell("kind")).lower() or "other"
         if kind not in fields.KINDS:
-            problems.append(Problem("kind", f"{kind!r} is not allowed; allowed: "
-                                    + fields.PROGRAM["kind"].allowed(), rownum, source))
+            problems.append(
+                Problem(
+                    "kind",
+                    f"{kind!r} is not allowed; allowed: " + fields.PROGRAM["kind"].allowed(),
+                    rownum,
+                    source,
+                )
+            )
         kinds.append(kind)
         for k in PROGRAM_NUMERIC:
             value = cell(k)
             spec = fields.PROGRAM[k]
             if is_blank(value):
                 if spec.required:
-                    problems.append(Problem(k, f"is empty; allowed: {spec.allowed()}", rownum,
-                                            source))
+                    problems.append(
+                        Problem(k, f"is empty; allowed: {spec.allowed()}", rownum, source)
+                    )
                 numeric[k][i] = defaults.get(k, math.nan)
                 continue
             try:
-                numeric[k][i] = parse_cell(value, spec, semicolon_file=semicolon,
-                                           european=european)
+                numeric[k][i] = parse_cell(value, spec, semicolon_file=semicolon, european=european)
             except ValueError as exc:
                 problems.append(Problem(k, str(exc), rownum, source))
                 numeric[k][i] = defaults.get(k, 0.0) if not spec.required else 1.0
-    per_option = _uncertainties(columns, data_rows, kinds, source, problems) if any(
-        k in columns for k in RISK) else None
-    table = Programs(names=names, kinds=kinds, columns=numeric,
-                     rows=[n for n, _ in data_rows], source=source, uncertainties=per_option)
+    per_option = (
+        _uncertainties(columns, data_rows, kinds, source, problems)
+        if any(k in columns for k in RISK)
+        else None
+    )
+    table = Programs(
+        names=names,
+        kinds=kinds,
+        columns=numeric,
+        rows=[n for n, _ in data_rows],
+        source=source,
+        uncertainties=per_option,
+    )
     # Values that parsed are checked against their ranges too, so one run lists everything.
     # (The default person's horizon covers any allowed program length; the real person's
     # horizon is checked again when the table is evaluated.)
@@ -444,9 +509,13 @@ def parse_table(header: list[str], rows: list[tuple[int, list[Any]]], source: st
     return table
 
 
-def _uncertainties(columns: dict[str, int], data_rows: list[tuple[int, list[Any]]],
-                   kinds: list[str], source: str, problems: list[Problem]
-                   ) -> list[Uncertainty] | None:
+def _uncertainties(
+    columns: dict[str, int],
+    data_rows: list[tuple[int, list[Any]]],
+    kinds: list[str],
+    source: str,
+    problems: list[Problem],
+) -> list[Uncertainty] | None:
     """Each row's uncertainty inputs: the columns given, the kind's defaults for the rest."""
     out = []
     for (rownum, row), kind in zip(data_rows, kinds, strict=True):
@@ -460,8 +529,14 @@ def _uncertainties(columns: dict[str, int], data_rows: list[tuple[int, list[Any]
             if spec.unit == "text":
                 text = cell_text(value).lower()
                 if text not in spec.choices:
-                    problems.append(Problem(spec.name, f"{text!r} is not allowed; allowed: "
-                                            f"{spec.allowed()}", rownum, source))
+                    problems.append(
+                        Problem(
+                            spec.name,
+                            f"{text!r} is not allowed; allowed: {spec.allowed()}",
+                            rownum,
+                            source,
+                        )
+                    )
                 given[spec.name] = text
                 continue
             try:
@@ -524,5 +599,6 @@ def read_person(path: str | PathLike[str]) -> Person:
     try:
         return Person.from_mapping(values, source=str(p))
     except InputError as exc:
-        raise InputError([Problem(q.field, q.message, q.row, q.source or str(p))
-                          for q in exc.problems]) from None
+        raise InputError(
+            [Problem(q.field, q.message, q.row, q.source or str(p)) for q in exc.problems]
+        ) from None

@@ -38,18 +38,42 @@ def risk_columns(within: Iterable[float] = DEFAULT_WITHIN) -> tuple[Column, ...]
     cols = [
         Column("option", "Option", "text", "The option's name."),
         Column("target_years", "Target (years)", "years", "The person's target payback."),
-        Column("target_probability", "P(pays back within target)", "share",
-               "Share of draws that pay back within the target."),
+        Column(
+            "target_probability",
+            "P(pays back within target)",
+            "share",
+            "Share of draws that pay back within the target.",
+        ),
     ]
-    cols += [Column(within_key(n), f"P(within {n:g} years)", "share",
-                    f"Share of draws that pay back within {n:g} years.") for n in within]
-    cols += [Column("never_share", "Never pays back", "share",
-                    "Share of draws that do not pay back within the horizon.")]
-    cols += [Column(f"payback_p{q}", f"Payback p{q} (years)", "years",
-                    f"{q}th percentile of the payback; never: beyond the horizon.")
-             for q in QUANTILES]
-    cols += [Column(f"npv_p{q}", f"NPV p{q}", "usd", f"{q}th percentile of the NPV.")
-             for q in QUANTILES]
+    cols += [
+        Column(
+            within_key(n),
+            f"P(within {n:g} years)",
+            "share",
+            f"Share of draws that pay back within {n:g} years.",
+        )
+        for n in within
+    ]
+    cols += [
+        Column(
+            "never_share",
+            "Never pays back",
+            "share",
+            "Share of draws that do not pay back within the horizon.",
+        )
+    ]
+    cols += [
+        Column(
+            f"payback_p{q}",
+            f"Payback p{q} (years)",
+            "years",
+            f"{q}th percentile of the payback; never: beyond the horizon.",
+        )
+        for q in QUANTILES
+    ]
+    cols += [
+        Column(f"npv_p{q}", f"NPV p{q}", "usd", f"{q}th percentile of the NPV.") for q in QUANTILES
+    ]
     cols += [
         Column("mean_npv", "Mean NPV", "usd", "Average NPV over the draws."),
         Column("draws", "Draws", "count", "Draws per option."),
@@ -60,22 +84,40 @@ def risk_columns(within: Iterable[float] = DEFAULT_WITHIN) -> tuple[Column, ...]
 
 def risk_row(result: RiskResult, within: Iterable[float] = DEFAULT_WITHIN) -> dict[str, Any]:
     """The numbers of one option's draws, keyed like :func:`risk_columns`."""
-    row: dict[str, Any] = {"target_years": result.target_years,
-                           "target_probability": result.payback_probability()}
+    row: dict[str, Any] = {
+        "target_years": result.target_years,
+        "target_probability": result.payback_probability(),
+    }
     row.update({within_key(n): result.payback_probability(n) for n in within})
     row["never_share"] = result.never_share
-    row.update(zip((f"payback_p{q}" for q in QUANTILES),
-                   result.payback_percentiles(QUANTILES).tolist(), strict=True))
-    row.update(zip((f"npv_p{q}" for q in QUANTILES),
-                   result.npv_percentiles(QUANTILES).tolist(), strict=True))
+    row.update(
+        zip(
+            (f"payback_p{q}" for q in QUANTILES),
+            result.payback_percentiles(QUANTILES).tolist(),
+            strict=True,
+        )
+    )
+    row.update(
+        zip(
+            (f"npv_p{q}" for q in QUANTILES),
+            result.npv_percentiles(QUANTILES).tolist(),
+            strict=True,
+        )
+    )
     row.update(mean_npv=result.mean_npv, draws=result.draws, seed=result.seed)
     return row
 
 
-def risk(programs: Any = None, person: Any = None, *, draws: int = DEFAULT_DRAWS,
-         seed: int | None = DEFAULT_SEED, within: Sequence[float] = DEFAULT_WITHIN,
-         uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
-         progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+def risk(
+    programs: Any = None,
+    person: Any = None,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    within: Sequence[float] = DEFAULT_WITHIN,
+    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
     """How likely each option is to pay back, and the spread of payback and NPV.
 
     Parameters
@@ -110,9 +152,16 @@ def risk(programs: Any = None, person: Any = None, *, draws: int = DEFAULT_DRAWS
     table, who = resolve_inputs(programs, person)
     if uncertainty is None:  # a workbook's own uncertainty inputs, when read from one
         uncertainty = getattr(table, "uncertainties", None)
-    results = iter_simulations(table, who, uncertainty, draws=draws, seed=seed,
-                               roles=getattr(table, "roles", None),
-                               progress=progress)  # one option's draws in memory at a time
-    rows = [{"option": name, **risk_row(r, years)}
-            for name, r in zip(table.names, results, strict=True)]
+    results = iter_simulations(
+        table,
+        who,
+        uncertainty,
+        draws=draws,
+        seed=seed,
+        roles=getattr(table, "roles", None),
+        progress=progress,
+    )  # one option's draws in memory at a time
+    rows = [
+        {"option": name, **risk_row(r, years)} for name, r in zip(table.names, results, strict=True)
+    ]
     return pd.DataFrame({c.header: [r[c.key] for r in rows] for c in risk_columns(years)})

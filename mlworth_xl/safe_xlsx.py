@@ -43,18 +43,25 @@ def check_archive(path: Path, field: str = "workbook") -> list[str]:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError.single(field, f"not an Excel .xlsx workbook ({exc})",
-                                source=str(path)) from None
+        raise InputError.single(
+            field, f"not an Excel .xlsx workbook ({exc})", source=str(path)
+        ) from None
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED_BYTES:
-        raise InputError.single(field, f"would unpack to {total:,} bytes; at most "
-                                f"{MAX_UNPACKED_BYTES:,} are read (possible zip bomb)",
-                                source=str(path))
+        raise InputError.single(
+            field,
+            f"would unpack to {total:,} bytes; at most "
+            f"{MAX_UNPACKED_BYTES:,} are read (possible zip bomb)",
+            source=str(path),
+        )
     for i in infos:
         if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 1e6:
             ratio = i.file_size // i.compress_size
-            raise InputError.single(field, f"part {i.filename} compresses {ratio} to 1; refused "
-                                    "as a possible zip bomb", source=str(path))
+            raise InputError.single(
+                field,
+                f"part {i.filename} compresses {ratio} to 1; refused as a possible zip bomb",
+                source=str(path),
+            )
     names = {i.filename for i in infos}
     notes = []
     if any(n.lower().endswith("vbaproject.bin") for n in names):
@@ -62,8 +69,9 @@ def check_archive(path: Path, field: str = "workbook") -> list[str]:
     if any(n.startswith("xl/externalLinks/") for n in names):
         notes.append("the workbook links to other files; linked values are not refreshed")
     if "xl/workbook.xml" not in names:
-        raise InputError.single(field, "not an Excel .xlsx workbook (no xl/workbook.xml)",
-                                source=str(path))
+        raise InputError.single(
+            field, "not an Excel .xlsx workbook (no xl/workbook.xml)", source=str(path)
+        )
     return notes
 
 
@@ -72,14 +80,16 @@ def _reason(exc: BaseException) -> str:
     seen: BaseException | None = exc
     while seen is not None:
         if type(seen).__module__.startswith("defusedxml"):
-            return ("its XML declares entities, which are refused (a possible \"billion "
-                    "laughs\" attack)")
+            return (
+                'its XML declares entities, which are refused (a possible "billion laughs" attack)'
+            )
         exc, seen = seen, seen.__cause__ or seen.__context__
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # the root cause
 
 
-def open_workbook(path: Path, field: str = "workbook", *, data_only: bool = True,
-                  read_only: bool = False) -> Any:
+def open_workbook(
+    path: Path, field: str = "workbook", *, data_only: bool = True, read_only: bool = False
+) -> Any:
     """Load a workbook with openpyxl after :func:`check_archive`: macros and links dropped.
 
     ``data_only`` (the default) reads cached values, never formulas; with
@@ -94,15 +104,18 @@ def open_workbook(path: Path, field: str = "workbook", *, data_only: bool = True
     try:
         with warnings.catch_warnings():  # openpyxl warns about parts it does not keep
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            return openpyxl.load_workbook(source, read_only=read_only, data_only=data_only,
-                                          keep_vba=False, keep_links=False)
+            return openpyxl.load_workbook(
+                source, read_only=read_only, data_only=data_only, keep_vba=False, keep_links=False
+            )
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError.single(field, f"cannot read the workbook: {_reason(exc)}",
-                                source=str(path)) from None
+        raise InputError.single(
+            field, f"cannot read the workbook: {_reason(exc)}", source=str(path)
+        ) from None
 
 
-def check_extent(workbook: Any, path: Path, field: str = "workbook",
-                 max_cells: int = MAX_SHEET_CELLS) -> None:
+def check_extent(
+    workbook: Any, path: Path, field: str = "workbook", max_cells: int = MAX_SHEET_CELLS
+) -> None:
     """Refuse a (fully loaded) workbook with a sheet spanning more than ``max_cells`` cells.
 
     openpyxl keeps only the cells a file holds, but walking a sheet visits
@@ -113,10 +126,13 @@ def check_extent(workbook: Any, path: Path, field: str = "workbook",
     for ws in workbook.worksheets:
         rows, cols = ws.max_row, ws.max_column
         if rows * cols > max_cells:
-            raise InputError.single(field, f"sheet {ws.title!r} spans A1:"
-                                    f"{get_column_letter(cols)}{rows} ({rows * cols:,} cells); "
-                                    f"at most {max_cells:,} cells a sheet are read",
-                                    source=str(path))
+            raise InputError.single(
+                field,
+                f"sheet {ws.title!r} spans A1:"
+                f"{get_column_letter(cols)}{rows} ({rows * cols:,} cells); "
+                f"at most {max_cells:,} cells a sheet are read",
+                source=str(path),
+            )
 
 
 def _text(value: object) -> str:
@@ -157,20 +173,28 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], Rows]:
                 continue
             if r > MAX_TABLE_ROWS or used[-1] > MAX_TABLE_COLUMNS:
                 where = f"{get_column_letter(used[-1])}{r}"
-                raise InputError.single("programs", f"sheet {name!r} has a value at {where}; "
-                                        f"at most {MAX_TABLE_ROWS:,} rows and "
-                                        f"{MAX_TABLE_COLUMNS} columns are read",
-                                        source=str(path))
-            rows.append((r, [_text(v) for v in values[:used[-1]]]))
+                raise InputError.single(
+                    "programs",
+                    f"sheet {name!r} has a value at {where}; "
+                    f"at most {MAX_TABLE_ROWS:,} rows and "
+                    f"{MAX_TABLE_COLUMNS} columns are read",
+                    source=str(path),
+                )
+            rows.append((r, [_text(v) for v in values[: used[-1]]]))
     except InputError:
         raise
     except MemoryError:
-        raise InputError.single("programs", "the sheet is too large to read; at most "
-                                f"{MAX_TABLE_ROWS:,} rows and {MAX_TABLE_COLUMNS} columns are "
-                                "read", source=str(path)) from None
+        raise InputError.single(
+            "programs",
+            "the sheet is too large to read; at most "
+            f"{MAX_TABLE_ROWS:,} rows and {MAX_TABLE_COLUMNS} columns are "
+            "read",
+            source=str(path),
+        ) from None
     except Exception as exc:  # read-only sheets are parsed while iterating
-        raise InputError.single("programs", f"cannot read the workbook: {_reason(exc)}",
-                                source=str(path)) from None
+        raise InputError.single(
+            "programs", f"cannot read the workbook: {_reason(exc)}", source=str(path)
+        ) from None
     finally:
         wb.close()
     rows = [(r, v) for r, v in rows if any(c.strip() for c in v)]

@@ -25,12 +25,16 @@ settings.load_profile("mlworth")
 try:
     from mlworth_xl.workbook.libreoffice import find_soffice
 except ImportError:  # pragma: no cover - before the engine module exists
+
     def find_soffice() -> str | None:
         return shutil.which("soffice")
 
+
 MISSING = "LibreOffice (soffice) not found: install libreoffice-calc-nogui"
-REQUIRED = ("LibreOffice is required (MLWORTH_REQUIRE_LIBREOFFICE=1) but soffice is not on PATH "
-            "nor in a known install location (or set MLWORTH_SOFFICE)")
+REQUIRED = (
+    "LibreOffice is required (MLWORTH_REQUIRE_LIBREOFFICE=1) but soffice is not on PATH "
+    "nor in a known install location (or set MLWORTH_SOFFICE)"
+)
 
 
 def libreoffice_required() -> bool:

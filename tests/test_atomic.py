@@ -170,8 +170,9 @@ def test_a_folder_is_not_a_file(tmp_path):
 def test_the_example_workbook_needs_its_folder(tmp_path):
     result = CliRunner().invoke(main, ["excel", "--example", str(tmp_path / "no" / "e.xlsx")])
     assert result.exit_code == 2
-    assert result.stderr == (f"mlworth-xl: error: --example: the folder "
-                             f"{str(tmp_path / 'no')!r} does not exist\n")
+    assert result.stderr == (
+        f"mlworth-xl: error: --example: the folder {str(tmp_path / 'no')!r} does not exist\n"
+    )
 
 
 def test_a_new_file_gets_the_usual_permissions(tmp_path):

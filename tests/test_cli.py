@@ -30,8 +30,9 @@ def test_compare_prints_the_default_comparison_as_a_table():
     chances, rest = result.stdout.split("\nCosts\n")
     assert chances.startswith("Odds (")
     assert "\nReturns\n" in rest
-    for name, payback, verdict in zip(frame["Option"], frame["Payback at the expected outcome"],
-                                      frame["Verdict"], strict=True):
+    for name, payback, verdict in zip(
+        frame["Option"], frame["Payback at the expected outcome"], frame["Verdict"], strict=True
+    ):
         line = next(li for li in chances.splitlines() if li.startswith(name[:30]))
         assert cell("years", payback) in line and verdict in line
     assert " yes " not in result.stdout and " no " not in result.stdout
@@ -51,8 +52,7 @@ def test_json_is_a_list_of_objects_with_nulls_for_never():
     records = json.loads(result.stdout)
     assert len(records) == len(compare())
     assert any(r["Payback at the expected outcome"] is None for r in records)
-    assert all(r["Verdict"].split(" (")[0] in ("Likely", "Uncertain", "Unlikely")
-               for r in records)
+    assert all(r["Verdict"].split(" (")[0] in ("Likely", "Uncertain", "Unlikely") for r in records)
 
 
 def _person(root: Path, horizon: int) -> Path:
@@ -63,13 +63,19 @@ def _person(root: Path, horizon: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("table", "row", "field"), [
-    ("name,years,salary_after\nA,2,90000\n", "row 1", "tuition_per_year"),      # missing column
-    ("name,years,tuition_per_year,salary_after\nA,2,-1,90000\n", "row 2", "tuition_per_year"),
-    ("name,years,tuition_per_year,salary_after\nA,two,1,90000\n", "row 2", "years"),
-    ("name,years,tuition_per_year,salary_after,loan_apr\nA,2,1,90000,794\n", "row 2",
-     "loan_apr"),
-])
+@pytest.mark.parametrize(
+    ("table", "row", "field"),
+    [
+        ("name,years,salary_after\nA,2,90000\n", "row 1", "tuition_per_year"),  # missing column
+        ("name,years,tuition_per_year,salary_after\nA,2,-1,90000\n", "row 2", "tuition_per_year"),
+        ("name,years,tuition_per_year,salary_after\nA,two,1,90000\n", "row 2", "years"),
+        (
+            "name,years,tuition_per_year,salary_after,loan_apr\nA,2,1,90000,794\n",
+            "row 2",
+            "loan_apr",
+        ),
+    ],
+)
 def test_bad_programs_exit_2_with_one_line_naming_row_and_field(tmp_path, table, row, field):
     path = tmp_path / "programs.csv"
     path.write_text(table, encoding="utf-8")
@@ -85,8 +91,10 @@ def test_bad_programs_exit_2_with_one_line_naming_row_and_field(tmp_path, table,
 def test_allowed_values_are_named_in_the_message(tmp_path):
     path = tmp_path / "programs.csv"
     path.write_text("name,years,tuition_per_year,salary_after,loan_apr\nA,2,1,90000,794\n")
-    assert "allowed: a number from 0 (0%) to 0.4 (40%)" in run(
-        "compare", "--programs", str(path)).stderr
+    assert (
+        "allowed: a number from 0 (0%) to 0.4 (40%)"
+        in run("compare", "--programs", str(path)).stderr
+    )
 
 
 def test_usage_errors_are_one_line_with_exit_2():
@@ -117,8 +125,13 @@ def test_python_dash_m_runs_the_same_command():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "mlworth_xl", "compare", "--format", "csv"],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "mlworth_xl", "compare", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert out.stdout == to_csv(compare())
 
 
@@ -126,14 +139,22 @@ def test_an_irr_above_the_highest_rate_shows_as_the_workbook_shows_it(tmp_path):
     # $10 of tuition while keeping the salary, then a raise: an IRR of thousands (the model's
     # inf, above the 99,900% looked at) reads "> 99,900%" in the table, CSV and JSON alike
     path = tmp_path / "cheap.csv"
-    path.write_text("name,years,tuition_per_year,salary_after,work_fraction\n"
-                    "Cheap,1,10,120000,1\n", encoding="utf-8")
+    path.write_text(
+        "name,years,tuition_per_year,salary_after,work_fraction\nCheap,1,10,120000,1\n",
+        encoding="utf-8",
+    )
     assert compare(path, odds=False)["IRR"].iloc[0] == float("inf")
     table = run("compare", "--programs", str(path), "--no-odds")
     assert "> 99,900%" in table.stdout
-    rows = list(csv.DictReader(io.StringIO(run("compare", "--programs", str(path),
-                                               "--format", "csv", "--no-odds").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                run("compare", "--programs", str(path), "--format", "csv", "--no-odds").stdout
+            )
+        )
+    )
     assert rows[0]["IRR"] == "> 99,900%"
-    (record,) = json.loads(run("compare", "--programs", str(path), "--format", "json",
-                               "--no-odds").stdout)
+    (record,) = json.loads(
+        run("compare", "--programs", str(path), "--format", "json", "--no-odds").stdout
+    )
     assert record["IRR"] == "> 99,900%"

@@ -13,8 +13,15 @@ from mlworth_xl.cli import main
 from mlworth_xl.model.odds import payback_probability
 from mlworth_xl.model.records import Person, Programs
 
-LEAD = ["Option", "Chance of paying back within target", "Verdict", "Median payback (years)",
-        "Expected NPV", "NPV P10", "NPV P90"]
+LEAD = [
+    "Option",
+    "Chance of paying back within target",
+    "Verdict",
+    "Median payback (years)",
+    "Expected NPV",
+    "NPV P10",
+    "NPV P90",
+]
 DRAWS = 400_000  # risk's SE of a 1/3 share: sqrt(1/3 × 2/3 / 400,000) ≈ 0.00075
 
 
@@ -30,7 +37,7 @@ def compared() -> list[dict[str, str]]:
 
 
 def test_compare_csv_leads_with_the_odds(compared):
-    assert list(compared[0])[:len(LEAD)] == LEAD
+    assert list(compared[0])[: len(LEAD)] == LEAD
     assert "Payback at the expected outcome" in compared[0]
     assert "Pays back within target" not in compared[0]
 
@@ -58,8 +65,11 @@ def test_paying_back_at_the_expected_outcome_is_not_likely_paying_back(compared)
     # outcome: with only 66% finishing (the completion figure) at most 66% of courses can,
     # so none is "Likely", which needs 2/3.
     target = float(Person.default().target_payback_years)
-    masters = [row for row in compared if "master" in row["Option"]
-               and float(row["Payback at the expected outcome"]) <= target]
+    masters = [
+        row
+        for row in compared
+        if "master" in row["Option"] and float(row["Payback at the expected outcome"]) <= target
+    ]
     assert masters  # e.g. the private non-profit master's (9.0 years at the defaults)
     for row in masters:
         assert float(row["Chance of paying back within target"]) <= 0.66

@@ -64,11 +64,15 @@ def test_write_puts_the_printed_files_in_the_folder(tmp_path):
     folder = tmp_path / "setup"
     result = run("--write", str(folder))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["main.py", "requirements.txt",
-                                                        "xlwings.conf"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "main.py",
+        "requirements.txt",
+        "xlwings.conf",
+    ]
     assert (folder / "xlwings.conf").read_text() == '"UDF MODULES","mlworth_xl.udfs"\n'
     assert (folder / "requirements.txt").read_text() == (
-        f"xlwings=={version('xlwings')}\nmlworth-xl=={__version__}\n")
+        f"xlwings=={version('xlwings')}\nmlworth-xl=={__version__}\n"
+    )
     assert f"wrote {folder / 'main.py'}\n" in result.output
     assert f"the content of {folder / 'main.py'}" in result.output
 
@@ -101,6 +105,7 @@ def test_example_refuses_other_file_types(tmp_path):
 
 # --- The example workbook ------------------------------------------------------------------
 
+
 def entries(blob: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(blob)) as z:
         return {name: z.read(name) for name in z.namelist()}
@@ -116,7 +121,8 @@ def test_committed_example_is_up_to_date():
     # compares the unzipped parts, so a different zlib cannot fail it
     # and the model's figures to 12 digits (another processor may differ in the last one)
     assert stale_members(entries(EXAMPLE.read_bytes()), entries(excel.example_workbook())) == [], (
-        "regenerate: mlworth-xl excel --example workbooks/mlworth-functions-example.xlsx --force")
+        "regenerate: mlworth-xl excel --example workbooks/mlworth-functions-example.xlsx --force"
+    )
 
 
 FORMULA = re.compile(r"^=(MLWORTH_\w+)\((.*)\)$")
@@ -137,7 +143,7 @@ def formulas(wb):
 def arguments(text: str) -> list:
     inner = FORMULA.match(text).group(2)
     out = []
-    for a in (inner.split(",") if inner else []):
+    for a in inner.split(",") if inner else []:
         if a.startswith('"'):
             out.append(a.strip('"'))
         else:
@@ -178,18 +184,27 @@ def test_example_formulas_call_real_functions_and_give_the_expected_values():
             for i, r in enumerate(rows):
                 expected = ws.cell(block[0][0].row + i, after).value
                 if expected != "Expected":
-                    assert r[-1] == (pytest.approx(expected) if isinstance(expected, float)
-                                     else expected), f"{ws.title}!{ref} row {i + 1}"
+                    assert r[-1] == (
+                        pytest.approx(expected) if isinstance(expected, float) else expected
+                    ), f"{ws.title}!{ref} row {i + 1}"
         flat = [v for r in rows for v in r]
         errors = [v for v in flat if isinstance(v, str) and v[:1] == "#"]
         assert all("never pay back" in e or "never pays back" in e for e in errors), errors
-    assert {"MLWORTH_COST", "MLWORTH_LOAN_PAYMENT", "MLWORTH_LOAN_INTEREST", "MLWORTH_PAYBACK",
-            "MLWORTH_EVALUATE", "MLWORTH_COMPARE", "MLWORTH_LOAN_SCHEDULE"} <= seen
+    assert {
+        "MLWORTH_COST",
+        "MLWORTH_LOAN_PAYMENT",
+        "MLWORTH_LOAN_INTEREST",
+        "MLWORTH_PAYBACK",
+        "MLWORTH_EVALUATE",
+        "MLWORTH_COMPARE",
+        "MLWORTH_LOAN_SCHEDULE",
+    } <= seen
 
 
 # --- The example's values, worked out independently -------------------------------------------
 # Each number below comes from a closed form, numpy-financial or arithmetic in its comment,
 # on the inputs the example sheet shows (asserted first, so a changed input says so).
+
 
 def result(ws, ref: str):
     """What the add-in computes for the formula in ``ref`` (its top-left cell), as rows."""
@@ -213,9 +228,24 @@ def figure(key: str) -> dict:
 
 
 #: Functions sheet: B2:B17, the inputs the formulas below read.
-FUNCTION_INPUTS = {"B2": 52000, "B3": 2, "B4": 0, "B5": 1000, "B6": 5000, "B7": 0, "B8": 0,
-                   "B9": 41000, "B10": 0.0794, "B11": 10, "B12": 30, "B13": True,
-                   "B14": 180000, "B15": 60000, "B16": 100000, "B17": 0.25}
+FUNCTION_INPUTS = {
+    "B2": 52000,
+    "B3": 2,
+    "B4": 0,
+    "B5": 1000,
+    "B6": 5000,
+    "B7": 0,
+    "B8": 0,
+    "B9": 41000,
+    "B10": 0.0794,
+    "B11": 10,
+    "B12": 30,
+    "B13": True,
+    "B14": 180000,
+    "B15": 60000,
+    "B16": 100000,
+    "B17": 0.25,
+}
 R = 0.0794 / 12  # the monthly rate of B10
 #: B9 after B12 = 30 months of simple interest at B10, capitalized: 41000 + 41000 * R * 30
 #: = 41000 + 8138.50 = 49138.50, repaid over B11 = 10 years (120 months).
@@ -242,8 +272,9 @@ def test_example_functions_give_the_values_worked_out_by_hand():
         "B25": 90_000,
         # the figure as mlworth_xl/data/defaults.toml holds it
         "B26": figure("salary.ml_engineer")["value"],
-        "B27": (f"{figure('salary.ml_engineer')['source']}, "
-                f"{figure('salary.ml_engineer')['as_of']}"),
+        "B27": (
+            f"{figure('salary.ml_engineer')['source']}, {figure('salary.ml_engineer')['as_of']}"
+        ),
     }
     for ref, value in expected.items():
         assert both(ws, ref) == (value, value), ref
@@ -260,17 +291,22 @@ def test_example_payback_column_is_cost_over_raise():
     # e.g. 180000 / 10000 = 18 years at 70000, 180000 / 70000 = 2.571... at 130000
     closed_form = [180_000 / (salary - 60_000) for salary in salaries]
     assert [r[0] for r in result(ws, "B2")] == pytest.approx(closed_form, rel=1e-12)
-    assert [ws[f"C{row}"].value for row in range(2, 12)] == pytest.approx(closed_form,
-                                                                           rel=1e-12)
+    assert [ws[f"C{row}"].value for row in range(2, 12)] == pytest.approx(closed_form, rel=1e-12)
     assert closed_form[:2] == [18, 9]
 
 
 def test_example_evaluate_figures_that_follow_from_its_inputs_by_hand():
     ws = openpyxl.load_workbook(EXAMPLE)["Ranges"]
     inputs = {ws[f"E{row}"].value: ws[f"F{row}"].value for row in range(2, 9)}
-    assert inputs == {"Length (years)": 2, "Tuition per year": 52000, "Salary after": 120883,
-                      "Current salary": 58260, "Tax rate": 0.25, "Share borrowed": 1,
-                      "Savings available": 10000}
+    assert inputs == {
+        "Length (years)": 2,
+        "Tuition per year": 52000,
+        "Salary after": 120883,
+        "Current salary": 58260,
+        "Tax rate": 0.25,
+        "Share borrowed": 1,
+        "Savings available": 10000,
+    }
     rows = result(ws, "H1")
     computed = dict(rows[1:])
     written = {label: ws[f"J{1 + i}"].value for i, (label, _) in enumerate(rows) if i}
@@ -284,14 +320,17 @@ def test_example_evaluate_figures_that_follow_from_its_inputs_by_hand():
         # 2026-07, defaults.toml) = 433.37
         "Loan fees": pytest.approx(41_000 * federal_fee, abs=0.005),
         # the sum of its parts, as the model reports them
-        "Amount borrowed": pytest.approx(computed["Federal loans"] + computed["Private loans"],
-                                         rel=1e-12),
+        "Amount borrowed": pytest.approx(
+            computed["Federal loans"] + computed["Private loans"], rel=1e-12
+        ),
         # cost of attendance + income given up + loan cost in today's dollars
-        "Total cost": pytest.approx(104_000 + 87_390 + computed["Loan cost (today's $)"],
-                                    rel=1e-12),
+        "Total cost": pytest.approx(
+            104_000 + 87_390 + computed["Loan cost (today's $)"], rel=1e-12
+        ),
         # principal and interest: amount borrowed + total interest
-        "Total paid on loans": pytest.approx(computed["Amount borrowed"]
-                                             + computed["Total interest"], rel=1e-12),
+        "Total paid on loans": pytest.approx(
+            computed["Amount borrowed"] + computed["Total interest"], rel=1e-12
+        ),
     }
     for label, value in expected.items():
         assert computed[label] == value, label
@@ -327,8 +366,10 @@ def test_example_loan_schedule_is_the_one_worked_out_month_by_month():
 def test_example_compare_costs_of_attendance_are_the_sums_of_their_parts():
     ws = openpyxl.load_workbook(EXAMPLE)["Compare"]
     header = [c.value for c in ws[1]]
-    table = [dict(zip(header, [c.value for c in row], strict=True))
-             for row in ws.iter_rows(min_row=2, max_row=9)]
+    table = [
+        dict(zip(header, [c.value for c in row], strict=True))
+        for row in ws.iter_rows(min_row=2, max_row=9)
+    ]
     # By hand, from the rows above (years; tuition, books, travel per year; living per month;
     # relocation; programme price; fees, caregiving, aid and employer help are 0 in every row):
     # CMU 2*52000 + 2*1500 + 24*1000 + 5000 = 136000; private 2*27776 + 3000 + 24000 + 5000
@@ -336,22 +377,40 @@ def test_example_compare_costs_of_attendance_are_the_sums_of_their_parts():
     # 2*27776 + 3000 + 2*3000 = 64552; the bootcamps their price, 13500 and 7500; self-study
     # 1*1000.
     by_hand = [136_000, 87_552, 27_342, 41_013, 64_552, 13_500, 7_500, 1_000]
-    assert all(t[k] == 0 for t in table for k in ("fees_per_year", "caregiving_per_month",
-                                                   "aid_per_year",
-                                                   "employer_assistance_per_year"))
-    sums = [t["years"] * (t["tuition_per_year"] + t["books_per_year"] + t["travel_per_year"]
-                          + 12 * t["living_per_month"]) + t["relocation"] + t["program_price"]
-            for t in table]
+    assert all(
+        t[k] == 0
+        for t in table
+        for k in (
+            "fees_per_year",
+            "caregiving_per_month",
+            "aid_per_year",
+            "employer_assistance_per_year",
+        )
+    )
+    sums = [
+        t["years"]
+        * (
+            t["tuition_per_year"]
+            + t["books_per_year"]
+            + t["travel_per_year"]
+            + 12 * t["living_per_month"]
+        )
+        + t["relocation"]
+        + t["program_price"]
+        for t in table
+    ]
     assert sums == by_hand
     rows = result(ws, "A11")
     columns = rows[0]
     found = [dict(zip(columns, r, strict=True)) for r in rows[1:]]
-    written = [{ws.cell(22, c).value: ws.cell(row, c).value for c in range(1, 30)}
-               for row in range(23, 31)]
+    written = [
+        {ws.cell(22, c).value: ws.cell(row, c).value for c in range(1, 30)} for row in range(23, 31)
+    ]
     for got in (found, written):
         assert [r["Cost of attendance"] for r in got] == by_hand
         # total cost = cost of attendance + income given up + loan cost in today's dollars
         for r in got:
             assert r["Total cost"] == pytest.approx(
                 r["Cost of attendance"] + r["Income given up"] + r["Loan cost (today's $)"],
-                rel=1e-12)
+                rel=1e-12,
+            )

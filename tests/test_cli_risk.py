@@ -17,8 +17,10 @@ from mlworth_xl.risk_api import risk, risk_columns
 cli_risk = importlib.import_module("mlworth_xl.cli.risk")
 
 # test_evaluate's plain case, placed for sure: every draw pays back at 2 + 180,000 / 40,000
-PLAIN_PROGRAMS = ("name,kind,years,tuition_per_year,salary_after,placement_prob\n"
-                  "Plain MS,masters,2,30000,100000,1\n")
+PLAIN_PROGRAMS = (
+    "name,kind,years,tuition_per_year,salary_after,placement_prob\n"
+    "Plain MS,masters,2,30000,100000,1\n"
+)
 PLAIN_PERSON = "salary = 60000\ntax_rate = 0\ndiscount_rate = 0\nsavings = 0\n"
 
 
@@ -39,20 +41,35 @@ def test_risk_prints_the_chances_and_the_spread_stamped_with_draws_and_seed():
     assert result.exit_code == 0 and result.stderr == ""
     stamp, rest = result.stdout.split("\n\n", 1)
     chances, spread = rest.split("Spread (10th, 50th, 90th percentile)\n")
-    assert stamp == ("2,000 draws per option, seed 2026; target payback 10.0 years, horizon 40 "
-                    "years")
+    assert stamp == (
+        "2,000 draws per option, seed 2026; target payback 10.0 years, horizon 40 years"
+    )
     assert chances.startswith("Chance of paying back\n")
     frame = risk(draws=2000, seed=2026)
     for _, row in frame.iterrows():
         line = next(li for li in chances.splitlines() if li.startswith(row["Option"][:30]))
-        assert line.split()[-5:] == [cell("share", row[h]) for h in (
-            "P(pays back within target)", "P(within 5 years)", "P(within 10 years)",
-            "P(within 20 years)", "Never pays back")]
+        assert line.split()[-5:] == [
+            cell("share", row[h])
+            for h in (
+                "P(pays back within target)",
+                "P(within 5 years)",
+                "P(within 10 years)",
+                "P(within 20 years)",
+                "Never pays back",
+            )
+        ]
         line = next(li for li in spread.splitlines() if li.startswith(row["Option"][:30]))
-        assert line.split()[-6:] == [cell(k, row[h]) for k, h in (
-            ("years", "Payback p10 (years)"), ("years", "Payback p50 (years)"),
-            ("years", "Payback p90 (years)"), ("usd", "NPV p10"), ("usd", "NPV p50"),
-            ("usd", "NPV p90"))]
+        assert line.split()[-6:] == [
+            cell(k, row[h])
+            for k, h in (
+                ("years", "Payback p10 (years)"),
+                ("years", "Payback p50 (years)"),
+                ("years", "Payback p90 (years)"),
+                ("usd", "NPV p10"),
+                ("usd", "NPV p50"),
+                ("usd", "NPV p90"),
+            )
+        ]
 
 
 def test_csv_is_the_api_table_with_full_precision():
@@ -78,32 +95,61 @@ def test_the_same_seed_gives_the_same_output_and_another_seed_another():
 
 
 def test_with_nothing_uncertain_every_draw_pays_back_at_the_deterministic_time(plain):
-    result = run("risk", *plain, "--draws", "500", "--completion-prob", "1", "--salary-sigma",
-                 "0", "--job-search", "fixed", "--format", "json")
+    result = run(
+        "risk",
+        *plain,
+        "--draws",
+        "500",
+        "--completion-prob",
+        "1",
+        "--salary-sigma",
+        "0",
+        "--job-search",
+        "fixed",
+        "--format",
+        "json",
+    )
     (record,) = json.loads(result.stdout)
-    assert record["P(within 5 years)"] == 0.0            # 6.5 years: 2 + 180,000 / 40,000
-    assert record["P(pays back within target)"] == 1.0   # the default target is 10 years
+    assert record["P(within 5 years)"] == 0.0  # 6.5 years: 2 + 180,000 / 40,000
+    assert record["P(pays back within target)"] == 1.0  # the default target is 10 years
     assert [record[f"Payback p{q} (years)"] for q in (10, 50, 90)] == [6.5, 6.5, 6.5]
     assert record["Never pays back"] == 0.0
 
 
 def test_within_gives_the_paybacks_asked_for_once_each(plain):
-    result = run("risk", *plain, "--draws", "500", "--within", "3", "--within", "8",
-                 "--within", "3", "--format", "csv")
+    result = run(
+        "risk",
+        *plain,
+        "--draws",
+        "500",
+        "--within",
+        "3",
+        "--within",
+        "8",
+        "--within",
+        "3",
+        "--format",
+        "csv",
+    )
     header = next(csv.reader(io.StringIO(result.stdout)))
-    assert [h for h in header if h.startswith("P(within ")] == ["P(within 3 years)",
-                                                               "P(within 8 years)"]
+    assert [h for h in header if h.startswith("P(within ")] == [
+        "P(within 3 years)",
+        "P(within 8 years)",
+    ]
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["--completion-prob", "1.5"], "completion_prob: 1.5 looks like a percentage"),
-    (["--completion-prob", "-1"], "completion_prob: -1 is out of range"),
-    (["--salary-sigma", "9"], "salary_sigma: 9 is out of range"),
-    (["--draws", "0"], "--draws"),
-    (["--seed", "-3"], "--seed"),
-    (["--within", "0"], "--within"),
-    (["--job-search", "poisson"], "--job-search"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--completion-prob", "1.5"], "completion_prob: 1.5 looks like a percentage"),
+        (["--completion-prob", "-1"], "completion_prob: -1 is out of range"),
+        (["--salary-sigma", "9"], "salary_sigma: 9 is out of range"),
+        (["--draws", "0"], "--draws"),
+        (["--seed", "-3"], "--seed"),
+        (["--within", "0"], "--within"),
+        (["--job-search", "poisson"], "--job-search"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(args, words):
     result = run("risk", "--draws", "100", *args)
     assert result.exit_code == 2

@@ -55,12 +55,17 @@ def test_ironcalc_values_show_the_numbers_without_a_spreadsheet(in_tmp):
     assert error_cells(wb) == []
     assert compare_with_model(wb, programs, person, skip=("IRR",)) == []
     assert irr_problems(wb, programs, person) == []
-    summary = pd.read_excel(in_tmp / NAME, sheet_name=layout.SUMMARY,
-                            header=layout.SUMMARY_HEADER_ROW - 1, nrows=len(programs))
+    summary = pd.read_excel(
+        in_tmp / NAME,
+        sheet_name=layout.SUMMARY,
+        header=layout.SUMMARY_HEADER_ROW - 1,
+        nrows=len(programs),
+    )
     expected = compare()
     assert list(summary["Option"]) == list(expected["Option"])
     assert summary["Chance of paying back within target"].tolist() == pytest.approx(
-        expected["Chance of paying back within target"].tolist(), rel=1e-9)
+        expected["Chance of paying back within target"].tolist(), rel=1e-9
+    )
     assert summary["NPV"].tolist() == pytest.approx(expected["NPV"].tolist(), rel=1e-12)
     assert summary["Cost of attendance"].iloc[0] == 136_000  # test_workbook_libreoffice
 
@@ -69,7 +74,8 @@ def test_by_default_the_file_stores_formulas_only(in_tmp):
     # IronCalc's values cost about 2 s with the live odds: asked for with --ironcalc-values
     assert run("workbook").exit_code == 0
     assert formula_cells(in_tmp / NAME, valued=True) == {
-        part: set() for part in formula_cells(in_tmp / NAME)}
+        part: set() for part in formula_cells(in_tmp / NAME)
+    }
     result = CliRunner().invoke(main, ["workbook", "--ironcalc-values", "--values", "--force"])
     assert result.exit_code == 2 and "--ironcalc-values" in result.stderr
 
@@ -78,8 +84,9 @@ def test_an_existing_file_is_an_error_without_force(in_tmp):
     (in_tmp / NAME).write_bytes(b"keep me")
     result = run("workbook")
     assert result.exit_code == 2
-    assert result.stderr == (f"mlworth-xl: error: -o: {NAME} already exists; use --force to "
-                             "replace it\n")
+    assert result.stderr == (
+        f"mlworth-xl: error: -o: {NAME} already exists; use --force to replace it\n"
+    )
     assert (in_tmp / NAME).read_bytes() == b"keep me"
     assert run("workbook", "--force").exit_code == 0
     assert zipfile.is_zipfile(in_tmp / NAME)
@@ -106,8 +113,9 @@ def test_a_folder_gets_the_default_name(in_tmp):
 
 def test_programs_and_person_files(in_tmp):
     programs, person = ROOT / "templates" / "programs.csv", ROOT / "templates" / "person.toml"
-    result = run("workbook", "--programs", str(programs), "--person", str(person),
-                 "-o", "client.xlsx")
+    result = run(
+        "workbook", "--programs", str(programs), "--person", str(person), "-o", "client.xlsx"
+    )
     assert result.exit_code == 0
     assert result.stdout == "Wrote client.xlsx\n" + table(compare(programs, person))
     ws = openpyxl.load_workbook(in_tmp / "client.xlsx")[layout.PROGRAMS]
@@ -130,9 +138,11 @@ def test_values_and_pdf_without_libreoffice_say_so(in_tmp, monkeypatch, option):
     monkeypatch.setattr(writer, "find_soffice", lambda: None)
     result = run("workbook", option)
     assert result.exit_code == 2
-    assert result.stderr == (f"mlworth-xl: error: {option} needs LibreOffice (soffice), which "
-                             "is not installed: install it (e.g. `apt-get install "
-                             "libreoffice-calc-nogui`) or set MLWORTH_SOFFICE\n")
+    assert result.stderr == (
+        f"mlworth-xl: error: {option} needs LibreOffice (soffice), which "
+        "is not installed: install it (e.g. `apt-get install "
+        "libreoffice-calc-nogui`) or set MLWORTH_SOFFICE\n"
+    )
     assert list(in_tmp.iterdir()) == []
 
 

@@ -47,6 +47,7 @@ def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     # The inner session runs in a subprocess (its report parses the same under the two workers
     # of the outer run); should it run in this one, monkeypatch puts the real find_soffice back.
     import mlworth_xl.workbook.libreoffice as lo
+
     monkeypatch.setattr(lo, "find_soffice", lo.find_soffice)
     pytester.makeconftest(CONFTEST.read_text(encoding="utf-8"))
     pytester.makepyfile(no_soffice=NO_SOFFICE, test_inner=INNER_TESTS)
@@ -60,7 +61,8 @@ def test_without_the_variable_libreoffice_tests_skip(inner, monkeypatch):
     result = inner.runpytest_subprocess("-p", "no_soffice", "-rs")
     result.assert_outcomes(passed=1, skipped=3)
     result.stdout.fnmatch_lines(
-        ["*LibreOffice (soffice) not found: install libreoffice-calc-nogui*"])
+        ["*LibreOffice (soffice) not found: install libreoffice-calc-nogui*"]
+    )
     assert result.ret == pytest.ExitCode.OK
 
 
@@ -70,5 +72,6 @@ def test_required_libreoffice_fails_every_libreoffice_test(inner, monkeypatch):
     # all three fail in setup (reported as errors), even the one with its own skipif
     result.assert_outcomes(passed=1, errors=3)
     result.stdout.fnmatch_lines(
-        ["*LibreOffice is required (MLWORTH_REQUIRE_LIBREOFFICE=1) but soffice is not on PATH*"])
+        ["*LibreOffice is required (MLWORTH_REQUIRE_LIBREOFFICE=1) but soffice is not on PATH*"]
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED

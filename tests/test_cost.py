@@ -26,8 +26,10 @@ def test_final_partial_year_pays_its_share_of_that_year():
 
 def test_aid_is_capped_at_each_years_tuition_and_fees():
     # year 1: max(0, 10,000 + 1,000 − 15,000) = 0; relocation still paid once: 3,000
-    assert cost_of_attendance(10_000, 1, fees_per_year=1_000, relocation=3_000,
-                              aid_per_year=15_000) == 3_000
+    assert (
+        cost_of_attendance(10_000, 1, fees_per_year=1_000, relocation=3_000, aid_per_year=15_000)
+        == 3_000
+    )
     # aid does not reduce living costs: 12 × 500 = 6,000
     assert cost_of_attendance(10_000, 1, living_per_month=500, aid_per_year=50_000) == 6_000
 
@@ -44,6 +46,11 @@ def test_vectorized_over_scenarios():
 
 
 def test_program_price_and_relocation_are_paid_in_year_one():
-    by_year = direct_cost_by_year(years=0.25, tuition_per_year=0, program_price=13_500,
-                                  relocation=1_000, year=np.array([1.0, 2.0]))
+    by_year = direct_cost_by_year(
+        years=0.25,
+        tuition_per_year=0,
+        program_price=13_500,
+        relocation=1_000,
+        year=np.array([1.0, 2.0]),
+    )
     assert by_year.tolist() == [14_500.0, 0.0]

@@ -38,8 +38,11 @@ pytest.importorskip("formulon")
 #: Formulon, a WebAssembly module, reads a file about ten times slower than IronCalc,
 #: so it gets the smaller set 1 (the time goes to reading the cells in).
 RANDOM = {"ironcalc": (0, 1, 2), "formulon": (1,)}
-CASES = [(engine, case) for engine, ks in sorted(RANDOM.items())
-         for case in ["default"] + [f"random-{k}" for k in ks]]
+CASES = [
+    (engine, case)
+    for engine, ks in sorted(RANDOM.items())
+    for case in ["default"] + [f"random-{k}" for k in ks]
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,8 @@ def inputs() -> dict[str, tuple[Programs, Person]]:
     count = 1 + max(max(ks) for ks in RANDOM.values())
     sets = random_sets(count)
     return {"default": (Programs.default(), Person.default())} | {
-        f"random-{k}": sets[k] for k in range(count)}
+        f"random-{k}": sets[k] for k in range(count)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +66,12 @@ def computed(tmp_path_factory, inputs):
             path = folder / f"{case}.xlsx"
             if not path.exists():
                 path.write_bytes(workbook_bytes(build_workbook(programs, person)))
-            done[engine, case] = (path, engine_values(engine, path,
-                                                      folder / f"{engine}-{case}.xlsx"),
-                                  programs, person)
+            done[engine, case] = (
+                path,
+                engine_values(engine, path, folder / f"{engine}-{case}.xlsx"),
+                programs,
+                person,
+            )
         return done[engine, case]
 
     return get
@@ -104,5 +111,9 @@ def test_an_enormous_irr_shows_as_the_model_gives_it(engine, tmp_path):
     wb = engine_values(engine, path, tmp_path / "computed.xlsx")
     assert error_cells(wb) == []
     assert irr_problems(wb, programs, person) == []
-    assert wb[layout.SUMMARY].cell(row=Layout(3).summary_row(0),
-                                   column=layout.SUMMARY_COL["irr"]).value == IRR_ABOVE
+    assert (
+        wb[layout.SUMMARY]
+        .cell(row=Layout(3).summary_row(0), column=layout.SUMMARY_COL["irr"])
+        .value
+        == IRR_ABOVE
+    )

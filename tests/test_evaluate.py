@@ -19,11 +19,21 @@ from tests.strategies import scenarios
 # then earns 100,000 − 60,000 = 40,000 a year more.
 evaluate_module = importlib.import_module("mlworth_xl.model.evaluate")
 
-PLAIN = {"years": 2, "tuition_per_year": 30_000, "salary_after": 100_000, "salary": 60_000,
-         # one simple loan on a fixed plan, no inflation: the what-if whose closed forms the
-         # tests write out (test_inflation.py covers the deflated loans)
-         "financing": 0, "repayment_plan": 0, "inflation": 0,
-         "tax_rate": 0, "discount_rate": 0, "savings": 0, "horizon_years": 40}
+PLAIN = {
+    "years": 2,
+    "tuition_per_year": 30_000,
+    "salary_after": 100_000,
+    "salary": 60_000,
+    # one simple loan on a fixed plan, no inflation: the what-if whose closed forms the
+    # tests write out (test_inflation.py covers the deflated loans)
+    "financing": 0,
+    "repayment_plan": 0,
+    "inflation": 0,
+    "tax_rate": 0,
+    "discount_rate": 0,
+    "savings": 0,
+    "horizon_years": 40,
+}
 
 
 def one(**changes: float) -> dict[str, float]:
@@ -75,8 +85,14 @@ def test_savings_reduce_borrowing_and_fee_is_grossed_up():
 
 
 def test_loan_interest_matches_numpy_financial_and_counts_in_total_cost():
-    got = one(loan_share=1, loan_apr=0.0794, loan_fee=0.0, loan_term_years=10, grace_months=6,
-              capitalize_interest=1)
+    got = one(
+        loan_share=1,
+        loan_apr=0.0794,
+        loan_fee=0.0,
+        loan_term_years=10,
+        grace_months=6,
+        capitalize_interest=1,
+    )
     # 24 months of study + 6 of grace = 30 months of simple interest, capitalized
     balance = 60_000 * (1 + 0.0794 * 30 / 12)
     payment = -npf.pmt(0.0794 / 12, 120, balance)
@@ -86,8 +102,16 @@ def test_loan_interest_matches_numpy_financial_and_counts_in_total_cost():
 
 
 def test_flows_add_up_to_gain_minus_total_cost_over_a_long_horizon():
-    values = {**PLAIN, "loan_share": 1, "loan_apr": 0.07, "loan_fee": 0.01, "tax_rate": 0.2,
-              "salary_growth": 0.02, "salary_growth_after": 0.03, "placement_prob": 0.8}
+    values = {
+        **PLAIN,
+        "loan_share": 1,
+        "loan_apr": 0.07,
+        "loan_fee": 0.01,
+        "tax_rate": 0.2,
+        "salary_growth": 0.02,
+        "salary_growth_after": 0.03,
+        "placement_prob": 0.8,
+    }
     detail = yearly_detail(values)
     out = evaluate(values)
     assert detail.flow.sum() == pytest.approx(detail.gain.sum() - out.total_cost[0], rel=1e-12)
@@ -164,9 +188,14 @@ def test_vectorized_equals_one_by_one_across_chunk_boundaries(monkeypatch):
     monkeypatch.setattr(evaluate_module, "CHUNK", 7)
     rng = np.random.default_rng(7)
     n = 30
-    batch = {**PLAIN, "tuition_per_year": rng.uniform(0, 80_000, n),
-             "salary_after": rng.uniform(50_000, 200_000, n), "loan_share": rng.uniform(0, 1, n),
-             "years": rng.choice([0.25, 1.0, 2.0], n), "horizon_years": rng.integers(5, 41, n)}
+    batch = {
+        **PLAIN,
+        "tuition_per_year": rng.uniform(0, 80_000, n),
+        "salary_after": rng.uniform(50_000, 200_000, n),
+        "loan_share": rng.uniform(0, 1, n),
+        "years": rng.choice([0.25, 1.0, 2.0], n),
+        "horizon_years": rng.integers(5, 41, n),
+    }
     together = evaluate(batch).as_dict()
     for i in range(n):
         alone = evaluate({k: (v[i] if np.ndim(v) else v) for k, v in batch.items()}).as_dict()
@@ -176,8 +205,12 @@ def test_vectorized_equals_one_by_one_across_chunk_boundaries(monkeypatch):
 
 def test_every_problem_is_reported_with_its_row():
     with pytest.raises(InputError) as info:
-        evaluate(years=np.array([2.0, 0.0, 2.0]), tuition_per_year=np.array([1.0, -1.0, 1.0]),
-                 salary_after=1.0, loan_apr=np.array([0.05, 0.05, 7.94]))
+        evaluate(
+            years=np.array([2.0, 0.0, 2.0]),
+            tuition_per_year=np.array([1.0, -1.0, 1.0]),
+            salary_after=1.0,
+            loan_apr=np.array([0.05, 0.05, 7.94]),
+        )
     fields = [(p.row, p.field) for p in info.value.problems]
     assert fields == [(1, "years"), (1, "tuition_per_year"), (2, "loan_apr")]
     assert "looks like a percentage" in str(info.value)

@@ -62,8 +62,9 @@ def test_workbook_with_rap_and_awkward_names_is_the_same_both_ways(monkeypatch):
     records = [replace(r, name=name) for r, name in zip(records, names, strict=True)]
     records[1] = replace(records[1], repayment_plan=2)  # 2: RAP (fields.PLANS)
     programs = Programs.from_records(records)
-    fast, plain = both_ways(lambda: build_workbook(programs, risk=RiskSettings(draws=200, seed=3)),
-                            monkeypatch)
+    fast, plain = both_ways(
+        lambda: build_workbook(programs, risk=RiskSettings(draws=200, seed=3)), monkeypatch
+    )
     assert fast == plain
 
 
@@ -77,14 +78,14 @@ def test_an_untested_openpyxl_is_written_by_its_public_api(version, monkeypatch)
     monkeypatch.delenv(fast_path.PLAIN_ENV, raising=False)
     expected = workbook_bytes(build_workbook())
     monkeypatch.setattr(fast_path, "installed_version", lambda: version)
-    assert fast_path.why_plain() == (f"openpyxl {version} is outside the tested range "
-                                     ">=3.1.2,<3.2")
+    assert fast_path.why_plain() == (f"openpyxl {version} is outside the tested range >=3.1.2,<3.2")
     assert not styles.Cells(openpyxl.Workbook().active).fast
     assert workbook_bytes(build_workbook()) == expected
 
 
-def test_an_openpyxl_without_a_module_it_uses_is_written_by_its_public_api(monkeypatch,
-                                                                           probe_again):
+def test_an_openpyxl_without_a_module_it_uses_is_written_by_its_public_api(
+    monkeypatch, probe_again
+):
     monkeypatch.delenv(fast_path.PLAIN_ENV, raising=False)
     expected = workbook_bytes(build_workbook())
     monkeypatch.setitem(sys.modules, "openpyxl.cell._writer", None)  # import fails
@@ -93,8 +94,9 @@ def test_an_openpyxl_without_a_module_it_uses_is_written_by_its_public_api(monke
     assert workbook_bytes(build_workbook()) == expected
 
 
-def test_an_openpyxl_without_an_attribute_it_uses_is_written_by_its_public_api(monkeypatch,
-                                                                              probe_again):
+def test_an_openpyxl_without_an_attribute_it_uses_is_written_by_its_public_api(
+    monkeypatch, probe_again
+):
     monkeypatch.delenv(fast_path.PLAIN_ENV, raising=False)
     expected = workbook_bytes(build_workbook())
     # the speed path hands unusual cells to it (openpyxl's own writer keeps its reference)
@@ -106,7 +108,8 @@ def test_an_openpyxl_without_an_attribute_it_uses_is_written_by_its_public_api(m
 
 
 def test_an_openpyxl_whose_internals_fail_the_speed_path_is_written_by_its_public_api(
-        monkeypatch, probe_again):
+    monkeypatch, probe_again
+):
     # every name is there, but one no longer works as the speed path expects
     monkeypatch.delenv(fast_path.PLAIN_ENV, raising=False)
     expected = workbook_bytes(build_workbook())
@@ -116,13 +119,16 @@ def test_an_openpyxl_whose_internals_fail_the_speed_path_is_written_by_its_publi
 
     monkeypatch.setattr(sheet_xml.WorksheetXml, "_row", changed)
     fast_path.probe.cache_clear()
-    assert fast_path.why_plain() == ("the speed path fails with this openpyxl (AttributeError: "
-                                     "'Cell' object has no attribute '_value')")
+    assert fast_path.why_plain() == (
+        "the speed path fails with this openpyxl (AttributeError: "
+        "'Cell' object has no attribute '_value')"
+    )
     assert workbook_bytes(build_workbook()) == expected
 
 
 def test_an_openpyxl_whose_internals_mean_another_file_is_written_by_its_public_api(
-        monkeypatch, probe_again):
+    monkeypatch, probe_again
+):
     # the speed path runs, but its file is no longer openpyxl's: text cells written otherwise
     monkeypatch.delenv(fast_path.PLAIN_ENV, raising=False)
     expected = workbook_bytes(build_workbook())

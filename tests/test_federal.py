@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from mlworth_xl.model import federal
 from mlworth_xl.model.data import figure
 
-UNSUB_FEE = 0.01057       # FSA: first disbursed 2024-10-01 to 2026-09-30
-PLUS_FEE = 0.04228        # FSA: the same period
-ANNUAL = 20_500           # Public Law 119-21: graduate annual limit
+UNSUB_FEE = 0.01057  # FSA: first disbursed 2024-10-01 to 2026-09-30
+PLUS_FEE = 0.04228  # FSA: the same period
+ANNUAL = 20_500  # Public Law 119-21: graduate annual limit
 
 
 def test_need_above_the_annual_limit_is_split_federal_and_private():
@@ -27,7 +27,7 @@ def test_need_above_the_annual_limit_is_split_federal_and_private():
     assert f.direct_unsub[0, 0] == ANNUAL
     assert f.grad_plus[0, 0] == 0
     assert f.private[0, 0] == pytest.approx((30_000 - ANNUAL * (1 - UNSUB_FEE)) / 0.98, rel=1e-12)
-    assert f.direct_unsub_rate[0, 0] == 0.0807        # 2026-27, derived (4.47% + 3.60)
+    assert f.direct_unsub_rate[0, 0] == 0.0807  # 2026-27, derived (4.47% + 3.60)
     assert f.fees[0] == pytest.approx(ANNUAL * UNSUB_FEE + f.private[0, 0] * 0.02, rel=1e-12)
 
 
@@ -39,14 +39,17 @@ def test_need_under_the_limit_is_all_federal_and_grossed_up():
     assert f.blended_apr[0] == f.federal_apr[0] == 0.0807
 
 
-@pytest.mark.parametrize(("intensity", "limit"), [
-    (1.0, 20_500),
-    (0.875, 18_040),   # ED negotiated rulemaking example: 21 of 24 credits = 87.5% → 88%
-    (0.6, 12_300),     # 60% × 20,500
-    (0.5, 10_250),     # half time, the least that gets a Direct Loan (34 CFR 685.200)
-    (0.734, 14_965),   # 73.4% rounds to 73%: 0.73 × 20,500
-    (0.49, 0),         # below half time: no Direct Loan at all
-])
+@pytest.mark.parametrize(
+    ("intensity", "limit"),
+    [
+        (1.0, 20_500),
+        (0.875, 18_040),  # ED negotiated rulemaking example: 21 of 24 credits = 87.5% → 88%
+        (0.6, 12_300),  # 60% × 20,500
+        (0.5, 10_250),  # half time, the least that gets a Direct Loan (34 CFR 685.200)
+        (0.734, 14_965),  # 73.4% rounds to 73%: 0.73 × 20,500
+        (0.49, 0),  # below half time: no Direct Loan at all
+    ],
+)
 def test_part_time_annual_limit_is_prorated_to_the_whole_percent(intensity, limit):
     assert federal.prorated_annual_limit(intensity) == pytest.approx(limit, rel=1e-12)
 
@@ -62,15 +65,19 @@ def test_part_time_student_borrows_the_prorated_limit_then_private():
 
 def test_aggregate_limit_counts_prior_graduate_borrowing():
     # $100,000 aggregate (Public Law 119-21) less $70,000 borrowed before: 20,500 then 9,500.
-    f = federal.split([25_000, 25_000], "2026-09-01", private_apr=0.1,
-                      prior_grad_borrowing=70_000)
+    f = federal.split([25_000, 25_000], "2026-09-01", private_apr=0.1, prior_grad_borrowing=70_000)
     assert f.direct_unsub[0].tolist() == [20_500, 9_500]
 
 
 def test_lifetime_limit_counts_undergraduate_borrowing():
     # $257,500 lifetime less 200,000 undergraduate and 50,000 graduate: 7,500 left.
-    f = federal.split(25_000, "2026-09-01", private_apr=0.1, prior_grad_borrowing=50_000,
-                      prior_undergrad_borrowing=200_000)
+    f = federal.split(
+        25_000,
+        "2026-09-01",
+        private_apr=0.1,
+        prior_grad_borrowing=50_000,
+        prior_undergrad_borrowing=200_000,
+    )
     assert f.direct_unsub[0, 0] == pytest.approx(7_500, rel=1e-15)
 
 
@@ -115,20 +122,34 @@ def test_no_loan_before_2026_07_01_means_no_legacy():
 def test_legacy_borrower_has_the_older_aggregate_including_undergraduate_loans():
     # $138,500 (FSA Handbook) less 57,500 undergraduate and 70,000 graduate: 11,000 left;
     # the new $100,000 aggregate would have left 30,000 and the lifetime 130,000.
-    legacy = federal.split(30_000, "2026-09-01", private_apr=0.1, grad_plus_legacy=True,
-                           prior_grad_borrowing=70_000, prior_undergrad_borrowing=57_500)
+    legacy = federal.split(
+        30_000,
+        "2026-09-01",
+        private_apr=0.1,
+        grad_plus_legacy=True,
+        prior_grad_borrowing=70_000,
+        prior_undergrad_borrowing=57_500,
+    )
     assert legacy.direct_unsub[0, 0] == pytest.approx(11_000, rel=1e-15)
-    new = federal.split(30_000, "2026-09-01", private_apr=0.1, prior_grad_borrowing=70_000,
-                        prior_undergrad_borrowing=57_500)
+    new = federal.split(
+        30_000,
+        "2026-09-01",
+        private_apr=0.1,
+        prior_grad_borrowing=70_000,
+        prior_undergrad_borrowing=57_500,
+    )
     assert new.direct_unsub[0, 0] == ANNUAL
 
 
-@pytest.mark.parametrize(("date", "rate", "fee_key"), [
-    ("2026-06-30", 0.0794, "loan.direct_unsub_grad_2025_26.fee"),
-    ("2026-07-01", 0.0807, "loan.direct_unsub_grad_2025_26.fee"),
-    ("2026-09-30", 0.0807, "loan.direct_unsub_grad_2025_26.fee"),
-    ("2026-10-01", 0.0807, "loan.direct_unsub_grad_2026_27.fee"),
-])
+@pytest.mark.parametrize(
+    ("date", "rate", "fee_key"),
+    [
+        ("2026-06-30", 0.0794, "loan.direct_unsub_grad_2025_26.fee"),
+        ("2026-07-01", 0.0807, "loan.direct_unsub_grad_2025_26.fee"),
+        ("2026-09-30", 0.0807, "loan.direct_unsub_grad_2025_26.fee"),
+        ("2026-10-01", 0.0807, "loan.direct_unsub_grad_2026_27.fee"),
+    ],
+)
 def test_rate_by_award_year_and_fee_by_fiscal_year_of_the_disbursement(date, rate, fee_key):
     f = federal.split(10_000, date, private_apr=0.1)
     assert f.direct_unsub_rate[0, 0] == rate
@@ -170,23 +191,39 @@ def test_vectorized_split_equals_one_scenario_at_a_time():
     intensity = np.array([1.0, 0.75, 0.5])
     both = federal.split(need, starts, private_apr=[0.08, 0.1, 0.12], enrolment_intensity=intensity)
     for k in range(3):
-        one = federal.split(need[k], starts[k], private_apr=[0.08, 0.1, 0.12][k],
-                            enrolment_intensity=intensity[k])
+        one = federal.split(
+            need[k], starts[k], private_apr=[0.08, 0.1, 0.12][k], enrolment_intensity=intensity[k]
+        )
         for name in ("direct_unsub", "grad_plus", "private", "direct_unsub_rate"):
             assert getattr(both, name)[k] == pytest.approx(getattr(one, name)[0], rel=1e-15)
 
 
-@given(need=st.lists(st.floats(0, 150_000), min_size=1, max_size=5),
-       year=st.integers(2025, 2029), month=st.integers(1, 12),
-       intensity=st.floats(0, 1), prior=st.floats(0, 150_000), legacy=st.booleans(),
-       private_fee=st.floats(0, 0.1))
-def test_money_received_covers_the_need_within_the_limits(need, year, month, intensity, prior,
-                                                          legacy, private_fee):
-    f = federal.split(need, f"{year}-{month:02d}-15", private_apr=0.1, private_fee=private_fee,
-                      enrolment_intensity=intensity, prior_grad_borrowing=prior,
-                      grad_plus_legacy=legacy)
-    received = (f.direct_unsub * (1 - f.direct_unsub_fee) + f.grad_plus * (1 - f.grad_plus_fee)
-                + f.private * (1 - f.private_fee))
+@given(
+    need=st.lists(st.floats(0, 150_000), min_size=1, max_size=5),
+    year=st.integers(2025, 2029),
+    month=st.integers(1, 12),
+    intensity=st.floats(0, 1),
+    prior=st.floats(0, 150_000),
+    legacy=st.booleans(),
+    private_fee=st.floats(0, 0.1),
+)
+def test_money_received_covers_the_need_within_the_limits(
+    need, year, month, intensity, prior, legacy, private_fee
+):
+    f = federal.split(
+        need,
+        f"{year}-{month:02d}-15",
+        private_apr=0.1,
+        private_fee=private_fee,
+        enrolment_intensity=intensity,
+        prior_grad_borrowing=prior,
+        grad_plus_legacy=legacy,
+    )
+    received = (
+        f.direct_unsub * (1 - f.direct_unsub_fee)
+        + f.grad_plus * (1 - f.grad_plus_fee)
+        + f.private * (1 - f.private_fee)
+    )
     assert received[0] == pytest.approx(need, rel=1e-12, abs=1e-6)
     assert (f.direct_unsub <= f.annual_limit + 1e-9).all()
     assert (f.grad_plus[~f.old_rules] == 0).all()

@@ -16,14 +16,26 @@ from mlworth_xl.model.evaluate import evaluate, yearly_detail
 
 # Carnegie Mellon, as in the default comparison: 2 years, year 1 costs 52,000 + 1,500 books
 # + 12 × 1,000 living + 5,000 relocation = 70,500, year 2 65,500; savings 10,000 pay first.
-CMU = dict(years=2, tuition_per_year=52_000, books_per_year=1_500, living_per_month=1_000,
-           relocation=5_000, salary_after=120_883, loan_share=1, savings=10_000, salary=58_260,
-           placement_prob=0.9, months_to_job=3, start_year=2026, start_month=8,
-           inflation=0)  # nominal loans as they are: test_inflation.py deflates them
-FEE = 0.01057       # Direct Unsubsidized fee (FSA), carried to 2026-27 (assumption in the data)
-RATE = 0.0807       # Direct Unsubsidized 2026-27 (derived in the data); 2027-28 carries it
+CMU = dict(
+    years=2,
+    tuition_per_year=52_000,
+    books_per_year=1_500,
+    living_per_month=1_000,
+    relocation=5_000,
+    salary_after=120_883,
+    loan_share=1,
+    savings=10_000,
+    salary=58_260,
+    placement_prob=0.9,
+    months_to_job=3,
+    start_year=2026,
+    start_month=8,
+    inflation=0,
+)  # nominal loans as they are: test_inflation.py deflates them
+FEE = 0.01057  # Direct Unsubsidized fee (FSA), carried to 2026-27 (assumption in the data)
+RATE = 0.0807  # Direct Unsubsidized 2026-27 (derived in the data); 2027-28 carries it
 SIMPLE_APR = 0.0794  # loan_apr's default: the one loan of simple financing (a what-if)
-PRIVATE = 0.0894    # private_apr's default: the middle of a lender's 2.89%-14.99% fixed range
+PRIVATE = 0.0894  # private_apr's default: the middle of a lender's 2.89%-14.99% fixed range
 # private_fee's default is 0 (no origination fee at the lenders in the data)
 
 
@@ -86,8 +98,15 @@ def test_simple_financing_is_the_one_loan_of_the_loans_module():
 def test_rap_in_the_model_is_repayment_rap_with_the_salary_as_agi():
     # Keeps the job (work_fraction 1) and is never placed: the income is the current
     # salary every year, so every year's AGI is 58,260 and the RAP payment 5% × 58,260 / 12.
-    given = dict(CMU, work_fraction=1, placement_prob=0, repayment_plan=2, horizon_years=80,
-                 financing=0, capitalize_interest=True)
+    given = dict(
+        CMU,
+        work_fraction=1,
+        placement_prob=0,
+        repayment_plan=2,
+        horizon_years=80,
+        financing=0,
+        capitalize_interest=True,
+    )
     out = evaluate(given)
     assert out.monthly_payment[0] == pytest.approx(0.05 * 58_260 / 12, rel=1e-15)
     borrowed = float(out.amount_borrowed[0])
@@ -109,7 +128,8 @@ def test_yearly_loan_costs_add_up_to_the_totals(plan, financing):
     assert detail.loan_fee.sum() == pytest.approx(out.loan_fees[0], rel=1e-12)
     # money is conserved: what is paid = borrowed + interest − matched − forgiven
     assert out.total_paid[0] + out.loan_relief[0] + 0.25 * out.amount_forgiven[0] == (
-        pytest.approx(out.amount_borrowed[0] + out.total_interest[0], rel=1e-12))
+        pytest.approx(out.amount_borrowed[0] + out.total_interest[0], rel=1e-12)
+    )
 
 
 def test_part_time_intensity_prorates_the_federal_limit():
@@ -122,25 +142,43 @@ def test_part_time_intensity_prorates_the_federal_limit():
 def test_legacy_borrower_gets_grad_plus_instead_of_a_private_loan():
     given = dict(CMU, financing=1, start_year=2025, grad_plus_legacy=True)
     out = evaluate(given)
-    split = federal.split(federal.need_by_year([[70_500, 65_500]], 10_000), "2025-08-01",
-                          private_apr=PRIVATE, private_fee=0.0, grad_plus_legacy=True)
+    split = federal.split(
+        federal.need_by_year([[70_500, 65_500]], 10_000),
+        "2025-08-01",
+        private_apr=PRIVATE,
+        private_fee=0.0,
+        grad_plus_legacy=True,
+    )
     assert out.private_loans[0] == 0
     assert out.federal_loans[0] == pytest.approx(float(split.federal_total[0]), rel=1e-15)
 
 
 def test_many_scenarios_mix_financing_and_plans():
     n = 12
-    out = evaluate(CMU, financing=np.arange(n) % 2, repayment_plan=np.arange(n) % 3,
-                   enrolment_intensity=np.linspace(0.4, 1, n))
-    one = [evaluate(CMU, financing=k % 2, repayment_plan=k % 3,
-                    enrolment_intensity=np.linspace(0.4, 1, n)[k]) for k in range(n)]
+    out = evaluate(
+        CMU,
+        financing=np.arange(n) % 2,
+        repayment_plan=np.arange(n) % 3,
+        enrolment_intensity=np.linspace(0.4, 1, n),
+    )
+    one = [
+        evaluate(
+            CMU,
+            financing=k % 2,
+            repayment_plan=k % 3,
+            enrolment_intensity=np.linspace(0.4, 1, n)[k],
+        )
+        for k in range(n)
+    ]
     for name in ("total_cost", "npv", "monthly_payment", "years_to_pay_off"):
         assert np.allclose(getattr(out, name), [getattr(o, name)[0] for o in one], rtol=1e-12)
 
 
 def test_plans_and_financing_are_read_as_words(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("name,years,tuition_per_year,salary_after,financing,repayment_plan\n"
-                    "MS,2,30000,90000,federal,RAP\n")
+    path.write_text(
+        "name,years,tuition_per_year,salary_after,financing,repayment_plan\n"
+        "MS,2,30000,90000,federal,RAP\n"
+    )
     table = read_programs(path)
     assert table.columns["financing"][0] == 1 and table.columns["repayment_plan"][0] == 2

@@ -21,19 +21,33 @@ from mlworth_xl.model.records import Program, Programs
 from mlworth_xl.workbook import layout, write_workbook
 from mlworth_xl.workbook.layout import Layout
 
-HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "\tx", "\rx",
-           "=cmd|' /C calc'!A0", "-2+3"]
+HOSTILE = [
+    '=HYPERLINK("http://x","y")',
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    "=cmd|' /C calc'!A0",
+    "-2+3",
+]
 
 
 def table(names: list[str]) -> Programs:
-    return Programs.from_records([Program(n, years=1, tuition_per_year=10_000,
-                                          salary_after=80_000) for n in names])
+    return Programs.from_records(
+        [Program(n, years=1, tuition_per_year=10_000, salary_after=80_000) for n in names]
+    )
 
 
 def formulas(path: Path) -> dict[str, str]:
     wb = openpyxl.load_workbook(path)
-    return {f"{ws.title}!{c.coordinate}": c.value for ws in wb.worksheets
-            for row in ws.iter_rows() for c in row if c.data_type == "f"}
+    return {
+        f"{ws.title}!{c.coordinate}": c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +56,9 @@ def books(tmp_path_factory) -> dict[str, Path]:
     return {
         "default": write_workbook(folder / "default.xlsx"),
         "hostile": write_workbook(folder / "hostile.xlsx", table(HOSTILE)),
-        "harmless": write_workbook(folder / "harmless.xlsx",
-                                   table([f"Option {k}" for k in range(len(HOSTILE))])),
+        "harmless": write_workbook(
+            folder / "harmless.xlsx", table([f"Option {k}" for k in range(len(HOSTILE))])
+        ),
     }
 
 
@@ -65,8 +80,10 @@ def test_the_default_workbook_holds_only_generated_formulas(books):
 def test_hostile_names_read_back_as_text(books):
     wb = openpyxl.load_workbook(books["hostile"])
     ws = wb[layout.PROGRAMS]
-    cells = [ws.cell(row=layout.PROGRAM_ROW["name"], column=Layout.option_col(i))
-             for i in range(len(HOSTILE))]
+    cells = [
+        ws.cell(row=layout.PROGRAM_ROW["name"], column=Layout.option_col(i))
+        for i in range(len(HOSTILE))
+    ]
     assert {c.data_type for c in cells} == {"s"}
     # A carriage return comes back as a line feed: XML readers normalize line ends
     # (openpyxl writes it unescaped). Still text, never a formula.

@@ -26,10 +26,23 @@ from mlworth_xl.model.records import Person, Programs
 
 evaluate = importlib.import_module("mlworth_xl.model.evaluate").evaluate
 
-ONE_LOAN = dict(years=2, tuition_per_year=30_000, salary_after=100_000, salary=60_000,
-                tax_rate=0, discount_rate=0, savings=0, horizon_years=40, loan_share=1,
-                financing=0, repayment_plan=0, loan_apr=0.06, loan_fee=0.01,
-                loan_term_years=10, grace_months=6)
+ONE_LOAN = dict(
+    years=2,
+    tuition_per_year=30_000,
+    salary_after=100_000,
+    salary=60_000,
+    tax_rate=0,
+    discount_rate=0,
+    savings=0,
+    horizon_years=40,
+    loan_share=1,
+    financing=0,
+    repayment_plan=0,
+    loan_apr=0.06,
+    loan_fee=0.01,
+    loan_term_years=10,
+    grace_months=6,
+)
 
 
 def price(pi: float, month: int) -> float:
@@ -59,17 +72,31 @@ def test_interest_paid_as_it_accrues_against_a_monthly_simulation():
     borrowed = 60_000 / 0.99
     pay = -npf.pmt(0.06 / 12, 120, borrowed)
     interest_month = borrowed * 0.06 / 12  # paid in each of the 30 months before repayment
-    paid = (sum(interest_month / price(pi, m) for m in range(30))
-            + sum(pay / price(pi, m) for m in range(30, 150)))
+    paid = sum(interest_month / price(pi, m) for m in range(30)) + sum(
+        pay / price(pi, m) for m in range(30, 150)
+    )
     assert out.loan_cost[0] == pytest.approx(paid - 60_000, rel=1e-12)
 
 
 def test_federal_and_private_loans_against_a_monthly_simulation():
     pi = 0.04
-    given_ = dict(years=2, tuition_per_year=60_000, salary_after=120_000, salary=60_000,
-                  savings=0, loan_share=1, start_year=2026, start_month=9, grace_months=6,
-                  private_apr=0.10, private_fee=0.0, private_term_years=10,
-                  private_deferment=True, capitalize_interest=False, inflation=pi)
+    given_ = dict(
+        years=2,
+        tuition_per_year=60_000,
+        salary_after=120_000,
+        salary=60_000,
+        savings=0,
+        loan_share=1,
+        start_year=2026,
+        start_month=9,
+        grace_months=6,
+        private_apr=0.10,
+        private_fee=0.0,
+        private_term_years=10,
+        private_deferment=True,
+        capitalize_interest=False,
+        inflation=pi,
+    )
     out = evaluate(given_)
     # Each year's need is billed in its own dollars: 60,000, then 60,000 × 1.04
     need = [60_000.0, 60_000.0 * (1 + pi)]
@@ -79,7 +106,7 @@ def test_federal_and_private_loans_against_a_monthly_simulation():
     rate = split.direct_unsub_rate[0]
     assert out.federal_loans[0] == pytest.approx(unsub.sum(), rel=1e-12)
     cash = np.zeros(40 * 12)  # what the borrower pays, month by month, nominal
-    got = np.zeros(40 * 12)   # what the loans pay out (net of fees)
+    got = np.zeros(40 * 12)  # what the loans pay out (net of fees)
     for k in range(2):
         got[12 * k] += unsub[k] * (1 - fees[k]) + private[k]
     # Direct Unsubsidized interest is not capitalized: paid as it accrues until month 30
@@ -114,21 +141,32 @@ def test_inflation_zero_is_the_nominal_model_and_the_deflating_path_meets_it():
     values = table.inputs(person)
     exact = evaluate(values)
     # inflation 0: the loans' cost is fees + interest − relief, as a loan statement adds it
-    assert np.array_equal(exact.loan_cost,
-                          exact.loan_fees + exact.total_interest - exact.loan_relief)
-    assert np.array_equal(exact.total_cost, exact.cost_of_attendance + exact.income_given_up
-                          + exact.loan_cost)
+    assert np.array_equal(
+        exact.loan_cost, exact.loan_fees + exact.total_interest - exact.loan_relief
+    )
+    assert np.array_equal(
+        exact.total_cost, exact.cost_of_attendance + exact.income_given_up + exact.loan_cost
+    )
     # the deflating code path at an inflation of 1e-12 gives the same to ~1e-9
     tiny = evaluate({**values, "inflation": np.full(len(table), 1e-12)})
     for name in ("total_cost", "npv", "payback_years", "break_even_salary", "loan_cost"):
-        assert np.allclose(getattr(tiny, name), getattr(exact, name), rtol=1e-9, atol=1e-6,
-                           equal_nan=True), name
+        assert np.allclose(
+            getattr(tiny, name), getattr(exact, name), rtol=1e-9, atol=1e-6, equal_nan=True
+        ), name
 
 
 def test_inflation_zero_on_rap_and_legacy_grad_plus_meets_the_deflating_path():
     # (a salary after away from RAP's $10,000 band edges, where the payment jumps)
-    base = dict(years=3, tuition_per_year=60_000, salary_after=87_000, salary=50_000,
-                loan_share=1, start_year=2025, start_month=8, grad_plus_legacy=True)
+    base = dict(
+        years=3,
+        tuition_per_year=60_000,
+        salary_after=87_000,
+        salary=50_000,
+        loan_share=1,
+        start_year=2025,
+        start_month=8,
+        grad_plus_legacy=True,
+    )
     for plan in (0, 1, 2):
         exact = evaluate(base, repayment_plan=plan, inflation=0.0)
         tiny = evaluate(base, repayment_plan=plan, inflation=1e-12)
@@ -137,40 +175,78 @@ def test_inflation_zero_on_rap_and_legacy_grad_plus_meets_the_deflating_path():
 
 
 @settings(max_examples=60, deadline=None)
-@given(pi_low=st.floats(-0.05, 0.2), step=st.floats(0.001, 0.05),
-       apr=st.floats(0.0, 0.15), term=st.integers(1, 30), cap=st.booleans(),
-       grace=st.integers(0, 12))
+@given(
+    pi_low=st.floats(-0.05, 0.2),
+    step=st.floats(0.001, 0.05),
+    apr=st.floats(0.0, 0.15),
+    term=st.integers(1, 30),
+    cap=st.booleans(),
+    grace=st.integers(0, 12),
+)
 def test_higher_inflation_never_raises_the_real_cost_of_a_fixed_rate_loan(
-        pi_low, step, apr, term, cap, grace):
-    given_ = {**ONE_LOAN, "loan_apr": apr, "loan_term_years": term,
-              "capitalize_interest": cap, "grace_months": grace, "horizon_years": 80}
+    pi_low, step, apr, term, cap, grace
+):
+    given_ = {
+        **ONE_LOAN,
+        "loan_apr": apr,
+        "loan_term_years": term,
+        "capitalize_interest": cap,
+        "grace_months": grace,
+        "horizon_years": 80,
+    }
     low = evaluate(given_, inflation=pi_low).loan_cost[0]
     high = evaluate(given_, inflation=min(0.25, pi_low + step)).loan_cost[0]
     assert high <= low + 1e-9 * abs(low)
 
 
 @settings(max_examples=60, deadline=None)
-@given(low=st.floats(0.0, 0.3), step=st.floats(0.001, 0.1), tuition=st.floats(10_000, 90_000),
-       pi=st.sampled_from([0.0, 0.02, 0.05]), plan=st.sampled_from([0, 1]))
+@given(
+    low=st.floats(0.0, 0.3),
+    step=st.floats(0.001, 0.1),
+    tuition=st.floats(10_000, 90_000),
+    pi=st.sampled_from([0.0, 0.02, 0.05]),
+    plan=st.sampled_from([0, 1]),
+)
 def test_total_cost_never_falls_when_the_private_rate_rises(low, step, tuition, pi, plan):
-    given_ = dict(years=2, tuition_per_year=tuition, salary_after=110_000, loan_share=1,
-                  inflation=pi, repayment_plan=plan, horizon_years=80)
+    given_ = dict(
+        years=2,
+        tuition_per_year=tuition,
+        salary_after=110_000,
+        loan_share=1,
+        inflation=pi,
+        repayment_plan=plan,
+        horizon_years=80,
+    )
     a = evaluate(given_, private_apr=low).total_cost[0]
     b = evaluate(given_, private_apr=min(0.4, low + step)).total_cost[0]
     assert b >= a - 1e-9 * abs(a)
 
 
 @settings(max_examples=80, deadline=None)
-@given(years=st.sampled_from([1.0, 2.0, 3.0, 4.0, 6.0]), tuition=st.floats(0, 200_000),
-       intensity=st.floats(0, 1), prior_grad=st.floats(0, 150_000),
-       prior_ug=st.floats(0, 100_000), pi=st.floats(0, 0.1),
-       start=st.sampled_from([2026, 2027, 2030]))
-def test_federal_borrowing_never_exceeds_a_limit(years, tuition, intensity, prior_grad, prior_ug,
-                                                 pi, start):
-    out = evaluate(years=years, tuition_per_year=tuition, salary_after=90_000, loan_share=1,
-                   enrolment_intensity=intensity, prior_grad_borrowing=prior_grad,
-                   prior_undergrad_borrowing=prior_ug, inflation=pi, start_year=start,
-                   horizon_years=80)
+@given(
+    years=st.sampled_from([1.0, 2.0, 3.0, 4.0, 6.0]),
+    tuition=st.floats(0, 200_000),
+    intensity=st.floats(0, 1),
+    prior_grad=st.floats(0, 150_000),
+    prior_ug=st.floats(0, 100_000),
+    pi=st.floats(0, 0.1),
+    start=st.sampled_from([2026, 2027, 2030]),
+)
+def test_federal_borrowing_never_exceeds_a_limit(
+    years, tuition, intensity, prior_grad, prior_ug, pi, start
+):
+    out = evaluate(
+        years=years,
+        tuition_per_year=tuition,
+        salary_after=90_000,
+        loan_share=1,
+        enrolment_intensity=intensity,
+        prior_grad_borrowing=prior_grad,
+        prior_undergrad_borrowing=prior_ug,
+        inflation=pi,
+        start_year=start,
+        horizon_years=80,
+    )
     fed = out.federal_loans[0]
     # 2026 rules (no legacy): $20,500 a year, $100,000 graduate, $257,500 lifetime
     assert fed <= 20_500 * math.ceil(years) + 1e-6
@@ -185,8 +261,11 @@ BAD = [
     ({"private_apr": 12}, "private_apr", "12 looks like a percentage; enter 0.12"),
     ({"inflation": -0.5}, "inflation", "-0.5 is out of range; allowed: a number from -0.05"),
     ({"start_year": 2024}, "start_year", "before 2025-07, the first award year"),
-    ({"repayment_plan": 0, "loan_term_years": 15}, "repayment_plan",
-     "a fixed plan of 15 years is not open to Direct Loans first disbursed from 2026-07-01"),
+    (
+        {"repayment_plan": 0, "loan_term_years": 15},
+        "repayment_plan",
+        "a fixed plan of 15 years is not open to Direct Loans first disbursed from 2026-07-01",
+    ),
 ]
 OPTION = dict(years=2, tuition_per_year=52_000, salary_after=120_883, loan_share=1)
 
@@ -226,6 +305,7 @@ def test_bad_input_in_the_excel_functions(bad, field, words):
 
 # --- the default comparison under the law in force ------------------------------------------
 
+
 def test_default_compare_borrows_within_the_limits_and_covers_the_need():
     from mlworth_xl import compare
 
@@ -240,7 +320,8 @@ def test_default_compare_borrows_within_the_limits_and_covers_the_need():
         assert row["Federal loans"] <= annual * math.ceil(years) + 1e-6, name
         assert row["Federal loans"] <= 100_000 + 1e-6, name
         assert row["Federal loans"] + row["Private loans"] == pytest.approx(
-            row["Amount borrowed"], rel=1e-12), name
+            row["Amount borrowed"], rel=1e-12
+        ), name
     cmu = frame.iloc[0]
     assert cmu["Option"].startswith("Carnegie Mellon") and cmu["Private loans"] > 0
     # the need: 136,000 of attendance less 10,000 of savings, year 2's part in its own dollars:

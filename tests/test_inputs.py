@@ -66,16 +66,19 @@ def test_every_bad_cell_of_a_file_is_reported_with_row_and_field(tmp_path):
     assert all(p.source == str(path) for p in info.value.problems)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "the file is empty"),
-    (HEADER + "\n", "the table has a header but no rows"),
-    (HEADER + '\nA,2,"1,5",90000\n', "ambiguous"),
-    (HEADER + "\nA,2,1000,nan\n", "must be a finite number"),
-    (HEADER + "\nA,2,1000,1e12\n", "out of range"),
-    (HEADER + "\nA,300,1000,90000\n", "years: 300 is out of range"),
-    (HEADER + ",capitalize_interest\nA,2,1,1,maybe\n", "'maybe' is not TRUE or FALSE"),
-    (HEADER + "\nA,2,10%,90000\n", "a percentage is not allowed here"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty"),
+        (HEADER + "\n", "the table has a header but no rows"),
+        (HEADER + '\nA,2,"1,5",90000\n', "ambiguous"),
+        (HEADER + "\nA,2,1000,nan\n", "must be a finite number"),
+        (HEADER + "\nA,2,1000,1e12\n", "out of range"),
+        (HEADER + "\nA,300,1000,90000\n", "years: 300 is out of range"),
+        (HEADER + ",capitalize_interest\nA,2,1,1,maybe\n", "'maybe' is not TRUE or FALSE"),
+        (HEADER + "\nA,2,10%,90000\n", "a percentage is not allowed here"),
+    ],
+)
 def test_bad_files_are_refused_with_a_reason(tmp_path, text, message):
     with pytest.raises(InputError, match=message):
         read_programs(write(tmp_path, text))
@@ -92,8 +95,9 @@ def test_xlsx_table_reads_values_and_row_numbers(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Programs"
-    ws.append(["name", "years", "tuition_per_year", "salary_after", "loan_apr",
-               "capitalize_interest"])
+    ws.append(
+        ["name", "years", "tuition_per_year", "salary_after", "loan_apr", "capitalize_interest"]
+    )
     ws.append(["MS", 2, 52000, 120883, 0.0794, False])
     ws.append(["Bad", 2, -1, 120883, 0.0794, True])
     path = tmp_path / "p.xlsx"
@@ -122,21 +126,25 @@ def test_person_profile_with_percent_strings_and_a_table(tmp_path):
     assert person.horizon_years == Person.default().horizon_years
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("salery = 1\n", "salery: is not a person field"),
-    ("tax_rate = 25\n", "looks like a percentage"),
-    ("horizon_years = 10.5\n", "not a whole number"),
-    ("salary = \n", "not valid TOML"),
-    ('salary = "lots"\n', "'lots' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("salery = 1\n", "salery: is not a person field"),
+        ("tax_rate = 25\n", "looks like a percentage"),
+        ("horizon_years = 10.5\n", "not a whole number"),
+        ("salary = \n", "not valid TOML"),
+        ('salary = "lots"\n', "'lots' is not a number"),
+    ],
+)
 def test_bad_person_profiles(tmp_path, text, message):
     with pytest.raises(InputError, match=message):
         read_person(write(tmp_path, text, "me.toml"))
 
 
 def test_a_large_table_reads_and_evaluates(tmp_path):
-    rows = [HEADER] + [f"Option {i},{1 + i % 3},{1000 * (i % 50)},{60000 + i}" for i in
-                       range(20_000)]
+    rows = [HEADER] + [
+        f"Option {i},{1 + i % 3},{1000 * (i % 50)},{60000 + i}" for i in range(20_000)
+    ]
     table = read_programs(write(tmp_path, "\n".join(rows) + "\n"))
     assert len(table) == 20_000
     out = table.evaluate(Person())
@@ -163,12 +171,19 @@ def test_rows_of_cells_read_as_the_same_table_as_the_csv_file():
 
 
 def test_rows_of_cells_name_the_row_and_the_problem():
-    rows = [["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
-            [None, None, None, None, None],  # an empty row is skipped, as in a file
-            ["MS", 2.0, True, 100000.0, 2.0]]
+    rows = [
+        ["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
+        [None, None, None, None, None],  # an empty row is skipped, as in a file
+        ["MS", 2.0, True, 100000.0, 2.0],
+    ]
     with pytest.raises(InputError) as caught:
         parse_rows(rows, "programs")
     assert [(p.field, p.row, p.message) for p in caught.value.problems] == [
-        ("tuition_per_year", 3, "'TRUE' is not a number; allowed: a number from 0 to 500,000 "
-                                "(digits, with $, US$ or USD if you like)"),
-        ("capitalize_interest", 3, "'2.0' is not TRUE or FALSE")]
+        (
+            "tuition_per_year",
+            3,
+            "'TRUE' is not a number; allowed: a number from 0 to 500,000 "
+            "(digits, with $, US$ or USD if you like)",
+        ),
+        ("capitalize_interest", 3, "'2.0' is not TRUE or FALSE"),
+    ]

@@ -11,12 +11,15 @@ from hypothesis import strategies as st
 from mlworth_xl.model import loans
 
 
-@pytest.mark.parametrize(("principal", "apr", "term"), [
-    (200_000, 0.075, 15),   # numpy-financial's own worked example (pmt docstring)
-    (41_000, 0.0794, 10),   # Direct Unsubsidized 2025-26 rate (FSA)
-    (20_500, 0.0894, 25),   # Grad PLUS 2025-26 rate (FSA)
-    (5_000, 0.001, 1),
-])
+@pytest.mark.parametrize(
+    ("principal", "apr", "term"),
+    [
+        (200_000, 0.075, 15),  # numpy-financial's own worked example (pmt docstring)
+        (41_000, 0.0794, 10),  # Direct Unsubsidized 2025-26 rate (FSA)
+        (20_500, 0.0894, 25),  # Grad PLUS 2025-26 rate (FSA)
+        (5_000, 0.001, 1),
+    ],
+)
 def test_payment_without_deferment_matches_numpy_financial(principal, apr, term):
     expected = -npf.pmt(apr / 12, 12 * term, principal)  # numpy-financial, Excel's PMT sign
     # 1e-10: npf computes (1+r)^n - 1 directly, which loses digits at small rates
@@ -37,8 +40,7 @@ def test_uncapitalized_deferment_interest_is_paid_not_amortized():
     pmt = -npf.pmt(0.0794 / 12, 120, 41_000)
     assert loans.loan_payment(41_000, 0.0794, 10, 30, False) == pytest.approx(pmt, rel=1e-12)
     expected = 8_138.50 + 120 * pmt - 41_000
-    assert loans.total_interest(41_000, 0.0794, 10, 30, False) == pytest.approx(expected,
-                                                                                rel=1e-12)
+    assert loans.total_interest(41_000, 0.0794, 10, 30, False) == pytest.approx(expected, rel=1e-12)
 
 
 def test_capitalizing_costs_more_than_paying_as_you_go():
@@ -59,10 +61,16 @@ def test_gross_up_nets_the_need_after_the_fee():
     assert principal * (1 - 0.01057) == pytest.approx(30_000, rel=1e-14)
 
 
-@given(principal=st.floats(100, 500_000), apr=st.floats(0, 0.2), term=st.integers(1, 30),
-       months=st.integers(0, 60), capitalize=st.booleans())
-def test_schedule_repays_the_balance_and_sums_to_total_interest(principal, apr, term, months,
-                                                                 capitalize):
+@given(
+    principal=st.floats(100, 500_000),
+    apr=st.floats(0, 0.2),
+    term=st.integers(1, 30),
+    months=st.integers(0, 60),
+    capitalize=st.booleans(),
+)
+def test_schedule_repays_the_balance_and_sums_to_total_interest(
+    principal, apr, term, months, capitalize
+):
     s = loans.schedule(principal, apr, term, months, capitalize)
     balance = loans.repayment_balance(principal, apr, months, capitalize)
     # principal repaid over the schedule sums to the balance at repayment start
@@ -74,8 +82,13 @@ def test_schedule_repays_the_balance_and_sums_to_total_interest(principal, apr, 
     assert paid - principal == pytest.approx(total, rel=1e-9, abs=1e-6)
 
 
-@given(principal=st.floats(100, 500_000), apr=st.floats(0, 0.2), term=st.integers(1, 30),
-       months=st.integers(0, 60), capitalize=st.booleans())
+@given(
+    principal=st.floats(100, 500_000),
+    apr=st.floats(0, 0.2),
+    term=st.integers(1, 30),
+    months=st.integers(0, 60),
+    capitalize=st.booleans(),
+)
 def test_yearly_interest_adds_up_to_total_interest(principal, apr, term, months, capitalize):
     years = np.arange(1, 100, dtype=float)
     by_year = loans.interest_by_year(principal, apr, term, months, capitalize, years)
@@ -91,8 +104,14 @@ def test_interest_in_first_repayment_year_matches_numpy_financial_ipmt():
     assert got == pytest.approx(expected, rel=1e-12)
 
 
-@given(principal=st.floats(1_000, 200_000), low=st.floats(0, 0.15), step=st.floats(0, 0.1),
-       term=st.integers(1, 30), months=st.integers(0, 48), capitalize=st.booleans())
+@given(
+    principal=st.floats(1_000, 200_000),
+    low=st.floats(0, 0.15),
+    step=st.floats(0, 0.1),
+    term=st.integers(1, 30),
+    months=st.integers(0, 48),
+    capitalize=st.booleans(),
+)
 def test_higher_apr_never_lowers_total_interest(principal, low, step, term, months, capitalize):
     lower = loans.total_interest(principal, low, term, months, capitalize)
     higher = loans.total_interest(principal, low + step, term, months, capitalize)

@@ -42,16 +42,16 @@ def test_discounted_payback_with_tax_and_growth_by_hand():
     # k=1: 2,000·0.8/1.05 = 1,523.81; k=2: 3,200·0.8/1.1025 = 2,321.99;
     # k=3: 4,520·0.8/1.157625 = 3,123.63; k=4: 5,972·0.8/1.21550625 = 3,930.54
     # cumulative after 3 years: 6,969.43 → 3 + (10,000 − 6,969.43)/3,930.54
-    flows = [(12_000 * 1.1 ** (k - 1) - 10_000) * 0.8 / 1.05 ** k for k in range(1, 5)]
+    flows = [(12_000 * 1.1 ** (k - 1) - 10_000) * 0.8 / 1.05**k for k in range(1, 5)]
     expected = 3 + (10_000 - sum(flows[:3])) / flows[3]
-    got = payback_after_job(10_000, 10_000, 12_000, tax_rate=0.2, growth_after=0.1,
-                            discount_rate=0.05)
+    got = payback_after_job(
+        10_000, 10_000, 12_000, tax_rate=0.2, growth_after=0.1, discount_rate=0.05
+    )
     assert got == pytest.approx(expected, rel=1e-12)
     assert got == pytest.approx(3.771, abs=5e-4)  # the hand figures above
 
 
-@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=2, max_size=40),
-       rate=st.floats(0, 0.5))
+@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=2, max_size=40), rate=st.floats(0, 0.5))
 def test_npv_matches_numpy_financial(flows, rate):
     # numpy-financial's npv discounts the first value by (1+r)^0, Excel's NPV by (1+r)^1;
     # prepending a zero makes them the same.
@@ -59,12 +59,15 @@ def test_npv_matches_numpy_financial(flows, rate):
     assert metrics.npv(rate, flows) == pytest.approx(expected, rel=1e-9, abs=1e-6)
 
 
-@pytest.mark.parametrize("flows", [
-    [-100.0, 60, 60],                      # IRR 13.07% (numpy-financial)
-    [-180_000, -50_000, 40_000, 40_000, 40_000, 40_000, 40_000, 40_000, 40_000],
-    [-1_000, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100],
-    [-5_000, 0, 0, 0, 20_000],             # a single late payoff: (20,000/5,000)^(1/4) − 1
-])
+@pytest.mark.parametrize(
+    "flows",
+    [
+        [-100.0, 60, 60],  # IRR 13.07% (numpy-financial)
+        [-180_000, -50_000, 40_000, 40_000, 40_000, 40_000, 40_000, 40_000, 40_000],
+        [-1_000, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100],
+        [-5_000, 0, 0, 0, 20_000],  # a single late payoff: (20,000/5,000)^(1/4) − 1
+    ],
+)
 def test_irr_matches_numpy_financial(flows):
     assert metrics.irr(flows) == pytest.approx(npf.irr(flows), rel=1e-9)
 
@@ -73,8 +76,7 @@ def test_irr_of_single_payoff_by_closed_form():
     assert metrics.irr([-5_000.0, 0, 0, 20_000]) == pytest.approx(4 ** (1 / 3) - 1, rel=1e-12)
 
 
-@given(cost=st.floats(1_000, 1e6), gains=st.lists(st.floats(100, 1e5), min_size=1,
-                                                  max_size=40))
+@given(cost=st.floats(1_000, 1e6), gains=st.lists(st.floats(100, 1e5), min_size=1, max_size=40))
 def test_npv_at_the_irr_is_zero(cost, gains):
     flows = np.array([-cost, *gains])
     r = metrics.irr(flows)
@@ -128,9 +130,12 @@ def test_a_reported_irr_is_a_root_and_the_only_one(flows):
         # its polynomial roots go wrong when the last flow is tiny (1e-137): trust it only
         # where its answer is itself a root
         # (and a rate at or next to −100%, where every later flow is divided by ~0, is none)
-        trusted = np.isfinite(reference) and reference > -0.999 and abs(
-            npf.npv(reference, flows)) <= 1e-12 * np.sum(
-            np.abs(flows) / (1 + reference) ** (years - 1))
+        trusted = (
+            np.isfinite(reference)
+            and reference > -0.999
+            and abs(npf.npv(reference, flows))
+            <= 1e-12 * np.sum(np.abs(flows) / (1 + reference) ** (years - 1))
+        )
     if trusted:
         assert r == pytest.approx(reference, rel=1e-7, abs=1e-9)
 
@@ -154,8 +159,7 @@ def _payback_by_definition(flows: list[float], initial: float) -> float:
 
 
 @settings(max_examples=300)
-@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=1, max_size=12),
-       initial=st.floats(-1e5, 1e5))
+@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=1, max_size=12), initial=st.floats(-1e5, 1e5))
 def test_payback_is_the_end_of_the_last_year_behind(flows, initial):
     got = float(metrics.payback(flows, initial=initial))
     expected = _payback_by_definition(flows, initial)
@@ -166,8 +170,7 @@ def test_payback_is_the_end_of_the_last_year_behind(flows, initial):
 
 
 @settings(max_examples=300)
-@given(flows=st.lists(st.sampled_from([-2.0, -1e-300, 0.0, 1e-300, 3.0]), min_size=1,
-                      max_size=10))
+@given(flows=st.lists(st.sampled_from([-2.0, -1e-300, 0.0, 1e-300, 3.0]), min_size=1, max_size=10))
 def test_one_sign_change_agrees_with_counting_the_changes(flows):
     rows = np.asarray(flows)[:, None]
     assert bool(metrics.one_sign_change_rows(rows)[0]) == (metrics.sign_changes(flows) == 1)

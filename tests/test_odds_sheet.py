@@ -29,8 +29,10 @@ from tests.workbook_support import random_sets
 
 def _chances(wb: openpyxl.Workbook, n: int) -> list[object]:
     ws = wb[layout.ODDS]
-    return [ws.cell(row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"], column=2).value
-            for i in range(n)]
+    return [
+        ws.cell(row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"], column=2).value
+        for i in range(n)
+    ]
 
 
 def _summary(wb: openpyxl.Workbook, i: int, key: str) -> object:
@@ -59,15 +61,19 @@ def test_programs_holds_each_options_uncertainty_validated():
 
 def test_a_given_uncertainty_is_written_and_used_for_the_written_figures():
     table = Programs.default()
-    given = Uncertainty(completion_prob=0.9, salary_sigma=0.1, job_search="fixed",
-                        random_placement=False)
+    given = Uncertainty(
+        completion_prob=0.9, salary_sigma=0.1, job_search="fixed", random_placement=False
+    )
     wb = build_workbook(table, uncertainty=given, risk=None)
     ws = wb[layout.PROGRAMS]
     assert ws.cell(row=layout.RISK_ROW["completion_prob"], column=3).value == 0.9
     assert ws.cell(row=layout.RISK_ROW["job_search"], column=3).value == "fixed"
     found = odds(table.records()[0], Person.default(), given)
-    written = wb[layout.ODDS].cell(row=odds_sheet.block(0).top
-                                   + odds_sheet.SCALAR_ROW["written_expected"], column=2).value
+    written = (
+        wb[layout.ODDS]
+        .cell(row=odds_sheet.block(0).top + odds_sheet.SCALAR_ROW["written_expected"], column=2)
+        .value
+    )
     assert written == found.expected_npv
 
 
@@ -128,8 +134,12 @@ def edited(tmp_path_factory, soffice):
             per_option[i] = per_option[i].replace(**{key: target.value})
     wb.save(path)
     out = recalculate(path, folder / "recalculated.xlsx")
-    return (openpyxl.load_workbook(out, data_only=True), Programs.from_records(records), person,
-            per_option)
+    return (
+        openpyxl.load_workbook(out, data_only=True),
+        Programs.from_records(records),
+        person,
+        per_option,
+    )
 
 
 @pytest.mark.libreoffice
@@ -173,6 +183,7 @@ def test_under_rap_the_chance_cell_says_so_and_summary_shows_the_simulation(tmp_
     found = odds_programs(table, person)
     assert isinstance(live[0], float) and live[1] == odds_sheet.ON_RAP
     assert not found[1].exact
-    assert _summary(wb, 1, "payback_chance") == pytest.approx(found[1].payback_probability,
-                                                              rel=1e-12)
+    assert _summary(wb, 1, "payback_chance") == pytest.approx(
+        found[1].payback_probability, rel=1e-12
+    )
     assert _summary(wb, 1, "verdict").endswith(", simulated)")

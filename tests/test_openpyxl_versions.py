@@ -52,8 +52,11 @@ _VALUE = re.compile(rb"(<v>[^<]*</v>)")
 
 
 def test_versions_are_the_ends_of_the_pinned_range():
-    pin = next(d for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-               ["dependencies"] if d.startswith("openpyxl"))
+    pin = next(
+        d
+        for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+        if d.startswith("openpyxl")
+    )
     assert pin == "openpyxl>=3.1.2,<3.2"
     low, high = fast_path.TESTED
     assert fast_path._release(VERSIONS[0]) == low
@@ -68,10 +71,24 @@ def installed(version: str) -> Path:
         return target
     partial = CACHE / f"{version}.partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                           "--disable-pip-version-check", "--no-compile", "--target",
-                           str(partial), f"openpyxl=={version}"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(partial),
+            f"openpyxl=={version}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)
         message = f"pip could not install openpyxl {version}: {done.stderr.strip()[-500:]}"
@@ -93,13 +110,27 @@ def written(version: str, folder: Path, plain: bool) -> Path:
     if plain:
         env[fast_path.PLAIN_ENV] = "1"
     # the version and path really taken, then the command
-    check = ("import openpyxl; from mlworth_xl.workbook import fast_path; "
-             "print(openpyxl.__version__, fast_path.why_plain())")
-    seen = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True,
-                          text=True, check=True, cwd=folder).stdout.strip()
+    check = (
+        "import openpyxl; from mlworth_xl.workbook import fast_path; "
+        "print(openpyxl.__version__, fast_path.why_plain())"
+    )
+    seen = subprocess.run(
+        [sys.executable, "-c", check],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=folder,
+    ).stdout.strip()
     assert seen == f"{version} {'MLWORTH_XL_PLAIN_OPENPYXL is set' if plain else None}"
-    subprocess.run([sys.executable, "-m", "mlworth_xl", "workbook", "-o", str(dest)], env=env,
-                   capture_output=True, check=True, cwd=folder, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "mlworth_xl", "workbook", "-o", str(dest)],
+        env=env,
+        capture_output=True,
+        check=True,
+        cwd=folder,
+        timeout=120,
+    )
     return dest
 
 
@@ -138,15 +169,23 @@ def same_but_last_digits(ours: bytes, committed: bytes) -> bool:
 
 def test_oldest_and_newest_openpyxl_write_the_committed_workbook(tmp_path):
     CACHE.mkdir(parents=True, exist_ok=True)
-    files = {(v, plain): members(written(v, tmp_path, plain))
-             for v in VERSIONS for plain in (False, True)}
+    files = {
+        (v, plain): members(written(v, tmp_path, plain))
+        for v in VERSIONS
+        for plain in (False, True)
+    }
     first = files[VERSIONS[0], False]
     for key, found in files.items():
         assert found == first, f"openpyxl {key[0]} ({'plain' if key[1] else 'fast'}) differs"
     committed = members(COMMITTED)
     assert committed.keys() == first.keys()
-    differ = [name for name in first if first[name] != committed[name]
-              and not same_but_last_digits(first[name], committed[name])]
-    assert differ == [], ("workbooks/ml-masters-comparison.xlsx is out of date; regenerate it "
-                          "with: mlworth-xl workbook -o workbooks/ml-masters-comparison.xlsx "
-                          "--force")
+    differ = [
+        name
+        for name in first
+        if first[name] != committed[name] and not same_but_last_digits(first[name], committed[name])
+    ]
+    assert differ == [], (
+        "workbooks/ml-masters-comparison.xlsx is out of date; regenerate it "
+        "with: mlworth-xl workbook -o workbooks/ml-masters-comparison.xlsx "
+        "--force"
+    )

@@ -22,6 +22,7 @@ OLD_BOOK, OLD_PDF = b"old workbook", b"%PDF old"
 @pytest.fixture
 def fake_pdf(monkeypatch):
     """LibreOffice found, and its PDF export a stand-in that writes a tiny PDF."""
+
     def export(src: Path, dest: Path, **_: object) -> Path:
         Path(dest).write_bytes(b"%PDF-1.4 new")
         return Path(dest)
@@ -101,6 +102,8 @@ def test_an_existing_pdf_alone_is_refused_before_anything_is_written(tmp_path, f
     (tmp_path / "client.pdf").write_bytes(OLD_PDF)
     result = run("workbook", "-o", str(tmp_path / "client.xlsx"), "--pdf", "--no-risk")
     assert result.exit_code == 2
-    assert result.stderr == (f"mlworth-xl: error: -o: {tmp_path / 'client.pdf'} already exists; "
-                             "use --force to replace it\n")
+    assert result.stderr == (
+        f"mlworth-xl: error: -o: {tmp_path / 'client.pdf'} already exists; "
+        "use --force to replace it\n"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["client.pdf"]

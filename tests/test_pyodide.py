@@ -58,26 +58,52 @@ provision = _load("provision")
 # --- The cases -------------------------------------------------------------------------------
 
 #: A scenario range (tests/test_udfs.py's worked example: 1 year, 10% discount, 4-year horizon).
-SMALL = [["Input", "Value"], ["tax_rate", 0.0], ["discount_rate", 0.1], ["horizon_years", 4.0],
-         ["savings", 0.0], ["Salary growth after", None]]
-WHOLE = SMALL + [["Length (years)", 1.0], ["Tuition per year", "$10,000"],
-                 ["salary_after", 70000.0], ["Current salary", 50000.0]]
-SIDE_BY_SIDE = [["Input", "Short", "Long"], ["years", 1.0, 1.0],
-                ["tuition_per_year", 10000.0, 10000.0], ["salary_after", 70000.0, 70000.0],
-                ["salary", 50000.0, 50000.0], ["tax_rate", 0.0, 0.0],
-                ["discount_rate", 0.1, 0.1], ["horizon_years", 3.0, 4.0], ["savings", 0.0, 0.0]]
+SMALL = [
+    ["Input", "Value"],
+    ["tax_rate", 0.0],
+    ["discount_rate", 0.1],
+    ["horizon_years", 4.0],
+    ["savings", 0.0],
+    ["Salary growth after", None],
+]
+WHOLE = SMALL + [
+    ["Length (years)", 1.0],
+    ["Tuition per year", "$10,000"],
+    ["salary_after", 70000.0],
+    ["Current salary", 50000.0],
+]
+SIDE_BY_SIDE = [
+    ["Input", "Short", "Long"],
+    ["years", 1.0, 1.0],
+    ["tuition_per_year", 10000.0, 10000.0],
+    ["salary_after", 70000.0, 70000.0],
+    ["salary", 50000.0, 50000.0],
+    ["tax_rate", 0.0, 0.0],
+    ["discount_rate", 0.1, 0.1],
+    ["horizon_years", 3.0, 4.0],
+    ["savings", 0.0, 0.0],
+]
 #: The Monte Carlo option of tests/test_udfs_risk.py: 2 years at $30,000, $60,000 → $100,000.
 OPTION = (2.0, 30000.0, 100000.0)
-PLAIN = [["salary_growth", 0.0], ["tax_rate", 0.0], ["discount_rate", 0.0],
-         ["horizon_years", 40.0]]
-PLACEMENT = PLAIN + [["completion_prob", 1.0], ["salary_sigma", 0.0], ["job_search", "fixed"],
-                     ["random_placement", True], ["placement_prob", 0.8]]
-SALARY_ONLY = PLAIN + [["completion_prob", "100%"], ["salary_sigma", 0.3],
-                       ["job_search", "fixed"], ["placement_prob", 1.0]]
+PLAIN = [["salary_growth", 0.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["horizon_years", 40.0]]
+PLACEMENT = PLAIN + [
+    ["completion_prob", 1.0],
+    ["salary_sigma", 0.0],
+    ["job_search", "fixed"],
+    ["random_placement", True],
+    ["placement_prob", 0.8],
+]
+SALARY_ONLY = PLAIN + [
+    ["completion_prob", "100%"],
+    ["salary_sigma", 0.3],
+    ["job_search", "fixed"],
+    ["placement_prob", 1.0],
+]
 
 
 def programs_rows() -> list[list[Any]]:
     """templates/programs.csv as Excel sends it: numbers as floats, TRUE/FALSE as booleans."""
+
     def excel(x: str) -> Any:
         if x in ("TRUE", "FALSE"):
             return x == "TRUE"
@@ -175,9 +201,16 @@ CASES: dict[str, list[tuple[tuple, dict]]] = {
     ],
     "MLWORTH_COMPARE": [
         ((programs_rows(),), {}),
-        (([["name", "years", "tuition_per_year", "salary_after"], ["MS", 2.0, 30000.0, 100000.0]],
-          [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]]),
-         {}),
+        (
+            (
+                [
+                    ["name", "years", "tuition_per_year", "salary_after"],
+                    ["MS", 2.0, 30000.0, 100000.0],
+                ],
+                [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]],
+            ),
+            {},
+        ),
         (([["name", "years"], ["MS", "two"]],), {}),
     ],
     "MLWORTH_LOAN_SCHEDULE": [
@@ -201,15 +234,23 @@ CASES: dict[str, list[tuple[tuple, dict]]] = {
     ],
     "MLWORTH_PAYBACK_PROB": [
         ((*OPTION, 6.5, 60000.0, PLACEMENT, 10000.0, 1.0), {}),
-        ((2.0, 30000.0, col(80000.0, 100000.0, 120000.0), 10.0, 60000.0, SALARY_ONLY, 5000.0),
-         {}),
-        ((2.0, 30000.0, [[80000.0, 100000.0], [120000.0, 100000.0]], 10.0, 60000.0,
-          SALARY_ONLY, 5000.0), {}),
+        ((2.0, 30000.0, col(80000.0, 100000.0, 120000.0), 10.0, 60000.0, SALARY_ONLY, 5000.0), {}),
+        (
+            (
+                2.0,
+                30000.0,
+                [[80000.0, 100000.0], [120000.0, 100000.0]],
+                10.0,
+                60000.0,
+                SALARY_ONLY,
+                5000.0,
+            ),
+            {},
+        ),
         ((2.0, 52000.0, 120883.0, None, 58260.0), {}),  # the defaults: 100,000 draws, seed 2026
         ((col(2.0, -1.0), 30000.0, 100000.0, 6.5, 60000.0, PLACEMENT, 1000.0), {}),
         ((*OPTION, 6.5, 60000.0, PLACEMENT, 10_000_000.0), {}),
-        ((*OPTION,), {"salary": 60000.0, "scenario": SALARY_ONLY, "draws": 2000.0,
-                      "seed": 7.0}),
+        ((*OPTION,), {"salary": 60000.0, "scenario": SALARY_ONLY, "draws": 2000.0, "seed": 7.0}),
     ],
     "MLWORTH_ODDS": [
         ((*OPTION, None, 6.5, 60000.0, PLACEMENT), {}),
@@ -264,13 +305,17 @@ def calls() -> list[dict]:
 
 # --- Comparing answers ---------------------------------------------------------------------
 
+
 def differences(a: Any, b: Any, where: str = "") -> list[str]:
     """Where two encoded results differ: floats beyond REL/ABS, anything else not equal."""
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return [f"{where}: {len(a)} items against {len(b)}"]
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
-                for d in differences(x, y, f"{where}[{i}]")]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in differences(x, y, f"{where}[{i}]")
+        ]
     if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) == {"float"}:
         x, y = float(a["float"]), float(b["float"])
         same = (math.isnan(x) and math.isnan(y)) or math.isclose(x, y, rel_tol=REL, abs_tol=ABS)
@@ -307,11 +352,21 @@ def test_differences_sees_what_matters():
 
 # --- CPython alone: the cases and the registration ------------------------------------------
 
+
 def run_cpython(*args: str, stdin: str | None = None) -> Any:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH",
-                                                                                   "")])}
-    out = subprocess.run([sys.executable, str(RUNNER), *args], input=stdin, capture_output=True,
-                         text=True, env=env, check=False, timeout=600)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    out = subprocess.run(
+        [sys.executable, str(RUNNER), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -340,13 +395,24 @@ def test_cases_include_ranges_of_two_dimensions():
     def two_d(x: Any) -> bool:
         return isinstance(x, list) and len(x) > 1 and any(len(r) > 1 for r in x)
 
-    with_2d = {n for n, cases in CASES.items() for args, kw in cases
-               if any(two_d(a) for a in (*args, *kw.values()))}
+    with_2d = {
+        n
+        for n, cases in CASES.items()
+        for args, kw in cases
+        if any(two_d(a) for a in (*args, *kw.values()))
+    }
     # a 2x2 range in a numeric argument is refused (#VALUE!: one cell, column or row), the same
     # in both; the tables (scenario, programs, person) are 2-D ranges that give answers
-    assert with_2d >= {"MLWORTH_COST", "MLWORTH_LOAN_PAYMENT", "MLWORTH_LOAN_INTEREST",
-                       "MLWORTH_RAP_PAYMENT", "MLWORTH_PAYBACK", "MLWORTH_PAYBACK_PROB",
-                       "MLWORTH_EVALUATE", "MLWORTH_COMPARE"}
+    assert with_2d >= {
+        "MLWORTH_COST",
+        "MLWORTH_LOAN_PAYMENT",
+        "MLWORTH_LOAN_INTEREST",
+        "MLWORTH_RAP_PAYMENT",
+        "MLWORTH_PAYBACK",
+        "MLWORTH_PAYBACK_PROB",
+        "MLWORTH_EVALUATE",
+        "MLWORTH_COMPARE",
+    }
 
 
 def test_officejs_registers_every_function_and_argument_with_its_doc():
@@ -369,13 +435,16 @@ def test_officejs_registers_every_function_and_argument_with_its_doc():
 
 # --- Pyodide ---------------------------------------------------------------------------------
 
+
 def unavailable() -> str | None:
     """Why Pyodide cannot run here, or None."""
     if shutil.which("node") is None:
         return "Node.js (node) not found: install nodejs"
     if provision.provisioned() is None:
-        return (f"Pyodide is not provisioned in {provision.cache_dir()}: run "
-                "python tests/pyodide/provision.py")
+        return (
+            f"Pyodide is not provisioned in {provision.cache_dir()}: run "
+            "python tests/pyodide/provision.py"
+        )
     return None
 
 
@@ -406,13 +475,22 @@ def pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
         skip_or_fail(why)
     manifest = provision.provisioned()
     wheel = provision.build_wheel(tmp_path_factory.mktemp("wheel"))
-    request = {"runtime": manifest["runtime"], "packages": manifest["packages"],
-               "wheels": [*manifest["wheels"], str(wheel)], "runner": str(RUNNER),
-               "calls": calls()}
+    request = {
+        "runtime": manifest["runtime"],
+        "packages": manifest["packages"],
+        "wheels": [*manifest["wheels"], str(wheel)],
+        "runner": str(RUNNER),
+        "calls": calls(),
+    }
     path = tmp_path_factory.mktemp("pyodide") / "request.json"
     path.write_text(json.dumps(request), encoding="utf-8")
-    out = subprocess.run(["node", str(HERE / "run.mjs"), str(path)], capture_output=True,
-                         text=True, check=False, timeout=600)
+    out = subprocess.run(
+        ["node", str(HERE / "run.mjs"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr[-4000:]
     return json.loads(out.stdout)
 
@@ -428,8 +506,12 @@ def test_pyodide_is_32_bit_webassembly(pyodide):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_pyodide_gives_what_cpython_gives(pyodide, cpython, name):
     ids = [c["id"] for c in calls()]
-    found = [f"{i}{d}" for i, a, b in zip(ids, pyodide["results"], cpython["results"], strict=True)
-             if i.startswith(name + "[") for d in differences(a, b)]
+    found = [
+        f"{i}{d}"
+        for i, a, b in zip(ids, pyodide["results"], cpython["results"], strict=True)
+        if i.startswith(name + "[")
+        for d in differences(a, b)
+    ]
     assert not found, "\n".join(found)
 
 

@@ -19,8 +19,9 @@ from mlworth_xl.model import fields
 from mlworth_xl.model.records import Person, Program
 
 #: The embedded figures, read straight from the data file (not through the model's loader).
-FIGURES = tomllib.loads(resources.files("mlworth_xl").joinpath("data/defaults.toml")
-                        .read_text("utf-8"))["figures"]
+FIGURES = tomllib.loads(
+    resources.files("mlworth_xl").joinpath("data/defaults.toml").read_text("utf-8")
+)["figures"]
 
 
 def expected_default(spec: fields.Field) -> object:
@@ -36,14 +37,16 @@ def record_defaults(record: type) -> dict[str, object]:
     return {f.name: f.default for f in dataclasses.fields(record)}
 
 
-@pytest.mark.parametrize(("record", "table"), [(Program, fields.PROGRAM_FIELDS),
-                                               (Person, fields.PERSON_FIELDS)])
+@pytest.mark.parametrize(
+    ("record", "table"), [(Program, fields.PROGRAM_FIELDS), (Person, fields.PERSON_FIELDS)]
+)
 def test_the_record_has_every_field_of_the_table_and_no_other(record, table):
     assert sorted(record_defaults(record)) == sorted(spec.name for spec in table)
 
 
-@pytest.mark.parametrize(("record", "table"), [(Program, fields.PROGRAM_FIELDS),
-                                               (Person, fields.PERSON_FIELDS)])
+@pytest.mark.parametrize(
+    ("record", "table"), [(Program, fields.PROGRAM_FIELDS), (Person, fields.PERSON_FIELDS)]
+)
 def test_every_default_of_the_record_is_the_table_s(record, table):
     got = record_defaults(record)
     for spec in table:

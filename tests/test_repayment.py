@@ -25,18 +25,21 @@ def test_rap_payment_agi_60000_two_dependents():
     assert repayment.rap_payment(60_000, 2) == pytest.approx(150.0, rel=1e-15)
 
 
-@pytest.mark.parametrize(("agi", "dependents", "expected"), [
-    (0, 0, 10.0),                  # "not more than $10,000, is $120": 120 / 12
-    (10_000, 0, 10.0),             # the same, at the edge of the flat amount
-    (10_000.01, 0, 10.0),          # 1% × 10,000.01 / 12 = 8.33, raised to the $10 minimum
-    (20_000, 0, 200 / 12),         # 1% band includes its top: 200 a year
-    (20_001, 0, 400.02 / 12),      # 2% band: 2% × 20,001 = 400.02 a year
-    (60_001, 0, 3_600.06 / 12),    # 6%: 3,600.06 a year
-    (100_000, 0, 750.0),           # "more than $90,000 and not more than $100,000": 9%
-    (100_001, 0, 10_000.1 / 12),   # "more than $100,000": 10%
-    (250_000, 1, 25_000 / 12 - 50),
-    (45_000, 10, 10.0),            # 4% × 45,000 / 12 = 150, less 10 × 50: floor of $10
-])
+@pytest.mark.parametrize(
+    ("agi", "dependents", "expected"),
+    [
+        (0, 0, 10.0),  # "not more than $10,000, is $120": 120 / 12
+        (10_000, 0, 10.0),  # the same, at the edge of the flat amount
+        (10_000.01, 0, 10.0),  # 1% × 10,000.01 / 12 = 8.33, raised to the $10 minimum
+        (20_000, 0, 200 / 12),  # 1% band includes its top: 200 a year
+        (20_001, 0, 400.02 / 12),  # 2% band: 2% × 20,001 = 400.02 a year
+        (60_001, 0, 3_600.06 / 12),  # 6%: 3,600.06 a year
+        (100_000, 0, 750.0),  # "more than $90,000 and not more than $100,000": 9%
+        (100_001, 0, 10_000.1 / 12),  # "more than $100,000": 10%
+        (250_000, 1, 25_000 / 12 - 50),
+        (45_000, 10, 10.0),  # 4% × 45,000 / 12 = 150, less 10 × 50: floor of $10
+    ],
+)
 def test_rap_payment_by_band(agi, dependents, expected):
     assert repayment.rap_payment(agi, dependents) == pytest.approx(expected, rel=1e-12)
 
@@ -53,11 +56,19 @@ def test_rap_payment_is_vectorized_and_never_below_the_minimum():
 # --- tiered standard: 685.208(c)(1)(iii) -----------------------------------------------------
 
 
-@pytest.mark.parametrize(("balance", "years"), [
-    (1, 10), (24_999.99, 10),
-    (25_000, 15),                  # "equal to or greater than $25,000 but less than $50,000"
-    (49_999.99, 15), (50_000, 20), (99_999.99, 20), (100_000, 25), (1_000_000, 25),
-])
+@pytest.mark.parametrize(
+    ("balance", "years"),
+    [
+        (1, 10),
+        (24_999.99, 10),
+        (25_000, 15),  # "equal to or greater than $25,000 but less than $50,000"
+        (49_999.99, 15),
+        (50_000, 20),
+        (99_999.99, 20),
+        (100_000, 25),
+        (1_000_000, 25),
+    ],
+)
 def test_tiered_term_boundaries_go_to_the_higher_tier(balance, years):
     assert repayment.tiered_term_years(balance)[0] == years
 
@@ -73,12 +84,15 @@ def test_tiered_standard_matches_numpy_financial(balance):
     assert r.months[0] == n
 
 
-@pytest.mark.parametrize(("balance", "apr", "months"), [
-    (200_000, 0.075, 180),   # numpy-financial's pmt docstring example
-    (41_000, 0.0794, 120),   # Direct Unsubsidized 2025-26 (FSA)
-    (9_000, 0.12, 37),       # an odd term: any number of months
-    (5_000, 0.0, 24),        # zero rate: 5,000 / 24
-])
+@pytest.mark.parametrize(
+    ("balance", "apr", "months"),
+    [
+        (200_000, 0.075, 180),  # numpy-financial's pmt docstring example
+        (41_000, 0.0794, 120),  # Direct Unsubsidized 2025-26 (FSA)
+        (9_000, 0.12, 37),  # an odd term: any number of months
+        (5_000, 0.0, 24),  # zero rate: 5,000 / 24
+    ],
+)
 def test_fixed_plan_matches_numpy_financial(balance, apr, months):
     expected = -npf.pmt(apr / 12, months, balance) if apr else balance / months
     r = repayment.fixed(balance, apr, months)
@@ -104,8 +118,12 @@ agi_paths = st.lists(st.floats(0, 300_000), min_size=1, max_size=35)
 
 
 @settings(max_examples=150, deadline=None)
-@given(balance=st.floats(0, 400_000), apr=st.floats(0, 0.15), path=agi_paths,
-       dependents=st.integers(0, 6))
+@given(
+    balance=st.floats(0, 400_000),
+    apr=st.floats(0, 0.15),
+    path=agi_paths,
+    dependents=st.integers(0, 6),
+)
 def test_rap_conserves_money(balance, apr, path, dependents):
     r = repayment.rap(balance, apr, path, dependents)
     # payments + waived interest + the Department's principal match + forgiven
@@ -119,15 +137,25 @@ def test_rap_conserves_money(balance, apr, path, dependents):
         assert r.months[0] == 360
     for name in repayment.YEARLY:
         assert r.yearly[name].sum() == pytest.approx(
-            {"payment": r.total_paid, "interest_paid": r.total_interest,
-             "waived_interest": r.waived_interest, "principal_matched": r.principal_matched,
-             "forgiven": r.forgiven}.get(name, balance - r.principal_matched - r.forgiven)[0],
-            rel=1e-9, abs=1e-6)
+            {
+                "payment": r.total_paid,
+                "interest_paid": r.total_interest,
+                "waived_interest": r.waived_interest,
+                "principal_matched": r.principal_matched,
+                "forgiven": r.forgiven,
+            }.get(name, balance - r.principal_matched - r.forgiven)[0],
+            rel=1e-9,
+            abs=1e-6,
+        )
 
 
 @settings(max_examples=60, deadline=None)
-@given(balance=st.floats(1_000, 300_000), apr=st.floats(0, 0.15), path=agi_paths,
-       dependents=st.integers(0, 4))
+@given(
+    balance=st.floats(1_000, 300_000),
+    apr=st.floats(0, 0.15),
+    path=agi_paths,
+    dependents=st.integers(0, 4),
+)
 def test_rap_principal_falls_by_at_least_50_or_the_payment(balance, apr, path, dependents):
     s = repayment.schedule(balance, apr, "rap", agi_path=path, dependents=dependents)
     before = np.concatenate(([balance], s.balance[:-1]))
@@ -185,8 +213,8 @@ def test_rap_high_income_repays_like_a_level_loan():
 def test_rap_uses_each_years_agi_and_keeps_the_last():
     # Payment of repayment year k comes from agi_path[k-1]; years past the path keep the last.
     s = repayment.schedule(500_000, 0.05, "rap", agi_path=[30_000, 50_000, 80_000])
-    assert s.payment[0] == pytest.approx(50.0)            # 2% × 30,000 / 12
-    assert s.payment[12] == pytest.approx(2_000 / 12)     # 4% × 50,000 / 12
+    assert s.payment[0] == pytest.approx(50.0)  # 2% × 30,000 / 12
+    assert s.payment[12] == pytest.approx(2_000 / 12)  # 4% × 50,000 / 12
     assert s.payment[24] == s.payment[300] == pytest.approx(5_600 / 12)  # 7% × 80,000
 
 
@@ -203,10 +231,12 @@ def test_vectorized_rap_equals_one_scenario_at_a_time():
 
 def test_schedule_totals_match_the_vectorized_plan():
     for plan in repayment.PLANS:
-        s = repayment.schedule(35_000, 0.0807, plan, term_years=12, agi_path=[52_000, 60_000],
-                               dependents=1)
-        r = repayment.repay(35_000, 0.0807, plan, term_years=12, agi_path=[52_000, 60_000],
-                            dependents=1)
+        s = repayment.schedule(
+            35_000, 0.0807, plan, term_years=12, agi_path=[52_000, 60_000], dependents=1
+        )
+        r = repayment.repay(
+            35_000, 0.0807, plan, term_years=12, agi_path=[52_000, 60_000], dependents=1
+        )
         assert s.payment.sum() == pytest.approx(r.total_paid[0], rel=1e-9)
         assert s.forgiven.sum() == pytest.approx(r.forgiven[0], rel=1e-9, abs=1e-9)
         assert len(s.month) == r.months[0]
@@ -214,10 +244,14 @@ def test_schedule_totals_match_the_vectorized_plan():
 
 
 def test_repay_mixes_plans_per_scenario():
-    out = repayment.repay([30_000, 30_000, 30_000], 0.07, [0, "tiered", "RAP"], term_years=7,
-                          agi_path=[40_000])
-    alone = [repayment.fixed(30_000, 0.07, 84), repayment.tiered_standard(30_000, 0.07),
-             repayment.rap(30_000, 0.07, [40_000])]
+    out = repayment.repay(
+        [30_000, 30_000, 30_000], 0.07, [0, "tiered", "RAP"], term_years=7, agi_path=[40_000]
+    )
+    alone = [
+        repayment.fixed(30_000, 0.07, 84),
+        repayment.tiered_standard(30_000, 0.07),
+        repayment.rap(30_000, 0.07, [40_000]),
+    ]
     for k, r in enumerate(alone):
         assert out.total_paid[k] == pytest.approx(r.total_paid[0], rel=1e-12)
         assert out.yearly["payment"][k].sum() == pytest.approx(r.total_paid[0], rel=1e-12)

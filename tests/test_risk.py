@@ -84,8 +84,9 @@ def assert_same_as_the_model(result, scenarios_of_draws, exact: bool):
         np.testing.assert_array_equal(result.payback_years, model.payback_years)
         np.testing.assert_array_equal(result.npv, model.npv)
     # a drawn salary enters by linearity: equal up to rounding
-    np.testing.assert_allclose(result.payback_years[~never], model.payback_years[~never],
-                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        result.payback_years[~never], model.payback_years[~never], rtol=0, atol=1e-9
+    )
     scale = max(1.0, float(np.abs(model.npv).max()))
     np.testing.assert_allclose(result.npv, model.npv, rtol=0, atol=1e-12 * scale)
 
@@ -97,8 +98,11 @@ def test_the_fast_path_equals_the_model_draw_by_draw(record, variant):
     person = Person.default()
     result = simulate(record, person, unc, draws=3_000, seed=SEED)
     drawn = draw_scenarios(record, person, unc, draws=3_000, seed=SEED)
-    one_salary = unc is not None and unc.salary_sigma == 0 and not (
-        unc.random_role and any(getattr(record, n) for n in fields.SHARE_FIELDS))
+    one_salary = (
+        unc is not None
+        and unc.salary_sigma == 0
+        and not (unc.random_role and any(getattr(record, n) for n in fields.SHARE_FIELDS))
+    )
     assert_same_as_the_model(result, drawn, exact=one_salary)
 
 
@@ -116,8 +120,7 @@ def test_the_fast_path_equals_the_model_for_any_option(scenario, unc):
 
 def test_placement_alone_pays_back_with_probability_p_at_the_deterministic_payback():
     p = 0.7
-    result = simulate({**PROGRAM, "placement_prob": p}, PERSON, ONLY_PLACEMENT, draws=N,
-                      seed=SEED)
+    result = simulate({**PROGRAM, "placement_prob": p}, PERSON, ONLY_PLACEMENT, draws=N, seed=SEED)
     assert deterministic(PROGRAM).payback_years[0] == PLAIN_PAYBACK
     assert abs(result.payback_probability(PLAIN_PAYBACK) - p) <= share_bound(p, N)
     assert result.payback_probability(PLAIN_PAYBACK - 1e-9) == 0.0  # nobody sooner
@@ -152,8 +155,12 @@ def test_mean_npv_with_a_salary_spread_is_the_npv_at_the_mean_salary(shares):
     unc = Uncertainty(completion_prob=1.0, job_search="fixed")  # BLS spread, random placement
     result = simulate(record, person, unc, draws=N, seed=SEED)
     table = Roles.default()
-    parts = [(1.0 - sum(getattr(record, n) for n in fields.SHARE_FIELDS),
-              unc.salary(record.salary_after).mean)]
+    parts = [
+        (
+            1.0 - sum(getattr(record, n) for n in fields.SHARE_FIELDS),
+            unc.salary(record.salary_after).mean,
+        )
+    ]
     parts += [(getattr(record, f"share_{r.key}"), r.salary().mean) for r in table.roles]
     mean_salary = sum(w * m for w, m in parts)
     no_shares = {n: 0.0 for n in fields.SHARE_FIELDS}
@@ -175,8 +182,9 @@ def test_salary_percentiles_carry_over_to_payback_and_npv():
         assert npv[0] <= result.npv_percentiles([100 * q])[0] <= npv[1]
         # the (1 − q) payback quantile comes from the q salary quantile
         # (never is later than any year: nan counts as infinity)
-        payback = np.nan_to_num(deterministic(
-            PROGRAM, salary_after=np.array([low, high])).payback_years, nan=np.inf)
+        payback = np.nan_to_num(
+            deterministic(PROGRAM, salary_after=np.array([low, high])).payback_years, nan=np.inf
+        )
         got = np.nan_to_num(result.payback_percentiles([100 * (1 - q)]), nan=np.inf)[0]
         assert payback[1] <= got <= payback[0]
     t90 = deterministic(PROGRAM, salary_after=fit.quantile(0.9)).payback_years[0]
@@ -201,8 +209,7 @@ def test_completion_alone_dropouts_pay_what_they_used_and_never_pay_back():
 
 
 def test_dropouts_leave_at_any_month_inside_the_program_equally_often():
-    drawn = draw_scenarios(PROGRAM, PERSON, Uncertainty(completion_prob=0.0), draws=N,
-                           seed=SEED)
+    drawn = draw_scenarios(PROGRAM, PERSON, Uncertainty(completion_prob=0.0), draws=N, seed=SEED)
     months = np.round(12 * drawn["years"]).astype(int)
     counts = np.bincount(months, minlength=24)[1:24]
     assert months.min() == 1 and months.max() == 23  # never at 0, never the whole program
@@ -223,13 +230,15 @@ def test_months_to_a_job_are_geometric_with_the_programs_mean():
 
 def test_lognormal_fit_round_trips_median_and_percentiles():
     fit = Lognormal.from_percentiles(100_000, 50_000, 200_000)  # symmetric in logs: exact
-    np.testing.assert_allclose(fit.quantile([0.1, 0.5, 0.9]), [50_000, 100_000, 200_000],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        fit.quantile([0.1, 0.5, 0.9]), [50_000, 100_000, 200_000], rtol=1e-12
+    )
     # BLS data scientists (docs/design.md): median kept, both ends off by median / sqrt(p10 p90)
     bls = Lognormal.from_percentiles(112_590, 63_650, 194_410)
     off = 112_590 / math.sqrt(63_650 * 194_410)
-    np.testing.assert_allclose(bls.quantile([0.1, 0.5, 0.9]),
-                               [63_650 * off, 112_590, 194_410 * off], rtol=1e-12)
+    np.testing.assert_allclose(
+        bls.quantile([0.1, 0.5, 0.9]), [63_650 * off, 112_590, 194_410 * off], rtol=1e-12
+    )
     # sampled quantiles: relative standard error σ sqrt(q (1 − q) / n) / φ(z_q)
     sample = bls.sample(np.random.default_rng(SEED), N)
     for q in (0.1, 0.5, 0.9):
@@ -247,9 +256,11 @@ def test_a_range_is_read_as_the_10th_to_90th_percentile():
 
 def test_the_derived_salary_spread_is_the_fit_of_the_bls_percentiles():
     fig = data.figure
-    fit = Lognormal.from_percentiles(fig("salary.data_scientists_median").value,
-                                     fig("salary.data_scientists_p10").value,
-                                     fig("salary.data_scientists_p90").value)
+    fit = Lognormal.from_percentiles(
+        fig("salary.data_scientists_median").value,
+        fig("salary.data_scientists_p10").value,
+        fig("salary.data_scientists_p90").value,
+    )
     assert fig("risk.salary_log_sigma").value == round(fit.sigma, 4)
     assert fig("risk.salary_log_sigma").kind == "derived"
 
@@ -306,19 +317,20 @@ def test_probabilities_and_percentiles_are_ordered():
 
 
 def test_a_percentile_beyond_the_horizon_is_never():
-    result = simulate({**PROGRAM, "placement_prob": 0.5}, PERSON, ONLY_PLACEMENT, draws=1_000,
-                      seed=SEED)
+    result = simulate(
+        {**PROGRAM, "placement_prob": 0.5}, PERSON, ONLY_PLACEMENT, draws=1_000, seed=SEED
+    )
     p10, p90 = result.payback_percentiles([10, 90])
     assert p10 == PLAIN_PAYBACK and math.isnan(p90)
 
 
 def test_default_uncertainty_by_kind_comes_from_the_data():
-    assert Uncertainty.for_kind("masters").completion_prob == 0.66       # CGS 2013
+    assert Uncertainty.for_kind("masters").completion_prob == 0.66  # CGS 2013
     assert Uncertainty.for_kind("online").completion_prob == 0.66
-    assert Uncertainty.for_kind("bootcamp").completion_prob == 0.8       # assumption
+    assert Uncertainty.for_kind("bootcamp").completion_prob == 0.8  # assumption
     assert Uncertainty.for_kind("certificate").completion_prob == 0.8
-    assert Uncertainty.for_kind("self-study").completion_prob == 0.5     # assumption
-    assert Uncertainty().salary_sigma == 0.4356                          # BLS, derived
+    assert Uncertainty.for_kind("self-study").completion_prob == 0.5  # assumption
+    assert Uncertainty().salary_sigma == 0.4356  # BLS, derived
     assert Uncertainty.from_percentiles(63_650, 194_410).salary_median is None
     assert Uncertainty.from_percentiles(63_650, 194_410, 112_590).salary(1.0).median == 112_590
 
@@ -326,15 +338,18 @@ def test_default_uncertainty_by_kind_comes_from_the_data():
 # --- refusals -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"completion_prob": -0.5}, "completion_prob", "out of range"),
-    ({"completion_prob": 66}, "completion_prob", "looks like a percentage"),
-    ({"completion_prob": "high"}, "completion_prob", "is not a number"),
-    ({"salary_sigma": -0.1}, "salary_sigma", "out of range"),
-    ({"salary_median": 0.0}, "salary_median", "out of range"),
-    ({"job_search": "poisson"}, "job_search", "one of geometric, fixed"),
-    ({"random_placement": "yes"}, "random_placement", "TRUE or FALSE"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"completion_prob": -0.5}, "completion_prob", "out of range"),
+        ({"completion_prob": 66}, "completion_prob", "looks like a percentage"),
+        ({"completion_prob": "high"}, "completion_prob", "is not a number"),
+        ({"salary_sigma": -0.1}, "salary_sigma", "out of range"),
+        ({"salary_median": 0.0}, "salary_median", "out of range"),
+        ({"job_search": "poisson"}, "job_search", "one of geometric, fixed"),
+        ({"random_placement": "yes"}, "random_placement", "TRUE or FALSE"),
+    ],
+)
 def test_bad_uncertainty_is_refused_naming_the_field(changes, field, words):
     with pytest.raises(InputError) as info:
         Uncertainty(**changes)
@@ -342,10 +357,16 @@ def test_bad_uncertainty_is_refused_naming_the_field(changes, field, words):
     assert words in str(info.value)
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"draws": 0}, "draws"), ({"draws": 2.5}, "draws"), ({"draws": True}, "draws"),
-    ({"seed": -1}, "seed"), ({"target_years": 0}, "target_years"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"draws": 0}, "draws"),
+        ({"draws": 2.5}, "draws"),
+        ({"draws": True}, "draws"),
+        ({"seed": -1}, "seed"),
+        ({"target_years": 0}, "target_years"),
+    ],
+)
 def test_bad_run_arguments_are_refused(kwargs, field):
     with pytest.raises(InputError, match=f"^{field}: "):
         simulate(PROGRAM, PERSON, **kwargs)
@@ -375,7 +396,8 @@ def test_rap_option_with_a_drawn_salary_equals_the_model_draw_by_draw():
 def test_a_salary_after_of_zero_simulates_as_zero():
     """Regression: an allowed salary after of 0 was refused by the salary distribution."""
     record = {**PROGRAM, "salary_after": 0.0}
-    result = simulate(record, PERSON, Uncertainty(completion_prob=1.0, salary_sigma=0.4),
-                      draws=1_000, seed=SEED)
+    result = simulate(
+        record, PERSON, Uncertainty(completion_prob=1.0, salary_sigma=0.4), draws=1_000, seed=SEED
+    )
     model = evaluate({**record, **PERSON})  # every draw earns 0 after: never pays back
     assert np.isnan(model.payback_years[0]) and result.never_share == 1.0

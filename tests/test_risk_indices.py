@@ -36,7 +36,10 @@ def test_the_drawn_indices_and_the_row_table_are_intp(job_search):
 
 def test_risk_names_no_int64():
     tree = ast.parse(inspect.getsource(risk))
-    named = [node.lineno for node in ast.walk(tree)
-             if (isinstance(node, ast.Attribute) and node.attr == "int64")
-             or (isinstance(node, ast.Constant) and node.value in ("int64", "i8", "<i8"))]
+    named = [
+        node.lineno
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Attribute) and node.attr == "int64")
+        or (isinstance(node, ast.Constant) and node.value in ("int64", "i8", "<i8"))
+    ]
     assert not named, f"risk.py names int64 on lines {named}"

@@ -13,7 +13,7 @@ from mlworth_xl.model import evaluate, fields
 
 anything = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(-10**12, 10**12),
+    st.integers(-(10**12), 10**12),
     st.booleans(),
     st.none(),
     st.text(max_size=8),
@@ -32,15 +32,17 @@ def test_evaluate_raises_only_input_errors(values):
         return
     for name, array in out.as_dict().items():
         assert array.shape == (1,), name
-        if name in ("payback_years", "discounted_payback_years", "irr", "roi",
-                    "break_even_salary"):
+        if name in ("payback_years", "discounted_payback_years", "irr", "roi", "break_even_salary"):
             continue  # nan is a documented result for these (never / none / undefined)
         assert np.isfinite(array).all(), name
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(values=st.dictionaries(st.sampled_from([f.name for f in fields.PROGRAM_FIELDS]),
-                              anything, max_size=6))
+@given(
+    values=st.dictionaries(
+        st.sampled_from([f.name for f in fields.PROGRAM_FIELDS]), anything, max_size=6
+    )
+)
 def test_compare_with_program_dicts_raises_only_input_errors(values):
     entry = {"name": "X", "years": 1, "tuition_per_year": 0, "salary_after": 90_000, **values}
     try:
@@ -52,8 +54,11 @@ def test_compare_with_program_dicts_raises_only_input_errors(values):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(person=st.dictionaries(st.sampled_from([f.name for f in fields.PERSON_FIELDS]),
-                              anything, max_size=4))
+@given(
+    person=st.dictionaries(
+        st.sampled_from([f.name for f in fields.PERSON_FIELDS]), anything, max_size=4
+    )
+)
 def test_compare_with_person_dicts_raises_only_input_errors(person):
     try:
         compare(None, person)
@@ -62,8 +67,17 @@ def test_compare_with_person_dicts_raises_only_input_errors(person):
 
 
 def test_extreme_but_allowed_values_give_finite_costs():
-    program = Program("Extreme", years=10, tuition_per_year=500_000, salary_after=10_000_000,
-                      tuition_growth=0.3, loan_share=1, loan_apr=0.4, loan_term_years=30,
-                      grace_months=36, months_to_job=120)
+    program = Program(
+        "Extreme",
+        years=10,
+        tuition_per_year=500_000,
+        salary_after=10_000_000,
+        tuition_growth=0.3,
+        loan_share=1,
+        loan_apr=0.4,
+        loan_term_years=30,
+        grace_months=36,
+        months_to_job=120,
+    )
     frame = compare([program], {"horizon_years": 80, "salary_growth": 0.3})
     assert math.isfinite(frame["Total cost"][0])

@@ -39,8 +39,11 @@ def test_every_role_has_sourced_pay_and_every_master_s_option_shares_that_add_up
         assert role.p10 <= role.median <= role.p90
     for p in Programs.default().records():
         total = sum(getattr(p, n) for n in fields.SHARE_FIELDS)
-        assert total == pytest.approx(1.0) if p.kind in ("masters", "online", "hybrid") else (
-            total == 0.0)
+        assert (
+            total == pytest.approx(1.0)
+            if p.kind in ("masters", "online", "hybrid")
+            else (total == 0.0)
+        )
 
 
 def test_the_article_preset_pays_the_roles_the_salary_com_averages():
@@ -53,16 +56,33 @@ def test_the_article_preset_pays_the_roles_the_salary_com_averages():
 
 def test_the_deterministic_salary_is_the_shares_weighted_median():
     table = Roles.default()
-    want = (0.25 * 90_000 + 0.5 * table.get("data_scientist").median
-            + 0.25 * table.get("software_engineer").median)
-    got = salary_after({"salary_after": 90_000, "share_data_scientist": 0.5,
-                        "share_software_engineer": 0.25}, table)
+    want = (
+        0.25 * 90_000
+        + 0.5 * table.get("data_scientist").median
+        + 0.25 * table.get("software_engineer").median
+    )
+    got = salary_after(
+        {"salary_after": 90_000, "share_data_scientist": 0.5, "share_software_engineer": 0.25},
+        table,
+    )
     assert float(got[0]) == pytest.approx(want, rel=1e-15)
     # and the model evaluates exactly that salary
-    base = {"years": 1, "tuition_per_year": 20_000, "salary": 60_000, "tax_rate": 0,
-            "discount_rate": 0, "savings": 0}
-    with_roles = evaluate({**base, "salary_after": 90_000, "share_data_scientist": 0.5,
-                           "share_software_engineer": 0.25})
+    base = {
+        "years": 1,
+        "tuition_per_year": 20_000,
+        "salary": 60_000,
+        "tax_rate": 0,
+        "discount_rate": 0,
+        "savings": 0,
+    }
+    with_roles = evaluate(
+        {
+            **base,
+            "salary_after": 90_000,
+            "share_data_scientist": 0.5,
+            "share_software_engineer": 0.25,
+        }
+    )
     plain = evaluate({**base, "salary_after": want})
     assert with_roles.npv[0] == pytest.approx(plain.npv[0], rel=1e-12)
     assert with_roles.payback_years[0] == pytest.approx(plain.payback_years[0], rel=1e-12)
@@ -74,9 +94,12 @@ def test_the_salary_mixture_has_the_closed_form_mean_and_tail():
     own = Lognormal(100_000, 0.3)
     mix = salary_mix(values, own, table)
     assert isinstance(mix, SalaryMix)
-    parts = [(0.3, own), (0.6, table.get("ml_engineer").salary()),
-             (0.1, table.get("doctoral_student").salary())]
-    mean = sum(w * p.median * math.exp(p.sigma ** 2 / 2) for w, p in parts)
+    parts = [
+        (0.3, own),
+        (0.6, table.get("ml_engineer").salary()),
+        (0.1, table.get("doctoral_student").salary()),
+    ]
+    mean = sum(w * p.median * math.exp(p.sigma**2 / 2) for w, p in parts)
     assert mix.mean == pytest.approx(mean, rel=1e-14)
     s = 120_000.0
 
@@ -85,8 +108,9 @@ def test_the_salary_mixture_has_the_closed_form_mean_and_tail():
             return float(p.median >= s)
         return 0.5 * math.erfc(math.log(s / p.median) / (p.sigma * math.sqrt(2)))
 
-    assert float(mix.at_least([s])[0]) == pytest.approx(sum(w * tail(p) for w, p in parts),
-                                                        rel=1e-14)
+    assert float(mix.at_least([s])[0]) == pytest.approx(
+        sum(w * tail(p) for w, p in parts), rel=1e-14
+    )
     # drawn: each part as often as its weight (4 standard errors at 200,000 draws)
     rng = np.random.default_rng(7)
     n = 200_000
@@ -103,12 +127,19 @@ def test_the_exact_odds_of_a_master_s_with_roles_equal_the_simulation():
     p = exact.payback_probability
     assert abs(sim.payback_probability() - p) <= 4 * math.sqrt(p * (1 - p) / sim.draws)
     assert abs(sim.mean_npv - exact.expected_npv) <= 4 * float(np.std(sim.npv)) / math.sqrt(
-        sim.draws)
+        sim.draws
+    )
 
 
 def test_drawing_no_role_is_one_salary_at_the_weighted_median():
-    unc = Uncertainty.for_kind("masters", random_role=False, salary_sigma=0.0,
-                               random_placement=False, completion_prob=1.0, job_search="fixed")
+    unc = Uncertainty.for_kind(
+        "masters",
+        random_role=False,
+        salary_sigma=0.0,
+        random_placement=False,
+        completion_prob=1.0,
+        job_search="fixed",
+    )
     result = simulate(CMU, PERSON, unc, draws=500)
     deterministic = evaluate({**Programs.from_records([CMU]).inputs(PERSON)})
     np.testing.assert_allclose(result.npv, deterministic.npv[0], rtol=1e-12)
@@ -119,8 +150,10 @@ def _with_shares(weights: list[float]) -> Program:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(weights=st.lists(st.floats(0, 1), min_size=5, max_size=5).filter(lambda w: sum(w) > 0),
-       move=st.floats(0.01, 1.0))
+@given(
+    weights=st.lists(st.floats(0, 1), min_size=5, max_size=5).filter(lambda w: sum(w) > 0),
+    move=st.floats(0.01, 1.0),
+)
 def test_moving_shares_to_a_better_paid_role_never_lowers_the_expected_npv(weights, move):
     w = [x / sum(weights) for x in weights]
     table = Roles.default()
@@ -141,10 +174,12 @@ def test_a_higher_completion_or_placement_never_lowers_the_chance(c, p, up):
     record = dataclasses.replace(CMU, placement_prob=p)
     unc = Uncertainty.for_kind("masters", completion_prob=c)
     base = odds(record, PERSON, unc, quantiles=False).payback_probability
-    more_done = odds(record, PERSON, unc.replace(completion_prob=min(1.0, c + up)),
-                     quantiles=False).payback_probability
-    more_placed = odds(dataclasses.replace(record, placement_prob=min(1.0, p + up)), PERSON, unc,
-                       quantiles=False).payback_probability
+    more_done = odds(
+        record, PERSON, unc.replace(completion_prob=min(1.0, c + up)), quantiles=False
+    ).payback_probability
+    more_placed = odds(
+        dataclasses.replace(record, placement_prob=min(1.0, p + up)), PERSON, unc, quantiles=False
+    ).payback_probability
     assert more_done >= base - 1e-12 and more_placed >= base - 1e-12
 
 
@@ -154,22 +189,37 @@ def test_bad_shares_and_unknown_roles_name_the_field_and_what_is_allowed():
     with pytest.raises(InputError, match=r"share_data_scientist: -0\.1 is out of range"):
         Program("x", 1, 1000, 90_000, share_data_scientist=-0.1)
     with pytest.raises(InputError, match=r"'astronaut' is not a role; roles are: ml_engineer"):
-        Program.from_mapping({"name": "x", "years": 1, "tuition_per_year": 1,
-                              "salary_after": 1, "share_astronaut": 0.2})
+        Program.from_mapping(
+            {
+                "name": "x",
+                "years": 1,
+                "tuition_per_year": 1,
+                "salary_after": 1,
+                "share_astronaut": 0.2,
+            }
+        )
     with pytest.raises(InputError, match=r"role shares: add up to 1\.5"):
-        evaluate(years=1, tuition_per_year=1, salary_after=1, share_data_engineer=1.0,
-                 share_software_engineer=0.5)
+        evaluate(
+            years=1,
+            tuition_per_year=1,
+            salary_after=1,
+            share_data_engineer=1.0,
+            share_software_engineer=0.5,
+        )
     with pytest.raises(InputError, match="'astronaut' is not a role"):
         Roles.from_rows({"astronaut": {"median": 1}})
     with pytest.raises(InputError, match="the pay must rise"):
         Role("data_scientist", "Data scientist", 100_000, 120_000, 150_000)
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("share_data_scientist", "150", "share_data_scientist: 150 is out of range"),
-    ("share_data_scientist", "-0.2", "share_data_scientist: -0.2 is out of range"),
-    ("share_astronaut", "0.2", "'astronaut' is not a role; roles are: ml_engineer"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("share_data_scientist", "150", "share_data_scientist: 150 is out of range"),
+        ("share_data_scientist", "-0.2", "share_data_scientist: -0.2 is out of range"),
+        ("share_astronaut", "0.2", "'astronaut' is not a role; roles are: ml_engineer"),
+    ],
+)
 def test_every_face_refuses_bad_shares_with_the_field(tmp_path, column, value, message):
     from click.testing import CliRunner
 
@@ -181,8 +231,9 @@ def test_every_face_refuses_bad_shares_with_the_field(tmp_path, column, value, m
     result = CliRunner().invoke(main, ["compare", "--programs", str(path)])
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    cell = udfs.MLWORTH_EVALUATE([["years", 1], ["tuition_per_year", 1000],
-                                  ["salary_after", 90000], [column, float(value)]])
+    cell = udfs.MLWORTH_EVALUATE(
+        [["years", 1], ["tuition_per_year", 1000], ["salary_after", 90000], [column, float(value)]]
+    )
     assert isinstance(cell, str) and cell.startswith("#") and message.split(": ", 1)[-1] in cell
 
 
@@ -193,14 +244,22 @@ def test_shares_adding_up_to_more_than_1_are_refused_by_the_cli_and_excel(tmp_pa
     from mlworth_xl.cli import main
 
     path = tmp_path / "programs.csv"
-    path.write_text("name,years,tuition_per_year,salary_after,share_data_scientist,"
-                    "share_ml_engineer\nA,1,1000,90000,0.7,0.5\n")
+    path.write_text(
+        "name,years,tuition_per_year,salary_after,share_data_scientist,"
+        "share_ml_engineer\nA,1,1000,90000,0.7,0.5\n"
+    )
     result = CliRunner().invoke(main, ["compare", "--programs", str(path)])
     assert result.exit_code == 2
     assert "row 2: role shares: add up to 1.2" in result.stderr
-    cell = udfs.MLWORTH_EVALUATE([["years", 1], ["tuition_per_year", 1000],
-                                  ["salary_after", 90000], ["share_data_scientist", 0.7],
-                                  ["share_ml_engineer", 0.5]])
+    cell = udfs.MLWORTH_EVALUATE(
+        [
+            ["years", 1],
+            ["tuition_per_year", 1000],
+            ["salary_after", 90000],
+            ["share_data_scientist", 0.7],
+            ["share_ml_engineer", 0.5],
+        ]
+    )
     assert cell.startswith("#NUM!") and "role shares: add up to 1.2" in cell
 
 
@@ -213,12 +272,15 @@ def test_a_programs_file_carries_the_uncertainty_inputs_and_the_template_the_def
     template = read_programs(root / "templates" / "programs.csv")
     assert template.uncertainties == [Uncertainty.for_kind(k) for k in template.kinds]
     path = tmp_path / "programs.csv"
-    path.write_text("name,years,tuition_per_year,salary_after,kind,Completion probability,"
-                    "job_search\nA,2,30000,100000,masters,50%,fixed\n")
+    path.write_text(
+        "name,years,tuition_per_year,salary_after,kind,Completion probability,"
+        "job_search\nA,2,30000,100000,masters,50%,fixed\n"
+    )
     given = Uncertainty.for_kind("masters", completion_prob=0.5, job_search="fixed")
     table = read_programs(path)
     assert table.uncertainties == [given]
     want = odds_programs(table, PERSON, [given])[0].payback_probability
     assert api.compare(path)["Chance of paying back within target"][0] == pytest.approx(
-        want, rel=1e-15)
+        want, rel=1e-15
+    )
     assert want != odds_programs(table, PERSON, None)[0].payback_probability

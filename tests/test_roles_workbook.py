@@ -25,8 +25,11 @@ from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 
 
 def _chance(wb: openpyxl.Workbook, i: int) -> object:
-    return wb[layout.ODDS].cell(row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"],
-                                column=2).value
+    return (
+        wb[layout.ODDS]
+        .cell(row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"], column=2)
+        .value
+    )
 
 
 def test_the_roles_sheet_holds_the_role_table_as_inputs_and_the_shares_as_programs_rows():
@@ -39,8 +42,9 @@ def test_the_roles_sheet_holds_the_role_table_as_inputs_and_the_shares_as_progra
         assert ws.cell(row=row, column=layout.ROLE_COL["median"]).value == role.median
     programs = wb[layout.PROGRAMS]
     for name in fields.SHARE_FIELDS:
-        assert programs.cell(row=layout.PROGRAM_ROW[name], column=3).value == (
-            table.columns[name][0])
+        assert (
+            programs.cell(row=layout.PROGRAM_ROW[name], column=3).value == (table.columns[name][0])
+        )
     assert str(wb.defined_names[layout.ROLE_MEDIANS].attr_text) == "Roles!$B$5:$B$9"
 
 
@@ -57,19 +61,23 @@ def edited(tmp_path_factory, soffice):
     roles = Roles.default()
     scientist = roles.get("data_scientist")
     lower = scientist.median * 0.8
-    wb[layout.ROLES].cell(row=layout.ROLE_ROW["data_scientist"],
-                          column=layout.ROLE_COL["median"]).value = lower
+    wb[layout.ROLES].cell(
+        row=layout.ROLE_ROW["data_scientist"], column=layout.ROLE_COL["median"]
+    ).value = lower
     roles = Roles.from_rows({"data_scientist": {"median": lower}}, roles)
     # 2. option 1 sends its doctoral students to software engineering
     ws = wb[layout.PROGRAMS]
     moved = records[1].share_doctoral_student
-    for name, value in (("share_doctoral_student", 0.0),
-                        ("share_software_engineer", records[1].share_software_engineer + moved)):
+    for name, value in (
+        ("share_doctoral_student", 0.0),
+        ("share_software_engineer", records[1].share_software_engineer + moved),
+    ):
         ws.cell(row=layout.PROGRAM_ROW[name], column=Layout.option_col(1)).value = value
         records[1] = dataclasses.replace(records[1], **{name: value})
     # 3. option 2's shares add up to 1.5
     ws.cell(row=layout.PROGRAM_ROW["share_ml_engineer"], column=Layout.option_col(2)).value = (
-        records[2].share_ml_engineer + 0.5)
+        records[2].share_ml_engineer + 0.5
+    )
     wb.save(path)
     out = recalculate(path, folder / "recalculated.xlsx")
     return out, openpyxl.load_workbook(out, data_only=True), records, person, roles
@@ -79,20 +87,27 @@ def edited(tmp_path_factory, soffice):
 def test_edited_roles_and_shares_move_the_live_chance_as_the_model_does(edited):
     _, wb, records, person, roles = edited
     good = [r for i, r in enumerate(records) if i != 2]
-    want = odds_programs(Programs.from_records(good), person, quantiles=False, tail=0.0,
-                         roles=roles)
+    want = odds_programs(
+        Programs.from_records(good), person, quantiles=False, tail=0.0, roles=roles
+    )
     before = odds_programs(Programs.default(), person, quantiles=False)
     for j, i in enumerate(k for k in range(len(records)) if k != 2):
-        assert _chance(wb, i) == pytest.approx(want[j].payback_probability, rel=1e-9,
-                                               abs=1e-12), i
+        assert _chance(wb, i) == pytest.approx(want[j].payback_probability, rel=1e-9, abs=1e-12), i
         if records[i].share_data_scientist > 0 and i != 1:  # data scientists paid less
             assert _chance(wb, i) < before[i].payback_probability, i
     # moving the stipend's share to a better-paid role raises the chance (same role table)
-    unmoved = odds_programs(Programs.from_records([Programs.default().records()[1]]), person,
-                            quantiles=False, roles=roles)[0]
+    unmoved = odds_programs(
+        Programs.from_records([Programs.default().records()[1]]),
+        person,
+        quantiles=False,
+        roles=roles,
+    )[0]
     assert _chance(wb, 1) > unmoved.payback_probability
-    placed = wb[layout.ROLES].cell(row=layout.OUTCOME_ROW["placed_salary"],
-                                   column=Layout.option_col(0)).value
+    placed = (
+        wb[layout.ROLES]
+        .cell(row=layout.OUTCOME_ROW["placed_salary"], column=Layout.option_col(0))
+        .value
+    )
     values = {n: getattr(records[0], n) for n in (*fields.SHARE_FIELDS, "salary_after")}
     assert placed == pytest.approx(float(salary_after(values, roles)[0]), rel=1e-12)
 
@@ -100,8 +115,11 @@ def test_edited_roles_and_shares_move_the_live_chance_as_the_model_does(edited):
 @pytest.mark.libreoffice
 def test_shares_above_1_give_an_error_value_and_the_reason(edited):
     _, wb, *_ = edited
-    placed = wb[layout.ROLES].cell(row=layout.OUTCOME_ROW["placed_salary"],
-                                   column=Layout.option_col(2)).value
+    placed = (
+        wb[layout.ROLES]
+        .cell(row=layout.OUTCOME_ROW["placed_salary"], column=Layout.option_col(2))
+        .value
+    )
     assert placed == roles_sheet.TOO_MANY
     npv = wb[layout.SUMMARY].cell(row=Layout.summary_row(2), column=layout.SUMMARY_COL["npv"])
     assert str(npv.value).startswith("#")
@@ -127,8 +145,9 @@ def test_a_workbook_read_back_pays_the_roles_as_its_roles_sheet_says(tmp_path):
     path.write_bytes(workbook_bytes(build_workbook(table, person, risk=None)))
     wb = openpyxl.load_workbook(path)
     higher = Roles.default().get("ml_engineer").median * 1.25
-    wb[layout.ROLES].cell(row=layout.ROLE_ROW["ml_engineer"],
-                          column=layout.ROLE_COL["median"]).value = higher
+    wb[layout.ROLES].cell(
+        row=layout.ROLE_ROW["ml_engineer"], column=layout.ROLE_COL["median"]
+    ).value = higher
     wb.save(path)
     roles = Roles.from_rows({"ml_engineer": {"median": higher}})
     read = read_programs_sheet(path)

@@ -22,10 +22,14 @@ from mlworth_xl.inputs import read_programs
 from mlworth_xl.model.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
-LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + "".join(f'<!ENTITY lol{k} "{("&lol" + (str(k - 1) if k > 1 else "") + ";") * 10}">'
-                    for k in range(1, 10))
-          + "]>")  # 10^9 "lol"s once expanded: the "billion laughs"
+LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{k} "{("&lol" + (str(k - 1) if k > 1 else "") + ";") * 10}">'
+        for k in range(1, 10)
+    )
+    + "]>"
+)  # 10^9 "lol"s once expanded: the "billion laughs"
 
 
 def programs_xlsx(path: Path) -> Path:
@@ -62,8 +66,9 @@ def test_openpyxl_parses_with_defusedxml():
     assert openpyxl.xml.DEFUSEDXML  # defusedxml is a dependency, so openpyxl uses it
 
 
-@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml",
-                                  "[Content_Types].xml"])
+@pytest.mark.parametrize(
+    "part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "[Content_Types].xml"]
+)
 def test_a_billion_laughs_is_refused_naming_the_file(tmp_path, part):
     clean = programs_xlsx(tmp_path / "clean.xlsx")
     with zipfile.ZipFile(clean) as z:
@@ -71,8 +76,10 @@ def test_a_billion_laughs_is_refused_naming_the_file(tmp_path, part):
     bomb = rebuilt(clean, tmp_path / "laughs.xlsx", {part: with_laughs(xml)})
     with pytest.raises(InputError) as info:
         read_programs(bomb)
-    assert str(info.value) == (f"{bomb}: programs: cannot read the workbook: its XML declares "
-                               'entities, which are refused (a possible "billion laughs" attack)')
+    assert str(info.value) == (
+        f"{bomb}: programs: cannot read the workbook: its XML declares "
+        'entities, which are refused (a possible "billion laughs" attack)'
+    )
     result = CliRunner().invoke(main, ["compare", "--programs", str(bomb)])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert f"{bomb}: programs: cannot read the workbook" in result.stderr
@@ -87,9 +94,11 @@ def test_check_refuses_a_billion_laughs(tmp_path):
     bomb = rebuilt(book, tmp_path / "laughs.xlsx", {"xl/workbook.xml": with_laughs(xml)})
     result = CliRunner().invoke(main, ["check", str(bomb)])
     assert result.exit_code == 2
-    assert result.stderr == (f"mlworth-xl: error: {bomb}: workbook: cannot read the workbook: "
-                             'its XML declares entities, which are refused (a possible "billion '
-                             'laughs" attack)\n')
+    assert result.stderr == (
+        f"mlworth-xl: error: {bomb}: workbook: cannot read the workbook: "
+        'its XML declares entities, which are refused (a possible "billion '
+        'laughs" attack)\n'
+    )
 
 
 def zip_bomb(path: Path, size: int) -> Path:
@@ -119,8 +128,11 @@ def test_a_zip_that_declares_too_much_is_refused(tmp_path, monkeypatch):
     # the CRC), so the declared total is checked first.
     monkeypatch.setattr(safe_xlsx, "MAX_UNPACKED_BYTES", 1_000_000)
     bomb = zip_bomb(tmp_path / "big.xlsx", 1_000_001)
-    with pytest.raises(InputError, match=r"would unpack to 1,000,\d+ bytes; at most 1,000,000 "
-                       r"are read \(possible zip bomb\)"):
+    with pytest.raises(
+        InputError,
+        match=r"would unpack to 1,000,\d+ bytes; at most 1,000,000 "
+        r"are read \(possible zip bomb\)",
+    ):
         read_programs(bomb)
 
 
@@ -133,8 +145,14 @@ def test_a_zip_that_is_not_a_workbook(tmp_path):
 
 
 def macros_and_links(src: Path, dest: Path) -> Path:
-    return rebuilt(src, dest, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run",
-                               "xl/externalLinks/externalLink1.xml": b"<externalLink/>"})
+    return rebuilt(
+        src,
+        dest,
+        {
+            "xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run",
+            "xl/externalLinks/externalLink1.xml": b"<externalLink/>",
+        },
+    )
 
 
 def test_macros_and_external_links_are_warned_about_and_ignored(tmp_path):
@@ -144,19 +162,25 @@ def test_macros_and_external_links_are_warned_about_and_ignored(tmp_path):
     assert table.names == ["MS"]
     assert [str(w.message) for w in caught] == [
         f"{path}: the workbook contains macros; they are ignored and never run",
-        f"{path}: the workbook links to other files; linked values are not refreshed"]
+        f"{path}: the workbook links to other files; linked values are not refreshed",
+    ]
 
 
 def test_the_cli_shows_each_warning_on_one_line_and_carries_on(tmp_path):
     path = macros_and_links(programs_xlsx(tmp_path / "p.xlsx"), tmp_path / "p.xlsm")
-    out = subprocess.run([sys.executable, "-m", "mlworth_xl", "compare", "--programs", str(path),
-                          "--format", "csv"], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "mlworth_xl", "compare", "--programs", str(path), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert out.returncode == 0
     assert out.stderr.splitlines() == [
         f"mlworth-xl: warning: {path}: the workbook contains macros; they are ignored and never "
         "run",
         f"mlworth-xl: warning: {path}: the workbook links to other files; linked values are not "
-        "refreshed"]
+        "refreshed",
+    ]
     assert out.stdout.splitlines()[1].startswith("MS,")
 
 
@@ -171,7 +195,8 @@ def test_check_notes_macros_and_links_without_failing(tmp_path):
         f"mlworth-xl: warning: {path}: the workbook contains macros; they are ignored and never "
         "run",
         f"mlworth-xl: warning: {path}: the workbook links to other files; linked values are not "
-        "refreshed"]
+        "refreshed",
+    ]
     assert audit(path).notes and audit(path).clean
 
 
@@ -186,7 +211,8 @@ def test_values_only_formulas_are_never_computed(tmp_path):
         read_programs(path)
     # the formula is neither run nor read as text: the cell has no value
     assert [(p.row, p.field, p.message) for p in info.value.problems] == [
-        (2, "tuition_per_year", "is empty; allowed: a number from 0 to 500,000")]
+        (2, "tuition_per_year", "is empty; allowed: a number from 0 to 500,000")
+    ]
 
 
 def test_values_only_a_stored_result_is_what_is_read(tmp_path):
@@ -195,7 +221,6 @@ def test_values_only_a_stored_result_is_what_is_read(tmp_path):
         xml = z.read("xl/worksheets/sheet1.xml")
     # C2 holds 52000; make it a formula =1/0 whose stored result is 40000
     assert b'<c r="C2" t="n"><v>52000</v></c>' in xml
-    xml = xml.replace(b'<c r="C2" t="n"><v>52000</v></c>',
-                      b'<c r="C2"><f>1/0</f><v>40000</v></c>')
+    xml = xml.replace(b'<c r="C2" t="n"><v>52000</v></c>', b'<c r="C2"><f>1/0</f><v>40000</v></c>')
     stored = rebuilt(path, tmp_path / "stored.xlsx", {"xl/worksheets/sheet1.xml": xml})
     assert read_programs(stored).columns["tuition_per_year"][0] == 40_000

@@ -34,9 +34,14 @@ def _leftover_processes(marker: str) -> list[str]:
 
 def _start(tmp: Path, out: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
-    return subprocess.Popen([sys.executable, "-m", "mlworth_xl", "workbook", "-o", str(out),
-                             *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "mlworth_xl", "workbook", "-o", str(out), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(proc: subprocess.Popen[str], ready) -> None:
@@ -59,12 +64,15 @@ STAGES = {
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("stage", list(STAGES))
-@pytest.mark.parametrize(("signum", "code", "line"), [
-    (signal.SIGINT, 130, "mlworth-xl: interrupted"),
-    (signal.SIGTERM, 143, "mlworth-xl: terminated (SIGTERM)"),
-], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_while_writing_values_leaves_nothing(tmp_path, soffice, stage, signum, code,
-                                                      line):
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGINT, 130, "mlworth-xl: interrupted"),
+        (signal.SIGTERM, 143, "mlworth-xl: terminated (SIGTERM)"),
+    ],
+    ids=["SIGINT", "SIGTERM"],
+)
+def test_a_signal_while_writing_values_leaves_nothing(tmp_path, soffice, stage, signum, code, line):
     tmp, folder = tmp_path / "tmp", tmp_path / "out"
     tmp.mkdir()
     folder.mkdir()
@@ -80,8 +88,9 @@ def test_a_signal_while_writing_values_leaves_nothing(tmp_path, soffice, stage, 
     assert sorted(p.name for p in folder.iterdir()) == []
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
-                         ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"]
+)
 def test_a_signal_while_the_sheets_are_written_leaves_no_temporary_file(tmp_path, signum, code):
     # openpyxl writes each sheet through a temporary file "openpyxl.*" (removed at exit)
     tmp, folder = tmp_path / "tmp", tmp_path / "out"
@@ -100,16 +109,24 @@ def test_a_signal_while_the_sheets_are_written_leaves_no_temporary_file(tmp_path
 
 
 @pytest.mark.parametrize("after", [0.25, 0.5])
-@pytest.mark.parametrize(("signum", "code", "line"), [
-    (signal.SIGINT, 130, "mlworth-xl: interrupted"),
-    (signal.SIGTERM, 143, "mlworth-xl: terminated (SIGTERM)")])
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGINT, 130, "mlworth-xl: interrupted"),
+        (signal.SIGTERM, 143, "mlworth-xl: terminated (SIGTERM)"),
+    ],
+)
 def test_a_signal_while_the_command_starts_ends_in_one_line(after, signum, code, line):
     """Ctrl+C in the first half second, while Python still imports the command's modules.
 
     (Python's own start-up before it runs any code of the package, some hundredths of a second,
     is Python's: a signal there ends it as Python does.)"""
-    proc = subprocess.Popen([sys.executable, "-m", "mlworth_xl", "compare"], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlworth_xl", "compare"],
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(after)
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)

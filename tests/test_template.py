@@ -44,6 +44,7 @@ COMMITTED = ROOT / "workbooks" / "ml-comparison-template.xlsx"
 
 # --- filling a template as an advisor types it ---------------------------------------------
 
+
 def fill(wb: openpyxl.Workbook, column: int, programs: Programs, k: int) -> None:
     """Type option ``k`` of ``programs`` into option column ``column`` of a template."""
     ws = wb[layout.PROGRAMS]
@@ -61,12 +62,16 @@ def fill(wb: openpyxl.Workbook, column: int, programs: Programs, k: int) -> None
 def fill_person(wb: openpyxl.Workbook, person: Person) -> None:
     ws = wb[layout.INPUTS]
     for k, spec in enumerate(fields.PERSON_FIELDS):
-        ws.cell(row=layout.INPUTS_FIRST_ROW + k, column=layout.INPUTS_VALUE_COL,
-                value=getattr(person, spec.name))
+        ws.cell(
+            row=layout.INPUTS_FIRST_ROW + k,
+            column=layout.INPUTS_VALUE_COL,
+            value=getattr(person, spec.name),
+        )
 
 
-def filled_template(path: Path, programs: Programs, person: Person, columns: list[int],
-                    n: int = DEFAULT_OPTIONS) -> Path:
+def filled_template(
+    path: Path, programs: Programs, person: Person, columns: list[int], n: int = DEFAULT_OPTIONS
+) -> Path:
     """A template of ``n`` columns with option k of ``programs`` in column ``columns[k]``."""
     write_template(path, n, force=True)
     wb = openpyxl.load_workbook(path)
@@ -83,15 +88,18 @@ def write_csv(path: Path, programs: Programs) -> Path:
     writer = csv.writer(out)
     writer.writerow(names)
     for record in programs.records():
-        writer.writerow([repr(v) if isinstance(v, float) else v
-                         for v in (getattr(record, k) for k in names)])
+        writer.writerow(
+            [repr(v) if isinstance(v, float) else v for v in (getattr(record, k) for k in names)]
+        )
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
 
 
 def write_toml(path: Path, person: Person) -> Path:
-    path.write_text("".join(f"{f.name} = {getattr(person, f.name)!r}\n"
-                            for f in fields.PERSON_FIELDS), encoding="utf-8")
+    path.write_text(
+        "".join(f"{f.name} = {getattr(person, f.name)!r}\n" for f in fields.PERSON_FIELDS),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -100,29 +108,35 @@ def run(*args: str):
 
 
 def formulas(wb: openpyxl.Workbook) -> dict[str, str]:
-    return {f"{ws.title}!{c.coordinate}": c.value for ws in wb.worksheets
-            for row in ws.iter_rows() for c in row if c.data_type == "f"}
+    return {
+        f"{ws.title}!{c.coordinate}": c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
 
 
 # --- the template itself -------------------------------------------------------------------
 
+
 def test_required_inputs_are_the_fields_without_default():
-    assert tuple(f.name for f in fields.PROGRAM_FIELDS
-                                    if f.required or f.default is None) == layout.REQUIRED
+    assert (
+        tuple(f.name for f in fields.PROGRAM_FIELDS if f.required or f.default is None)
+        == layout.REQUIRED
+    )
     assert set(layout.REQUIRED) == {"name", "years", "tuition_per_year", "salary_after"}
 
 
 def test_the_guide_names_the_required_inputs_from_the_field_table():
     wb = build_template(4)
-    text = " ".join(str(c.value) for row in wb[layout.GUIDE].iter_rows() for c in row
-                    if c.value)
+    text = " ".join(str(c.value) for row in wb[layout.GUIDE].iter_rows() for c in row if c.value)
     assert "A template: 4 option columns to fill in" in text
     words = ", ".join(fields.PROGRAM[k].label for k in layout.REQUIRED[:-1])
-    assert f"once its {words} and {fields.PROGRAM[layout.REQUIRED[-1]].label} are filled in" \
-        in text
+    assert f"once its {words} and {fields.PROGRAM[layout.REQUIRED[-1]].label} are filled in" in text
     assert guide.required_words() in text
     assert "`mlworth-xl workbook --programs filled.xlsx" in text  # what fills the Risk sheet
-    assert "defaults of the kind \"other\"" in text
+    assert 'defaults of the kind "other"' in text
     assert layout.FILLED_LABEL in text
 
 
@@ -157,8 +171,9 @@ def test_a_blank_column_has_the_formulas_of_a_filled_one():
     # and the Programs inputs are where the filled workbook has them
     for spec in fields.PROGRAM_FIELDS:
         for i in range(n):
-            c = filled[layout.PROGRAMS].cell(row=layout.PROGRAM_ROW[spec.name],
-                                             column=Layout.option_col(i))
+            c = filled[layout.PROGRAMS].cell(
+                row=layout.PROGRAM_ROW[spec.name], column=Layout.option_col(i)
+            )
             assert c.value is not None
 
 
@@ -168,13 +183,17 @@ def test_every_result_of_an_option_waits_for_its_flag():
     for i in range(2):
         flag = lay.filled(i)
         for key in (c.key for c in COMPARE_COLUMNS):
-            value = wb[layout.SUMMARY].cell(row=lay.summary_row(i),
-                                            column=layout.SUMMARY_COL[key]).value
+            value = (
+                wb[layout.SUMMARY]
+                .cell(row=lay.summary_row(i), column=layout.SUMMARY_COL[key])
+                .value
+            )
             assert value.startswith(f"=IF({flag},") and value.endswith(',"")'), key
         chance = odds_sheet.chance(i).split("!")[1].replace("$", "")
         assert wb[layout.ODDS][chance].value.startswith(f"=IF({flag},")
-    flag_cell = wb[layout.PROGRAMS].cell(row=layout.PROGRAMS_FILLED_ROW,
-                                         column=Layout.option_col(0)).value
+    flag_cell = (
+        wb[layout.PROGRAMS].cell(row=layout.PROGRAMS_FILLED_ROW, column=Layout.option_col(0)).value
+    )
     for k in layout.REQUIRED:  # the flag reads exactly the required inputs
         assert f"$C${layout.PROGRAM_ROW[k]}" in flag_cell
     assert flag_cell.count("$C$") == len(layout.REQUIRED)
@@ -189,8 +208,9 @@ def test_data_validation_covers_the_blank_columns():
         row = layout.PROGRAM_ROW[spec.name]
         if spec.unit == "text" and not spec.choices:
             continue  # the name: any text
-        assert any(r.endswith(f"{last}{row}") or f"{last}{row}" in r for r in ranges) or \
-            any(f"{last}{row}" == r for r in ranges), spec.name
+        assert any(r.endswith(f"{last}{row}") or f"{last}{row}" in r for r in ranges) or any(
+            f"{last}{row}" == r for r in ranges
+        ), spec.name
 
 
 def test_template_command_writes_and_refuses(tmp_path):
@@ -206,10 +226,12 @@ def test_template_command_writes_and_refuses(tmp_path):
     assert "already exists; use --force" in line
     assert dest.read_bytes() == before
     assert run("template", "-o", str(dest), "--force").exit_code == 0
-    for args, words in ((("--options", "0"), "--options"),
-                        (("--options", str(MAX_OPTIONS + 1)), "--options"),
-                        (("-o", str(tmp_path / "t.csv")), "must end in .xlsx"),
-                        (("-o", str(tmp_path / "nope" / "t.xlsx")), "does not exist")):
+    for args, words in (
+        (("--options", "0"), "--options"),
+        (("--options", str(MAX_OPTIONS + 1)), "--options"),
+        (("-o", str(tmp_path / "t.csv")), "must end in .xlsx"),
+        (("-o", str(tmp_path / "nope" / "t.xlsx")), "does not exist"),
+    ):
         bad = run("template", *args)
         assert bad.exit_code == 2, args
         [line] = bad.stderr.splitlines()
@@ -221,8 +243,12 @@ def test_template_command_writes_and_refuses(tmp_path):
 def test_template_takes_the_person(tmp_path):
     person = Person(salary=91_234.0, tax_rate=0.3, horizon_years=30)
     dest = tmp_path / "t.xlsx"
-    assert run("template", "-o", str(dest), "--person",
-               str(write_toml(tmp_path / "p.toml", person))).exit_code == 0
+    assert (
+        run(
+            "template", "-o", str(dest), "--person", str(write_toml(tmp_path / "p.toml", person))
+        ).exit_code
+        == 0
+    )
     assert reader.read_person_sheet(dest) == person
 
 
@@ -231,19 +257,24 @@ def test_the_same_inputs_give_the_same_bytes():
 
 
 def test_committed_template_is_up_to_date(tmp_path):
-    result = CliRunner().invoke(main, ["template", "-o", str(tmp_path / "new.xlsx")],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["template", "-o", str(tmp_path / "new.xlsx")], catch_exceptions=False
+    )
     assert result.exit_code == 0
     with zipfile.ZipFile(COMMITTED) as old, zipfile.ZipFile(tmp_path / "new.xlsx") as new:
         assert old.namelist() == new.namelist()
-        stale = stale_members({n: old.read(n) for n in old.namelist()},
-                              {n: new.read(n) for n in new.namelist()})
-    assert stale == [], ("workbooks/ml-comparison-template.xlsx is out of date; regenerate it "
-                         "with: mlworth-xl template -o workbooks/ml-comparison-template.xlsx "
-                         "--force")
+        stale = stale_members(
+            {n: old.read(n) for n in old.namelist()}, {n: new.read(n) for n in new.namelist()}
+        )
+    assert stale == [], (
+        "workbooks/ml-comparison-template.xlsx is out of date; regenerate it "
+        "with: mlworth-xl template -o workbooks/ml-comparison-template.xlsx "
+        "--force"
+    )
 
 
 # --- reading a filled template back ----------------------------------------------------------
+
 
 def _compare_csv(*args: str) -> str:
     result = run("compare", "--format", "csv", *args)
@@ -262,14 +293,18 @@ def test_read_back_gives_the_compare_table_of_the_csv(tmp_path, case):
     columns = sorted(rng.choice(n, size=len(programs), replace=False).tolist())
     assert case == 0 or columns != list(range(len(programs))) or len(programs) == n
     book = filled_template(tmp_path / "filled.xlsx", programs, person, columns, n)
-    from_csv = _compare_csv("--programs", str(write_csv(tmp_path / "p.csv", programs)),
-                            "--person", str(write_toml(tmp_path / "p.toml", person)))
+    from_csv = _compare_csv(
+        "--programs",
+        str(write_csv(tmp_path / "p.csv", programs)),
+        "--person",
+        str(write_toml(tmp_path / "p.toml", person)),
+    )
     assert _compare_csv("--programs", str(book), "--person", str(book)) == from_csv
 
 
 def test_non_adjacent_columns_are_read_in_order(tmp_path):
     programs = Programs.default()
-    columns = [0, 2, 3, 5, 6, 7, 8, 9][:len(programs)]
+    columns = [0, 2, 3, 5, 6, 7, 8, 9][: len(programs)]
     book = filled_template(tmp_path / "f.xlsx", programs, Person.default(), columns)
     table = reader.read_programs_sheet(book)
     assert table.names == programs.names and table.kinds == programs.kinds
@@ -284,17 +319,29 @@ def test_a_comparison_workbook_reads_back_as_its_inputs():
     assert table.names == programs.names
     for k in PROGRAM_NUMERIC:
         np.testing.assert_array_equal(table.columns[k], programs.columns[k], err_msg=k)
-    assert reader.read_person_sheet(ROOT / "workbooks" / "ml-masters-comparison.xlsx") == \
-        Person.default()
+    assert (
+        reader.read_person_sheet(ROOT / "workbooks" / "ml-masters-comparison.xlsx")
+        == Person.default()
+    )
 
 
 def test_workbook_from_a_filled_template_has_a_fresh_risk_sheet(tmp_path):
     programs = Programs.default()
-    book = filled_template(tmp_path / "f.xlsx", Programs.from_records(programs.records()[:2]),
-                           Person.default(), [1, 4])
+    book = filled_template(
+        tmp_path / "f.xlsx", Programs.from_records(programs.records()[:2]), Person.default(), [1, 4]
+    )
     out = tmp_path / "client.xlsx"
-    result = run("workbook", "--programs", str(book), "--person", str(book), "-o", str(out),
-                 "--draws", "2000")
+    result = run(
+        "workbook",
+        "--programs",
+        str(book),
+        "--person",
+        str(book),
+        "-o",
+        str(out),
+        "--draws",
+        "2000",
+    )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert "Risk" in wb.sheetnames
@@ -310,6 +357,7 @@ def test_an_empty_template_is_refused(tmp_path):
 
 
 # --- bad input in a filled template ----------------------------------------------------------
+
 
 def _bad(tmp_path: Path, edits: dict[str, object]) -> str:
     programs = Programs.from_records(Programs.default().records()[:2])
@@ -330,20 +378,23 @@ def _bad(tmp_path: Path, edits: dict[str, object]) -> str:
 
 
 def _ref(field: str, column: int) -> str:
-    return layout.cell(None, Layout.option_col(column), layout.PROGRAM_ROW[field],
-                       absolute=False)
+    return layout.cell(None, Layout.option_col(column), layout.PROGRAM_ROW[field], absolute=False)
 
 
 def test_text_tuition_names_the_sheet_and_cell(tmp_path):
     line = _bad(tmp_path, {f"Programs!{_ref('tuition_per_year', 3)}": "abc"})
-    assert (f"Programs!{_ref('tuition_per_year', 3)}: tuition_per_year: 'abc' is not a number; "
-            f"allowed: {fields.PROGRAM['tuition_per_year'].allowed()}") in line
+    assert (
+        f"Programs!{_ref('tuition_per_year', 3)}: tuition_per_year: 'abc' is not a number; "
+        f"allowed: {fields.PROGRAM['tuition_per_year'].allowed()}"
+    ) in line
 
 
 def test_share_above_one(tmp_path):
     line = _bad(tmp_path, {f"Programs!{_ref('loan_share', 0)}": 150})
-    assert (f"Programs!{_ref('loan_share', 0)}: loan_share: 150 is out of range; allowed: "
-            f"{fields.PROGRAM['loan_share'].allowed()}") in line
+    assert (
+        f"Programs!{_ref('loan_share', 0)}: loan_share: 150 is out of range; allowed: "
+        f"{fields.PROGRAM['loan_share'].allowed()}"
+    ) in line
 
 
 def test_name_left_blank_while_the_column_is_filled(tmp_path):
@@ -369,8 +420,9 @@ def test_reader_lists_every_problem(tmp_path):
     wb = openpyxl.load_workbook(book)
     wb[layout.PROGRAMS][_ref("tuition_per_year", 0)] = "abc"
     wb[layout.PROGRAMS][_ref("kind", 3)] = "university"
-    wb[layout.PROGRAMS][layout.cell(None, Layout.option_col(3),
-                                    layout.RISK_ROW["completion_prob"], absolute=False)] = 2
+    wb[layout.PROGRAMS][
+        layout.cell(None, Layout.option_col(3), layout.RISK_ROW["completion_prob"], absolute=False)
+    ] = 2
     wb.save(book)
     with pytest.raises(InputError) as exc:
         reader.read_programs_sheet(book)
@@ -380,11 +432,13 @@ def test_reader_lists_every_problem(tmp_path):
 
 # --- check ---------------------------------------------------------------------------------
 
+
 def test_check_accepts_a_blank_and_a_filled_template(tmp_path):
     assert audit(COMMITTED).clean
     programs = Programs.default()
-    book = filled_template(tmp_path / "f.xlsx", programs, Person.default(),
-                           [0, 1, 3, 4, 5, 6, 8, 9])
+    book = filled_template(
+        tmp_path / "f.xlsx", programs, Person.default(), [0, 1, 3, 4, 5, 6, 8, 9]
+    )
     report = audit(book)
     assert report.clean, report.lines()
     wb = openpyxl.load_workbook(book)
@@ -416,8 +470,10 @@ def test_libreoffice_blank_columns_and_filled_ones(tmp_path):
 
     def results(wb: openpyxl.Workbook, column: int) -> list[object]:
         row = Layout.summary_row(column)
-        return [wb[layout.SUMMARY].cell(row=row, column=layout.SUMMARY_COL[c.key]).value
-                for c in COMPARE_COLUMNS]
+        return [
+            wb[layout.SUMMARY].cell(row=row, column=layout.SUMMARY_COL[c.key]).value
+            for c in COMPARE_COLUMNS
+        ]
 
     def odds(wb: openpyxl.Workbook, column: int) -> object:
         ref = odds_sheet.chance(column).split("!")[1].replace("$", "")
@@ -430,8 +486,12 @@ def test_libreoffice_blank_columns_and_filled_ones(tmp_path):
     for wb, column in empty_columns:
         assert all(v in (None, "") for v in results(wb, column)), (column, results(wb, column))
         assert odds(wb, column) in (None, "")
-        cumulative = [wb[layout.CASH_FLOWS].cell(row=Layout.cf_row(y), column=Layout.cf_col(
-            column, "cumulative")).value for y in range(1, layout.MAX_YEARS + 1)]
+        cumulative = [
+            wb[layout.CASH_FLOWS]
+            .cell(row=Layout.cf_row(y), column=Layout.cf_col(column, "cumulative"))
+            .value
+            for y in range(1, layout.MAX_YEARS + 1)
+        ]
         assert all(v in (None, "") for v in cumulative)  # no line on the chart
     assert books[0][layout.SUMMARY]["A4"].value in (None, "")
 

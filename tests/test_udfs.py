@@ -49,22 +49,31 @@ def column(values):
 
 # --- MLWORTH_COST --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "expected"), [
-    # Carnegie Mellon: 2 × 52,000 tuition + 2 × 12 × 1,000 housing (closed form)
-    ((52000, 2, 0, 1000), 2 * 52000 + 2 * 12 * 1000),
-    # defaults: 2 years, no fees, living, relocation, aid or growth: 2 × 52,000
-    ((52000,), 2 * 52000),
-    # 1.5 years, tuition +5% in the second year: 40,000 + 0.5 × 42,000 (closed form)
-    ((40000, 1.5, 0, 0, 0, 0, 0.05), 40000 + 0.5 * 40000 * 1.05),
-    # aid capped at tuition + fees: max(0, 10,000 + 1,000 − 20,000) = 0 a year; then
-    # living 2 × 12 × 500 and relocation 3,000 (closed form)
-    ((10000, 2, 1000, 500, 3000, 20000), 2 * 12 * 500 + 3000),
-    # every argument; year k costs 30,000 × 1.04^k + 2,000 − 5,000, the last half year half of
-    # it, plus 2.5 × 12 × 800 living and 4,000 relocation (closed form)
-    ((30000, 2.5, 2000, 800, 4000, 5000, 0.04),
-     (30000 + 2000 - 5000) + (30000 * 1.04 + 2000 - 5000) + 0.5 * (30000 * 1.04**2 + 2000 - 5000)
-     + 2.5 * 12 * 800 + 4000),
-])
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # Carnegie Mellon: 2 × 52,000 tuition + 2 × 12 × 1,000 housing (closed form)
+        ((52000, 2, 0, 1000), 2 * 52000 + 2 * 12 * 1000),
+        # defaults: 2 years, no fees, living, relocation, aid or growth: 2 × 52,000
+        ((52000,), 2 * 52000),
+        # 1.5 years, tuition +5% in the second year: 40,000 + 0.5 × 42,000 (closed form)
+        ((40000, 1.5, 0, 0, 0, 0, 0.05), 40000 + 0.5 * 40000 * 1.05),
+        # aid capped at tuition + fees: max(0, 10,000 + 1,000 − 20,000) = 0 a year; then
+        # living 2 × 12 × 500 and relocation 3,000 (closed form)
+        ((10000, 2, 1000, 500, 3000, 20000), 2 * 12 * 500 + 3000),
+        # every argument; year k costs 30,000 × 1.04^k + 2,000 − 5,000, the last half year half of
+        # it, plus 2.5 × 12 × 800 living and 4,000 relocation (closed form)
+        (
+            (30000, 2.5, 2000, 800, 4000, 5000, 0.04),
+            (30000 + 2000 - 5000)
+            + (30000 * 1.04 + 2000 - 5000)
+            + 0.5 * (30000 * 1.04**2 + 2000 - 5000)
+            + 2.5 * 12 * 800
+            + 4000,
+        ),
+    ],
+)
 def test_cost_matches_closed_form(args, expected):
     assert MLWORTH_COST(*args) == pytest.approx(expected, rel=1e-12)
     assert MLWORTH_COST(*(cell(float(a)) for a in args)) == pytest.approx(expected, rel=1e-12)
@@ -80,7 +89,7 @@ def test_cost_empty_cells_take_the_defaults():
 LOANS = [
     # principal, apr, term, deferment months, capitalize
     (41000, 0.0794, 10, 0, True),
-    (41000, 0.0794, 10, 30, True),      # two years of school + six months of grace
+    (41000, 0.0794, 10, 30, True),  # two years of school + six months of grace
     (41000, 0.0794, 10, 30, False),
     (20500, 0.0894, 25, 6, True),
     (12000, 0.0, 1, 12, True),
@@ -105,7 +114,8 @@ def test_loan_payment_matches_numpy_financial(loan):
 def test_loan_payment_numpy_financial_docs_example():
     # numpy-financial's docs: $200,000 over 15 years at 7.5% → npf.pmt = -1854.0247200054619
     assert MLWORTH_LOAN_PAYMENT(cell(200000.0), cell(0.075), cell(15.0)) == pytest.approx(
-        1854.0247200054619, rel=1e-12)
+        1854.0247200054619, rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("loan", LOANS)
@@ -121,23 +131,27 @@ def test_loan_interest_is_everything_paid_minus_principal(loan):
     if apr:  # identity: the interest parts of the payments (numpy-financial IPMT) sum the same
         ipmt = -npf.ipmt(apr / 12, np.arange(1, n + 1), n, balance).sum()
         assert MLWORTH_LOAN_INTEREST(*loan) == pytest.approx(
-            ipmt + (balance - p) + paid_in_deferment, rel=1e-9)
+            ipmt + (balance - p) + paid_in_deferment, rel=1e-9
+        )
 
 
 def test_capitalizing_costs_more_interest():
     # capitalized deferment interest earns interest itself, so the total is higher
     assert MLWORTH_LOAN_INTEREST(41000, 0.0794, 10, 30, True) > MLWORTH_LOAN_INTEREST(
-        41000, 0.0794, 10, 30, False)
+        41000, 0.0794, 10, 30, False
+    )
 
 
 # --- MLWORTH_PAYBACK ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("cost", "before", "after"), [
-    (180000, 60000, 100000), (329943.9, 58260, 120883), (1, 0, 3), (0, 50000, 60000)])
+
+@pytest.mark.parametrize(
+    ("cost", "before", "after"),
+    [(180000, 60000, 100000), (329943.9, 58260, 120883), (1, 0, 3), (0, 50000, 60000)],
+)
 def test_payback_without_growth_tax_or_discount_is_cost_over_raise(cost, before, after):
     # the issue: with no growth, tax or discounting it equals total_cost / (after − before)
-    assert MLWORTH_PAYBACK(cost, before, after) == pytest.approx(cost / (after - before),
-                                                                 rel=1e-12)
+    assert MLWORTH_PAYBACK(cost, before, after) == pytest.approx(cost / (after - before), rel=1e-12)
 
 
 def test_payback_with_tax():
@@ -151,8 +165,9 @@ def test_payback_discounted_matches_numpy_financial_npv():
     cum = [npf.npv(0.05, [0] + [30000] * k) for k in range(6)]
     k = next(i for i, c in enumerate(cum) if c >= 100000)
     expected = (k - 1) + (100000 - cum[k - 1]) / (cum[k] - cum[k - 1])
-    assert MLWORTH_PAYBACK(100000, 60000, 90000, 0, 0, 0, 0.05) == pytest.approx(expected,
-                                                                                 rel=1e-12)
+    assert MLWORTH_PAYBACK(100000, 60000, 90000, 0, 0, 0, 0.05) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_payback_with_growth():
@@ -161,15 +176,17 @@ def test_payback_with_growth():
     cum = np.concatenate(([0.0], np.cumsum(flows)))
     k = int(np.argmax(cum >= 200000))
     expected = (k - 1) + (200000 - cum[k - 1]) / flows[k - 1]
-    assert MLWORTH_PAYBACK(200000, 60000, 100000, 0, 0.01, 0.03) == pytest.approx(expected,
-                                                                                  rel=1e-12)
+    assert MLWORTH_PAYBACK(200000, 60000, 100000, 0, 0.01, 0.03) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_never_pays_back_is_na_with_the_reason():
     # 1,000 a year for 40 years is 40,000 < 500,000
     assert MLWORTH_PAYBACK(500000, 60000, 61000) == "#N/A never pays back within 40 years"
     assert MLWORTH_PAYBACK(50000, 60000, 61000, 0, 0, 0, 0, 10) == (
-        "#N/A never pays back within 10 years")
+        "#N/A never pays back within 10 years"
+    )
 
 
 def test_payback_with_no_arguments_answers_the_documented_default_scenario():
@@ -185,6 +202,7 @@ def test_payback_with_no_arguments_answers_the_documented_default_scenario():
 
 
 # --- Ranges: one call, one result per row ------------------------------------------------------
+
 
 def test_ten_thousand_scenarios_in_one_model_call(monkeypatch):
     calls = []
@@ -206,8 +224,9 @@ def test_a_row_gives_a_row_and_scalars_broadcast():
     assert MLWORTH_COST(52000, 2, 0, [[0.0, 500.0, 1000.0]]) == [[104000.0, 116000.0, 128000.0]]
     # each principal at 6% over 1 year: numpy-financial PMT
     out = MLWORTH_LOAN_PAYMENT(column([1200, 2400]), cell(0.06), cell(1.0))
-    assert [r[0] for r in out] == pytest.approx([-npf.pmt(0.005, 12, 1200),
-                                                 -npf.pmt(0.005, 12, 2400)])
+    assert [r[0] for r in out] == pytest.approx(
+        [-npf.pmt(0.005, 12, 1200), -npf.pmt(0.005, 12, 2400)]
+    )
 
 
 def test_empty_cells_in_a_range_take_the_default():
@@ -229,6 +248,7 @@ def test_never_pays_back_row_by_row():
 
 # --- Office.js (xlwings Lite): real error values --------------------------------------------
 
+
 def test_office_js_gets_real_error_values_and_exceptions_with_the_message(monkeypatch):
     from xlwings import XlwingsError
 
@@ -243,6 +263,7 @@ def test_office_js_gets_real_error_values_and_exceptions_with_the_message(monkey
 
 # --- More functions --------------------------------------------------------------------------
 
+
 def test_income_given_up():
     # two years on $58,260 at 25% tax: 2 × 58,260 × 0.75 (closed form)
     assert MLWORTH_INCOME_GIVEN_UP(58260, 2, 0, 0.25) == pytest.approx(87390.0)
@@ -254,8 +275,14 @@ def test_income_given_up():
 # A worked example small enough to do by hand: one year of study at $10,000, from a $50,000
 # job to a $70,000 one, no tax, loans or savings, 10% discount rate, 4-year horizon.
 # Yearly flows: −10,000 − 50,000, then +20,000 three times.
-SMALL = [["Input", "Value"], ["tax_rate", 0.0], ["discount_rate", 0.1], ["horizon_years", 4.0],
-         ["savings", 0.0], ["Salary growth after", None]]
+SMALL = [
+    ["Input", "Value"],
+    ["tax_rate", 0.0],
+    ["discount_rate", 0.1],
+    ["horizon_years", 4.0],
+    ["savings", 0.0],
+    ["Salary growth after", None],
+]
 FLOWS = [-60000, 20000, 20000, 20000]
 
 
@@ -271,19 +298,25 @@ def test_npv_roi_and_break_even_of_the_worked_example():
 def test_npv_over_a_column_of_tuitions():
     out = MLWORTH_NPV(1, column([10000, 20000]), 70000, 50000, SMALL)
     # each extra 10,000 of tuition is paid in year 1: discounted once (numpy-financial NPV)
-    assert [r[0] for r in out] == pytest.approx([npf.npv(0.1, [0, *FLOWS]),
-                                                 npf.npv(0.1, [0, -70000, 20000, 20000, 20000])])
+    assert [r[0] for r in out] == pytest.approx(
+        [npf.npv(0.1, [0, *FLOWS]), npf.npv(0.1, [0, -70000, 20000, 20000, 20000])]
+    )
 
 
 def test_evaluate_spills_every_measure_from_a_table_of_inputs():
-    scenario = SMALL + [["Length (years)", 1.0], ["Tuition per year", "$10,000"],
-                        ["salary_after", 70000.0], ["Current salary", 50000.0]]
+    scenario = SMALL + [
+        ["Length (years)", 1.0],
+        ["Tuition per year", "$10,000"],
+        ["salary_after", 70000.0],
+        ["Current salary", 50000.0],
+    ]
     out = MLWORTH_EVALUATE(scenario)
     assert out[0] == ["Measure", "Value"]
     values = dict(map(tuple, out[1:]))
     # compare's columns of one option: the odds first, then the expected outcome
-    assert [row[0] for row in out[1:]] == [c.header for c in api.COMPARE_COLUMNS[1:]
-                                           if c.key not in ("rank", "repayment")]
+    assert [row[0] for row in out[1:]] == [
+        c.header for c in api.COMPARE_COLUMNS[1:] if c.key not in ("rank", "repayment")
+    ]
     assert values["NPV"] == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
     assert values["Total cost"] == pytest.approx(60000.0)  # 10,000 + 50,000 (closed form)
     # the cumulative −60,000, −40,000, −20,000, 0 reaches zero at the end of year 4
@@ -292,28 +325,43 @@ def test_evaluate_spills_every_measure_from_a_table_of_inputs():
     assert MLWORTH_EVALUATE(scenario, "npv") == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
 
 
-
 def test_an_irr_above_the_highest_rate_shows_as_the_workbook_shows_it():
     # $10 of tuition while keeping the $50,000 salary, then +20,000 a year: the IRR is about
     # 20,000 / 10 = 2,000, above the 999 (99,900%) looked at; the workbook says "> 99,900%"
-    scenario = SMALL + [["years", 1.0], ["tuition_per_year", 10.0], ["salary_after", 70000.0],
-                        ["salary", 50000.0], ["work_fraction", 1.0]]
+    scenario = SMALL + [
+        ["years", 1.0],
+        ["tuition_per_year", 10.0],
+        ["salary_after", 70000.0],
+        ["salary", 50000.0],
+        ["work_fraction", 1.0],
+    ]
     assert MLWORTH_EVALUATE(scenario, "IRR") == api.IRR_ABOVE == "> 99,900%"
-    rows = [["name", "years", "tuition_per_year", "salary_after", "work_fraction"],
-            ["Cheap", 1.0, 10.0, 70000.0, 1.0]]
+    rows = [
+        ["name", "years", "tuition_per_year", "salary_after", "work_fraction"],
+        ["Cheap", 1.0, 10.0, 70000.0, 1.0],
+    ]
     person = [["salary", 50000.0], ["tax_rate", 0.0], ["savings", 0.0]]
     out = MLWORTH_COMPARE(rows, person)
     assert dict(zip(out[0], out[1], strict=True))["IRR"] == "> 99,900%"
 
+
 def test_evaluate_several_options_side_by_side():
-    scenario = [["Input", "Short", "Long"], ["years", 1.0, 1.0], ["tuition_per_year", 10000.0,
-                10000.0], ["salary_after", 70000.0, 70000.0], ["salary", 50000.0, 50000.0],
-                ["tax_rate", 0.0, 0.0], ["discount_rate", 0.1, 0.1], ["horizon_years", 3.0, 4.0],
-                ["savings", 0.0, 0.0]]
+    scenario = [
+        ["Input", "Short", "Long"],
+        ["years", 1.0, 1.0],
+        ["tuition_per_year", 10000.0, 10000.0],
+        ["salary_after", 70000.0, 70000.0],
+        ["salary", 50000.0, 50000.0],
+        ["tax_rate", 0.0, 0.0],
+        ["discount_rate", 0.1, 0.1],
+        ["horizon_years", 3.0, 4.0],
+        ["savings", 0.0, 0.0],
+    ]
     assert MLWORTH_EVALUATE(scenario)[0] == ["Measure", "Short", "Long"]
     # horizons of 3 and 4 years: the same flows, cut after year 3 or 4 (numpy-financial NPV)
-    assert MLWORTH_EVALUATE(scenario, "NPV") == [pytest.approx([npf.npv(0.1, [0, *FLOWS[:3]]),
-                                                                npf.npv(0.1, [0, *FLOWS])])]
+    assert MLWORTH_EVALUATE(scenario, "NPV") == [
+        pytest.approx([npf.npv(0.1, [0, *FLOWS[:3]]), npf.npv(0.1, [0, *FLOWS])])
+    ]
     short = dict(map(tuple, (r[:2] for r in MLWORTH_EVALUATE(scenario)[1:])))
     assert short["Payback at the expected outcome"] == "#N/A never pays back within the horizon"
 
@@ -341,10 +389,14 @@ def test_compare_reads_the_cells_as_they_are_not_as_text(monkeypatch):
 
     seen = []
     real = inputs.parse_number
-    monkeypatch.setattr(inputs, "parse_number", lambda t, *a, **k: seen.append(t) or real(t, *a,
-                                                                                       **k))
-    rows = [["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
-            ["MS", 2.0, "$30,000", 100000.0, 1.0], ["MS again", 2.0, 30000.0, 100000.0, True]]
+    monkeypatch.setattr(
+        inputs, "parse_number", lambda t, *a, **k: seen.append(t) or real(t, *a, **k)
+    )
+    rows = [
+        ["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
+        ["MS", 2.0, "$30,000", 100000.0, 1.0],
+        ["MS again", 2.0, 30000.0, 100000.0, True],
+    ]
     person = [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]]
     out = MLWORTH_COMPARE(rows, person)
     assert seen == ["$30,000"]
@@ -352,7 +404,8 @@ def test_compare_reads_the_cells_as_they_are_not_as_text(monkeypatch):
     # for their names and ranks)
     first, second = (dict(zip(out[0], r, strict=True)) for r in out[1:])
     assert {k: v for k, v in first.items() if k not in ("Option", "Rank (by NPV)")} == {
-        k: v for k, v in second.items() if k not in ("Option", "Rank (by NPV)")}
+        k: v for k, v in second.items() if k not in ("Option", "Rank (by NPV)")
+    }
     assert first["Total cost"] == pytest.approx(180000.0)  # test_compare_with_a_person_range
 
 
@@ -379,8 +432,9 @@ def test_loan_schedule_spills_a_header_and_one_row_a_month():
     assert body[:, 3].sum() == pytest.approx(balance)
     assert body[-1, 4] == 0.0
     # identity: payments minus the principal borrowed is MLWORTH_LOAN_INTEREST
-    assert body[:, 1].sum() - 41000 == pytest.approx(MLWORTH_LOAN_INTEREST(41000, 0.0794, 10,
-                                                                          30, True))
+    assert body[:, 1].sum() - 41000 == pytest.approx(
+        MLWORTH_LOAN_INTEREST(41000, 0.0794, 10, 30, True)
+    )
 
 
 def test_defaults_and_their_sources():
@@ -399,17 +453,21 @@ def test_loan_payment_and_interest_with_the_tiered_plan():
     # so the payment is numpy-financial's pmt over 180 months; term_years is not used.
     expected = -npf.pmt(0.0807 / 12, 180, 41_000)
     assert MLWORTH_LOAN_PAYMENT(41_000, 0.0807, 10, 0, True, "tiered") == pytest.approx(
-        expected, rel=1e-12)
+        expected, rel=1e-12
+    )
     assert MLWORTH_LOAN_INTEREST(41_000, 0.0807, 3, 0, True, "Tiered") == pytest.approx(
-        180 * expected - 41_000, rel=1e-12)
+        180 * expected - 41_000, rel=1e-12
+    )
     # "fixed" and no plan are the contract's behaviour
     assert MLWORTH_LOAN_PAYMENT(41_000, 0.0807, 10, 0, True, "fixed") == MLWORTH_LOAN_PAYMENT(
-        41_000, 0.0807)
+        41_000, 0.0807
+    )
 
 
 def test_loan_payment_refuses_rap_and_unknown_plans():
     assert MLWORTH_LOAN_PAYMENT(41_000, 0.0807, 10, 0, True, "rap").startswith(
-        "#VALUE! plan: RAP payments follow income")
+        "#VALUE! plan: RAP payments follow income"
+    )
     assert MLWORTH_LOAN_INTEREST(41_000, 0.0807, 10, 0, True, "ibr").startswith("#VALUE! plan:")
 
 

@@ -45,8 +45,10 @@ def test_udfs_names_the_decorated_functions_themselves():
         fn = getattr(udfs, name)
         assert fn.__module__.startswith("mlworth_xl.excel.") and fn.__name__ == name
         assert getattr(sys.modules[fn.__module__], name) is fn
-    assert {m.__name__ for m in reexported_modules()} == {"mlworth_xl.excel.functions",
-                                                          "mlworth_xl.excel.risk"}
+    assert {m.__name__ for m in reexported_modules()} == {
+        "mlworth_xl.excel.functions",
+        "mlworth_xl.excel.risk",
+    }
 
 
 @pytest.mark.parametrize("name", public_functions())
@@ -71,12 +73,14 @@ def test_every_function_goes_through_xlwings_func_and_arg(monkeypatch):
         def mark(g):
             funcs[g.__name__] = kw
             return g
+
         return mark(f) if f is not None else mark
 
     def arg(name, convert=None, **kw):
         def mark(g):
             args.setdefault(g.__name__, {})[name] = kw
             return g
+
         return mark
 
     monkeypatch.setattr(xlwings, "func", func)
@@ -100,22 +104,24 @@ def test_every_function_goes_through_xlwings_func_and_arg(monkeypatch):
 
 CONTRACT = {
     "MLWORTH_COST": "(tuition_per_year, years=2, fees_per_year=0, living_per_month=0, "
-                    "relocation=0, aid_per_year=0, tuition_growth=0)",
+    "relocation=0, aid_per_year=0, tuition_growth=0)",
     # A trailing optional argument keeps every existing call's meaning (the issue allows `plan`).
     "MLWORTH_LOAN_PAYMENT": "(principal, apr, term_years=10, deferment_months=0, "
-                            "capitalize=True, plan=None)",
+    "capitalize=True, plan=None)",
     "MLWORTH_LOAN_INTEREST": "(principal, apr, term_years=10, deferment_months=0, "
-                             "capitalize=True, plan=None)",
+    "capitalize=True, plan=None)",
     "MLWORTH_PAYBACK": "(total_cost=None, salary_before=None, salary_after=None, tax_rate=0, "
-                       "growth_before=0, growth_after=0, discount_rate=0, horizon_years=40)",
+    "growth_before=0, growth_after=0, discount_rate=0, horizon_years=40)",
 }
 
 
 @pytest.mark.parametrize("name", CONTRACT)
 def test_the_four_contract_signatures_do_not_change(name):
     sig = inspect.signature(getattr(udfs, name))
-    plain = sig.replace(parameters=[p.replace(annotation=p.empty) for p in sig.parameters.values()],
-                        return_annotation=sig.empty)
+    plain = sig.replace(
+        parameters=[p.replace(annotation=p.empty) for p in sig.parameters.values()],
+        return_annotation=sig.empty,
+    )
     assert str(plain) == CONTRACT[name]
 
 
@@ -129,16 +135,32 @@ def test_readme_documents_every_function_and_the_command():
 
 
 #: What the model may never import: every face of the package, and the Excel and table libraries.
-FACES = ("mlworth_xl.api", "mlworth_xl.risk_api", "mlworth_xl.cli", "mlworth_xl.workbook",
-         "mlworth_xl.excel", "mlworth_xl.udfs", "mlworth_xl.audit", "mlworth_xl.inputs",
-         "mlworth_xl.safe_xlsx", "mlworth_xl.atomic", "xlwings", "openpyxl", "pandas")
+FACES = (
+    "mlworth_xl.api",
+    "mlworth_xl.risk_api",
+    "mlworth_xl.cli",
+    "mlworth_xl.workbook",
+    "mlworth_xl.excel",
+    "mlworth_xl.udfs",
+    "mlworth_xl.audit",
+    "mlworth_xl.inputs",
+    "mlworth_xl.safe_xlsx",
+    "mlworth_xl.atomic",
+    "xlwings",
+    "openpyxl",
+    "pandas",
+)
 #: What the Excel functions may never import: the command line, the workbook generator, and
 #: mlworth_xl.udfs, which names them.
 NOT_FROM_EXCEL = ("mlworth_xl.cli", "mlworth_xl.workbook", "mlworth_xl.udfs")
 #: The layers of mlworth_xl.excel and what each may import of it: downwards only.
-EXCEL_LAYERS = {"cells": set(), "registry": {"cells"}, "scenarios": {"cells"},
-                "functions": {"cells", "registry", "scenarios"},
-                "risk": {"cells", "registry", "scenarios"}}
+EXCEL_LAYERS = {
+    "cells": set(),
+    "registry": {"cells"},
+    "scenarios": {"cells"},
+    "functions": {"cells", "registry", "scenarios"},
+    "risk": {"cells", "registry", "scenarios"},
+}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -173,18 +195,24 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
 def test_the_model_imports_no_face_of_the_package():
     modules = sorted((ROOT / "mlworth_xl" / "model").rglob("*.py"))
     assert len(modules) >= 10  # the model is really there
-    offences = [f"{path.relative_to(ROOT)}:{line} imports {name}"
-                for path in modules for line, name in imported_modules(path)
-                if any(name == face or name.startswith(face + ".") for face in FACES)]
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in modules
+        for line, name in imported_modules(path)
+        if any(name == face or name.startswith(face + ".") for face in FACES)
+    ]
     assert not offences, "\n".join(offences)
 
 
 def test_the_excel_functions_import_neither_the_command_line_nor_the_workbook():
     modules = sorted((ROOT / "mlworth_xl" / "excel").glob("*.py"))
     assert {p.stem for p in modules} == {"__init__", *EXCEL_LAYERS}
-    offences = [f"{path.relative_to(ROOT)}:{line} imports {name}"
-                for path in modules for line, name in imported_modules(path)
-                if any(name == face or name.startswith(face + ".") for face in NOT_FROM_EXCEL)]
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in modules
+        for line, name in imported_modules(path)
+        if any(name == face or name.startswith(face + ".") for face in NOT_FROM_EXCEL)
+    ]
     assert not offences, "\n".join(offences)
 
 
@@ -206,9 +234,11 @@ def test_the_package_has_no_star_imports_and_leaves_sys_modules_alone():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
                 offences.append(f"{path.relative_to(ROOT)}:{node.lineno} imports *")
-            targets = (node.targets if isinstance(node, ast.Assign | ast.Delete) else [])
-            if any(isinstance(t, ast.Subscript) and ast.unparse(t.value) == "sys.modules"
-                   for t in targets):
+            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else []
+            if any(
+                isinstance(t, ast.Subscript) and ast.unparse(t.value) == "sys.modules"
+                for t in targets
+            ):
                 offences.append(f"{path.relative_to(ROOT)}:{node.lineno} changes sys.modules")
     assert not offences, "\n".join(offences)
 
@@ -222,12 +252,20 @@ def test_the_import_scan_sees_relative_nested_and_dynamic_imports(tmp_path, monk
         "def later():\n"
         "    import pandas as pd\n"
         "    importlib.import_module('mlworth_xl.cli')\n"
-        "from . import loans\n")
+        "from . import loans\n"
+    )
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     names = {name for _, name in imported_modules(model / "probe.py")}
-    assert names == {"mlworth_xl", "mlworth_xl.api", "mlworth_xl.workbook.writer",
-                     "mlworth_xl.workbook.writer.write", "mlworth_xl.model",
-                     "mlworth_xl.model.loans", "pandas", "mlworth_xl.cli"}
+    assert names == {
+        "mlworth_xl",
+        "mlworth_xl.api",
+        "mlworth_xl.workbook.writer",
+        "mlworth_xl.workbook.writer.write",
+        "mlworth_xl.model",
+        "mlworth_xl.model.loans",
+        "pandas",
+        "mlworth_xl.cli",
+    }
 
 
 #: What importing the functions may load beyond what xlwings Lite itself brings (xlwings, and
@@ -236,12 +274,17 @@ PURE_PYTHON = {"mlworth_xl", "click", "openpyxl", "et_xmlfile", "defusedxml"}
 
 
 def test_importing_the_functions_loads_nothing_that_needs_a_platform_wheel():
-    code = ("import sys, xlwings, numpy, pandas\n"
-            "before = {m.split('.')[0] for m in sys.modules}\n"
-            "import mlworth_xl.udfs\n"
-            "print(' '.join({m.split('.')[0] for m in sys.modules} - before))")
-    added = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               check=True).stdout.split())
+    code = (
+        "import sys, xlwings, numpy, pandas\n"
+        "before = {m.split('.')[0] for m in sys.modules}\n"
+        "import mlworth_xl.udfs\n"
+        "print(' '.join({m.split('.')[0] for m in sys.modules} - before))"
+    )
+    added = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
     third_party = {m for m in added - set(sys.stdlib_module_names) if not m.startswith("_")}
     assert "mlworth_xl" in third_party
     assert third_party <= PURE_PYTHON, f"may need a platform wheel: {third_party - PURE_PYTHON}"
@@ -253,8 +296,10 @@ def test_the_package_and_the_model_load_without_pandas():
     import subprocess
     import sys
 
-    code = ("import sys, mlworth_xl, mlworth_xl.model.evaluate, mlworth_xl.model.odds, "
-            "mlworth_xl.excel.cells; print('pandas' in sys.modules)")
+    code = (
+        "import sys, mlworth_xl, mlworth_xl.model.evaluate, mlworth_xl.model.odds, "
+        "mlworth_xl.excel.cells; print('pandas' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     # and the table still comes as a DataFrame once asked for

@@ -26,9 +26,27 @@ one_cell = st.one_of(
     st.none(),
     st.booleans(),
     st.text(max_size=12),
-    st.sampled_from(["#N/A", "#DIV/0!", "#REF!", "7.94%", "$52,000", "TRUE", "", " ", "nan",
-                     "years", "tuition_per_year", "salary_after", "name", "salary.ml_engineer",
-                     "standard", "rap", "Option"]),
+    st.sampled_from(
+        [
+            "#N/A",
+            "#DIV/0!",
+            "#REF!",
+            "7.94%",
+            "$52,000",
+            "TRUE",
+            "",
+            " ",
+            "nan",
+            "years",
+            "tuition_per_year",
+            "salary_after",
+            "name",
+            "salary.ml_engineer",
+            "standard",
+            "rap",
+            "Option",
+        ]
+    ),
 )
 
 
@@ -40,14 +58,15 @@ def rows(cells: st.SearchStrategy) -> st.SearchStrategy:
 excel_value = st.one_of(one_cell, rows(one_cell))
 
 #: Monte Carlo functions draw this many samples at most here, so the test stays quick.
-_SMALL = {"draws": st.one_of(st.none(), st.sampled_from([1.0, 10.0, 100.0, -5.0, math.nan,
-                                                          "many", 0.5]))}
+_SMALL = {
+    "draws": st.one_of(st.none(), st.sampled_from([1.0, 10.0, 100.0, -5.0, math.nan, "many", 0.5]))
+}
 
 
 def _check(out: object) -> None:
     values = out if isinstance(out, list) else [[out]]
     for row in values:
-        for v in (row if isinstance(row, list) else [row]):
+        for v in row if isinstance(row, list) else [row]:
             assert v is None or isinstance(v, bool | int | float | str), repr(v)
             if isinstance(v, str) and v.startswith("#") and " " in v:
                 assert v.split(" ", 1)[0] in cells.ERROR_VALUES, v
@@ -61,9 +80,13 @@ def test_no_excel_input_makes_a_function_raise(name, data):
     fn = getattr(udfs, name)
     params = [getattr(a, "name", a) for a in fn.__mlworth_udf__["args"]]
     count = data.draw(st.integers(0, len(params) + 1), label="arguments")
-    args = [data.draw(_SMALL.get(p, excel_value) if i < len(params) else excel_value,
-                      label=p if i < len(params) else "extra")
-            for i, p in enumerate([*params, "extra"][:count])]
+    args = [
+        data.draw(
+            _SMALL.get(p, excel_value) if i < len(params) else excel_value,
+            label=p if i < len(params) else "extra",
+        )
+        for i, p in enumerate([*params, "extra"][:count])
+    ]
     _check(fn(*args))  # any exception fails the test
 
 

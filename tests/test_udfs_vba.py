@@ -46,22 +46,96 @@ print(json.dumps({"vba": buf.getvalue(), "meta": meta}))
 """
 
 #: VBA's reserved words (Office VBA language reference), lower case.
-RESERVED = {w.lower() for w in (
-    "And", "As", "Boolean", "ByRef", "Byte", "ByVal", "Call", "Case", "Const", "Currency", "Date",
-    "Declare", "Dim", "Do", "Double", "Each", "Else", "ElseIf", "End", "Enum", "Erase", "Error",
-    "Event", "Exit", "False", "For", "Function", "Get", "GoTo", "If", "Implements", "In",
-    "Integer", "Is", "Let", "Like", "Long", "Loop", "Me", "Mod", "New", "Next", "Not", "Nothing",
-    "Null", "On", "Option", "Optional", "Or", "ParamArray", "Preserve", "Private", "Property",
-    "Public", "RaiseEvent", "ReDim", "Rem", "Resume", "Return", "Select", "Set", "Single",
-    "Static", "Step", "Stop", "String", "Sub", "Then", "To", "True", "Type", "TypeOf", "Until",
-    "Variant", "Wend", "While", "With", "Xor"
-)}
+RESERVED = {
+    w.lower()
+    for w in (
+        "And",
+        "As",
+        "Boolean",
+        "ByRef",
+        "Byte",
+        "ByVal",
+        "Call",
+        "Case",
+        "Const",
+        "Currency",
+        "Date",
+        "Declare",
+        "Dim",
+        "Do",
+        "Double",
+        "Each",
+        "Else",
+        "ElseIf",
+        "End",
+        "Enum",
+        "Erase",
+        "Error",
+        "Event",
+        "Exit",
+        "False",
+        "For",
+        "Function",
+        "Get",
+        "GoTo",
+        "If",
+        "Implements",
+        "In",
+        "Integer",
+        "Is",
+        "Let",
+        "Like",
+        "Long",
+        "Loop",
+        "Me",
+        "Mod",
+        "New",
+        "Next",
+        "Not",
+        "Nothing",
+        "Null",
+        "On",
+        "Option",
+        "Optional",
+        "Or",
+        "ParamArray",
+        "Preserve",
+        "Private",
+        "Property",
+        "Public",
+        "RaiseEvent",
+        "ReDim",
+        "Rem",
+        "Resume",
+        "Return",
+        "Select",
+        "Set",
+        "Single",
+        "Static",
+        "Step",
+        "Stop",
+        "String",
+        "Sub",
+        "Then",
+        "To",
+        "True",
+        "Type",
+        "TypeOf",
+        "Until",
+        "Variant",
+        "Wend",
+        "While",
+        "With",
+        "Xor",
+    )
+}
 
 
 @pytest.fixture(scope="module")
 def generated() -> dict:
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          check=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True, timeout=120
+    )
     return json.loads(done.stdout)
 
 
@@ -77,17 +151,21 @@ def test_every_function_gets_one_wrapper(generated):
 
 @pytest.mark.parametrize("name", public())
 def test_the_wrapper_passes_every_argument_in_order(generated, name):
-    block = re.search(rf"^Function {name}\((.*?)\)\n(.*?)^End Function", generated["vba"],
-                      flags=re.M | re.S)
+    block = re.search(
+        rf"^Function {name}\((.*?)\)\n(.*?)^End Function", generated["vba"], flags=re.M | re.S
+    )
     assert block, name
     params = inspect.signature(getattr(udfs, name)).parameters
     declared = [p.strip() for p in block.group(1).split(",")] if block.group(1) else []
-    expected = [("Optional " if p.default is not inspect.Parameter.empty else "") + n
-                for n, p in params.items()]
+    expected = [
+        ("Optional " if p.default is not inspect.Parameter.empty else "") + n
+        for n, p in params.items()
+    ]
     assert declared == expected
     # both calls (Excel and other hosts) hand Python every argument, in the same order
-    calls = re.findall(r'XLPy\.CallUDF\("mlworth_xl\.udfs", "(\w+)", Array\(([^)]*)\)',
-                       block.group(2))
+    calls = re.findall(
+        r'XLPy\.CallUDF\("mlworth_xl\.udfs", "(\w+)", Array\(([^)]*)\)', block.group(2)
+    )
     assert [c[0] for c in calls] == [name, name]
     for _, args in calls:
         assert [a.strip() for a in args.split(",")] == list(params)

@@ -38,9 +38,38 @@ COMMITTED = ROOT / "workbooks" / "ml-masters-comparison.xlsx"
 RESULT_SHEETS = (layout.SUMMARY, layout.CASH_FLOWS, layout.LOANS)
 #: Functions that Excel 2016+, LibreOffice 7.4 and Google Sheets all compute, and
 #: that are not volatile.  Anything else in a formula fails the test.
-PORTABLE = {"ABS", "AND", "COUNTIF", "FIXED", "FV", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER",
-            "ISTEXT", "LN", "MATCH", "MAX", "MIN", "N", "NORMSDIST", "NPV", "OR", "PMT", "RANK",
-            "ROUND", "ROUNDUP", "ROWS", "SIGN", "SQRT", "SUM", "SUMIF", "SUMPRODUCT", "TEXT"}
+PORTABLE = {
+    "ABS",
+    "AND",
+    "COUNTIF",
+    "FIXED",
+    "FV",
+    "IF",
+    "IFERROR",
+    "INDEX",
+    "INT",
+    "ISNUMBER",
+    "ISTEXT",
+    "LN",
+    "MATCH",
+    "MAX",
+    "MIN",
+    "N",
+    "NORMSDIST",
+    "NPV",
+    "OR",
+    "PMT",
+    "RANK",
+    "ROUND",
+    "ROUNDUP",
+    "ROWS",
+    "SIGN",
+    "SQRT",
+    "SUM",
+    "SUMIF",
+    "SUMPRODUCT",
+    "TEXT",
+}
 
 FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2", "=1+1", "\tTabbed"]
 
@@ -57,17 +86,42 @@ def default_book() -> openpyxl.Workbook:
 
 def formulas(wb: openpyxl.Workbook) -> dict[str, str]:
     """Every formula in the workbook, by ``Sheet!A1``."""
-    return {f"{ws.title}!{c.coordinate}": c.value for ws in wb.worksheets
-            for row in ws.iter_rows() for c in row if c.data_type == "f"}
+    return {
+        f"{ws.title}!{c.coordinate}": c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
 
 
 def test_sheets_in_order(default_book):
     # no option of the default comparison is on RAP: no RAP sheet
-    assert default_book.sheetnames == ["Guide", "Inputs", "Programs", "Roles", "Summary", "Risk",
-                                       "Odds", "Cash flows", "Loans", "Sources"]
+    assert default_book.sheetnames == [
+        "Guide",
+        "Inputs",
+        "Programs",
+        "Roles",
+        "Summary",
+        "Risk",
+        "Odds",
+        "Cash flows",
+        "Loans",
+        "Sources",
+    ]
     assert saved(build_workbook(one_on_rap())).sheetnames == [
-        "Guide", "Inputs", "Programs", "Roles", "Summary", "Risk", "Odds", "Cash flows", "Loans",
-        "RAP", "Sources"]
+        "Guide",
+        "Inputs",
+        "Programs",
+        "Roles",
+        "Summary",
+        "Risk",
+        "Odds",
+        "Cash flows",
+        "Loans",
+        "RAP",
+        "Sources",
+    ]
 
 
 def one_on_rap() -> Programs:
@@ -80,11 +134,16 @@ def one_on_rap() -> Programs:
 def test_default_workbook_has_no_rap_sheet_and_no_formula_mentions_it(default_book):
     """Regression: every option had a 360-month RAP block, on RAP or not (slow, 600 KB)."""
     assert layout.RAP not in default_book.sheetnames
-    assert [f"{where}: {text}" for where, text in formulas(default_book).items()
-            if "RAP!" in text.upper()] == []
+    assert [
+        f"{where}: {text}"
+        for where, text in formulas(default_book).items()
+        if "RAP!" in text.upper()
+    ] == []
     guide = [c.value for c in default_book[layout.GUIDE]["A"] if c.value]
-    assert ("Sheets: Guide, Inputs, Programs, Roles, Summary, Risk, Odds, Cash flows, Loans, "
-            "Sources" in guide)
+    assert (
+        "Sheets: Guide, Inputs, Programs, Roles, Summary, Risk, Odds, Cash flows, Loans, "
+        "Sources" in guide
+    )
 
 
 def test_only_options_on_rap_have_a_block_and_refer_to_the_rap_sheet():
@@ -96,18 +155,30 @@ def test_only_options_on_rap_have_a_block_and_refer_to_the_rap_sheet():
     assert ws.max_column == Layout.rap_block_col(0, layout.RAP_BLOCK[-1][0])
     assert ws.max_row == layout.RAP_LAST_ROW
     lay = Layout(3, rap_options=(1,))
-    mentions = {i: [w for w, text in formulas(wb).items() if "RAP!" in text.upper()
-                    and (w.startswith(f"Loans!{get_column_letter(lay.option_col(i))}")
-                         or f"!{get_column_letter(lay.schedule_col(i, 'relief'))}" in w)]
-                for i in range(3)}
+    mentions = {
+        i: [
+            w
+            for w, text in formulas(wb).items()
+            if "RAP!" in text.upper()
+            and (
+                w.startswith(f"Loans!{get_column_letter(lay.option_col(i))}")
+                or f"!{get_column_letter(lay.schedule_col(i, 'relief'))}" in w
+            )
+        ]
+        for i in range(3)
+    }
     assert mentions[0] == mentions[2] == [] and mentions[1]
-    plan_payment = [wb[layout.LOANS].cell(row=layout.LOANS_ROW["plan_payment"],
-                                          column=lay.option_col(i)).value for i in range(3)]
+    plan_payment = [
+        wb[layout.LOANS].cell(row=layout.LOANS_ROW["plan_payment"], column=lay.option_col(i)).value
+        for i in range(3)
+    ]
     assert plan_payment[1].startswith(f"=IF({lay.program('repayment_plan', 1)}=RapPlanCode,")
     assert "RapPlanCode" not in plan_payment[0] + plan_payment[2]
     guide = [c.value for c in wb[layout.GUIDE]["A"] if c.value]
-    assert ("Sheets: Guide, Inputs, Programs, Roles, Summary, Risk, Odds, Cash flows, Loans, RAP, "
-            "Sources" in guide)
+    assert (
+        "Sheets: Guide, Inputs, Programs, Roles, Summary, Risk, Odds, Cash flows, Loans, RAP, "
+        "Sources" in guide
+    )
 
 
 def test_plan_of_an_option_not_on_rap_allows_fixed_and_tiered_only():
@@ -117,44 +188,65 @@ def test_plan_of_an_option_not_on_rap_allows_fixed_and_tiered_only():
     rules = [checks[ws.cell(row=row, column=Layout.option_col(i)).coordinate] for i in range(3)]
     # plan codes (fields.PLANS): 0 fixed, 1 tiered, 2 RAP
     assert [(dv.type, dv.formula1, dv.formula2) for dv in rules] == [
-        ("whole", "0", "1"), ("whole", "0", "2"), ("whole", "0", "1")]
+        ("whole", "0", "1"),
+        ("whole", "0", "2"),
+        ("whole", "0", "1"),
+    ]
     for dv in (rules[0], rules[2]):
         assert dv.showErrorMessage and dv.errorStyle == "stop"
         for text in (dv.error, dv.prompt):
             assert "0 (fixed) or 1 (tiered)" in text
             assert "repayment_plan = rap" in text and "`mlworth-xl workbook --programs" in text
     assert ws.cell(row=row, column=2).value.endswith(
-        "; 2 only where the workbook was made with the option on RAP")
+        "; 2 only where the workbook was made with the option on RAP"
+    )
 
 
 def test_summary_headers_are_those_of_compare_csv_odds_first(default_book):
     ws = default_book[layout.SUMMARY]
-    headers = [ws.cell(row=layout.SUMMARY_HEADER_ROW, column=k).value
-               for k in range(1, len(COMPARE_COLUMNS) + 1)]
+    headers = [
+        ws.cell(row=layout.SUMMARY_HEADER_ROW, column=k).value
+        for k in range(1, len(COMPARE_COLUMNS) + 1)
+    ]
     assert headers == to_csv(compare()).splitlines()[0].split(",")
-    assert headers[1:4] == ["Chance of paying back within target", "Verdict",
-                            "Median payback (years)"]
+    assert headers[1:4] == [
+        "Chance of paying back within target",
+        "Verdict",
+        "Median payback (years)",
+    ]
     assert "Pays back within target" not in headers  # a verdict is words, never TRUE/FALSE
     assert ws.cell(row=layout.SUMMARY_HEADER_ROW, column=len(COMPARE_COLUMNS) + 1).value is None
 
 
 def test_every_number_on_the_result_sheets_is_a_formula(default_book):
     for name in RESULT_SHEETS:
-        constants = [c.coordinate for row in default_book[name].iter_rows() for c in row
-                     if c.data_type in ("n", "b") and c.value is not None]
+        constants = [
+            c.coordinate
+            for row in default_book[name].iter_rows()
+            for c in row
+            if c.data_type in ("n", "b") and c.value is not None
+        ]
         assert constants == [], name
 
 
 def test_formulas_hide_no_constants(default_book):
     # 0 and 1 only (1 + rate, year − 1, MAX(0, …)); 12 months is the named constant
-    numbers = {tok.value for f in formulas(default_book).values()
-               for tok in Tokenizer(f).items if tok.subtype == "NUMBER"}
+    numbers = {
+        tok.value
+        for f in formulas(default_book).values()
+        for tok in Tokenizer(f).items
+        if tok.subtype == "NUMBER"
+    }
     assert numbers == {"0", "1"}
 
 
 def test_formulas_use_only_portable_functions(default_book):
-    used = {tok.value.rstrip("(").upper() for f in formulas(default_book).values()
-            for tok in Tokenizer(f).items if tok.type == "FUNC" and tok.subtype == "OPEN"}
+    used = {
+        tok.value.rstrip("(").upper()
+        for f in formulas(default_book).values()
+        for tok in Tokenizer(f).items
+        if tok.type == "FUNC" and tok.subtype == "OPEN"
+    }
     assert used <= PORTABLE, used - PORTABLE
     assert not any("_xl" in f for f in formulas(default_book).values())
 
@@ -162,18 +254,29 @@ def test_formulas_use_only_portable_functions(default_book):
 def test_formula_count_grows_by_whole_blocks_per_option():
     # Independent of the generator's layout: one option more adds the same formulas again
     table = Programs.default()
-    counts = [len(formulas(saved(build_workbook(Programs.from_records(table.records()[:n])))))
-              for n in (1, 2, 3)]
+    counts = [
+        len(formulas(saved(build_workbook(Programs.from_records(table.records()[:n])))))
+        for n in (1, 2, 3)
+    ]
     assert counts[2] - counts[1] == counts[1] - counts[0] > 0
 
 
 def test_names_that_look_like_formulas_stay_text():
-    records = [Program(name, years=1, tuition_per_year=10_000, salary_after=80_000)
-               for name in FORMULA_NAMES]
+    records = [
+        Program(name, years=1, tuition_per_year=10_000, salary_after=80_000)
+        for name in FORMULA_NAMES
+    ]
     wb = saved(build_workbook(Programs.from_records(records)))
-    plain = saved(build_workbook(Programs.from_records(
-        [Program(f"Option {k}", years=1, tuition_per_year=10_000, salary_after=80_000)
-         for k in range(len(FORMULA_NAMES))])))
+    plain = saved(
+        build_workbook(
+            Programs.from_records(
+                [
+                    Program(f"Option {k}", years=1, tuition_per_year=10_000, salary_after=80_000)
+                    for k in range(len(FORMULA_NAMES))
+                ]
+            )
+        )
+    )
     ws = wb[layout.PROGRAMS]
     row = layout.PROGRAM_ROW["name"]
     cells = [ws.cell(row=row, column=Layout.option_col(i)) for i in range(len(FORMULA_NAMES))]
@@ -208,8 +311,9 @@ def _expected_rule(field: fields.Field) -> tuple:
     if field.unit == "bool":
         return ("list", '"TRUE,FALSE"')
     if field.unit == "text":
-        return ("list", '"' + ",".join(fields.KINDS) + '"') if field.choices else (
-            "textLength", "0")
+        return (
+            ("list", '"' + ",".join(fields.KINDS) + '"') if field.choices else ("textLength", "0")
+        )
     if field.low_open:
         return ("custom", f"{field.low:g}<", f"<={field.high:g})")
     return ("whole" if field.integer else "decimal", float(field.low), float(field.high))
@@ -222,7 +326,9 @@ def _check_rule(dv, field: fields.Field, where: str) -> None:
         assert f">{field.low:g}," in dv.formula1 and expected[2] in dv.formula1, where
     elif dv.type in ("whole", "decimal"):
         assert (dv.operator, float(dv.formula1), float(dv.formula2)) == (
-            "between", *expected[1:]), where
+            "between",
+            *expected[1:],
+        ), where
     else:
         assert dv.formula1 == expected[1], where
     assert dv.showErrorMessage and field.label[:20] in dv.error, where
@@ -242,8 +348,11 @@ def test_every_input_is_coloured_unlocked_and_validated(default_book):
         for i in range(len(Programs.default())):
             c = ws.cell(row=layout.PROGRAM_ROW[field.name], column=Layout.option_col(i))
             assert not c.protection.locked and c.fill.fgColor.rgb.endswith("FFF2CC"), field.name
-            spec = (replace(field, high=1, choices=field.choices[:2])  # no option on RAP:
-                    if field.name == "repayment_plan" else field)  # fixed (0) or tiered (1)
+            spec = (
+                replace(field, high=1, choices=field.choices[:2])  # no option on RAP:
+                if field.name == "repayment_plan"
+                else field
+            )  # fixed (0) or tiered (1)
             _check_rule(checks[c.coordinate], spec, f"{field.name} of option {i}")
 
 
@@ -282,13 +391,24 @@ def test_year_rows_cover_the_longest_horizon_allowed(default_book):
 
 def test_freeze_panes_and_number_formats(default_book):
     assert {ws.title: ws.freeze_panes for ws in default_book.worksheets} == {
-        "Guide": None, "Inputs": "A5", "Programs": "C6", "Roles": "A5", "Summary": "B7",
-        "Risk": None, "Odds": "N5", "Cash flows": "B9", "Loans": "C6", "Sources": "A5"}
+        "Guide": None,
+        "Inputs": "A5",
+        "Programs": "C6",
+        "Roles": "A5",
+        "Summary": "B7",
+        "Risk": None,
+        "Odds": "N5",
+        "Cash flows": "B9",
+        "Loans": "C6",
+        "Sources": "A5",
+    }
     assert saved(build_workbook(one_on_rap()))[layout.RAP].freeze_panes == "B6"
     ws = default_book[layout.SUMMARY]
     row = layout.SUMMARY_FIRST_ROW
-    formats = {c.header: ws.cell(row=row, column=k).number_format
-               for k, c in enumerate(COMPARE_COLUMNS, start=1)}
+    formats = {
+        c.header: ws.cell(row=row, column=k).number_format
+        for k, c in enumerate(COMPARE_COLUMNS, start=1)
+    }
     assert "$" in formats["NPV"] and "$" in formats["Total cost"]
     assert "$" in formats["Expected NPV"] and "%" in formats["Chance of paying back within target"]
     assert "%" in formats["IRR"] and "%" in formats["ROI"]
@@ -313,15 +433,19 @@ def test_summary_prints_on_one_landscape_page_with_both_charts():
     assert bar.count("<ser>") == 3 and '<grouping val="stacked"' in bar
     # Both charts end inside the print area: anchor row + height in default rows (15 pt).
     last_row = int(re.search(r"\$(\d+)$", ws.print_area).group(1))
-    anchors = re.findall(r"<from><col>\d+</col><colOff>0</colOff><row>(\d+)</row>.*?"
-                         r'<ext cx="\d+" cy="(\d+)"', drawing)
+    anchors = re.findall(
+        r"<from><col>\d+</col><colOff>0</colOff><row>(\d+)</row>.*?"
+        r'<ext cx="\d+" cy="(\d+)"',
+        drawing,
+    )
     assert len(anchors) == 2
     assert all(int(row) + 1 + int(cy) / (15 * 12_700) <= last_row for row, cy in anchors)
 
 
 def test_guide_says_what_it_is_and_is_not(default_book):
-    text = " ".join(str(c.value) for row in default_book[layout.GUIDE].iter_rows()
-                    for c in row if c.value)
+    text = " ".join(
+        str(c.value) for row in default_book[layout.GUIDE].iter_rows() for c in row if c.value
+    )
     assert f"mlworth-xl {__version__}" in text
     assert f"Figures as of: {writer.figures_date()}" in text
     assert "Not financial advice" in text
@@ -336,15 +460,21 @@ def test_sources_lists_every_default_figure_used_with_source_and_date(default_bo
     from mlworth_xl.model.uncertainty import COMPLETION_BY_KIND
 
     odds_keys = {COMPLETION_BY_KIND[k] for k in Programs.default().kinds} | {
-        "risk.salary_log_sigma"}
+        "risk.salary_log_sigma"
+    }
     used.update({k: data.figure(k) for k in odds_keys})
     assert set(rows) == set(used)
     for key, figure in used.items():
         label, value, _, source, as_of, kind, _ = rows[key]
-        assert (label, value, as_of, kind) == (figure.label, figure.value, figure.as_of,
-                                               figure.kind)
-        assert source == (figure.source if figure.kind != "assumption"
-                          else "Illustrative assumption: no source")
+        assert (label, value, as_of, kind) == (
+            figure.label,
+            figure.value,
+            figure.as_of,
+            figure.kind,
+        )
+        assert source == (
+            figure.source if figure.kind != "assumption" else "Illustrative assumption: no source"
+        )
 
 
 def test_output_is_reproducible(tmp_path):
@@ -354,22 +484,26 @@ def test_output_is_reproducible(tmp_path):
     with zipfile.ZipFile(first) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = z.read("docProps/core.xml").decode()
-    assert core.count(f"<dcterms:created xsi:type=\"dcterms:W3CDTF\">{writer.figures_date()}") == 1
+    assert core.count(f'<dcterms:created xsi:type="dcterms:W3CDTF">{writer.figures_date()}') == 1
 
 
 def test_committed_default_workbook_is_up_to_date(tmp_path):
     # Regenerate it as the README says; compare every zip member's bytes (not the
     # compressed file, which depends on the zlib build).
-    result = CliRunner().invoke(main, ["workbook", "-o", str(tmp_path / "new.xlsx")],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["workbook", "-o", str(tmp_path / "new.xlsx")], catch_exceptions=False
+    )
     assert result.exit_code == 0
     with zipfile.ZipFile(COMMITTED) as old, zipfile.ZipFile(tmp_path / "new.xlsx") as new:
         assert old.namelist() == new.namelist()
-        stale = stale_members({n: old.read(n) for n in old.namelist()},
-                              {n: new.read(n) for n in new.namelist()})
-    assert stale == [], ("workbooks/ml-masters-comparison.xlsx is out of date; regenerate it "
-                         "with: mlworth-xl workbook -o workbooks/ml-masters-comparison.xlsx "
-                         "--force")
+        stale = stale_members(
+            {n: old.read(n) for n in old.namelist()}, {n: new.read(n) for n in new.namelist()}
+        )
+    assert stale == [], (
+        "workbooks/ml-masters-comparison.xlsx is out of date; regenerate it "
+        "with: mlworth-xl workbook -o workbooks/ml-masters-comparison.xlsx "
+        "--force"
+    )
 
 
 def test_existing_file_is_kept_without_force(tmp_path):
@@ -404,8 +538,10 @@ def test_a_folder_gets_the_default_name(tmp_path):
     assert write_workbook(tmp_path) == tmp_path / "ml-masters-comparison.xlsx"
 
 
-@pytest.mark.parametrize(("path", "message"), [("book.csv", "must end in .xlsx"),
-                                               ("missing/book.xlsx", "does not exist")])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("book.csv", "must end in .xlsx"), ("missing/book.xlsx", "does not exist")],
+)
 def test_unusable_paths_are_refused(tmp_path, path, message):
     with pytest.raises(InputError, match=message):
         write_workbook(tmp_path / path)
@@ -418,8 +554,10 @@ def test_names_a_cell_cannot_hold_are_refused():
 
 
 def test_too_many_options_are_refused():
-    many = [Program(f"o{k}", years=1, tuition_per_year=1, salary_after=1)
-            for k in range(writer.MAX_OPTIONS + 1)]
+    many = [
+        Program(f"o{k}", years=1, tuition_per_year=1, salary_after=1)
+        for k in range(writer.MAX_OPTIONS + 1)
+    ]
     with pytest.raises(InputError, match=f"at most {writer.MAX_OPTIONS}"):
         build_workbook(many)
 
@@ -445,8 +583,9 @@ def _own_cell_references(wb: openpyxl.Workbook) -> list[str]:
                 if not (isinstance(c.value, str) and c.value.startswith("=")):
                     continue
                 text = re.sub(r'"[^"]*"', '""', c.value)  # not inside text
-                text = re.sub(r"(?:'[^']+'|\w+)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?",
-                              "X", text)  # not on other sheets
+                text = re.sub(
+                    r"(?:'[^']+'|\w+)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?", "X", text
+                )  # not on other sheets
                 for m in _REF.finditer(text):
                     lo, _, hi = m.group(1).replace("$", "").partition(":")
                     (r1, c1), (r2, c2) = coordinate_to_tuple(lo), coordinate_to_tuple(hi or lo)
@@ -500,8 +639,7 @@ def test_true_false_inputs_are_read_whether_stored_as_booleans_or_text(default_b
     for formula in formulas(default_book).values():
         for name in bools:
             for i in range(lay.n):
-                ref = layout.cell(layout.PROGRAMS, Layout.option_col(i),
-                                  layout.PROGRAM_ROW[name])
+                ref = layout.cell(layout.PROGRAMS, Layout.option_col(i), layout.PROGRAM_ROW[name])
                 wrapped = f'OR({ref}=TRUE,{ref}="TRUE")'
                 count = formula.count(ref)
                 seen += count

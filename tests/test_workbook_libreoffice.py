@@ -48,8 +48,9 @@ CASES = ["default"] + [f"random-{k}" for k in range(RANDOM_SETS)]
 def recalculated(tmp_path_factory, soffice) -> dict[str, tuple[Path, Programs, Person]]:
     """Every case written by the generator and recalculated by LibreOffice (two at a time)."""
     folder = tmp_path_factory.mktemp("workbooks")
-    inputs = dict(zip(CASES, [(Programs.default(), Person.default())]
-                      + random_sets(RANDOM_SETS), strict=True))
+    inputs = dict(
+        zip(CASES, [(Programs.default(), Person.default())] + random_sets(RANDOM_SETS), strict=True)
+    )
     paths = []
     for case, (programs, person) in inputs.items():
         path = folder / f"{case}.xlsx"
@@ -82,13 +83,17 @@ def test_random_sets_hold_the_cases_the_issue_names(recalculated):
         for i, name in enumerate(programs.names):
             if name in SPECIAL:
                 r = Layout(len(programs)).summary_row(i)
-                row = {short: ws.cell(row=r, column=layout.SUMMARY_COL[key]).value
-                       for short, key in (("Cost", "cost_of_attendance"),
-                                          ("Given up", "income_given_up"),
-                                          ("Borrowed", "amount_borrowed"),
-                                          ("Interest", "total_interest"),
-                                          ("Payment", "monthly_payment"),
-                                          ("Payback", "payback_years"))}
+                row = {
+                    short: ws.cell(row=r, column=layout.SUMMARY_COL[key]).value
+                    for short, key in (
+                        ("Cost", "cost_of_attendance"),
+                        ("Given up", "income_given_up"),
+                        ("Borrowed", "amount_borrowed"),
+                        ("Interest", "total_interest"),
+                        ("Payment", "monthly_payment"),
+                        ("Payback", "payback_years"),
+                    )
+                }
                 seen.setdefault(name, []).append((programs.records()[i], row))
     assert set(seen) == set(SPECIAL)
     for program, row in seen["bootcamp of three months"]:
@@ -114,8 +119,10 @@ def test_random_sets_mix_options_on_rap_and_not(recalculated):
         blocks = []
         if layout.RAP in wb.sheetnames:
             ws = wb[layout.RAP]
-            blocks = [ws.cell(row=layout.RAP_NAME_ROW, column=Layout.rap_block_col(b, "year")).value
-                      for b in range(len(plans))]
+            blocks = [
+                ws.cell(row=layout.RAP_NAME_ROW, column=Layout.rap_block_col(b, "year")).value
+                for b in range(len(plans))
+            ]
         wanted = [f"={Layout.loan('name', i)}" for i, plan in enumerate(plans) if plan == 2]
         assert [b for b in blocks if b] == wanted, case  # 2: RAP (fields.PLANS)
         on_rap[case] = (len(wanted), len(plans))
@@ -130,9 +137,14 @@ def _change(path: Path, dest: Path) -> tuple[Programs, Person]:
     wb = openpyxl.load_workbook(path)
     ws = wb[layout.PROGRAMS]
     # TRUE/FALSE typed as text, as Google Sheets may store a dropdown's choice
-    edits = [(0, "tuition_per_year", 70_000), (1, "private_apr", 0.05),
-             (2, "capitalize_interest", "TRUE"), (3, "work_fraction", 0.25),
-             (4, "private_deferment", "FALSE"), (5, "months_to_job", 14)]
+    edits = [
+        (0, "tuition_per_year", 70_000),
+        (1, "private_apr", 0.05),
+        (2, "capitalize_interest", "TRUE"),
+        (3, "work_fraction", 0.25),
+        (4, "private_deferment", "FALSE"),
+        (5, "months_to_job", 14),
+    ]
     columns = {k: v.copy() for k, v in programs.columns.items()}
     for i, field, value in edits:
         ws.cell(row=layout.PROGRAM_ROW[field], column=Layout.option_col(i)).value = value
@@ -140,11 +152,14 @@ def _change(path: Path, dest: Path) -> tuple[Programs, Person]:
     people = {"salary": 65_000, "horizon_years": 25, "discount_rate": 0.05, "savings": 0}
     for k, field in enumerate(fields.PERSON_FIELDS):
         if field.name in people:
-            wb[layout.INPUTS].cell(row=layout.INPUTS_FIRST_ROW + k,
-                                   column=layout.INPUTS_VALUE_COL).value = people[field.name]
+            wb[layout.INPUTS].cell(
+                row=layout.INPUTS_FIRST_ROW + k, column=layout.INPUTS_VALUE_COL
+            ).value = people[field.name]
     wb.save(dest)
-    return (Programs(names=programs.names, kinds=programs.kinds, columns=columns),
-            replace(person, **people))
+    return (
+        Programs(names=programs.names, kinds=programs.kinds, columns=columns),
+        replace(person, **people),
+    )
 
 
 def test_changing_inputs_changes_the_results_live(tmp_path, soffice):
@@ -161,8 +176,9 @@ def test_changing_inputs_changes_the_results_live(tmp_path, soffice):
 
 def test_names_that_look_like_formulas_show_as_text(tmp_path, soffice):
     names = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2"]
-    table = Programs.from_records([Program(n, years=1, tuition_per_year=9_000,
-                                           salary_after=70_000) for n in names])
+    table = Programs.from_records(
+        [Program(n, years=1, tuition_per_year=9_000, salary_after=70_000) for n in names]
+    )
     path = write_workbook(tmp_path / "names.xlsx", table)
     wb = load_values(recalculate(path, tmp_path / "recalculated.xlsx"))
     ws = wb[layout.SUMMARY]
@@ -186,9 +202,9 @@ def test_values_option_fills_numbers_and_keeps_everything_else(tmp_path, soffice
     for ws in before.worksheets:
         other = after[ws.title]
         assert [c.value for row in ws.iter_rows() for c in row] == [
-            c.value for row in other.iter_rows() for c in row], ws.title
-        assert len(ws.data_validations.dataValidation) == len(
-            other.data_validations.dataValidation)
+            c.value for row in other.iter_rows() for c in row
+        ], ws.title
+        assert len(ws.data_validations.dataValidation) == len(other.data_validations.dataValidation)
         assert (other.protection.sheet, other.freeze_panes) == (True, ws.freeze_panes)
 
 
@@ -197,8 +213,7 @@ def test_pdf_is_one_landscape_page(tmp_path, soffice):
     pdf = (tmp_path / "book.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
-    width, height = map(float, re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)",
-                                         pdf).groups())
+    width, height = map(float, re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())
     assert width > height
 
 
@@ -241,7 +256,10 @@ def test_loans_sheet_names_each_loan_and_a_fixed_plan_as_prepaying(tmp_path, sof
     assert prepaying in shown("plan_words", 1) and prepaying in words[1]
     # the private loan's own terms, from Programs (the data's defaults)
     assert (shown("private_apr", 0), shown("private_fee", 0), shown("private_term", 0)) == (
-        0.0894, 0, 10)
+        0.0894,
+        0,
+        10,
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -256,8 +274,9 @@ def test_the_live_chance_is_the_models_exact_chance_or_says_why_not(recalculated
     found = odds_programs(programs, person, quantiles=False, tail=0.0)
     outcome = programs.evaluate(person)
     for i, o in enumerate(found):
-        live = ws.cell(row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"],
-                       column=2).value
+        live = ws.cell(
+            row=odds_sheet.block(i).top + odds_sheet.SCALAR_ROW["chance"], column=2
+        ).value
         rap = programs.columns["repayment_plan"][i] == 2 and outcome.amount_borrowed[i] > 0
         if rap:
             assert live == odds_sheet.ON_RAP, programs.names[i]
@@ -265,7 +284,8 @@ def test_the_live_chance_is_the_models_exact_chance_or_says_why_not(recalculated
             assert outcome.cost_of_attendance[i] == 0 or programs.columns["work_fraction"][i] == 1
         else:
             assert live == pytest.approx(o.payback_probability, rel=1e-9, abs=1e-12), (
-                programs.names[i])
+                programs.names[i]
+            )
 
 
 def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
@@ -276,8 +296,12 @@ def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
     wb = load_values(recalculate(tmp_path / "book.xlsx", tmp_path / "rc.xlsx"))
     assert error_cells(wb) == []
     assert irr_problems(wb, programs, person) == []
-    assert wb[layout.SUMMARY].cell(row=Layout(3).summary_row(0),
-                                   column=layout.SUMMARY_COL["irr"]).value == IRR_ABOVE
+    assert (
+        wb[layout.SUMMARY]
+        .cell(row=Layout(3).summary_row(0), column=layout.SUMMARY_COL["irr"])
+        .value
+        == IRR_ABOVE
+    )
 
 
 @pytest.mark.parametrize("case", ["default", "random-0"])
@@ -289,6 +313,9 @@ def test_ironcalc_values_are_libreoffices_in_every_formula_cell(recalculated, ca
     ours = results_by_cell(path)
     theirs = results_by_cell(recalculated[case][0], path)
     assert ours.keys() == theirs.keys()
-    differ = [f"{where}: IronCalc {ours[where]!r}, LibreOffice {theirs[where]!r}"
-              for where in ours if not same_value(ours[where], theirs[where])]
+    differ = [
+        f"{where}: IronCalc {ours[where]!r}, LibreOffice {theirs[where]!r}"
+        for where in ours
+        if not same_value(ours[where], theirs[where])
+    ]
     assert differ == []

@@ -33,33 +33,63 @@ from tests.workbook_support import (
 pytestmark = pytest.mark.libreoffice
 
 #: One year of study, no grace, keeps working, a simple loan on RAP (the case found).
-BASE = dict(kind="bootcamp", years=1.0, tuition_per_year=26_355.0, tuition_growth=0.068,
-            program_price=5_988.0, fees_per_year=294.0, books_per_year=1_813.0,
-            living_per_month=2_577.0, relocation=8_648.0, work_fraction=1.0, loan_share=1.0,
-            loan_apr=0.098, loan_fee=0.01057, loan_term_years=13, grace_months=0,
-            capitalize_interest=False, financing=Financing.SIMPLE, start_year=2024,
-            start_month=9, enrolment_intensity=0.875, repayment_plan=Plan.RAP,
-            salary_after=213_988.0, salary_growth_after=0.037, placement_prob=0.79,
-            months_to_job=3.0)
+BASE = dict(
+    kind="bootcamp",
+    years=1.0,
+    tuition_per_year=26_355.0,
+    tuition_growth=0.068,
+    program_price=5_988.0,
+    fees_per_year=294.0,
+    books_per_year=1_813.0,
+    living_per_month=2_577.0,
+    relocation=8_648.0,
+    work_fraction=1.0,
+    loan_share=1.0,
+    loan_apr=0.098,
+    loan_fee=0.01057,
+    loan_term_years=13,
+    grace_months=0,
+    capitalize_interest=False,
+    financing=Financing.SIMPLE,
+    start_year=2024,
+    start_month=9,
+    enrolment_intensity=0.875,
+    repayment_plan=Plan.RAP,
+    salary_after=213_988.0,
+    salary_growth_after=0.037,
+    placement_prob=0.79,
+    months_to_job=3.0,
+)
 #: Option name: (its changes to BASE, months before repayment / 12 when whole, else None).
 #: The federal option borrows more than the annual limit: a private loan too.
 OPTIONS = {
     "RAP, 1 year, no grace": ({}, 1),
     "RAP, 1 year, 12 months' grace": (dict(grace_months=12), 2),
-    "RAP, 2 years, no grace, federal": (dict(years=2.0, financing=Financing.FEDERAL,
-                                             start_year=2026), 2),
+    "RAP, 2 years, no grace, federal": (
+        dict(years=2.0, financing=Financing.FEDERAL, start_year=2026),
+        2,
+    ),
     "RAP, 1 year, 6 months' grace": (dict(grace_months=6), None),  # starts mid-year
     "tiered, 1 year, no grace": (dict(repayment_plan=Plan.TIERED), 1),
 }
-PERSON = Person(salary=128_523.0, salary_growth=0.0019, tax_rate=0.252, discount_rate=0.0,
-                horizon_years=11, target_payback_years=29.0, savings=9_160.0, inflation=0.02,
-                dependents=4)
+PERSON = Person(
+    salary=128_523.0,
+    salary_growth=0.0019,
+    tax_rate=0.252,
+    discount_rate=0.0,
+    horizon_years=11,
+    target_payback_years=29.0,
+    savings=9_160.0,
+    inflation=0.02,
+    dependents=4,
+)
 
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory, soffice):
-    programs = Programs.from_records([Program(name, **{**BASE, **change})
-                                      for name, (change, _) in OPTIONS.items()])
+    programs = Programs.from_records(
+        [Program(name, **{**BASE, **change}) for name, (change, _) in OPTIONS.items()]
+    )
     folder = tmp_path_factory.mktemp("rap")
     (folder / "rap.xlsx").write_bytes(workbook_bytes(build_workbook(programs, PERSON)))
     return load_values(recalculate(folder / "rap.xlsx", folder / "recalculated.xlsx")), programs

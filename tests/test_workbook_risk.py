@@ -38,14 +38,38 @@ from mlworth_xl.workbook.writer import workbook_bytes
 from tests.workbook_support import error_cells, load_values
 
 #: A small, quick comparison: a master's, a bootcamp and self-study, and its person.
-SMALL = Programs.from_records([
-    Program("MS", kind="masters", years=2, tuition_per_year=30000, salary_after=100000,
-            placement_prob=0.8, months_to_job=3),
-    Program("Bootcamp", kind="bootcamp", years=0.25, tuition_per_year=0, program_price=13500,
-            salary_after=72600, placement_prob=0.6, months_to_job=4),
-    Program("Self-study", kind="self-study", years=1, tuition_per_year=0, work_fraction=1,
-            salary_after=90000, placement_prob=0.2),
-])
+SMALL = Programs.from_records(
+    [
+        Program(
+            "MS",
+            kind="masters",
+            years=2,
+            tuition_per_year=30000,
+            salary_after=100000,
+            placement_prob=0.8,
+            months_to_job=3,
+        ),
+        Program(
+            "Bootcamp",
+            kind="bootcamp",
+            years=0.25,
+            tuition_per_year=0,
+            program_price=13500,
+            salary_after=72600,
+            placement_prob=0.6,
+            months_to_job=4,
+        ),
+        Program(
+            "Self-study",
+            kind="self-study",
+            years=1,
+            tuition_per_year=0,
+            work_fraction=1,
+            salary_after=90000,
+            placement_prob=0.2,
+        ),
+    ]
+)
 PERSON = Person(salary=60000, horizon_years=25, target_payback_years=6)
 
 
@@ -95,8 +119,10 @@ def assert_sheet_is_risk(ws, programs, person, draws, seed) -> None:
 
 
 def stamp(ws) -> dict:
-    return {ws.cell(row=STAMP_ROW + k, column=1).value: ws.cell(row=STAMP_ROW + k, column=2).value
-            for k in range(len(STAMP_LABELS))}
+    return {
+        ws.cell(row=STAMP_ROW + k, column=1).value: ws.cell(row=STAMP_ROW + k, column=2).value
+        for k in range(len(STAMP_LABELS))
+    }
 
 
 def test_the_sheet_follows_summary(default_book):
@@ -105,16 +131,20 @@ def test_the_sheet_follows_summary(default_book):
 
 
 def test_default_sheet_holds_mlworth_xl_risk_for_the_default_comparison(default_book):
-    assert_sheet_is_risk(default_book[RISK], Programs.default(), Person.default(),
-                         DEFAULT_DRAWS, DEFAULT_SEED)
+    assert_sheet_is_risk(
+        default_book[RISK], Programs.default(), Person.default(), DEFAULT_DRAWS, DEFAULT_SEED
+    )
 
 
 def test_draws_and_seed_given_are_used_and_stamped():
     ws = saved(build_workbook(SMALL, PERSON, RiskSettings(draws=4000, seed=7)))[RISK]
     assert_sheet_is_risk(ws, SMALL, PERSON, 4000, 7)
-    assert stamp(ws) == {"Draws per option": 4000, "Seed": 7,
-                         "Made with": f"mlworth-xl {__version__}",
-                         "Simulated with the data as of": writer.figures_date()}
+    assert stamp(ws) == {
+        "Draws per option": 4000,
+        "Seed": 7,
+        "Made with": f"mlworth-xl {__version__}",
+        "Simulated with the data as of": writer.figures_date(),
+    }
 
 
 def test_stamps_and_says_the_numbers_are_values(default_book):
@@ -136,8 +166,11 @@ def test_chart_has_one_line_per_option_over_the_years_of_the_table(default_book)
     refs = [s.val.numRef.f for s in chart.series]
     assert all(ref.replace("'", "").startswith(f"{RISK}!$") for ref in refs)
     # The chart's data: year 0 to the horizon, the share paid back by then, per option.
-    top = next(r for r in range(1, ws.max_row + 1)
-               if ws.cell(row=r, column=1).value == "Year from the first day of study")
+    top = next(
+        r
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(row=r, column=1).value == "Year from the first day of study"
+    )
     header = [ws.cell(row=top, column=k).value for k in range(2, n + 2)]
     assert header == Programs.default().names
     horizon = int(Person.default().horizon_years)
@@ -149,8 +182,11 @@ def test_chart_has_one_line_per_option_over_the_years_of_the_table(default_book)
     for row, k in zip(table(ws), range(2, n + 2), strict=True):
         for y in (5, 10, 20):
             assert same(ws.cell(row=top + 1 + y, column=k).value, row[f"P(within {y} years)"])
-        assert math.isclose(ws.cell(row=top + 1 + horizon, column=k).value,
-                            1 - row["Never pays back"], abs_tol=1e-12)
+        assert math.isclose(
+            ws.cell(row=top + 1 + horizon, column=k).value,
+            1 - row["Never pays back"],
+            abs_tol=1e-12,
+        )
         curve = [ws.cell(row=top + 1 + y, column=k).value for y in range(horizon + 1)]
         assert curve == sorted(curve)
 
@@ -185,34 +221,32 @@ def test_cli_draws_seed_and_no_risk(tmp_path):
 
 
 def test_cli_refuses_draws_out_of_range(tmp_path):
-    result = CliRunner().invoke(main, ["workbook", "-o", str(tmp_path / "a.xlsx"),
-                                       "--draws", "0"])
+    result = CliRunner().invoke(main, ["workbook", "-o", str(tmp_path / "a.xlsx"), "--draws", "0"])
     assert result.exit_code == 2
     assert "--draws" in result.output and not (tmp_path / "a.xlsx").exists()
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_whole_workbook_with_no_error_and_keeps_the_values(tmp_path,
-                                                                                   soffice):
+def test_libreoffice_opens_the_whole_workbook_with_no_error_and_keeps_the_values(tmp_path, soffice):
     path = tmp_path / "book.xlsx"
     path.write_bytes(workbook_bytes(build_workbook()))
     wb = load_values(recalculate(path, tmp_path / "recalculated.xlsx"))
     assert error_cells(wb) == []
-    assert_sheet_is_risk(wb[RISK], Programs.default(), Person.default(), DEFAULT_DRAWS,
-                         DEFAULT_SEED)
-    values = [c.value for row in wb[RISK].iter_rows() for c in row
-              if isinstance(c.value, float)]
+    assert_sheet_is_risk(
+        wb[RISK], Programs.default(), Person.default(), DEFAULT_DRAWS, DEFAULT_SEED
+    )
+    values = [c.value for row in wb[RISK].iter_rows() for c in row if isinstance(c.value, float)]
     assert values and not any(np.isnan(values))
 
 
 def test_an_option_that_never_pays_back_is_simulated_and_the_others_are_unchanged():
     # A salary after of 0 (an allowed input; its salary distribution is all at 0) cannot pay
     # back a year of lost salary: every draw is "never".
-    records = SMALL.records() + [Program("No salary", years=1, tuition_per_year=0,
-                                         salary_after=0)]
-    ws = saved(build_workbook(Programs.from_records(records), PERSON,
-                              RiskSettings(draws=2000, seed=3)))[RISK]
+    records = SMALL.records() + [Program("No salary", years=1, tuition_per_year=0, salary_after=0)]
+    ws = saved(
+        build_workbook(Programs.from_records(records), PERSON, RiskSettings(draws=2000, seed=3))
+    )[RISK]
     last = table(ws)[len(SMALL)]
     assert last["Option"] == "No salary" and last["Never pays back"] == 1.0
     single = saved(build_workbook(SMALL, PERSON, RiskSettings(draws=2000, seed=3)))[RISK]
-    assert table(ws)[:len(SMALL)] == table(single)
+    assert table(ws)[: len(SMALL)] == table(single)

@@ -48,7 +48,8 @@ def test_workbook_with_rap_and_awkward_names_is_written_as_openpyxl_writes_it(mo
     records[2] = replace(records[2], repayment_plan=2)  # 2: RAP (fields.PLANS)
     programs = Programs.from_records(records)
     assert same_as_openpyxl(
-        lambda: build_workbook(programs, risk=RiskSettings(draws=500, seed=1)), monkeypatch)
+        lambda: build_workbook(programs, risk=RiskSettings(draws=500, seed=1)), monkeypatch
+    )
 
 
 def awkward_workbook() -> Workbook:
@@ -56,10 +57,33 @@ def awkward_workbook() -> Workbook:
     wb = Workbook()
     ws = wb.active
     values = [
-        "=A1+1", "=", "", " ", " lead", "trail ", "a & b < c > d \"e\"", "#N/A", "#DIV/0!",
-        0, -1, 2**40, 0.1, 1 / 3, -2.5e-300, 1e300, math.nan, math.inf, -math.inf,
-        True, False, np.float64(0.25), np.int64(7), dt.datetime(2026, 1, 2, 3, 4),
-        dt.date(2026, 1, 2), dt.time(12, 30), dt.timedelta(days=1.5),
+        "=A1+1",
+        "=",
+        "",
+        " ",
+        " lead",
+        "trail ",
+        'a & b < c > d "e"',
+        "#N/A",
+        "#DIV/0!",
+        0,
+        -1,
+        2**40,
+        0.1,
+        1 / 3,
+        -2.5e-300,
+        1e300,
+        math.nan,
+        math.inf,
+        -math.inf,
+        True,
+        False,
+        np.float64(0.25),
+        np.int64(7),
+        dt.datetime(2026, 1, 2, 3, 4),
+        dt.date(2026, 1, 2),
+        dt.time(12, 30),
+        dt.timedelta(days=1.5),
         ArrayFormula("C1:C2", "=A1:A2*2"),
     ]
     if fast_path.installed_version() != "3.1.2":  # whose own writer fails on rich text

@@ -54,14 +54,30 @@ def close(actual: Any, expected: float) -> bool:
 
 # --- program sets ---------------------------------------------------------------------------
 
+
 def _program(rng: np.random.Generator, name: str, **fixed: Any) -> Program:
     """A random option inside the fields' ranges (realistic magnitudes)."""
     apr = 0.0 if rng.random() < 0.15 else float(rng.uniform(0.02, 0.12))
     values: dict[str, Any] = {
         "name": name,
         "kind": str(rng.choice(fields.KINDS)),
-        "years": float(rng.choice([0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0,
-                                   round(float(rng.uniform(0.1, 5)), 3)])),
+        "years": float(
+            rng.choice(
+                [
+                    0.25,
+                    0.5,
+                    0.75,
+                    1.0,
+                    1.25,
+                    1.5,
+                    2.0,
+                    2.5,
+                    3.0,
+                    4.0,
+                    round(float(rng.uniform(0.1, 5)), 3),
+                ]
+            )
+        ),
         "tuition_per_year": float(rng.choice([0.0, rng.uniform(1_000, 80_000)])),
         "tuition_growth": float(rng.choice([0.0, rng.uniform(-0.05, 0.1)])),
         "program_price": float(rng.choice([0.0, 0.0, rng.uniform(1_000, 20_000)])),
@@ -136,39 +152,80 @@ def _person(rng: np.random.Generator, shortest_horizon: int) -> Person:
 
 #: The cases the issue names, added to the random sets in turn.
 SPECIAL = {
-    "bootcamp of three months": dict(kind="bootcamp", years=0.25, tuition_per_year=0.0,
-                                     program_price=13_500.0, work_fraction=0.0),
+    "bootcamp of three months": dict(
+        kind="bootcamp", years=0.25, tuition_per_year=0.0, program_price=13_500.0, work_fraction=0.0
+    ),
     "part-time, keeps the salary": dict(kind="online", years=3.0, work_fraction=1.0),
     # salary after: 80% of the person's, growing alike (set in random_sets): a loss every year
     "never pays back": dict(placement_prob=0.5),
     # 2 × $60,000 costs more than the most savings drawn ($100,000): something is borrowed
     # (the simple what-if: the federal loans' rates are the law's)
-    "zero-interest loan": dict(loan_share=1.0, financing=Financing.SIMPLE, loan_apr=0.0,
-                               years=2.0, tuition_per_year=60_000.0,
-                               aid_per_year=0.0, employer_assistance_per_year=0.0),
+    "zero-interest loan": dict(
+        loan_share=1.0,
+        financing=Financing.SIMPLE,
+        loan_apr=0.0,
+        years=2.0,
+        tuition_per_year=60_000.0,
+        aid_per_year=0.0,
+        employer_assistance_per_year=0.0,
+    ),
     "unfinanced": dict(loan_share=0.0),
     "no placement": dict(placement_prob=0.0),
-    "interest paid while deferred": dict(loan_share=1.0, capitalize_interest=False,
-                                         loan_apr=0.07, years=2.0, tuition_per_year=60_000.0,
-                                         aid_per_year=0.0, employer_assistance_per_year=0.0,
-                                         financing=Financing.SIMPLE),
+    "interest paid while deferred": dict(
+        loan_share=1.0,
+        capitalize_interest=False,
+        loan_apr=0.07,
+        years=2.0,
+        tuition_per_year=60_000.0,
+        aid_per_year=0.0,
+        employer_assistance_per_year=0.0,
+        financing=Financing.SIMPLE,
+    ),
     # $60,000 a year of need is above the $20,500 annual limit: a private loan covers the rest
-    "federal above the limit": dict(financing=Financing.FEDERAL, loan_share=1.0, years=2.0,
-                                    start_year=2026, start_month=9, tuition_per_year=60_000.0,
-                                    aid_per_year=0.0,
-                                    employer_assistance_per_year=0.0, enrolment_intensity=1.0,
-                                    grad_plus_legacy=False, repayment_plan=Plan.TIERED),
-    "part-time federal": dict(financing=Financing.FEDERAL, loan_share=1.0,
-                              enrolment_intensity=0.6, years=3.0, start_year=2027,
-                              repayment_plan=Plan.FIXED),
+    "federal above the limit": dict(
+        financing=Financing.FEDERAL,
+        loan_share=1.0,
+        years=2.0,
+        start_year=2026,
+        start_month=9,
+        tuition_per_year=60_000.0,
+        aid_per_year=0.0,
+        employer_assistance_per_year=0.0,
+        enrolment_intensity=1.0,
+        grad_plus_legacy=False,
+        repayment_plan=Plan.TIERED,
+    ),
+    "part-time federal": dict(
+        financing=Financing.FEDERAL,
+        loan_share=1.0,
+        enrolment_intensity=0.6,
+        years=3.0,
+        start_year=2027,
+        repayment_plan=Plan.FIXED,
+    ),
     # started before 2026-07-01 with a loan: Grad PLUS stays open for the later years
-    "legacy Grad PLUS": dict(financing=Financing.FEDERAL, loan_share=1.0, start_year=2025,
-                             start_month=8, years=3.0, tuition_per_year=60_000.0, aid_per_year=0.0,
-                             employer_assistance_per_year=0.0, enrolment_intensity=1.0,
-                             grad_plus_legacy=False, prior_grad_borrowing=0.0,
-                             prior_undergrad_borrowing=0.0),
-    "RAP": dict(loan_share=1.0, repayment_plan=Plan.RAP, years=2.0, tuition_per_year=50_000.0,
-                aid_per_year=0.0, employer_assistance_per_year=0.0),
+    "legacy Grad PLUS": dict(
+        financing=Financing.FEDERAL,
+        loan_share=1.0,
+        start_year=2025,
+        start_month=8,
+        years=3.0,
+        tuition_per_year=60_000.0,
+        aid_per_year=0.0,
+        employer_assistance_per_year=0.0,
+        enrolment_intensity=1.0,
+        grad_plus_legacy=False,
+        prior_grad_borrowing=0.0,
+        prior_undergrad_borrowing=0.0,
+    ),
+    "RAP": dict(
+        loan_share=1.0,
+        repayment_plan=Plan.RAP,
+        years=2.0,
+        tuition_per_year=50_000.0,
+        aid_per_year=0.0,
+        employer_assistance_per_year=0.0,
+    ),
 }
 
 
@@ -181,12 +238,24 @@ def enormous_irrs() -> tuple[Programs, Person]:
     16,560 / 10 = 1,656 (165,600%: above the ceiling, "> 99,900%") and about
     16,560 / 20 = 828 (82,800%: found by the search, 60 halvings from 999).
     """
-    cheap = dict(years=1.0, tuition_per_year=0.0, fees_per_year=0.0, books_per_year=0.0,
-                 living_per_month=0.0, relocation=0.0, travel_per_year=0.0, months_to_job=0.0,
-                 loan_share=0.0, work_fraction=1.0, salary_after=90_000.0)
-    options = [Program("a $10 course", program_price=10.0, **cheap),
-               Program("a $20 course", program_price=20.0, **cheap),
-               Programs.default().records()[0]]
+    cheap = dict(
+        years=1.0,
+        tuition_per_year=0.0,
+        fees_per_year=0.0,
+        books_per_year=0.0,
+        living_per_month=0.0,
+        relocation=0.0,
+        travel_per_year=0.0,
+        months_to_job=0.0,
+        loan_share=0.0,
+        work_fraction=1.0,
+        salary_after=90_000.0,
+    )
+    options = [
+        Program("a $10 course", program_price=10.0, **cheap),
+        Program("a $20 course", program_price=20.0, **cheap),
+        Programs.default().records()[0],
+    ]
     return Programs.from_records(options), Person.default()
 
 
@@ -207,15 +276,23 @@ def random_sets(count: int, seed: int = 20261121) -> list[tuple[Programs, Person
         if k == 0:
             options += [_program(rng, f"{lab} (all)", **fix) for lab, fix in specials]
         person = _person(rng, int(math.ceil(max(p.years for p in options))))
-        options = [replace(p, salary_after=0.8 * person.salary,
-                           salary_growth_after=person.salary_growth,
-                           **{n: 0.0 for n in fields.SHARE_FIELDS})
-                   if p.name.startswith("never pays back") else p for p in options]
+        options = [
+            replace(
+                p,
+                salary_after=0.8 * person.salary,
+                salary_growth_after=person.salary_growth,
+                **{n: 0.0 for n in fields.SHARE_FIELDS},
+            )
+            if p.name.startswith("never pays back")
+            else p
+            for p in options
+        ]
         out.append((Programs.from_records(options), person))
     return out
 
 
 # --- LibreOffice ------------------------------------------------------------------------
+
 
 def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
     """Recalculate workbooks with LibreOffice, two at a time (one profile each)."""
@@ -225,6 +302,7 @@ def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
 
 
 # --- other engines: IronCalc and Formulon ---------------------------------------------------
+
 
 def formulon_results(path: Path) -> Results:
     """Every formula cell's value as Formulon (an Excel 365 engine) computes ``path``.
@@ -258,8 +336,9 @@ def engine_values(engine: str, path: Path, dest: Path) -> openpyxl.Workbook:
 def formula_cells(path: Path, *, valued: bool = False) -> dict[str, set[str]]:
     """The references of every formula cell in the file, by worksheet part (``valued``: only
     those that hold a cached value)."""
-    cell = (r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*<f[ >]'
-            + (r"(?:(?!</c>).)*<v>" if valued else ""))
+    cell = r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*<f[ >]' + (
+        r"(?:(?!</c>).)*<v>" if valued else ""
+    )
     found = {}
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
@@ -276,9 +355,13 @@ def results_by_cell(path: Path, generated: Path | None = None) -> dict[str, Any]
     """
     formulas = openpyxl.load_workbook(generated or path)
     values = load_values(path)
-    return {f"{ws.title}!{c.coordinate}": values[ws.title][c.coordinate].value
-            for ws in formulas.worksheets for row in ws.iter_rows() for c in row
-            if c.data_type == "f"}
+    return {
+        f"{ws.title}!{c.coordinate}": values[ws.title][c.coordinate].value
+        for ws in formulas.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -305,20 +388,30 @@ def error_cells(wb: openpyxl.Workbook) -> list[str]:
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
-                if c.data_type == "e" or (isinstance(c.value, str) and c.value.startswith("#")
-                                          and c.value.endswith(("!", "?", "A"))):
+                if c.data_type == "e" or (
+                    isinstance(c.value, str)
+                    and c.value.startswith("#")
+                    and c.value.endswith(("!", "?", "A"))
+                ):
                     found.append(f"{ws.title}!{c.coordinate}={c.value}")
     return found
 
 
 # --- comparison with the model ------------------------------------------------------------
 
+
 def _missing_as_nan(value: Any, words: str) -> Any:
     return math.nan if value == words else value
 
 
-def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person,
-                       *, skip: tuple[str, ...] = (), edited: bool = False) -> list[str]:
+def compare_with_model(
+    wb: openpyxl.Workbook,
+    programs: Programs,
+    person: Person,
+    *,
+    skip: tuple[str, ...] = (),
+    edited: bool = False,
+) -> list[str]:
     """Every Summary, Cash flows and Loans value that differs from the model; [] if none.
 
     ``skip`` names Summary headers compared elsewhere (the IRR: see :func:`irr_problems`).
@@ -342,8 +435,10 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
 
     # Summary: the comparison table, header by header.
     ws = wb[layout.SUMMARY]
-    headers = [ws.cell(row=layout.SUMMARY_HEADER_ROW, column=k + 1).value
-               for k in range(len(COMPARE_COLUMNS))]
+    headers = [
+        ws.cell(row=layout.SUMMARY_HEADER_ROW, column=k + 1).value
+        for k in range(len(COMPARE_COLUMNS))
+    ]
     if headers != [c.header for c in COMPARE_COLUMNS]:
         return [f"Summary headers {headers}"]
     for i in range(len(programs)):
@@ -379,33 +474,63 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
     for key, expected_column in shared.items():
         column = layout.CF_SHARED_COL[key]
         for y in range(1, layout.MAX_YEARS + 1):
-            check(f"Cash flows {key} year {y}", ws.cell(row=lay.cf_row(y), column=column).value,
-                  float(expected_column[y - 1]))
+            check(
+                f"Cash flows {key} year {y}",
+                ws.cell(row=lay.cf_row(y), column=column).value,
+                float(expected_column[y - 1]),
+            )
     for y in range(1, layout.MAX_YEARS + 1):
         inside = ws.cell(row=lay.cf_row(y), column=layout.CF_SHARED_COL["in_horizon"]).value
         if inside is not (y <= horizon):
             problems.append(f"Cash flows in_horizon year {y}: {inside!r}")
 
-    per_year = ("direct_cost", "income_given_up", "gain", "loan_fee", "interest", "flow",
-                "cumulative", "discounted_cumulative")
-    keys = dict(zip(per_year, ("direct", "foregone", "gain", "fee", "interest", "flow",
-                               "cumulative", "discounted_cumulative"), strict=True))
+    per_year = (
+        "direct_cost",
+        "income_given_up",
+        "gain",
+        "loan_fee",
+        "interest",
+        "flow",
+        "cumulative",
+        "discounted_cumulative",
+    )
+    keys = dict(
+        zip(
+            per_year,
+            (
+                "direct",
+                "foregone",
+                "gain",
+                "fee",
+                "interest",
+                "flow",
+                "cumulative",
+                "discounted_cumulative",
+            ),
+            strict=True,
+        )
+    )
     for i, name in enumerate(programs.names):
         v = {k: float(values[k][i]) for k in values}
-        check(f"Cash flows job start of {name!r}",
-              ws.cell(row=layout.CF_JOB_START_ROW, column=lay.cf_col(i, "study")).value,
-              float(timeline.job_start(v["years"], v["months_to_job"])))
-        check(f"Cash flows first job year of {name!r}",
-              ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=lay.cf_col(i, "study")).value,
-              float(timeline.first_job_year(v["years"], v["months_to_job"])))
-        check(f"Cash flows sign changes of {name!r}",
-              ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=lay.cf_col(i, "study")).value,
-              float(sign_changes(detail.flow[i])))
+        check(
+            f"Cash flows job start of {name!r}",
+            ws.cell(row=layout.CF_JOB_START_ROW, column=lay.cf_col(i, "study")).value,
+            float(timeline.job_start(v["years"], v["months_to_job"])),
+        )
+        check(
+            f"Cash flows first job year of {name!r}",
+            ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=lay.cf_col(i, "study")).value,
+            float(timeline.first_job_year(v["years"], v["months_to_job"])),
+        )
+        check(
+            f"Cash flows sign changes of {name!r}",
+            ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=lay.cf_col(i, "study")).value,
+            float(sign_changes(detail.flow[i])),
+        )
         nonzero = np.where(detail.flow[i] != 0, np.sign(detail.flow[i]), np.nan)
         last_sign = np.nan_to_num(_carry_forward(nonzero), nan=0.0)
         by_year = {
-            "sign": np.concatenate((last_sign, np.full(layout.MAX_YEARS - horizon,
-                                                       last_sign[-1]))),
+            "sign": np.concatenate((last_sign, np.full(layout.MAX_YEARS - horizon, last_sign[-1]))),
             "study": timeline.study_share(v["years"], years),
             "search": timeline.search_share(v["years"], v["months_to_job"], years),
             "job": timeline.job_share(v["years"], v["months_to_job"], years),
@@ -413,13 +538,17 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
         for y in range(1, layout.MAX_YEARS + 1):
             row = lay.cf_row(y)
             for key, expected_column in by_year.items():
-                check(f"Cash flows {key} of {name!r} year {y}",
-                      ws.cell(row=row, column=lay.cf_col(i, key)).value,
-                      float(expected_column[y - 1]))
+                check(
+                    f"Cash flows {key} of {name!r} year {y}",
+                    ws.cell(row=row, column=lay.cf_col(i, key)).value,
+                    float(expected_column[y - 1]),
+                )
             for attr in per_year:
-                check(f"Cash flows {attr} of {name!r} year {y}",
-                      ws.cell(row=row, column=lay.cf_col(i, keys[attr])).value,
-                      shown(getattr(detail, attr)[i], attr, y, horizon))
+                check(
+                    f"Cash flows {attr} of {name!r} year {y}",
+                    ws.cell(row=row, column=lay.cf_col(i, keys[attr])).value,
+                    shown(getattr(detail, attr)[i], attr, y, horizon),
+                )
 
     # Loans: key figures and the yearly schedule (the model's amounts by year, in the horizon).
     ws = wb[layout.LOANS]
@@ -443,16 +572,24 @@ def compare_with_model(wb: openpyxl.Workbook, programs: Programs, person: Person
             "loan_cost": float(outcome.loan_cost[i]),
         }
         for key, expected in expected_key.items():
-            check(f"Loans {key} of {name!r}",
-                  ws.cell(row=layout.LOANS_ROW[key], column=lay.option_col(i)).value, expected)
+            check(
+                f"Loans {key} of {name!r}",
+                ws.cell(row=layout.LOANS_ROW[key], column=lay.option_col(i)).value,
+                expected,
+            )
         # the schedule's amounts in today's dollars are the model's yearly loan amounts
-        by_year = {"real_fee": detail.loan_fee[i], "real_interest": detail.interest[i],
-                   "real_relief": detail.loan_relief[i]}
+        by_year = {
+            "real_fee": detail.loan_fee[i],
+            "real_interest": detail.interest[i],
+            "real_relief": detail.loan_relief[i],
+        }
         for y in range(1, horizon + 1):
             for key, series in by_year.items():
-                check(f"Loans schedule {key} of {name!r} year {y}",
-                      ws.cell(row=lay.schedule_row(y), column=lay.schedule_col(i, key)).value,
-                      float(series[y - 1]))
+                check(
+                    f"Loans schedule {key} of {name!r} year {y}",
+                    ws.cell(row=lay.schedule_row(y), column=lay.schedule_col(i, key)).value,
+                    float(series[y - 1]),
+                )
     return problems
 
 
@@ -490,8 +627,9 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
     flows = yearly_detail(programs.inputs(person)).flow
     problems = []
     for i, name in enumerate(programs.names):
-        got = _missing_as_nan(ws.cell(row=Layout(len(programs)).summary_row(i),
-                                      column=column).value, NOT_AVAILABLE)
+        got = _missing_as_nan(
+            ws.cell(row=Layout(len(programs)).summary_row(i), column=column).value, NOT_AVAILABLE
+        )
         got = math.inf if got == IRR_ABOVE else got  # above the highest rate looked at
         expected = float(model[i])
         if math.isnan(expected) and isinstance(got, float) and math.isnan(got):
@@ -508,9 +646,9 @@ def irr_problems(wb: openpyxl.Workbook, programs: Programs, person: Person) -> l
         problems.append(
             f"IRR of {name!r} ({sign_changes(flows[i])} sign changes): workbook {got!r} "
             f"(NPV there {residual(got) if numeric else '-'} of the flows' size), model "
-            f"{expected!r} (NPV there {residual(expected)})")
+            f"{expected!r} (NPV there {residual(expected)})"
+        )
     return problems
-
 
 
 # --- committed files ----------------------------------------------------------------------
@@ -537,8 +675,10 @@ def stale_members(old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
             out.append(name)
             continue
         xs, ys = _FLOAT.findall(a), _FLOAT.findall(b)
-        if len(xs) != len(ys) or any(not math.isclose(float(x), float(y), rel_tol=1e-12,
-                                                      abs_tol=1e-300)
-                                     for x, y in zip(xs, ys, strict=True) if x != y):
+        if len(xs) != len(ys) or any(
+            not math.isclose(float(x), float(y), rel_tol=1e-12, abs_tol=1e-300)
+            for x, y in zip(xs, ys, strict=True)
+            if x != y
+        ):
             out.append(name)
     return out

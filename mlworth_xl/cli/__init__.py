@@ -28,8 +28,13 @@ def _quiet(unraisable: Any) -> None:
     """Ignore what cannot be raised any more while the command ends on a signal."""
 
 
-def _one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-              line: str | None = None) -> str:
+def _one_line(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    line: str | None = None,
+) -> str:
     """Warnings for users (macros, external links in a file) as one line on stderr."""
     if issubclass(category, UserWarning):
         return f"mlworth-xl: warning: {message}\n"
@@ -44,8 +49,9 @@ class Group(click.Group):
         warnings.formatwarning = _one_line
         try:
             with signals_stop():
-                return super().main(args=args, prog_name=prog_name or "mlworth-xl",
-                                    standalone_mode=False, **extra)
+                return super().main(
+                    args=args, prog_name=prog_name or "mlworth-xl", standalone_mode=False, **extra
+                )
         except Stopped as exc:
             click.echo(f"mlworth-xl: {exc.words}", err=True)
             # An object the signal cut short while it was being made (a zip file half opened)
@@ -68,19 +74,28 @@ class Group(click.Group):
             click.echo(f"mlworth-xl: error: {exc}", err=True)
             sys.exit(2)
         except OSError as exc:
-            click.echo(f"mlworth-xl: error: {exc.strerror or exc}"
-                       f"{': ' + str(exc.filename) if exc.filename else ''}", err=True)
+            click.echo(
+                f"mlworth-xl: error: {exc.strerror or exc}"
+                f"{': ' + str(exc.filename) if exc.filename else ''}",
+                err=True,
+            )
             sys.exit(2)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
-                                           "max_content_width": 100})
+@click.group(
+    cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, "--version", prog_name="mlworth-xl")
-@click.option("--data", "preset", type=click.Choice(data.PRESETS), default="current",
-              show_default=True,
-              help="Embedded figures: current (the newest published figures) or article (the "
-                   "figures the AI-education guide cites, its 2021 average salary instead of "
-                   "the newest), to reproduce its numbers.")
+@click.option(
+    "--data",
+    "preset",
+    type=click.Choice(data.PRESETS),
+    default="current",
+    show_default=True,
+    help="Embedded figures: current (the newest published figures) or article (the "
+    "figures the AI-education guide cites, its 2021 average salary instead of "
+    "the newest), to reproduce its numbers.",
+)
 def main(preset: str) -> None:
     """Is a master's in machine learning worth the money?
 

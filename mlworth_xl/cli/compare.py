@@ -17,11 +17,21 @@ LARGE_TABLE = 1_000
 
 @main.command("compare")
 @inputs
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Output format; csv and json keep full precision.")
-@click.option("--odds/--no-odds", default=True, show_default=True,
-              help="Lead with each option's odds (about 10 ms an option); --no-odds: only "
-                   "the outcome as expected, for large tables.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format; csv and json keep full precision.",
+)
+@click.option(
+    "--odds/--no-odds",
+    default=True,
+    show_default=True,
+    help="Lead with each option's odds (about 10 ms an option); --no-odds: only "
+    "the outcome as expected, for large tables.",
+)
 def compare_command(programs: Path | None, person: Path | None, fmt: str, odds: bool) -> None:
     """Compare options against staying in the current job.
 
@@ -49,8 +59,11 @@ def compare_command(programs: Path | None, person: Path | None, fmt: str, odds: 
     """
     table_, who = resolve_inputs(programs, person)
     if odds and len(table_) > LARGE_TABLE:
-        click.echo(f"Working out the odds of {len(table_):,} options (about 10 ms each; "
-                   "--no-odds skips them)", err=True)
+        click.echo(
+            f"Working out the odds of {len(table_):,} options (about 10 ms each; "
+            "--no-odds skips them)",
+            err=True,
+        )
     frame = compare(table_, who, odds=odds)
     render = {"table": table, "csv": to_csv, "json": to_json}[fmt]
     click.echo(render(frame), nl=False)

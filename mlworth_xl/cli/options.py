@@ -9,12 +9,21 @@ from typing import Any
 import click
 
 programs_option = click.option(
-    "--programs", "programs", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    "--programs",
+    "programs",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
     metavar="FILE",
-    help="Programs table (.csv or .xlsx), one row per option; default: the embedded comparison.")
+    help="Programs table (.csv or .xlsx), one row per option; default: the embedded comparison.",
+)
 person_option = click.option(
-    "--person", "person", type=click.Path(path_type=Path, dir_okay=False), default=None,
-    metavar="FILE", help="Person profile (.toml); default: the embedded default person.")
+    "--person",
+    "person",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Person profile (.toml); default: the embedded default person.",
+)
 
 
 def inputs(f: Callable[..., Any]) -> Callable[..., Any]:

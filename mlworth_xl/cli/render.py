@@ -16,15 +16,49 @@ from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, IRR_ABOVE
 KIND = {c.header: "irr" if c.key == "irr" else c.kind for c in (*COLUMNS, *COMPARE_COLUMNS)}
 
 #: Columns of the parts of the readable table (a part shows the columns its frame has).
-ODDS_PART = ("Option", "Chance of paying back within target", "Verdict",
-             "Median payback (years)", "Expected NPV", "NPV P10", "NPV P90",
-             "Payback at the expected outcome")
-COST_PART = ("Option", "Cost of attendance", "Income given up", "Amount borrowed", "Loan fees",
-             "Total interest", "Loan cost (today's $)", "Total cost", "Monthly payment")
-RETURN_PART = ("Option", "Rank (by NPV)", "Payback (years)", "Discounted payback (years)", "NPV",
-               "IRR", "ROI", "Break-even salary", "Pays back within target")
-LOAN_PART = ("Option", "Federal loans", "Private loans", "Monthly payment", "Total paid on loans",
-             "Years to pay off", "Amount forgiven", "Loan relief", "Repayment")
+ODDS_PART = (
+    "Option",
+    "Chance of paying back within target",
+    "Verdict",
+    "Median payback (years)",
+    "Expected NPV",
+    "NPV P10",
+    "NPV P90",
+    "Payback at the expected outcome",
+)
+COST_PART = (
+    "Option",
+    "Cost of attendance",
+    "Income given up",
+    "Amount borrowed",
+    "Loan fees",
+    "Total interest",
+    "Loan cost (today's $)",
+    "Total cost",
+    "Monthly payment",
+)
+RETURN_PART = (
+    "Option",
+    "Rank (by NPV)",
+    "Payback (years)",
+    "Discounted payback (years)",
+    "NPV",
+    "IRR",
+    "ROI",
+    "Break-even salary",
+    "Pays back within target",
+)
+LOAN_PART = (
+    "Option",
+    "Federal loans",
+    "Private loans",
+    "Monthly payment",
+    "Total paid on loans",
+    "Years to pay off",
+    "Amount forgiven",
+    "Loan relief",
+    "Repayment",
+)
 
 
 def cell(kind: str, value: object) -> str:
@@ -61,8 +95,9 @@ def table(frame: pd.DataFrame, width: int | None = None) -> str:
     parts = []
     tables = [("Costs", COST_PART), ("Returns", RETURN_PART)]
     if ODDS_PART[1] in frame.columns:
-        tables.insert(0, ("Odds (over completion, months to a job, placement and salary)",
-                          ODDS_PART))
+        tables.insert(
+            0, ("Odds (over completion, months to a job, placement and salary)", ODDS_PART)
+        )
     if (frame["Amount borrowed"] > 0).any():
         tables.append(("Loans", LOAN_PART))
     for title, cols in tables:
@@ -73,13 +108,17 @@ def table(frame: pd.DataFrame, width: int | None = None) -> str:
 
 
 #: The unit of every amount, said under the tables.
-UNIT_NOTE = ("Money is in today's dollars; the loans' own amounts (borrowed, fees, interest, "
-             "payments, forgiven) are in the dollars of the day they are lent or paid.")
+UNIT_NOTE = (
+    "Money is in today's dollars; the loans' own amounts (borrowed, fees, interest, "
+    "payments, forgiven) are in the dollars of the day they are lent or paid."
+)
 
 
 def _aligned(frame: pd.DataFrame, cols: tuple[str, ...], width: int) -> str:
-    body = [[cell(KIND[c], v) for c, v in zip(cols, row, strict=True)]
-            for row in frame[list(cols)].itertuples(index=False)]
+    body = [
+        [cell(KIND[c], v) for c, v in zip(cols, row, strict=True)]
+        for row in frame[list(cols)].itertuples(index=False)
+    ]
     return aligned(list(cols), body)
 
 
@@ -94,8 +133,11 @@ def aligned(headers: list[str], body: list[list[str]]) -> str:
     name_width = min(40, max(len("Option"), *(len(r[0]) for r in body)))
     heads = [textwrap.wrap(c, 12) or [""] for c in headers]
     heads[0] = ["Option"]
-    widths = [name_width] + [max(max(len(x) for x in h), *(len(r[j]) for r in body))
-                             for j, h in enumerate(heads) if j > 0]
+    widths = [name_width] + [
+        max(max(len(x) for x in h), *(len(r[j]) for r in body))
+        for j, h in enumerate(heads)
+        if j > 0
+    ]
     depth = max(len(h) for h in heads)
     lines = []
     for level in range(depth):
@@ -106,9 +148,12 @@ def aligned(headers: list[str], body: list[list[str]]) -> str:
         lines.append("  ".join(row).rstrip())
     lines.append("  ".join("-" * w for w in widths))
     for r in body:
-        name = r[0] if len(r[0]) <= name_width else r[0][:name_width - 1] + "…"
-        lines.append("  ".join([name.ljust(name_width)]
-                               + [v.rjust(widths[j + 1]) for j, v in enumerate(r[1:])]))
+        name = r[0] if len(r[0]) <= name_width else r[0][: name_width - 1] + "…"
+        lines.append(
+            "  ".join(
+                [name.ljust(name_width)] + [v.rjust(widths[j + 1]) for j, v in enumerate(r[1:])]
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -138,6 +183,7 @@ def to_csv(frame: pd.DataFrame) -> str:
     An IRR of ``inf`` (above the highest rate looked at) is written as the
     table shows it, ``> 99,900%``.
     """
+
     def text(value: object) -> object:
         value = neutral(value)
         if isinstance(value, str):

@@ -53,28 +53,70 @@ class Progress:
 
 @main.command("risk")
 @inputs
-@click.option("--draws", type=click.IntRange(1, MAX_DRAWS), default=DEFAULT_DRAWS,
-              show_default=True, help="Draws per option.")
-@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
-              help="Seed of the random numbers: the same seed gives the same table.")
-@click.option("--within", "within", type=click.FloatRange(min=0, min_open=True), multiple=True,
-              metavar="YEARS", help="Payback to give a probability for; repeat for several "
-              "[default: 5, 10, 20].")
-@click.option("--completion-prob", default=None, metavar="P",
-              help="Chance of finishing, for every option: 0.9 or 90% [default: by kind, see "
-              "`mlworth-xl sources`].")
-@click.option("--salary-sigma", type=float, default=None, metavar="S",
-              help="Spread of the salary after: standard deviation of its log "
-              f"[default: {field_default(RISK['salary_sigma'])}, fitted to BLS pay "
-              "percentiles].")
-@click.option("--job-search", type=click.Choice(JOB_SEARCH), default="geometric",
-              show_default=True, help="Months to a job: geometric (mean months_to_job) or "
-              "fixed.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Output format; csv and json keep full precision.")
-def risk_command(programs: Path | None, person: Path | None, draws: int, seed: int,
-                 within: tuple[float, ...], completion_prob: str | None,
-                 salary_sigma: float | None, job_search: str, fmt: str) -> None:
+@click.option(
+    "--draws",
+    type=click.IntRange(1, MAX_DRAWS),
+    default=DEFAULT_DRAWS,
+    show_default=True,
+    help="Draws per option.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="Seed of the random numbers: the same seed gives the same table.",
+)
+@click.option(
+    "--within",
+    "within",
+    type=click.FloatRange(min=0, min_open=True),
+    multiple=True,
+    metavar="YEARS",
+    help="Payback to give a probability for; repeat for several [default: 5, 10, 20].",
+)
+@click.option(
+    "--completion-prob",
+    default=None,
+    metavar="P",
+    help="Chance of finishing, for every option: 0.9 or 90% [default: by kind, see "
+    "`mlworth-xl sources`].",
+)
+@click.option(
+    "--salary-sigma",
+    type=float,
+    default=None,
+    metavar="S",
+    help="Spread of the salary after: standard deviation of its log "
+    f"[default: {field_default(RISK['salary_sigma'])}, fitted to BLS pay "
+    "percentiles].",
+)
+@click.option(
+    "--job-search",
+    type=click.Choice(JOB_SEARCH),
+    default="geometric",
+    show_default=True,
+    help="Months to a job: geometric (mean months_to_job) or fixed.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format; csv and json keep full precision.",
+)
+def risk_command(
+    programs: Path | None,
+    person: Path | None,
+    draws: int,
+    seed: int,
+    within: tuple[float, ...],
+    completion_prob: str | None,
+    salary_sigma: float | None,
+    job_search: str,
+    fmt: str,
+) -> None:
     """How likely is each option to pay back?  Monte Carlo over uncertain outcomes.
 
     Each draw is one possible course: the person finishes or drops out
@@ -104,8 +146,15 @@ def risk_command(programs: Path | None, person: Path | None, draws: int, seed: i
     uncertainty = [Uncertainty.for_kind(kind, **changes) for kind in table.kinds]
     progress = Progress(draws * len(table))
     try:
-        frame = risk(table, who, draws=draws, seed=seed, within=years,
-                     uncertainty=uncertainty, progress=progress)
+        frame = risk(
+            table,
+            who,
+            draws=draws,
+            seed=seed,
+            within=years,
+            uncertainty=uncertainty,
+            progress=progress,
+        )
     finally:
         progress.close()
     if fmt == "table":
@@ -116,25 +165,41 @@ def risk_command(programs: Path | None, person: Path | None, draws: int, seed: i
 
 #: Columns of the two parts of the readable table (keys of risk_columns).
 CHANCE_PART = ("option", "target_probability", "never_share")
-SPREAD_PART = ("option", "payback_p10", "payback_p50", "payback_p90", "npv_p10", "npv_p50",
-               "npv_p90")
+SPREAD_PART = (
+    "option",
+    "payback_p10",
+    "payback_p50",
+    "payback_p90",
+    "npv_p10",
+    "npv_p50",
+    "npv_p90",
+)
 
 
 def render_table(frame: pd.DataFrame, within: tuple[float, ...], horizon: float) -> str:
     """The risk table as two aligned tables: chances of paying back, then the spread."""
     columns = {c.key: c for c in risk_columns(within)}
     first = frame.iloc[0]
-    stamp = (f"{int(first['Draws']):,} draws per option, seed {int(first['Seed'])}; target "
-             f"payback {cell('years', first['Target (years)'])} years, horizon {horizon:g} "
-             "years")
+    stamp = (
+        f"{int(first['Draws']):,} draws per option, seed {int(first['Seed'])}; target "
+        f"payback {cell('years', first['Target (years)'])} years, horizon {horizon:g} "
+        "years"
+    )
     chance = (*CHANCE_PART[:2], *(f"within_{n:g}" for n in within), CHANCE_PART[2])
-    parts = [stamp, "", "Chance of paying back", _aligned(frame, [columns[k] for k in chance]),
-             "Spread (10th, 50th, 90th percentile)",
-             _aligned(frame, [columns[k] for k in SPREAD_PART])]
+    parts = [
+        stamp,
+        "",
+        "Chance of paying back",
+        _aligned(frame, [columns[k] for k in chance]),
+        "Spread (10th, 50th, 90th percentile)",
+        _aligned(frame, [columns[k] for k in SPREAD_PART]),
+    ]
     return "\n".join(parts)
 
 
 def _aligned(frame: pd.DataFrame, cols: list[Any]) -> str:
-    body = [[cell("text", r[cols[0].header])]
-            + [cell(c.kind, r[c.header]) for c in cols[1:]] for _, r in frame.iterrows()]
+    body = [
+        [cell("text", r[cols[0].header])] + [cell(c.kind, r[c.header]) for c in cols[1:]]
+        for _, r in frame.iterrows()
+    ]
     return aligned([c.header for c in cols], body)

@@ -9,8 +9,12 @@ from mlworth_xl.model.data import figures
 
 
 @main.command("sources")
-@click.option("--kind", type=click.Choice(["sourced", "derived", "assumption"]), default=None,
-              help="Only figures of this kind.")
+@click.option(
+    "--kind",
+    type=click.Choice(["sourced", "derived", "assumption"]),
+    default=None,
+    help="Only figures of this kind.",
+)
 def sources_command(kind: str | None) -> None:
     """List every embedded default figure with its source and as-of date.
 

@@ -16,15 +16,27 @@ from mlworth_xl.workbook.writer import MAX_OPTIONS
 
 @main.command("template")
 @person_option
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
-              metavar="PATH", help=f"Where to write the .xlsx file (a folder gets "
-              f"{TEMPLATE_NAME}); default: {TEMPLATE_NAME} in the current folder.")
-@click.option("--options", "options", type=click.IntRange(1, MAX_OPTIONS),
-              default=DEFAULT_OPTIONS, show_default=True, metavar="N",
-              help=f"Option columns to fill in (1 to {MAX_OPTIONS}).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="PATH",
+    help=f"Where to write the .xlsx file (a folder gets "
+    f"{TEMPLATE_NAME}); default: {TEMPLATE_NAME} in the current folder.",
+)
+@click.option(
+    "--options",
+    "options",
+    type=click.IntRange(1, MAX_OPTIONS),
+    default=DEFAULT_OPTIONS,
+    show_default=True,
+    metavar="N",
+    help=f"Option columns to fill in (1 to {MAX_OPTIONS}).",
+)
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
-def template_command(person: Path | None, output: Path | None, options: int,
-                     force: bool) -> None:
+def template_command(person: Path | None, output: Path | None, options: int, force: bool) -> None:
     """Write a template workbook: empty option columns for an advisor to fill in in Excel.
 
     Every formula is in place; an option computes once its name, length,
@@ -50,7 +62,10 @@ def template_command(person: Path | None, output: Path | None, options: int,
     try:
         written = write_template(target, options, who, force=force)
     except FileExistsError as exc:
-        raise InputError.single("-o", f"{exc.filename} already exists; use --force to replace "
-                                "it") from None
-    click.echo(f"Wrote {written}: a template of {options} option column"
-               f"{'s' if options != 1 else ''} to fill in")
+        raise InputError.single(
+            "-o", f"{exc.filename} already exists; use --force to replace it"
+        ) from None
+    click.echo(
+        f"Wrote {written}: a template of {options} option column"
+        f"{'s' if options != 1 else ''} to fill in"
+    )

@@ -44,8 +44,22 @@ Cells = Any
 
 #: Error values as Excel shows them (and as xlwings reads them with ``err_to_str``), and as a
 #: workbook file caches a formula that failed: the one list of the package.
-ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
-                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BUSY!"})
+ERROR_VALUES = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BUSY!",
+    }
+)
 
 
 def error_code(x: Any) -> str | None:
@@ -56,9 +70,13 @@ def error_code(x: Any) -> str | None:
     """
     return x.strip() if isinstance(x, str) and x.strip() in ERROR_VALUES else None
 
+
 #: ``"officejs"`` under xlwings Lite (Pyodide) or xlwings Server, else ``"classic"``.
-RUNTIME = ("officejs" if sys.platform == "emscripten"
-           or os.environ.get("XLWINGS_ON_SERVER") == "true" else "classic")
+RUNTIME = (
+    "officejs"
+    if sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+    else "classic"
+)
 
 
 class CellError(Exception):
@@ -143,8 +161,9 @@ def _rows(raw: Cells, name: str) -> tuple[list[Any], str | None]:
         return list(raw[0]), ("row" if width > 1 else None)
     if width == 1:
         return list(map(itemgetter(0), raw)), "col"
-    raise CellError("#VALUE!", f"{name}: takes one cell, one column or one row, not a "
-                    f"{height}x{width} range")
+    raise CellError(
+        "#VALUE!", f"{name}: takes one cell, one column or one row, not a {height}x{width} range"
+    )
 
 
 #: Text a TRUE/FALSE input takes, besides the cell values TRUE and FALSE and the numbers 1 and 0.
@@ -156,8 +175,10 @@ def _number(x: int | float, field: fields.Field) -> float | CellError:
     try:
         return float(x)
     except OverflowError:
-        return CellError("#NUM!", f"a number of {len(str(abs(x)))} digits is out of range; "
-                         f"allowed: {field.allowed()}")
+        return CellError(
+            "#NUM!",
+            f"a number of {len(str(abs(x)))} digits is out of range; allowed: {field.allowed()}",
+        )
 
 
 def cell_number(x: Any, field: fields.Field) -> float | CellError | None:
@@ -182,13 +203,16 @@ def cell_number(x: Any, field: fields.Field) -> float | CellError | None:
             return _BOOL_TEXT[x.strip().lower()]
         if (code := error_code(x)) is not None:
             return CellError(code, f"the cell holds the error {code}; fix that cell first")
-        shown = repr(x.strip()[:40]) if isinstance(x, str) else (
-            f"{x!r}" if isinstance(x, int | float) else f"a {type(x).__name__}")
-        return CellError("#VALUE!", f"{shown} is not TRUE or FALSE; allowed: TRUE, FALSE, "
-                         "1 or 0")
+        shown = (
+            repr(x.strip()[:40])
+            if isinstance(x, str)
+            else (f"{x!r}" if isinstance(x, int | float) else f"a {type(x).__name__}")
+        )
+        return CellError("#VALUE!", f"{shown} is not TRUE or FALSE; allowed: TRUE, FALSE, 1 or 0")
     if isinstance(x, bool):
-        return CellError("#VALUE!", f"{'TRUE' if x else 'FALSE'} is not a number; allowed: "
-                         f"{field.allowed()}")
+        return CellError(
+            "#VALUE!", f"{'TRUE' if x else 'FALSE'} is not a number; allowed: {field.allowed()}"
+        )
     if isinstance(x, int | float):
         return _number(x, field)
     if isinstance(x, str) and field.is_code and x.strip().lower() in field.choices:
@@ -198,8 +222,9 @@ def cell_number(x: Any, field: fields.Field) -> float | CellError | None:
     if isinstance(x, dt.date | dt.time | dt.timedelta):
         return CellError("#VALUE!", f"a date or time is not allowed; allowed: {field.allowed()}")
     if isinstance(x, str):
-        return CellError("#VALUE!", f"{x.strip()[:40]!r} is text, not a number; allowed: "
-                         f"{field.allowed()}")
+        return CellError(
+            "#VALUE!", f"{x.strip()[:40]!r} is text, not a number; allowed: {field.allowed()}"
+        )
     return CellError("#VALUE!", f"a {type(x).__name__} is not a number")
 
 
@@ -207,8 +232,9 @@ def cell_number(x: Any, field: fields.Field) -> float | CellError | None:
 OPTIONAL = object()
 
 
-def numbers(raw: Cells, name: str, field: fields.Field, fill: Any
-            ) -> tuple[np.ndarray | float | None, str | None, dict[int, CellError]]:
+def numbers(
+    raw: Cells, name: str, field: fields.Field, fill: Any
+) -> tuple[np.ndarray | float | None, str | None, dict[int, CellError]]:
     """Cells as a float (one cell) or an array, its orientation, and each bad cell's problem.
 
     ``fill`` replaces empty cells: a number, None (the argument is required)
@@ -250,8 +276,9 @@ def numbers(raw: Cells, name: str, field: fields.Field, fill: Any
         if errors:
             raise CellError(errors[0].code, f"{name}: {errors[0].message}")
         return float(values[0]), None, {}
-    errors = {i: CellError(e.code, f"{name}, value {i + 1}: {e.message}")
-              for i, e in errors.items()}
+    errors = {
+        i: CellError(e.code, f"{name}, value {i + 1}: {e.message}") for i, e in errors.items()
+    }
     if errors:
         values[list(errors)] = _fallback(field, None if fill in (None, OPTIONAL) else fill)
     return values, orient, errors
@@ -283,8 +310,9 @@ def table(raw: Cells) -> list[list[Any]] | None:
     return [list(r) if isinstance(r, list | tuple) else [r] for r in raw]
 
 
-def excel_function(body: Callable[..., Any], args: Mapping[str, Arg],
-                   nan: str | None = None) -> Callable[..., Any]:
+def excel_function(
+    body: Callable[..., Any], args: Mapping[str, Arg], nan: str | None = None
+) -> Callable[..., Any]:
     """Wrap ``body`` (which takes arrays) into a function that takes what Excel sends.
 
     Numeric arguments become 1-d arrays of one length (or floats when every
@@ -298,11 +326,20 @@ def excel_function(body: Callable[..., Any], args: Mapping[str, Arg],
     for p in sig.parameters.values():
         spec = args[p.name]
         field = replace(spec.field, name=p.name) if spec.field is not None else None
-        fill = (spec.default if spec.default is not None else None if p.default is p.empty
-                else OPTIONAL if p.default is None else float(p.default))
+        fill = (
+            spec.default
+            if spec.default is not None
+            else None
+            if p.default is p.empty
+            else OPTIONAL
+            if p.default is None
+            else float(p.default)
+        )
         plan.append((p.name, spec, field, fill))
-    defaults = tuple(f if isinstance(f, float) else p.default  # numbers as floats: fast path
-                     for (_, _, _, f), p in zip(plan, sig.parameters.values(), strict=True))
+    defaults = tuple(
+        f if isinstance(f, float) else p.default  # numbers as floats: fast path
+        for (_, _, _, f), p in zip(plan, sig.parameters.values(), strict=True)
+    )
     required = sum(p.default is p.empty for p in sig.parameters.values())
 
     @functools.wraps(body)
@@ -315,7 +352,7 @@ def excel_function(body: Callable[..., Any], args: Mapping[str, Arg],
         except TypeError as exc:
             return fail(CellError("#VALUE!", str(exc)))
         try:
-            values, shape, bad = _read(plan, a + defaults[len(a):])
+            values, shape, bad = _read(plan, a + defaults[len(a) :])
             with np.errstate(all="ignore"):
                 result = body(**values)
             return _write(result, shape, bad, nan, values)
@@ -329,15 +366,17 @@ def excel_function(body: Callable[..., Any], args: Mapping[str, Arg],
     return call
 
 
-def _read(plan: list[Any], given: tuple[Cells, ...]
-          ) -> tuple[dict[str, Any], tuple[int, str | None], dict[int, CellError]]:
+def _read(
+    plan: list[Any], given: tuple[Cells, ...]
+) -> tuple[dict[str, Any], tuple[int, str | None], dict[int, CellError]]:
     values: dict[str, Any] = {}
     first: tuple[str, int, str | None] | None = None  # the first range: name, length, orientation
     bad: dict[int, CellError] = {}
     for (name, spec, field, fill), raw in zip(plan, given, strict=True):
         if spec.kind in ("text", "table"):
-            values[name] = (text(raw, name, required=fill is None) if spec.kind == "text"
-                            else table(raw))
+            values[name] = (
+                text(raw, name, required=fill is None) if spec.kind == "text" else table(raw)
+            )
             continue
         arr, o, errors = numbers(raw, name, field, fill() if callable(fill) else fill)
         values[name] = arr
@@ -348,8 +387,11 @@ def _read(plan: list[Any], given: tuple[Cells, ...]
         if first and o != first[2]:
             raise CellError("#VALUE!", f"{name}: give all ranges as columns or all as rows")
         if first and len(arr) != first[1]:
-            raise CellError("#VALUE!", f"{name} has {len(arr)} values but {first[0]} has "
-                            f"{first[1]}; ranges must have the same length")
+            raise CellError(
+                "#VALUE!",
+                f"{name} has {len(arr)} values but {first[0]} has "
+                f"{first[1]}; ranges must have the same length",
+            )
         first = first or (name, len(arr), o)
         for i, e in errors.items():
             bad.setdefault(i, e)
@@ -357,12 +399,20 @@ def _read(plan: list[Any], given: tuple[Cells, ...]
 
 
 def _at(values: Mapping[str, Any], i: int) -> dict[str, float]:
-    return {k: float(v[i] if isinstance(v, np.ndarray) else v) for k, v in values.items()
-            if isinstance(v, float | np.ndarray)}
+    return {
+        k: float(v[i] if isinstance(v, np.ndarray) else v)
+        for k, v in values.items()
+        if isinstance(v, float | np.ndarray)
+    }
 
 
-def _write(result: Any, shape: tuple[int, str | None], bad: dict[int, CellError],
-           nan: str | None, values: Mapping[str, Any]) -> Cells:
+def _write(
+    result: Any,
+    shape: tuple[int, str | None],
+    bad: dict[int, CellError],
+    nan: str | None,
+    values: Mapping[str, Any],
+) -> Cells:
     if isinstance(result, list):
         return cells(result)
     if isinstance(result, str | bool):
@@ -382,6 +432,7 @@ def _write(result: Any, shape: tuple[int, str | None], bad: dict[int, CellError]
 
 def cells(rows: list[list[Any]]) -> list[list[Any]]:
     """A table for Excel: plain Python values, errors as :meth:`CellError.cell`."""
+
     def one(x: Any) -> Any:
         if isinstance(x, CellError):
             return x.cell()
@@ -390,4 +441,5 @@ def cells(rows: list[list[Any]]) -> list[list[Any]]:
         if isinstance(x, float) and math.isnan(x):
             return CellError("#N/A", "no value").cell()
         return x
+
     return [[one(x) for x in row] for row in rows]

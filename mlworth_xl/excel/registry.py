@@ -27,6 +27,7 @@ def udf(nan: str | None = None, **args: Arg) -> Callable[[Callable[..., Any]], A
     Records ``__mlworth_udf__`` (its docs), which xlwings' decorators leave
     no trace of on Linux, for the meta-test.
     """
+
     def register(body: Callable[..., Any]) -> Any:
         fn = excel_function(body, args, nan=nan)
         fn.__doc__ = " ".join((body.__doc__ or "").split())  # one line for the wizard
@@ -34,6 +35,7 @@ def udf(nan: str | None = None, **args: Arg) -> Callable[[Callable[..., Any]], A
         for name, spec in args.items():
             fn = xw.arg(name, doc=spec.doc, **spec.options)(fn)
         return xw.func(category="mlworth-xl")(fn)
+
     return register
 
 
@@ -46,9 +48,12 @@ def num(field: fields.Field, doc: str, **kw: Any) -> Arg:
     return Arg(doc, field=field, **kw)
 
 
-SCENARIO = Arg("Optional range: input names (field names or labels) in the first column, "
-               "values in the next, for every other input; left out: the embedded "
-               "defaults.", kind="table")
+SCENARIO = Arg(
+    "Optional range: input names (field names or labels) in the first column, "
+    "values in the next, for every other input; left out: the embedded "
+    "defaults.",
+    kind="table",
+)
 #: The arguments of a whole option, as MLWORTH_NPV and the Monte Carlo functions take it.
 OPTION_ARGS = dict(
     years=num(F["years"], "Length of study in years."),

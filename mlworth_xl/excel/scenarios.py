@@ -36,8 +36,11 @@ def key(name: str) -> str:
 
 @functools.cache
 def _aliases() -> dict[str, str]:
-    return {key(t): f.name for f in (*fields.PROGRAM_FIELDS, *fields.PERSON_FIELDS)
-            for t in (f.name, f.label)}
+    return {
+        key(t): f.name
+        for f in (*fields.PROGRAM_FIELDS, *fields.PERSON_FIELDS)
+        for t in (f.name, f.label)
+    }
 
 
 def field_named(name: Any) -> fields.Field | None:
@@ -50,8 +53,12 @@ def _value(x: Any, field: fields.Field) -> float | None:
     if isinstance(x, str) and x.strip() in data.figures():
         x = data.resolve(x.strip())
     v = cell_number(x, field)
-    if (isinstance(v, CellError) and isinstance(x, str) and error_code(x) is None
-            and field.unit != "bool"):
+    if (
+        isinstance(v, CellError)
+        and isinstance(x, str)
+        and error_code(x) is None
+        and field.unit != "bool"
+    ):
         try:
             return parse_code(x, field) if field.is_code else parse_number(x, field)
         except ValueError as exc:
@@ -63,9 +70,12 @@ def _value(x: Any, field: fields.Field) -> float | None:
     return v
 
 
-def scenario(rows: list[list[Any]] | None, name: str = "scenario",
-             allowed: Mapping[str, fields.Field] = fields.ALL, columns: int | None = None,
-             ) -> tuple[dict[str, np.ndarray], list[Any]]:
+def scenario(
+    rows: list[list[Any]] | None,
+    name: str = "scenario",
+    allowed: Mapping[str, fields.Field] = fields.ALL,
+    columns: int | None = None,
+) -> tuple[dict[str, np.ndarray], list[Any]]:
     """Inputs from a range of rows ``name | value [| value …]``: one array per input.
 
     Names are field names or labels (``Loan APR``, ``loan_apr``); values are
@@ -81,11 +91,15 @@ def scenario(rows: list[list[Any]] | None, name: str = "scenario",
         return {}, [None]
     width, first = len(rows[0]), rows[0]
     if width < 2 or (columns is not None and width != columns + 1):
-        raise CellError("#VALUE!", f"{name}: takes two columns: input names, then values"
-                        + ("" if columns == 1 else " (more value columns for more options)"))
+        raise CellError(
+            "#VALUE!",
+            f"{name}: takes two columns: input names, then values"
+            + ("" if columns == 1 else " (more value columns for more options)"),
+        )
     header: list[Any] = [None] * (width - 1)
     skip = field_named(first[0]) is None and not any(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in first[1:])
+        isinstance(v, int | float) and not isinstance(v, bool) for v in first[1:]
+    )
     if skip:
         header = list(first[1:])
     out: dict[str, np.ndarray] = {}
@@ -93,24 +107,35 @@ def scenario(rows: list[list[Any]] | None, name: str = "scenario",
         where = f"{name}, row {r}"
         if row[0] is None or not str(row[0]).strip():
             if any(x is not None and str(x).strip() for x in row[1:]):
-                raise CellError("#VALUE!", f"{where}: a value without an input name; allowed: "
-                                "the input's name in the first column (e.g. tuition_per_year)")
+                raise CellError(
+                    "#VALUE!",
+                    f"{where}: a value without an input name; allowed: "
+                    "the input's name in the first column (e.g. tuition_per_year)",
+                )
             continue
         field = field_named(row[0])
         named = str(row[0]).strip().lower().replace(" ", "_")
         if field is None and named.startswith("share_"):
-            raise CellError("#VALUE!", f"{where}: {named[6:][:40]!r} is not a role; roles are: "
-                            + ", ".join(fields.ROLE_LABELS))
+            raise CellError(
+                "#VALUE!",
+                f"{where}: {named[6:][:40]!r} is not a role; roles are: "
+                + ", ".join(fields.ROLE_LABELS),
+            )
         if field is None or field.name not in allowed:
-            raise CellError("#VALUE!", f"{where}: {str(row[0])[:40]!r} is not an input; inputs "
-                            f"are: {', '.join(allowed)}")
+            raise CellError(
+                "#VALUE!",
+                f"{where}: {str(row[0])[:40]!r} is not an input; inputs are: {', '.join(allowed)}",
+            )
         if field.name in out:
             raise CellError("#VALUE!", f"{where}: {field.name} is given twice")
         if field.unit == "text":
             for x in row[1:] if field.name == "kind" else ():
                 if x is not None and str(x).strip().lower() not in fields.KINDS:
-                    raise CellError("#VALUE!", f"{where}: kind: {str(x)[:40]!r} is not allowed; "
-                                    f"allowed: {field.allowed()}")
+                    raise CellError(
+                        "#VALUE!",
+                        f"{where}: kind: {str(x)[:40]!r} is not allowed; "
+                        f"allowed: {field.allowed()}",
+                    )
             continue
         vals = []
         for x in row[1:]:
@@ -119,8 +144,9 @@ def scenario(rows: list[list[Any]] | None, name: str = "scenario",
             except CellError as exc:
                 raise CellError(exc.code, f"{where}: {field.name}: {exc.message}") from None
             if v is None and field.required:
-                raise CellError("#VALUE!", f"{where}: {field.name}: is empty; allowed: "
-                                f"{field.allowed()}")
+                raise CellError(
+                    "#VALUE!", f"{where}: {field.name}: is empty; allowed: {field.allowed()}"
+                )
             vals.append(float(data.field_default(field)) if v is None else v)
         out[field.name] = np.array(vals)
     return out, header
@@ -160,8 +186,9 @@ def _extra_value(x: Any, field: fields.Field, where: str) -> Any:
         word = text(x, where, required=True)
         word = word.lower() if word.lower() in field.choices else word  # any case, as files
         if word not in field.choices:
-            raise CellError("#VALUE!", f"{where}: {word!r} is not allowed; allowed: "
-                            f"{field.allowed()}")
+            raise CellError(
+                "#VALUE!", f"{where}: {word!r} is not allowed; allowed: {field.allowed()}"
+            )
         return word
     if isinstance(x, str) and error_code(x) is None:
         try:
@@ -173,6 +200,7 @@ def _extra_value(x: Any, field: fields.Field, where: str) -> Any:
 
 
 # --- A whole option: checked, then evaluated ---------------------------------------------------
+
 
 def checked_inputs(values: Mapping[str, Any], where: str = "") -> dict[str, np.ndarray]:
     """All inputs of the options ``values`` gives, defaults filled in, once they pass the checks.
@@ -203,8 +231,9 @@ def evaluate_option(scenario_rows: list[list[Any]] | None, **given: Any) -> Outc
     return evaluate(checked_inputs(merged), check=False)
 
 
-def program_and_person(row: Mapping[str, Any], kind: str | None = None
-                       ) -> tuple[dict[str, Any], dict[str, Any]]:
+def program_and_person(
+    row: Mapping[str, Any], kind: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """An option's inputs split into the program's (with ``kind`` if given) and the person's.
 
     >>> program_and_person({"years": 2.0, "salary": 6e4}, "masters")
@@ -235,8 +264,9 @@ def odds_value(found: Any, attr: str | None) -> Any:
         return f"{verdict(found.payback_probability)} ({found.payback_probability:.0%}{suffix})"
     x = float(getattr(found, attr))
     if np.isnan(x):
-        return CellError("#N/A", "half or more of the possible courses never pay back "
-                         "within the horizon")
+        return CellError(
+            "#N/A", "half or more of the possible courses never pay back within the horizon"
+        )
     return x
 
 

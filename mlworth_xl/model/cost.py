@@ -16,9 +16,14 @@ from numpy.typing import ArrayLike
 from mlworth_xl.model.timeline import Array, study_share
 
 
-def education_cost_rate(tuition_per_year: ArrayLike, tuition_growth: ArrayLike,
-                        fees_per_year: ArrayLike, books_per_year: ArrayLike,
-                        aid_per_year: ArrayLike, year: ArrayLike) -> Array:
+def education_cost_rate(
+    tuition_per_year: ArrayLike,
+    tuition_growth: ArrayLike,
+    fees_per_year: ArrayLike,
+    books_per_year: ArrayLike,
+    aid_per_year: ArrayLike,
+    year: ArrayLike,
+) -> Array:
     """Tuition, fees and books less aid, per full year of study, in year ``year``.
 
     >>> float(education_cost_rate(52000, 0.05, 1000, 0, 60000, 2))
@@ -26,18 +31,27 @@ def education_cost_rate(tuition_per_year: ArrayLike, tuition_growth: ArrayLike,
     """
     y = np.asarray(year, dtype=float)
     tuition = np.asarray(tuition_per_year, dtype=float) * (1.0 + np.asarray(tuition_growth)) ** (
-        y - 1.0)
+        y - 1.0
+    )
     return np.maximum(0.0, tuition + fees_per_year + books_per_year - np.asarray(aid_per_year))
 
 
-def direct_cost_by_year(*, years: ArrayLike, tuition_per_year: ArrayLike,
-                        tuition_growth: ArrayLike = 0.0, program_price: ArrayLike = 0.0,
-                        fees_per_year: ArrayLike = 0.0, books_per_year: ArrayLike = 0.0,
-                        living_per_month: ArrayLike = 0.0, caregiving_per_month: ArrayLike = 0.0,
-                        travel_per_year: ArrayLike = 0.0, relocation: ArrayLike = 0.0,
-                        aid_per_year: ArrayLike = 0.0,
-                        employer_assistance_per_year: ArrayLike = 0.0,
-                        year: ArrayLike) -> Array:
+def direct_cost_by_year(
+    *,
+    years: ArrayLike,
+    tuition_per_year: ArrayLike,
+    tuition_growth: ArrayLike = 0.0,
+    program_price: ArrayLike = 0.0,
+    fees_per_year: ArrayLike = 0.0,
+    books_per_year: ArrayLike = 0.0,
+    living_per_month: ArrayLike = 0.0,
+    caregiving_per_month: ArrayLike = 0.0,
+    travel_per_year: ArrayLike = 0.0,
+    relocation: ArrayLike = 0.0,
+    aid_per_year: ArrayLike = 0.0,
+    employer_assistance_per_year: ArrayLike = 0.0,
+    year: ArrayLike,
+) -> Array:
     """Direct cost paid in each year ``year`` (an array of 1-based years).
 
     Per-scenario inputs of shape ``(n, 1)`` and ``year`` of shape ``(H,)`` give
@@ -53,18 +67,24 @@ def direct_cost_by_year(*, years: ArrayLike, tuition_per_year: ArrayLike,
     """
     y = np.asarray(year, dtype=float)
     aid = np.asarray(aid_per_year, dtype=float) + np.asarray(employer_assistance_per_year)
-    rate = (education_cost_rate(tuition_per_year, tuition_growth, fees_per_year,
-                                books_per_year, aid, y)
-            + travel_per_year
-            + 12.0 * (np.asarray(living_per_month, dtype=float) + caregiving_per_month))
+    rate = (
+        education_cost_rate(tuition_per_year, tuition_growth, fees_per_year, books_per_year, aid, y)
+        + travel_per_year
+        + 12.0 * (np.asarray(living_per_month, dtype=float) + caregiving_per_month)
+    )
     once = np.where(y == 1.0, np.asarray(relocation, dtype=float) + program_price, 0.0)
     return study_share(years, y) * rate + once
 
 
-def cost_of_attendance(tuition_per_year: ArrayLike, years: ArrayLike = 2.0,
-                       fees_per_year: ArrayLike = 0.0, living_per_month: ArrayLike = 0.0,
-                       relocation: ArrayLike = 0.0, aid_per_year: ArrayLike = 0.0,
-                       tuition_growth: ArrayLike = 0.0) -> Array:
+def cost_of_attendance(
+    tuition_per_year: ArrayLike,
+    years: ArrayLike = 2.0,
+    fees_per_year: ArrayLike = 0.0,
+    living_per_month: ArrayLike = 0.0,
+    relocation: ArrayLike = 0.0,
+    aid_per_year: ArrayLike = 0.0,
+    tuition_growth: ArrayLike = 0.0,
+) -> Array:
     """Direct cost of attendance over a whole program (Excel: ``MLWORTH_COST``).
 
     Parameters
@@ -106,16 +126,32 @@ def cost_of_attendance(tuition_per_year: ArrayLike, years: ArrayLike = 2.0,
     years = np.asarray(years, dtype=float)
     horizon = int(np.ceil(np.max(years))) if years.size else 1
     y = np.arange(1, max(horizon, 1) + 1, dtype=float)
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (
-        tuition_per_year, years, fees_per_year, living_per_month, relocation, aid_per_year,
-        tuition_growth)))
+    shape = np.broadcast_shapes(
+        *(
+            np.shape(a)
+            for a in (
+                tuition_per_year,
+                years,
+                fees_per_year,
+                living_per_month,
+                relocation,
+                aid_per_year,
+                tuition_growth,
+            )
+        )
+    )
 
     def col(a: ArrayLike) -> Array:
         return np.broadcast_to(np.asarray(a, dtype=float), shape)[..., None]
 
     by_year = direct_cost_by_year(
-        years=col(years), tuition_per_year=col(tuition_per_year),
-        tuition_growth=col(tuition_growth), fees_per_year=col(fees_per_year),
-        living_per_month=col(living_per_month), relocation=col(relocation),
-        aid_per_year=col(aid_per_year), year=y)
+        years=col(years),
+        tuition_per_year=col(tuition_per_year),
+        tuition_growth=col(tuition_growth),
+        fees_per_year=col(fees_per_year),
+        living_per_month=col(living_per_month),
+        relocation=col(relocation),
+        aid_per_year=col(aid_per_year),
+        year=y,
+    )
     return by_year.sum(axis=-1)

@@ -56,8 +56,15 @@ def figures() -> dict[str, Figure]:
     'Salary.com (as cited), 2022'
     """
     return {
-        key: Figure(key=key, value=f["value"], unit=f["unit"], label=f["label"],
-                    source=f["source"], as_of=str(f["as_of"]), kind=f["kind"])
+        key: Figure(
+            key=key,
+            value=f["value"],
+            unit=f["unit"],
+            label=f["label"],
+            source=f["source"],
+            as_of=str(f["as_of"]),
+            kind=f["kind"],
+        )
         for key, f in _raw()["figures"].items()
     }
 
@@ -70,8 +77,11 @@ def figure(key: str) -> Figure:
         import difflib
 
         close = difflib.get_close_matches(key, figures(), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else (
-            "; see `mlworth-xl sources` for the list")
+        hint = (
+            f"; did you mean {', '.join(close)}?"
+            if close
+            else ("; see `mlworth-xl sources` for the list")
+        )
         raise InputError.single("figure", f"no embedded figure called {key!r}{hint}") from None
 
 
@@ -110,8 +120,9 @@ def preset_description(name: str) -> str:
 
 def _preset(name: str) -> dict[str, Any]:
     if name not in PRESETS:
-        raise InputError.single("data", f"{name!r} is not a preset of the data; allowed: "
-                                + ", ".join(PRESETS))
+        raise InputError.single(
+            "data", f"{name!r} is not a preset of the data; allowed: " + ", ".join(PRESETS)
+        )
     return dict(_raw().get("presets", {}).get(name, {}))
 
 
@@ -148,8 +159,10 @@ def role_entries(preset: str | None = None) -> dict[str, dict[str, Any]]:
     'salary.data_scientists_median'
     """
     over = _preset(preset or active()).get("roles", {})
-    return {key: {**entry, **({"median": over[key]} if key in over else {})}
-            for key, entry in _raw()["roles"].items()}
+    return {
+        key: {**entry, **({"median": over[key]} if key in over else {})}
+        for key, entry in _raw()["roles"].items()
+    }
 
 
 def figures_used(entries: list[dict[str, Any]]) -> list[Figure]:

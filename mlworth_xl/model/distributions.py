@@ -62,11 +62,15 @@ class Lognormal:
         problems = []
         # a median of 0 is every draw at 0: a salary after of 0 is an allowed input
         if not (math.isfinite(self.median) and self.median >= 0):
-            problems.append(Problem("salary_median", f"{self.median:g} is not allowed; allowed: "
-                                    "a number from 0"))
+            problems.append(
+                Problem(
+                    "salary_median", f"{self.median:g} is not allowed; allowed: a number from 0"
+                )
+            )
         if not (math.isfinite(self.sigma) and self.sigma >= 0):
-            problems.append(Problem("salary_sigma", f"{self.sigma:g} is not allowed; allowed: "
-                                    "a number from 0"))
+            problems.append(
+                Problem("salary_sigma", f"{self.sigma:g} is not allowed; allowed: a number from 0")
+            )
         if problems:
             raise InputError(problems)
 
@@ -94,12 +98,19 @@ class Lognormal:
         if not problems and median is None:
             median = math.sqrt(p10 * p90)
         if not problems and not p10 < median < p90:  # type: ignore[operator]
-            problems.append(Problem("salary_p10", f"the percentiles must rise: 10th {p10:,.0f} < "
-                                    f"median {median:,.0f} < 90th {p90:,.0f}"))
+            problems.append(
+                Problem(
+                    "salary_p10",
+                    f"the percentiles must rise: 10th {p10:,.0f} < "
+                    f"median {median:,.0f} < 90th {p90:,.0f}",
+                )
+            )
         if problems:
             raise InputError(problems)
-        return cls(median=float(median),  # type: ignore[arg-type]
-                   sigma=math.log(p90 / p10) / (2.0 * Z90))
+        return cls(
+            median=float(median),  # type: ignore[arg-type]
+            sigma=math.log(p90 / p10) / (2.0 * Z90),
+        )
 
     @classmethod
     def from_range(cls, low: float, high: float, coverage: float = 0.8) -> Lognormal:
@@ -115,14 +126,23 @@ class Lognormal:
         """
         problems = []
         if not (math.isfinite(low) and low > 0):
-            problems.append(Problem("salary_low", f"{low:g} is not allowed; allowed: a number "
-                                    "above 0"))
+            problems.append(
+                Problem("salary_low", f"{low:g} is not allowed; allowed: a number above 0")
+            )
         if not (math.isfinite(high) and high > low):
-            problems.append(Problem("salary_high", f"{high:g} is not allowed; allowed: a number "
-                                    "above the low end of the range"))
+            problems.append(
+                Problem(
+                    "salary_high",
+                    f"{high:g} is not allowed; allowed: a number above the low end of the range",
+                )
+            )
         if not 0 < coverage < 1:
-            problems.append(Problem("coverage", f"{coverage:g} is not allowed; allowed: a number "
-                                    "above 0 and below 1"))
+            problems.append(
+                Problem(
+                    "coverage",
+                    f"{coverage:g} is not allowed; allowed: a number above 0 and below 1",
+                )
+            )
         if problems:
             raise InputError(problems)
         z = NormalDist().inv_cdf(0.5 + coverage / 2.0)
@@ -131,7 +151,7 @@ class Lognormal:
     @property
     def mean(self) -> float:
         """The mean, ``median × exp(sigma² / 2)``."""
-        return self.median * math.exp(self.sigma ** 2 / 2.0)
+        return self.median * math.exp(self.sigma**2 / 2.0)
 
     def quantile(self, q: ArrayLike) -> Array:
         """The ``q`` quantiles (0 < q < 1): ``median × exp(sigma × z_q)``."""
@@ -232,7 +252,6 @@ class SalaryMix:
         medians = np.array([p.median for p in self.parts])
         sigmas = np.array([p.sigma for p in self.parts])
         return medians[part] * np.exp(sigmas[part] * z)
-
 
 
 def geometric_months(u: ArrayLike, mean: float) -> Array:

@@ -42,8 +42,10 @@ class Problem:
         if self.row is not None:
             where.append(f"row {self.row}")
         prefix = ", ".join(where)
-        return f"{prefix}: {self.field}: {self.message}" if prefix else (
-            f"{self.field}: {self.message}"
+        return (
+            f"{prefix}: {self.field}: {self.message}"
+            if prefix
+            else (f"{self.field}: {self.message}")
         )
 
 
@@ -63,8 +65,9 @@ class InputError(ValueError):
         super().__init__(self.summary())
 
     @classmethod
-    def single(cls, field: str, message: str, *, row: int | None = None,
-               source: str | None = None) -> InputError:
+    def single(
+        cls, field: str, message: str, *, row: int | None = None, source: str | None = None
+    ) -> InputError:
         """Build an error with one problem."""
         return cls(Problem(field, message, row, source))
 

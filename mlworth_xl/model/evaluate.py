@@ -135,10 +135,18 @@ def inputs_with_defaults(values: Mapping[str, ArrayLike]) -> dict[str, Array]:
     """
     unknown = sorted(set(values) - set(fields.NUMERIC_INPUTS))
     if unknown:
-        raise InputError([Problem(name, "is not an input of the model; inputs are: "
-                                  + ", ".join(fields.NUMERIC_INPUTS)) for name in unknown])
-    missing = [name for name in fields.NUMERIC_INPUTS
-               if name not in values and fields.ALL[name].required]
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    "is not an input of the model; inputs are: " + ", ".join(fields.NUMERIC_INPUTS),
+                )
+                for name in unknown
+            ]
+        )
+    missing = [
+        name for name in fields.NUMERIC_INPUTS if name not in values and fields.ALL[name].required
+    ]
     if missing:
         raise InputError([Problem(name, "is required") for name in missing])
     arrays = {}
@@ -148,23 +156,28 @@ def inputs_with_defaults(values: Mapping[str, ArrayLike]) -> dict[str, Array]:
         try:
             arrays[name] = np.asarray(raw, dtype=float)
         except (TypeError, ValueError, OverflowError):
-            problems.append(Problem(name, f"{raw!r} is not a number; allowed: "
-                                    f"{fields.ALL[name].allowed()}"))
+            problems.append(
+                Problem(name, f"{raw!r} is not a number; allowed: {fields.ALL[name].allowed()}")
+            )
     if problems:
         raise InputError(problems)
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError:
         sizes = sorted({a.shape for a in arrays.values()})
-        raise InputError.single("inputs", f"arrays of different lengths {sizes} do not "
-                                "line up; give one value or one per scenario") from None
+        raise InputError.single(
+            "inputs",
+            f"arrays of different lengths {sizes} do not "
+            "line up; give one value or one per scenario",
+        ) from None
     if len(shape) > 1:
         raise InputError.single("inputs", f"must be scalars or 1-d arrays, got shape {shape}")
     return {k: np.broadcast_to(v, shape) for k, v in arrays.items()}
 
 
-def validate(values: Mapping[str, Array], *, first_row: int = 0,
-             source: str | None = None) -> list[Problem]:
+def validate(
+    values: Mapping[str, Array], *, first_row: int = 0, source: str | None = None
+) -> list[Problem]:
     """Every problem of broadcast inputs, with rows numbered from ``first_row``."""
     problems: list[Problem] = []
 
@@ -176,21 +189,36 @@ def validate(values: Mapping[str, Array], *, first_row: int = 0,
             problems.append(Problem(name, message, row(i), source))
     short = np.atleast_1d(values["horizon_years"] < values["years"])
     for i in np.nonzero(short)[0]:
-        problems.append(Problem(
-            "horizon_years",
-            f"{float(np.atleast_1d(values['horizon_years'])[i]):g} is shorter than the "
-            f"program ({float(np.atleast_1d(values['years'])[i]):g} years); the horizon must "
-            "cover the study", row(int(i)), source))
+        problems.append(
+            Problem(
+                "horizon_years",
+                f"{float(np.atleast_1d(values['horizon_years'])[i]):g} is shorter than the "
+                f"program ({float(np.atleast_1d(values['years'])[i]):g} years); the horizon must "
+                "cover the study",
+                row(int(i)),
+                source,
+            )
+        )
     problems += _law_problems(values, row, source)
     problems += roles_mod.share_problems(values, row, source)
     return problems
 
 
-def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
-                  source: str | None) -> list[Problem]:
+def _law_problems(
+    values: Mapping[str, Array], row: Callable[[int], int | None], source: str | None
+) -> list[Problem]:
     """Federal financing outside what the data covers, and a plan the law does not offer."""
-    v = {k: np.atleast_1d(values[k]) for k in ("financing", "start_year", "start_month",
-                                                "years", "repayment_plan", "loan_term_years")}
+    v = {
+        k: np.atleast_1d(values[k])
+        for k in (
+            "financing",
+            "start_year",
+            "start_month",
+            "years",
+            "repayment_plan",
+            "loan_term_years",
+        )
+    }
     if not np.all(np.isfinite(np.concatenate(list(v.values())))):
         return []  # already reported field by field
     fed = v["financing"] == Financing.FEDERAL
@@ -198,27 +226,43 @@ def _law_problems(values: Mapping[str, Array], row: Callable[[int], int | None],
     first = federal.first_rule_month()
     problems = []
     for i in np.nonzero(fed & (month < first))[0]:
-        problems.append(Problem(
-            "start_year", f"{int(v['start_year'][i])}-{int(v['start_month'][i]):02d} is before "
-            f"{federal.month_text(first)}, the first award year whose federal rates and fees are "
-            "in the data; allowed: a start from then, or financing 0 (simple, a what-if)",
-            row(int(i)), source))
+        problems.append(
+            Problem(
+                "start_year",
+                f"{int(v['start_year'][i])}-{int(v['start_month'][i]):02d} is before "
+                f"{federal.month_text(first)}, the first award year whose federal rates and fees "
+                "are in the data; allowed: a start from then, or financing 0 (simple, a what-if)",
+                row(int(i)),
+                source,
+            )
+        )
     longest = int(federal.FIXED_TERM_LIMIT_YEARS)
     new_loans = fed & federal.new_rule_loans(v["start_year"], v["start_month"], v["years"])
-    bad_plan = new_loans & (v["repayment_plan"] == Plan.FIXED) & (
-        v["loan_term_years"] > longest)
+    bad_plan = new_loans & (v["repayment_plan"] == Plan.FIXED) & (v["loan_term_years"] > longest)
     for i in np.nonzero(bad_plan)[0]:
-        problems.append(Problem(
-            "repayment_plan", f"a fixed plan of {int(v['loan_term_years'][i])} years is not open "
-            f"to Direct Loans first disbursed from 2026-07-01; allowed: {Plan.TIERED:d} (tiered "
-            f"standard), {Plan.RAP:d} (RAP), or {Plan.FIXED:d} (fixed) with a term of at most "
-            f"{longest} years, which pays more than the tiered plan requires", row(int(i)), source))
+        problems.append(
+            Problem(
+                "repayment_plan",
+                f"a fixed plan of {int(v['loan_term_years'][i])} years is not open "
+                "to Direct Loans first disbursed from 2026-07-01; allowed: "
+                f"{Plan.TIERED:d} (tiered standard), {Plan.RAP:d} (RAP), or {Plan.FIXED:d} "
+                "(fixed) with a term of at most "
+                f"{longest} years, which pays more than the tiered plan requires",
+                row(int(i)),
+                source,
+            )
+        )
     return problems
 
 
-def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = True,
-             workers: int = 1, roles: roles_mod.Roles | None = None,
-             **kwargs: ArrayLike) -> Outcome:
+def evaluate(
+    values: Mapping[str, ArrayLike] | None = None,
+    *,
+    check: bool = True,
+    workers: int = 1,
+    roles: roles_mod.Roles | None = None,
+    **kwargs: ArrayLike,
+) -> Outcome:
     """Evaluate scenarios; every input not given takes its default.
 
     Parameters
@@ -261,7 +305,7 @@ def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = Tru
     flat = {k: np.atleast_1d(v) for k, v in arrays.items()}
     flat["salary_after"] = roles_mod.salary_after(flat, roles)
     n = len(flat["years"])
-    chunks = ({k: v[s:s + CHUNK] for k, v in flat.items()} for s in range(0, max(n, 1), CHUNK))
+    chunks = ({k: v[s : s + CHUNK] for k, v in flat.items()} for s in range(0, max(n, 1), CHUNK))
     if workers > 1 and n > CHUNK:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -269,12 +313,17 @@ def evaluate(values: Mapping[str, ArrayLike] | None = None, *, check: bool = Tru
             parts = [out for out, _ in pool.map(_evaluate_chunk, chunks)]
     else:
         parts = [_evaluate_chunk(chunk)[0] for chunk in chunks]
-    return Outcome(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
-                      for f in dc_fields(Outcome)})
+    return Outcome(
+        **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in dc_fields(Outcome)}
+    )
 
 
-def yearly_detail(values: Mapping[str, ArrayLike] | None = None, *,
-                  roles: roles_mod.Roles | None = None, **kwargs: ArrayLike) -> YearlyDetail:
+def yearly_detail(
+    values: Mapping[str, ArrayLike] | None = None,
+    *,
+    roles: roles_mod.Roles | None = None,
+    **kwargs: ArrayLike,
+) -> YearlyDetail:
     """Year-by-year flows of scenarios (validated), for tables and the workbook."""
     arrays = inputs_with_defaults({**(values or {}), **kwargs})
     problems = validate(arrays)
@@ -311,8 +360,9 @@ class SalarySplit:
     npv_per_salary: Array
 
 
-def salary_split(values: Mapping[str, ArrayLike],
-                 roles: roles_mod.Roles | None = None) -> SalarySplit:
+def salary_split(
+    values: Mapping[str, ArrayLike], roles: roles_mod.Roles | None = None
+) -> SalarySplit:
     """The yearly flows of scenarios split by the salary after (inputs not validated).
 
     ``values`` holds every numeric input as 1-d arrays of one length, as
@@ -323,11 +373,17 @@ def salary_split(values: Mapping[str, ArrayLike],
     flat["salary_after"] = roles_mod.salary_after(flat, roles)
     parts = _flows(flat)
     rap = (np.atleast_1d(np.asarray(values["repayment_plan"])) == Plan.RAP) & (
-        parts.loans.borrowed > 0)
-    return SalarySplit(flow=parts.flow.T, fixed=parts.fixed.T, per_salary=parts.per_salary.T,
-                       linear=~rap, payback=metrics.payback_rows(parts.flow),
-                       npv=metrics.sum_rows(parts.flow * parts.discount),
-                       npv_per_salary=metrics.sum_rows(parts.per_salary * parts.discount))
+        parts.loans.borrowed > 0
+    )
+    return SalarySplit(
+        flow=parts.flow.T,
+        fixed=parts.fixed.T,
+        per_salary=parts.per_salary.T,
+        linear=~rap,
+        payback=metrics.payback_rows(parts.flow),
+        npv=metrics.sum_rows(parts.flow * parts.discount),
+        npv_per_salary=metrics.sum_rows(parts.per_salary * parts.discount),
+    )
 
 
 @dataclass(frozen=True)
@@ -380,21 +436,34 @@ def _flows(v: Mapping[str, Array]) -> _Flows:
     in_horizon = None if np.all(v["horizon_years"] == horizon) else y <= v["horizon_years"]
 
     def within(rows: Array) -> Array:
-        return rows if in_horizon is None else rows * in_horizon[:len(rows)]
+        return rows if in_horizon is None else rows * in_horizon[: len(rows)]
 
-    direct = within(direct_cost_by_year(
-        years=v["years"], tuition_per_year=v["tuition_per_year"],
-        tuition_growth=v["tuition_growth"], program_price=v["program_price"],
-        fees_per_year=v["fees_per_year"], books_per_year=v["books_per_year"],
-        living_per_month=v["living_per_month"], caregiving_per_month=v["caregiving_per_month"],
-        travel_per_year=v["travel_per_year"], relocation=v["relocation"],
-        aid_per_year=v["aid_per_year"],
-        employer_assistance_per_year=v["employer_assistance_per_year"], year=y[:study]))
+    direct = within(
+        direct_cost_by_year(
+            years=v["years"],
+            tuition_per_year=v["tuition_per_year"],
+            tuition_growth=v["tuition_growth"],
+            program_price=v["program_price"],
+            fees_per_year=v["fees_per_year"],
+            books_per_year=v["books_per_year"],
+            living_per_month=v["living_per_month"],
+            caregiving_per_month=v["caregiving_per_month"],
+            travel_per_year=v["travel_per_year"],
+            relocation=v["relocation"],
+            aid_per_year=v["aid_per_year"],
+            employer_assistance_per_year=v["employer_assistance_per_year"],
+            year=y[:study],
+        )
+    )
 
     after_tax = 1.0 - _same(v["tax_rate"])
     s0 = _same(v["salary"]) * np.exp((y - 1.0) * np.log1p(_same(v["salary_growth"])))
-    foregone = within(after_tax * (1.0 - v["work_fraction"])
-                      * timeline.overlap(0.0, job_start, y[:away]) * s0[:away])
+    foregone = within(
+        after_tax
+        * (1.0 - v["work_fraction"])
+        * timeline.overlap(0.0, job_start, y[:away])
+        * s0[:away]
+    )
     # Share of each year in the new job: 1 from the year after the last start.
     job_share = np.clip(y[:away] - job_start, 0.0, 1.0)
     y1 = timeline.first_job_year(v["years"], v["months_to_job"])
@@ -417,21 +486,37 @@ def _flows(v: Mapping[str, Array]) -> _Flows:
     relief = within(lf.relief_by_year)
 
     flow = gain.copy()
-    for rows, sign in ((direct, -1.0), (foregone, -1.0), (lf.fee_by_year, -1.0),
-                       (interest, -1.0), (relief, 1.0)):
+    for rows, sign in (
+        (direct, -1.0),
+        (foregone, -1.0),
+        (lf.fee_by_year, -1.0),
+        (interest, -1.0),
+        (relief, 1.0),
+    ):
         if sign < 0:
-            flow[:len(rows)] -= rows
+            flow[: len(rows)] -= rows
         else:
-            flow[:len(rows)] += rows
+            flow[: len(rows)] += rows
     discount_rate = _same(v["discount_rate"])
-    return _Flows(y=y[:, 0], direct=direct, foregone=foregone, per_salary=per_salary,
-                  gain=gain, loans=lf, interest=interest, relief=relief, flow=flow,
-                  discount=np.exp(-y * np.log1p(discount_rate)),
-                  salary_after=v["salary_after"])
+    return _Flows(
+        y=y[:, 0],
+        direct=direct,
+        foregone=foregone,
+        per_salary=per_salary,
+        gain=gain,
+        loans=lf,
+        interest=interest,
+        relief=relief,
+        flow=flow,
+        discount=np.exp(-y * np.log1p(discount_rate)),
+        salary_after=v["salary_after"],
+    )
 
 
-def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
-                    ) -> tuple[Outcome, YearlyDetail | None]:
+def _evaluate_chunk(
+    v: dict[str, Array],
+    detail: bool = False,
+) -> tuple[Outcome, YearlyDetail | None]:
     f = _flows(v)
     flow, per_salary = f.flow, f.per_salary
     cost_of_attendance = f.direct.sum(axis=0)
@@ -476,9 +561,15 @@ def _evaluate_chunk(v: dict[str, Array], detail: bool = False,
     if not detail:
         return outcome, None
     by_year = YearlyDetail(
-        year=f.y, direct_cost=f.full(f.direct).T, income_given_up=f.full(f.foregone).T,
-        gain=f.gain.T, loan_fee=f.full(lf.fee_by_year).T, interest=f.full(f.interest).T,
-        loan_relief=f.full(f.relief).T, flow=flow.T,
+        year=f.y,
+        direct_cost=f.full(f.direct).T,
+        income_given_up=f.full(f.foregone).T,
+        gain=f.gain.T,
+        loan_fee=f.full(lf.fee_by_year).T,
+        interest=f.full(f.interest).T,
+        loan_relief=f.full(f.relief).T,
+        flow=flow.T,
         cumulative=metrics.cumsum_rows(flow).T,
-        discounted_cumulative=metrics.cumsum_rows(discounted).T)
+        discounted_cumulative=metrics.cumsum_rows(discounted).T,
+    )
     return outcome, by_year

@@ -75,11 +75,16 @@ def rate_table(loan: str, what: str) -> tuple[Dates, Array]:
     >>> [str(s) for s in starts], values.tolist()
     (['2025-07-01', '2026-07-01'], [0.0794, 0.0807])
     """
-    rows = sorted((int(m[2]), f.value) for key, f in figures().items()
-                  if (m := _KEY.fullmatch(key)) and m[1] == loan and m[4] == what)
+    rows = sorted(
+        (int(m[2]), f.value)
+        for key, f in figures().items()
+        if (m := _KEY.fullmatch(key)) and m[1] == loan and m[4] == what
+    )
     month = "07" if what == "rate" else "10"
-    return (np.array([f"{y}-{month}-01" for y, _ in rows], dtype="datetime64[D]"),
-            np.array([v for _, v in rows], dtype=float))
+    return (
+        np.array([f"{y}-{month}-01" for y, _ in rows], dtype="datetime64[D]"),
+        np.array([v for _, v in rows], dtype=float),
+    )
 
 
 def _lookup(loan: str, what: str, dates: Dates) -> tuple[Array, NDArray[np.bool_]]:
@@ -106,8 +111,9 @@ def first_rule_month() -> int:
     >>> month_text(first_rule_month())
     '2025-07'
     """
-    return min(_month(rate_table(loan, "rate")[0][0]) for loan in ("direct_unsub_grad",
-                                                                    "grad_plus"))
+    return min(
+        _month(rate_table(loan, "rate")[0][0]) for loan in ("direct_unsub_grad", "grad_plus")
+    )
 
 
 def new_rules_month() -> int:
@@ -124,8 +130,11 @@ def month_index(year: ArrayLike, month: ArrayLike) -> Array:
     return (np.asarray(year, dtype=float) - 1970.0) * 12.0 + np.asarray(month, dtype=float) - 1.0
 
 
-def new_rule_loans(start_year: ArrayLike, start_month: ArrayLike, years: ArrayLike,
-                   ) -> NDArray[np.bool_]:
+def new_rule_loans(
+    start_year: ArrayLike,
+    start_month: ArrayLike,
+    years: ArrayLike,
+) -> NDArray[np.bool_]:
     """Whether an option has a loan under the 2026 rules: its last disbursement (one each
     study year, at the start's anniversary) is on or after 2026-07-01.
 
@@ -133,7 +142,8 @@ def new_rule_loans(start_year: ArrayLike, start_month: ArrayLike, years: ArrayLi
     [False, True, True]
     """
     last = month_index(start_year, start_month) + 12.0 * (
-        np.ceil(np.asarray(years, dtype=float) - 1e-9) - 1.0)
+        np.ceil(np.asarray(years, dtype=float) - 1e-9) - 1.0
+    )
     return np.asarray(last >= new_rules_month())
 
 
@@ -227,20 +237,29 @@ class Financing:
     @property
     def fees(self) -> Array:
         """Origination fees of each scenario: borrowed minus received."""
-        return (self.direct_unsub * self.direct_unsub_fee + self.grad_plus * self.grad_plus_fee
-                + self.private * self.private_fee).sum(axis=1)
+        return (
+            self.direct_unsub * self.direct_unsub_fee
+            + self.grad_plus * self.grad_plus_fee
+            + self.private * self.private_fee
+        ).sum(axis=1)
 
     @property
     def federal_apr(self) -> Array:
         """Principal-weighted rate of the federal loans (0 where none)."""
-        return _weighted(self.federal_total, self.direct_unsub * self.direct_unsub_rate
-                         + self.grad_plus * self.grad_plus_rate)
+        return _weighted(
+            self.federal_total,
+            self.direct_unsub * self.direct_unsub_rate + self.grad_plus * self.grad_plus_rate,
+        )
 
     @property
     def blended_apr(self) -> Array:
         """Principal-weighted rate of all loans (0 where nothing is borrowed)."""
-        return _weighted(self.principal_total, self.direct_unsub * self.direct_unsub_rate
-                         + self.grad_plus * self.grad_plus_rate + self.private * self.private_apr)
+        return _weighted(
+            self.principal_total,
+            self.direct_unsub * self.direct_unsub_rate
+            + self.grad_plus * self.grad_plus_rate
+            + self.private * self.private_apr,
+        )
 
     def accrued_interest(self, months: ArrayLike) -> tuple[Array, Array]:
         """Simple interest (federal, private) accrued by ``months`` after the first disbursement.
@@ -254,8 +273,10 @@ class Financing:
         """
         m = np.asarray(months, dtype=float).reshape(-1, 1)
         held = np.maximum(0.0, m - 12.0 * np.arange(self.need.shape[1])) / 12.0
-        federal = (held * (self.direct_unsub * self.direct_unsub_rate
-                           + self.grad_plus * self.grad_plus_rate)).sum(axis=1)
+        federal = (
+            held
+            * (self.direct_unsub * self.direct_unsub_rate + self.grad_plus * self.grad_plus_rate)
+        ).sum(axis=1)
         return federal, (held * self.private * self.private_apr).sum(axis=1)
 
     def as_dict(self) -> dict[str, object]:
@@ -282,10 +303,17 @@ def prorated_annual_limit(enrolment_intensity: ArrayLike) -> Array:
     return np.where(ok, share * float(figure("law.grad_annual_limit").value), 0.0)
 
 
-def split(need: ArrayLike, start: ArrayLike, *, private_apr: ArrayLike,
-          private_fee: ArrayLike = 0.0, enrolment_intensity: ArrayLike = 1.0,
-          prior_grad_borrowing: ArrayLike = 0.0, prior_undergrad_borrowing: ArrayLike = 0.0,
-          grad_plus_legacy: ArrayLike = False) -> Financing:
+def split(
+    need: ArrayLike,
+    start: ArrayLike,
+    *,
+    private_apr: ArrayLike,
+    private_fee: ArrayLike = 0.0,
+    enrolment_intensity: ArrayLike = 1.0,
+    prior_grad_borrowing: ArrayLike = 0.0,
+    prior_undergrad_borrowing: ArrayLike = 0.0,
+    grad_plus_legacy: ArrayLike = False,
+) -> Financing:
     """Split each study year's need into Direct Unsubsidized, Grad PLUS and private loans.
 
     Parameters
@@ -321,9 +349,21 @@ def split(need: ArrayLike, start: ArrayLike, *, private_apr: ArrayLike,
     (20500.0, 9716.685, 0.0)
     """
     need_2d = np.maximum(0.0, np.atleast_2d(np.asarray(need, dtype=float)))
-    n = max(need_2d.shape[0], np.size(start), *(np.size(a) for a in (
-        private_apr, private_fee, enrolment_intensity, prior_grad_borrowing,
-        prior_undergrad_borrowing, grad_plus_legacy)))
+    n = max(
+        need_2d.shape[0],
+        np.size(start),
+        *(
+            np.size(a)
+            for a in (
+                private_apr,
+                private_fee,
+                enrolment_intensity,
+                prior_grad_borrowing,
+                prior_undergrad_borrowing,
+                grad_plus_legacy,
+            )
+        ),
+    )
     years = need_2d.shape[1]
     need_2d = np.broadcast_to(need_2d, (n, years))
 
@@ -339,10 +379,13 @@ def split(need: ArrayLike, start: ArrayLike, *, private_apr: ArrayLike,
         for what in ("rate", "fee"):
             table[f"{prefix}_{what}"], outside = _lookup(loan, what, dates)
             if outside.any():
-                notes.append(f"some {loan.replace('_', ' ')} {what}s are taken from the nearest "
-                             "award year in the data")
-    new_limit = np.broadcast_to(prorated_annual_limit(col(enrolment_intensity))[:, None],
-                                (n, years))
+                notes.append(
+                    f"some {loan.replace('_', ' ')} {what}s are taken from the nearest "
+                    "award year in the data"
+                )
+    new_limit = np.broadcast_to(
+        prorated_annual_limit(col(enrolment_intensity))[:, None], (n, years)
+    )
     eligible = col(enrolment_intensity) >= float(figure("law.min_enrolment_for_loans").value)
     annual = float(figure("law.grad_annual_limit").value)
     aggregate_new = float(figure("law.grad_aggregate_limit").value)
@@ -364,9 +407,14 @@ def split(need: ArrayLike, start: ArrayLike, *, private_apr: ArrayLike,
         old = before | legacy & (after_close < window)
         after_close += ~before
         limit[:, k] = np.where(before, np.where(eligible, annual, 0.0), new_limit[:, k])
-        room = np.where(old, aggregate_old - prior_grad - prior_ug - unsub_so_far,
-                        np.minimum(aggregate_new - prior_grad - unsub_so_far,
-                                   lifetime - prior_grad - prior_ug - federal_so_far))
+        room = np.where(
+            old,
+            aggregate_old - prior_grad - prior_ug - unsub_so_far,
+            np.minimum(
+                aggregate_new - prior_grad - unsub_so_far,
+                lifetime - prior_grad - prior_ug - federal_so_far,
+            ),
+        )
         fee = table["direct_unsub_fee"][:, k]
         wanted = need_2d[:, k] / (1.0 - fee)
         unsub = np.clip(np.minimum(np.minimum(wanted, limit[:, k]), room), 0.0, None)
@@ -381,7 +429,14 @@ def split(need: ArrayLike, start: ArrayLike, *, private_apr: ArrayLike,
         federal_so_far += unsub + plus
         legacy |= before & (unsub + plus > 0)
     return Financing(
-        date=dates, award_year=award_year(dates), need=np.array(need_2d), annual_limit=limit,
-        old_rules=old_rules, private_apr=np.broadcast_to(p_apr[:, None], (n, years)),
-        private_fee=np.broadcast_to(p_fee[:, None], (n, years)), notes=tuple(notes),
-        **out, **table)
+        date=dates,
+        award_year=award_year(dates),
+        need=np.array(need_2d),
+        annual_limit=limit,
+        old_rules=old_rules,
+        private_apr=np.broadcast_to(p_apr[:, None], (n, years)),
+        private_fee=np.broadcast_to(p_fee[:, None], (n, years)),
+        notes=tuple(notes),
+        **out,
+        **table,
+    )

@@ -98,8 +98,9 @@ def income_by_year(v: Mapping[str, Array], y: Array) -> Array:
     """Gross income the option earns in each year ``y`` (placement-weighted), (n, H)."""
     col = {k: a[:, None] for k, a in v.items()}
     s0 = col["salary"] * (1.0 + col["salary_growth"]) ** (y - 1.0)
-    away = (timeline.study_share(col["years"], y)
-            + timeline.search_share(col["years"], col["months_to_job"], y))
+    away = timeline.study_share(col["years"], y) + timeline.search_share(
+        col["years"], col["months_to_job"], y
+    )
     job = timeline.job_share(col["years"], col["months_to_job"], y)
     y1 = timeline.first_job_year(col["years"], col["months_to_job"])
     s1 = col["salary_after"] * (1.0 + col["salary_growth_after"]) ** (y - y1)
@@ -113,8 +114,9 @@ def agi_by_year(v: Mapping[str, Array], y: Array) -> Array:
     return np.concatenate((v["salary"][:, None], income[:, :-1]), axis=1)
 
 
-def _fixed_by_year(balance: Array, apr: Array, term_months: Array, months: Array,
-                   horizon: int) -> tuple[Array, Array]:
+def _fixed_by_year(
+    balance: Array, apr: Array, term_months: Array, months: Array, horizon: int
+) -> tuple[Array, Array]:
     """Level payment (n,) and the interest paid in each year (years, n) up to the last payment.
 
     After ``k`` payments of ``p`` at the monthly rate ``i`` the interest
@@ -176,11 +178,14 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
             need_real = need_real * price_level(v["inflation"], np.arange(1.0, width + 1.0)).T
         split = federal.split(
             v["loan_share"][:, None] * need_real,
-            start_dates(v["start_year"], v["start_month"]), private_apr=p_apr,
-            private_fee=v["private_fee"], enrolment_intensity=v["enrolment_intensity"],
+            start_dates(v["start_year"], v["start_month"]),
+            private_apr=p_apr,
+            private_fee=v["private_fee"],
+            enrolment_intensity=v["enrolment_intensity"],
             prior_grad_borrowing=v["prior_grad_borrowing"],
             prior_undergrad_borrowing=v["prior_undergrad_borrowing"],
-            grad_plus_legacy=v["grad_plus_legacy"])
+            grad_plus_legacy=v["grad_plus_legacy"],
+        )
         fed = ~simple
         unsub, plus, private = split.direct_unsub.T, split.grad_plus.T, split.private.T
         fed_p = unsub + plus
@@ -191,8 +196,11 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         plan_p = np.where(fed, fed_p, plan_p)
         plan_r = np.where(fed, fed_r, plan_r)
         priv_p = np.where(fed, private, 0.0)
-        fees = (unsub * split.direct_unsub_fee.T + plus * split.grad_plus_fee.T
-                + private * split.private_fee.T)
+        fees = (
+            unsub * split.direct_unsub_fee.T
+            + plus * split.grad_plus_fee.T
+            + private * split.private_fee.T
+        )
         fee_by_disb = np.where(fed, fees, fee_by_disb)
 
     start = 12.0 * np.arange(width)[:, None]
@@ -202,8 +210,11 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     plan_total, priv_total = plan_p.sum(axis=0), priv_p.sum(axis=0)
     # Repaid at the principal-weighted rate (the one loan's rate under simple financing).
     with np.errstate(divide="ignore", invalid="ignore"):
-        plan_rate = np.where(plan_total > 0, (plan_p * plan_r).sum(axis=0)
-                             / np.where(plan_total > 0, plan_total, 1.0), 0.0)
+        plan_rate = np.where(
+            plan_total > 0,
+            (plan_p * plan_r).sum(axis=0) / np.where(plan_total > 0, plan_total, 1.0),
+            0.0,
+        )
     plan_rate = np.where(simple, apr, plan_rate)
     # Grad PLUS's in-school period is a deferment, so its interest capitalizes when it ends
     # whatever ``capitalize_interest`` says of the Direct Unsubsidized loans (34 CFR 685.202(b)).
@@ -219,8 +230,9 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     deferment = monthly * deferred
 
     code = v["repayment_plan"]
-    term = 12.0 * np.where(code == Plan.TIERED, repayment.tiered_term_years(plan_balance),
-                           v["loan_term_years"])
+    term = 12.0 * np.where(
+        code == Plan.TIERED, repayment.tiered_term_years(plan_balance), v["loan_term_years"]
+    )
     plan_pay, plan_paid = _fixed_by_year(plan_balance, plan_rate, term, months, span)
     plan_months = np.where(plan_balance > 0, term, 0.0)
     priv_term = 12.0 * v["private_term_years"]
@@ -237,8 +249,13 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         agi = agi_by_year(sub, y_rap)
         if inflating:  # the AGI of each year in its own (nominal) dollars
             agi = agi * price_level(sub["inflation"], y_rap).T
-        r = repayment.rap(plan_balance[rap_rows], plan_rate[rap_rows], agi,
-                          sub["dependents"], offset_months=months[rap_rows])
+        r = repayment.rap(
+            plan_balance[rap_rows],
+            plan_rate[rap_rows],
+            agi,
+            sub["dependents"],
+            offset_months=months[rap_rows],
+        )
         tax = sub["tax_rate"][:, None]
         cols = min(span, r.yearly["payment"].shape[1])
         plan_pay[rap_rows] = r.first_year_monthly_payment
@@ -247,8 +264,9 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         plan_paid[:, rap_rows] = 0.0
         plan_paid[:cols, rap_rows] = r.yearly["interest_paid"][:, :cols].T
         relief = np.zeros((span, n))
-        relief[:cols, rap_rows] = (r.yearly["principal_matched"]
-                                   + (1.0 - tax) * r.yearly["forgiven"])[:, :cols].T
+        relief[:cols, rap_rows] = (
+            r.yearly["principal_matched"] + (1.0 - tax) * r.yearly["forgiven"]
+        )[:, :cols].T
         forgiven[rap_rows] = r.forgiven
         matched[rap_rows] = r.principal_matched
         plan_interest = r.total_interest
@@ -256,29 +274,48 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
     total_interest = np.where(plan_balance > 0, fixed_interest, 0.0) + plan_d
     if rap_rows.size:
         total_interest[rap_rows] = plan_interest + plan_d[rap_rows]
-    total_interest = total_interest + np.where(
-        priv_balance > 0, priv_term * priv_pay - priv_balance, 0.0) + priv_d
+    total_interest = (
+        total_interest
+        + np.where(priv_balance > 0, priv_term * priv_pay - priv_balance, 0.0)
+        + priv_d
+    )
 
     borrowed = plan_total + priv_total
     fee = np.where(simple, one - need, fee_by_disb.sum(axis=0))
     relief_total = matched + (1.0 - v["tax_rate"]) * forgiven
     interest = _rows(deferment, max(len(deferment), len(plan_paid), len(priv_paid)))
-    interest[:len(plan_paid)] += plan_paid
-    interest[:len(priv_paid)] += priv_paid
+    interest[: len(plan_paid)] += plan_paid
+    interest[: len(priv_paid)] += priv_paid
     flows = LoanFlows(
-        borrowed=borrowed, federal=plan_total, private=priv_total, fee=fee,
-        monthly_payment=plan_pay + priv_pay, total_interest=total_interest,
+        borrowed=borrowed,
+        federal=plan_total,
+        private=priv_total,
+        fee=fee,
+        monthly_payment=plan_pay + priv_pay,
+        total_interest=total_interest,
         total_paid=borrowed + total_interest - matched - forgiven,
         months_to_pay_off=np.maximum(plan_months, np.where(priv_balance > 0, priv_term, 0.0)),
-        forgiven=forgiven, relief=relief_total, fee_by_year=fee_by_disb,
-        interest_by_year=interest, relief_by_year=relief,
-        loan_cost=fee + total_interest - relief_total)  # nominal: replaced below if inflating
+        forgiven=forgiven,
+        relief=relief_total,
+        fee_by_year=fee_by_disb,
+        interest_by_year=interest,
+        relief_by_year=relief,
+        loan_cost=fee + total_interest - relief_total,
+    )  # nominal: replaced below if inflating
     if not inflating:
         return flows
     rows = max(len(interest), len(relief), width)
     y_all = np.arange(1.0, rows + 1.0)
-    plan_debt = _debt(plan_p, np.where(cap, plan_p * plan_r, plus_r), months, plan_balance,
-                      plan_paid, plan_pay, plan_months, y_all)
+    plan_debt = _debt(
+        plan_p,
+        np.where(cap, plan_p * plan_r, plus_r),
+        months,
+        plan_balance,
+        plan_paid,
+        plan_pay,
+        plan_months,
+        y_all,
+    )
     if rap_rows.size:
         paid_down = sum(r.yearly[k] for k in ("principal_paid", "principal_matched", "forgiven"))
         cols = min(rows, paid_down.shape[1])
@@ -288,11 +325,22 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         plan_debt[:cols, rap_rows] = np.where(after.T, np.maximum(0.0, left.T), block)
         if cols < rows:
             plan_debt[cols:, rap_rows] = 0.0
-    priv_debt = _debt(priv_p, p_cap * priv_p * p_apr, months, priv_balance, priv_paid,
-                      priv_pay, np.where(priv_balance > 0, priv_term, 0.0), y_all)
+    priv_debt = _debt(
+        priv_p,
+        p_cap * priv_p * p_apr,
+        months,
+        priv_balance,
+        priv_paid,
+        priv_pay,
+        np.where(priv_balance > 0, priv_term, 0.0),
+        y_all,
+    )
     real = deflate(flows, v["inflation"], plan_debt + priv_debt)
-    return replace(real, interest_by_year=real.interest_by_year[:horizon],
-                   relief_by_year=real.relief_by_year[:horizon])
+    return replace(
+        real,
+        interest_by_year=real.interest_by_year[:horizon],
+        relief_by_year=real.relief_by_year[:horizon],
+    )
 
 
 def price_level(inflation: Array, y: Array) -> Array:
@@ -320,17 +368,26 @@ def deflate(flows: LoanFlows, inflation: Array, debt: Array) -> LoanFlows:
     """
     rows = len(debt)
     p = price_level(inflation, np.arange(1.0, rows + 1.0))
-    fee = flows.fee_by_year / p[:len(flows.fee_by_year)]
+    fee = flows.fee_by_year / p[: len(flows.fee_by_year)]
     interest = _rows(flows.interest_by_year, rows)[:rows] / p
     interest[1:] -= debt[:-1] * (1.0 / p[:-1] - 1.0 / p[1:])
-    relief = flows.relief_by_year / p[:len(flows.relief_by_year)]
+    relief = flows.relief_by_year / p[: len(flows.relief_by_year)]
     cost = fee.sum(axis=0) + interest.sum(axis=0) - relief.sum(axis=0)
-    return replace(flows, fee_by_year=fee, interest_by_year=interest, relief_by_year=relief,
-                   loan_cost=cost)
+    return replace(
+        flows, fee_by_year=fee, interest_by_year=interest, relief_by_year=relief, loan_cost=cost
+    )
 
 
-def _debt(disbursed: Array, capitalized_rate: Array, months: Array, balance: Array,
-          interest_paid: Array, payment: Array, payments: Array, y: Array) -> Array:
+def _debt(
+    disbursed: Array,
+    capitalized_rate: Array,
+    months: Array,
+    balance: Array,
+    interest_paid: Array,
+    payment: Array,
+    payments: Array,
+    y: Array,
+) -> Array:
     """What a level-payment loan owes at the end of each year ``y`` (nominal), (len(y), n).
 
     Before the first payment (month ``months``): the disbursements made
@@ -342,7 +399,7 @@ def _debt(disbursed: Array, capitalized_rate: Array, months: Array, balance: Arr
     """
     t = 12.0 * y[:, None]
     k = np.clip(t - months, 0.0, payments)
-    paid = np.cumsum(_rows(interest_paid, len(y))[:len(y)], axis=0)
+    paid = np.cumsum(_rows(interest_paid, len(y))[: len(y)], axis=0)
     after = np.where(k >= payments, 0.0, balance + paid - payment * k)
     np.maximum(after, 0.0, out=after)
     # Before the first payment: only the first years, one disbursement at a time.
@@ -360,5 +417,5 @@ def _debt(disbursed: Array, capitalized_rate: Array, months: Array, balance: Arr
 def _rows(a: Array, count: int) -> Array:
     """``a`` (years, n) with zero rows added to make at least ``count`` rows (a copy)."""
     out = np.zeros((max(count, len(a)), a.shape[1]))
-    out[:len(a)] = a
+    out[: len(a)] = a
     return out

@@ -38,12 +38,16 @@ def deferment_interest(principal: ArrayLike, apr: ArrayLike, months: ArrayLike) 
     >>> float(deferment_interest(10000, 0.06, 30))
     1500.0
     """
-    return np.asarray(principal, dtype=float) * np.asarray(apr, dtype=float) * (
-        np.asarray(months, dtype=float) / 12.0)
+    return (
+        np.asarray(principal, dtype=float)
+        * np.asarray(apr, dtype=float)
+        * (np.asarray(months, dtype=float) / 12.0)
+    )
 
 
-def repayment_balance(principal: ArrayLike, apr: ArrayLike, months: ArrayLike,
-                      capitalize: ArrayLike = True) -> Array:
+def repayment_balance(
+    principal: ArrayLike, apr: ArrayLike, months: ArrayLike, capitalize: ArrayLike = True
+) -> Array:
     """Balance when repayment starts: principal, plus deferment interest if capitalized."""
     cap = np.asarray(capitalize, dtype=float)
     return np.asarray(principal, dtype=float) + cap * deferment_interest(principal, apr, months)
@@ -66,8 +70,7 @@ def level_payment(balance: ArrayLike, apr: ArrayLike, term_years: ArrayLike) -> 
     return b / annuity
 
 
-def balance_after(balance: ArrayLike, apr: ArrayLike, payment: ArrayLike,
-                  k: ArrayLike) -> Array:
+def balance_after(balance: ArrayLike, apr: ArrayLike, payment: ArrayLike, k: ArrayLike) -> Array:
     """Balance left after ``k`` level payments (Excel: ``-FV(apr/12, k, -payment, balance)``)."""
     b = np.asarray(balance, dtype=float)
     i = np.asarray(apr, dtype=float) / 12.0
@@ -78,8 +81,13 @@ def balance_after(balance: ArrayLike, apr: ArrayLike, payment: ArrayLike,
     return b * (1.0 + grown) - paid
 
 
-def loan_payment(principal: ArrayLike, apr: ArrayLike, term_years: ArrayLike = 10,
-                 deferment_months: ArrayLike = 0, capitalize: ArrayLike = True) -> Array:
+def loan_payment(
+    principal: ArrayLike,
+    apr: ArrayLike,
+    term_years: ArrayLike = 10,
+    deferment_months: ArrayLike = 0,
+    capitalize: ArrayLike = True,
+) -> Array:
     """Monthly payment of a loan after deferment (Excel: ``MLWORTH_LOAN_PAYMENT``).
 
     Parameters
@@ -118,8 +126,13 @@ def loan_payment(principal: ArrayLike, apr: ArrayLike, term_years: ArrayLike = 1
     return level_payment(balance, apr, term_years)
 
 
-def total_interest(principal: ArrayLike, apr: ArrayLike, term_years: ArrayLike = 10,
-                   deferment_months: ArrayLike = 0, capitalize: ArrayLike = True) -> Array:
+def total_interest(
+    principal: ArrayLike,
+    apr: ArrayLike,
+    term_years: ArrayLike = 10,
+    deferment_months: ArrayLike = 0,
+    capitalize: ArrayLike = True,
+) -> Array:
     """Interest paid over the loan's life: everything paid minus the principal.
 
     Arguments as :func:`loan_payment` (Excel: ``MLWORTH_LOAN_INTEREST``).
@@ -139,9 +152,14 @@ def total_interest(principal: ArrayLike, apr: ArrayLike, term_years: ArrayLike =
     return 12.0 * np.asarray(term_years, dtype=float) * payment - balance + d
 
 
-def interest_by_year(principal: ArrayLike, apr: ArrayLike, term_years: ArrayLike,
-                     deferment_months: ArrayLike, capitalize: ArrayLike,
-                     year: ArrayLike) -> Array:
+def interest_by_year(
+    principal: ArrayLike,
+    apr: ArrayLike,
+    term_years: ArrayLike,
+    deferment_months: ArrayLike,
+    capitalize: ArrayLike,
+    year: ArrayLike,
+) -> Array:
     """Interest that accrues in each year ``year`` (1-based, from the first disbursement).
 
     Deferment interest accrues month by month; after that, the interest part
@@ -158,9 +176,11 @@ def interest_by_year(principal: ArrayLike, apr: ArrayLike, term_years: ArrayLike
     n = 12.0 * np.asarray(term_years, dtype=float)
     k_end = np.clip(12.0 * y - months, 0.0, n)
     k_start = np.clip(12.0 * (y - 1.0) - months, 0.0, n)
-    paid_interest = ((k_end - k_start) * payment
-                     + balance_after(balance, apr, payment, k_end)
-                     - balance_after(balance, apr, payment, k_start))
+    paid_interest = (
+        (k_end - k_start) * payment
+        + balance_after(balance, apr, payment, k_end)
+        - balance_after(balance, apr, payment, k_start)
+    )
     return monthly * deferred_in_year + paid_interest
 
 
@@ -180,12 +200,22 @@ class Schedule:
     deferment_months: int
 
     def as_dict(self) -> dict[str, Array]:
-        return {"month": self.month, "payment": self.payment, "interest": self.interest,
-                "principal": self.principal, "balance": self.balance}
+        return {
+            "month": self.month,
+            "payment": self.payment,
+            "interest": self.interest,
+            "principal": self.principal,
+            "balance": self.balance,
+        }
 
 
-def schedule(principal: float, apr: float, term_years: int = 10, deferment_months: int = 0,
-             capitalize: bool = True) -> Schedule:
+def schedule(
+    principal: float,
+    apr: float,
+    term_years: int = 10,
+    deferment_months: int = 0,
+    capitalize: bool = True,
+) -> Schedule:
     """Month-by-month schedule of one loan.
 
     Principal repaid over the schedule sums to the balance at repayment start.

@@ -283,8 +283,8 @@ def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, Array]:
         v = np.exp(u[active])
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             q, dq = _poly(terms, np.concatenate((v, v)))
-            up, down = q[:len(v)], q[len(v):]
-            step = (np.log(up) - np.log(down)) / (v * (dq[:len(v)] / up - dq[len(v):] / down))
+            up, down = q[: len(v)], q[len(v) :]
+            step = (np.log(up) - np.log(down)) / (v * (dq[: len(v)] / up - dq[len(v) :] / down))
         new = np.clip(u[active] - step, lowest, highest)
         ok = np.isfinite(new) & (new > lowest) & (new < highest)
         u[active] = np.where(ok, new, u[active])
@@ -342,8 +342,12 @@ def _irr_safeguarded(ft: Array, guess: float, iterations: int) -> Array:
             lo = np.where(same, v, lo)
             hi = np.where(same, hi, v)
             newton = v - q / dq
-        inside = (np.isfinite(newton) & (newton > np.minimum(lo, hi))
-                  & (newton < np.maximum(lo, hi)) & (np.abs(newton - v) <= 0.5 * last_step))
+        inside = (
+            np.isfinite(newton)
+            & (newton > np.minimum(lo, hi))
+            & (newton < np.maximum(lo, hi))
+            & (np.abs(newton - v) <= 0.5 * last_step)
+        )
         new = np.where(inside, newton, 0.5 * (lo + hi))
         new = np.where(q == 0.0, v, new)
         last_step = np.abs(new - v)

@@ -43,8 +43,16 @@ from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.timeline import Array
 from mlworth_xl.model.uncertainty import Uncertainty
 
-__all__ = ["LIKELY_FROM", "TAIL", "UNLIKELY_UP_TO", "Odds", "odds", "odds_programs",
-           "payback_probability", "verdict"]
+__all__ = [
+    "LIKELY_FROM",
+    "TAIL",
+    "UNLIKELY_UP_TO",
+    "Odds",
+    "odds",
+    "odds_programs",
+    "payback_probability",
+    "verdict",
+]
 
 #: The verdict's bounds: Likely from this chance, Unlikely up to the other.
 LIKELY_FROM, UNLIKELY_UP_TO = 2.0 / 3.0, 1.0 / 3.0
@@ -91,11 +99,15 @@ def verdict(probability: float) -> str:
     return "Uncertain"
 
 
-def payback_probability(program: Mapping[str, Any] | Program | Programs,
-                        person: Mapping[str, Any] | Person | None = None,
-                        uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
-                        target_years: float | None = None, tail: float = TAIL,
-                        roles: Roles | None = None) -> float | Array:
+def payback_probability(
+    program: Mapping[str, Any] | Program | Programs,
+    person: Mapping[str, Any] | Person | None = None,
+    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+    *,
+    target_years: float | None = None,
+    tail: float = TAIL,
+    roles: Roles | None = None,
+) -> float | Array:
     """The exact chance of paying back within the target (default: the person's).
 
     ``program`` is one option (a float is returned) or a table of options
@@ -112,18 +124,43 @@ def payback_probability(program: Mapping[str, Any] | Program | Programs,
     0.8
     """
     if isinstance(program, Programs):
-        return np.array([o.payback_probability for o in odds_programs(
-            program, person if isinstance(person, Person) or person is None
-            else Person.from_mapping(person), uncertainty, target_years=target_years,
-            tail=tail, quantiles=False, roles=roles)])
-    return odds(program, person, uncertainty,  # type: ignore[arg-type]
-                target_years=target_years, tail=tail, quantiles=False,
-                roles=roles).payback_probability
+        return np.array(
+            [
+                o.payback_probability
+                for o in odds_programs(
+                    program,
+                    person
+                    if isinstance(person, Person) or person is None
+                    else Person.from_mapping(person),
+                    uncertainty,
+                    target_years=target_years,
+                    tail=tail,
+                    quantiles=False,
+                    roles=roles,
+                )
+            ]
+        )
+    return odds(
+        program,
+        person,
+        uncertainty,  # type: ignore[arg-type]
+        target_years=target_years,
+        tail=tail,
+        quantiles=False,
+        roles=roles,
+    ).payback_probability
 
 
-def odds(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | Person | None = None,
-         uncertainty: Uncertainty | None = None, *, target_years: float | None = None,
-         tail: float = TAIL, quantiles: bool = True, roles: Roles | None = None) -> Odds:
+def odds(
+    program: Mapping[str, Any] | Program,
+    person: Mapping[str, Any] | Person | None = None,
+    uncertainty: Uncertainty | None = None,
+    *,
+    target_years: float | None = None,
+    tail: float = TAIL,
+    quantiles: bool = True,
+    roles: Roles | None = None,
+) -> Odds:
     """The :class:`Odds` of one option (``quantiles=False``: skip the median and percentiles)."""
     values, kind = risk._one_option(program, person)
     unc = uncertainty if uncertainty is not None else Uncertainty.for_kind(kind)
@@ -132,10 +169,16 @@ def odds(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | Perso
     return _odds(values, target, unc, tail, quantiles, roles)
 
 
-def odds_programs(programs: Programs, person: Person | None = None,
-                  uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
-                  target_years: float | None = None, tail: float = TAIL,
-                  quantiles: bool = True, roles: Roles | None = None) -> list[Odds]:
+def odds_programs(
+    programs: Programs,
+    person: Person | None = None,
+    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+    *,
+    target_years: float | None = None,
+    tail: float = TAIL,
+    quantiles: bool = True,
+    roles: Roles | None = None,
+) -> list[Odds]:
     """The :class:`Odds` of every option of a table for a person (uncertainty as in
     :func:`mlworth_xl.model.risk.simulate_programs`)."""
     who = person if person is not None else Person.default()
@@ -143,15 +186,18 @@ def odds_programs(programs: Programs, person: Person | None = None,
     per_option = risk.uncertainties(programs, uncertainty)
     risk._check_run(1, risk.DEFAULT_SEED, target_years)
     arrays = programs.inputs(who)
-    return [_odds(*risk._row(arrays, i, target_years), unc, tail, quantiles, roles)
-            for i, unc in enumerate(per_option)]
+    return [
+        _odds(*risk._row(arrays, i, target_years), unc, tail, quantiles, roles)
+        for i, unc in enumerate(per_option)
+    ]
 
 
 class _Mixture:
     """An option's distinct scenarios, their probabilities and what the salary does in each."""
 
-    def __init__(self, values: dict[str, float], unc: Uncertainty, tail: float,
-                 roles: Roles | None = None):
+    def __init__(
+        self, values: dict[str, float], unc: Uncertainty, tail: float, roles: Roles | None = None
+    ):
         self.option = risk._Option(values, unc, roles)
         keys, self.prob, self.left_out = self.option.distribution(tail)
         self.rows = self.option.rows(keys)
@@ -178,8 +224,9 @@ class _Mixture:
         """P(payback ≤ years)."""
         p = float(np.sum(self.fixed_prob[self.fixed_payback <= years]))
         if self.var_rows.size:
-            p += float(np.dot(self.var_prob,
-                              self.at_least(self.option.thresholds(self.var_rows, years))))
+            p += float(
+                np.dot(self.var_prob, self.at_least(self.option.thresholds(self.var_rows, years)))
+            )
         return p
 
     def npv_at_most(self, x: float) -> float:
@@ -189,9 +236,11 @@ class _Mixture:
             a, b = self.npv_a, self.npv_b
             with np.errstate(divide="ignore", invalid="ignore"):
                 s = (x - a) / b
-            below = np.where(b > 0, 1.0 - self.at_least(np.where(b > 0, s, 0.0)),
-                             np.where(b < 0, self.at_least(np.where(b < 0, s, 0.0)),
-                                      (a <= x).astype(float)))
+            below = np.where(
+                b > 0,
+                1.0 - self.at_least(np.where(b > 0, s, 0.0)),
+                np.where(b < 0, self.at_least(np.where(b < 0, s, 0.0)), (a <= x).astype(float)),
+            )
             p += float(np.dot(self.var_prob, below))
         return p
 
@@ -249,28 +298,50 @@ def _npv_quantile(mix: _Mixture, q: float) -> float:
     return _smallest(mix.npv_at_most, q, lo, hi, mix.fixed_npv)
 
 
-def _odds(values: dict[str, float], target: float, unc: Uncertainty, tail: float,
-          quantiles: bool, roles: Roles | None = None) -> Odds:
+def _odds(
+    values: dict[str, float],
+    target: float,
+    unc: Uncertainty,
+    tail: float,
+    quantiles: bool,
+    roles: Roles | None = None,
+) -> Odds:
     mix = _Mixture(values, unc, tail, roles)
     scenarios = len(mix.prob)
     if not mix.linear:
         return _simulated(values, target, unc, scenarios, roles)
     nan = math.nan
-    return Odds(payback_probability=mix.paid_back_by(target), target_years=target,
-                median_payback_years=(_median_payback(mix, values["horizon_years"])
-                                      if quantiles else nan),
-                expected_npv=mix.expected_npv(),
-                npv_p10=_npv_quantile(mix, 0.1) if quantiles else nan,
-                npv_p90=_npv_quantile(mix, 0.9) if quantiles else nan,
-                exact=True, scenarios=scenarios, left_out=mix.left_out)
+    return Odds(
+        payback_probability=mix.paid_back_by(target),
+        target_years=target,
+        median_payback_years=(_median_payback(mix, values["horizon_years"]) if quantiles else nan),
+        expected_npv=mix.expected_npv(),
+        npv_p10=_npv_quantile(mix, 0.1) if quantiles else nan,
+        npv_p90=_npv_quantile(mix, 0.9) if quantiles else nan,
+        exact=True,
+        scenarios=scenarios,
+        left_out=mix.left_out,
+    )
 
 
-def _simulated(values: dict[str, float], target: float, unc: Uncertainty,
-               scenarios: int, roles: Roles | None = None) -> Odds:
+def _simulated(
+    values: dict[str, float],
+    target: float,
+    unc: Uncertainty,
+    scenarios: int,
+    roles: Roles | None = None,
+) -> Odds:
     entropy = risk._check_run(risk.DEFAULT_DRAWS, risk.DEFAULT_SEED, None)
     r = risk._simulate(values, target, unc, risk.DEFAULT_DRAWS, entropy, None, roles)
     p10, p90 = r.npv_percentiles((10, 90))
-    return Odds(payback_probability=r.payback_probability(), target_years=target,
-                median_payback_years=float(r.payback_percentiles([50])[0]),
-                expected_npv=r.mean_npv, npv_p10=float(p10), npv_p90=float(p90),
-                exact=False, scenarios=scenarios, left_out=0.0)
+    return Odds(
+        payback_probability=r.payback_probability(),
+        target_years=target,
+        median_payback_years=float(r.payback_percentiles([50])[0]),
+        expected_npv=r.mean_npv,
+        npv_p10=float(p10),
+        npv_p90=float(p90),
+        exact=False,
+        scenarios=scenarios,
+        left_out=0.0,
+    )

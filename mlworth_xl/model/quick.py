@@ -16,10 +16,16 @@ from mlworth_xl.model import loans, metrics, repayment, timeline
 from mlworth_xl.model.timeline import Array
 
 
-def payback_after_job(total_cost: ArrayLike, salary_before: ArrayLike, salary_after: ArrayLike,
-                      tax_rate: ArrayLike = 0.0, growth_before: ArrayLike = 0.0,
-                      growth_after: ArrayLike = 0.0, discount_rate: ArrayLike = 0.0,
-                      horizon_years: ArrayLike = 40) -> Array:
+def payback_after_job(
+    total_cost: ArrayLike,
+    salary_before: ArrayLike,
+    salary_after: ArrayLike,
+    tax_rate: ArrayLike = 0.0,
+    growth_before: ArrayLike = 0.0,
+    growth_after: ArrayLike = 0.0,
+    discount_rate: ArrayLike = 0.0,
+    horizon_years: ArrayLike = 40,
+) -> Array:
     """Years after starting the new job until the after-tax gain covers ``total_cost``.
 
     Excel: ``MLWORTH_PAYBACK``.  The flow of year k (k = 1 is the first year
@@ -40,24 +46,42 @@ def payback_after_job(total_cost: ArrayLike, salary_before: ArrayLike, salary_af
     >>> float(payback_after_job(180000, 60000, 100000))
     4.5
     """
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (
-        total_cost, salary_before, salary_after, tax_rate, growth_before, growth_after,
-        discount_rate, horizon_years)))
+    shape = np.broadcast_shapes(
+        *(
+            np.shape(a)
+            for a in (
+                total_cost,
+                salary_before,
+                salary_after,
+                tax_rate,
+                growth_before,
+                growth_after,
+                discount_rate,
+                horizon_years,
+            )
+        )
+    )
 
     def col(a: ArrayLike) -> Array:
         return np.broadcast_to(np.asarray(a, dtype=float), shape)[..., None]
 
     h = col(horizon_years)
     k = np.arange(1, int(np.max(h)) + 1, dtype=float) if h.size else np.arange(1.0, 2.0)
-    gain = (col(salary_after) * (1.0 + col(growth_after)) ** (k - 1.0)
-            - col(salary_before) * (1.0 + col(growth_before)) ** (k - 1.0))
+    gain = col(salary_after) * (1.0 + col(growth_after)) ** (k - 1.0) - col(salary_before) * (
+        1.0 + col(growth_before)
+    ) ** (k - 1.0)
     flows = np.where(k <= h, gain * (1.0 - col(tax_rate)) / (1.0 + col(discount_rate)) ** k, 0.0)
     return metrics.payback(flows, initial=-np.broadcast_to(np.asarray(total_cost, float), shape))
 
 
-def income_given_up(salary: ArrayLike, years: ArrayLike, work_fraction: ArrayLike = 0.0,
-                    tax_rate: ArrayLike = 0.0, salary_growth: ArrayLike = 0.0,
-                    months_to_job: ArrayLike = 0.0) -> Array:
+def income_given_up(
+    salary: ArrayLike,
+    years: ArrayLike,
+    work_fraction: ArrayLike = 0.0,
+    tax_rate: ArrayLike = 0.0,
+    salary_growth: ArrayLike = 0.0,
+    months_to_job: ArrayLike = 0.0,
+) -> Array:
     """After-tax income given up while studying and looking for the new job.
 
     Excel: ``MLWORTH_INCOME_GIVEN_UP``.  The current salary grows yearly; a
@@ -70,8 +94,12 @@ def income_given_up(salary: ArrayLike, years: ArrayLike, work_fraction: ArrayLik
     >>> float(income_given_up(58260, 2, tax_rate=0.25))
     87390.0
     """
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (
-        salary, years, work_fraction, tax_rate, salary_growth, months_to_job)))
+    shape = np.broadcast_shapes(
+        *(
+            np.shape(a)
+            for a in (salary, years, work_fraction, tax_rate, salary_growth, months_to_job)
+        )
+    )
 
     def col(a: ArrayLike) -> Array:
         return np.broadcast_to(np.asarray(a, dtype=float), shape)[..., None]
@@ -83,9 +111,14 @@ def income_given_up(salary: ArrayLike, years: ArrayLike, work_fraction: ArrayLik
     return ((1.0 - col(tax_rate)) * (1.0 - col(work_fraction)) * away * s0).sum(axis=-1)
 
 
-def plan_term_years(tiered: ArrayLike, principal: ArrayLike, apr: ArrayLike,
-                    term_years: ArrayLike = 10, deferment_months: ArrayLike = 0,
-                    capitalize: ArrayLike = True) -> Array:
+def plan_term_years(
+    tiered: ArrayLike,
+    principal: ArrayLike,
+    apr: ArrayLike,
+    term_years: ArrayLike = 10,
+    deferment_months: ArrayLike = 0,
+    capitalize: ArrayLike = True,
+) -> Array:
     """Repayment term in years: ``term_years``, or the tiered standard plan's where ``tiered``.
 
     The tiered plan (loans from 2026-07-01) sets the term by the balance when
@@ -101,8 +134,11 @@ def plan_term_years(tiered: ArrayLike, principal: ArrayLike, apr: ArrayLike,
     """
     balance = loans.repayment_balance(principal, apr, deferment_months, capitalize)
     tiers = np.reshape(repayment.tiered_term_years(balance), np.shape(balance))
-    return np.where(np.asarray(tiered, dtype=bool), tiers,
-                    np.broadcast_to(np.asarray(term_years, dtype=float), np.shape(tiers)))
+    return np.where(
+        np.asarray(tiered, dtype=bool),
+        tiers,
+        np.broadcast_to(np.asarray(term_years, dtype=float), np.shape(tiers)),
+    )
 
 
 @cache

@@ -27,8 +27,9 @@ def _d(name: str) -> Any:
     return field(default=data.field_default(fields.ALL[name]))
 
 
-def _check_record(values: Mapping[str, Any], names: Iterable[str], source: str | None,
-                  row: int | None) -> list[Problem]:
+def _check_record(
+    values: Mapping[str, Any], names: Iterable[str], source: str | None, row: int | None
+) -> list[Problem]:
     problems = []
     for name in names:
         spec = fields.ALL[name]
@@ -37,12 +38,14 @@ def _check_record(values: Mapping[str, Any], names: Iterable[str], source: str |
             problems.append(Problem(name, f"{x!r} is not TRUE or FALSE", row, source))
             continue
         if isinstance(x, bool) and spec.unit != "bool":
-            problems.append(Problem(name, f"{x!r} is not a number; allowed: {spec.allowed()}",
-                                    row, source))
+            problems.append(
+                Problem(name, f"{x!r} is not a number; allowed: {spec.allowed()}", row, source)
+            )
             continue
         if not isinstance(x, int | float | np.number | bool):
-            problems.append(Problem(name, f"{x!r} is not a number; allowed: {spec.allowed()}",
-                                    row, source))
+            problems.append(
+                Problem(name, f"{x!r} is not a number; allowed: {spec.allowed()}", row, source)
+            )
             continue
         problems.extend(Problem(name, msg, row, source) for _, msg in fields.check(spec, [x]))
     return problems
@@ -109,8 +112,12 @@ class Program:
         if not isinstance(self.name, str) or not self.name.strip():
             problems.append(Problem("name", "must be non-empty text"))
         if self.kind not in fields.KINDS:
-            problems.append(Problem("kind", f"{self.kind!r} is not allowed; allowed: "
-                                    + fields.PROGRAM["kind"].allowed()))
+            problems.append(
+                Problem(
+                    "kind",
+                    f"{self.kind!r} is not allowed; allowed: " + fields.PROGRAM["kind"].allowed(),
+                )
+            )
         problems += _check_record(asdict(self), PROGRAM_NUMERIC, None, None)
         if not problems:
             problems += share_problems(asdict(self))
@@ -122,9 +129,14 @@ class Program:
         """A program from a mapping; figure keys (``"salary.ml_engineer"``) are resolved."""
         unknown = sorted(set(values) - set(fields.PROGRAM))
         if unknown:
-            raise InputError(role_names(unknown) + [
-                Problem(k, "is not a program field; fields are: " + ", ".join(fields.PROGRAM))
-                for k in unknown if not k.startswith("share_")])
+            raise InputError(
+                role_names(unknown)
+                + [
+                    Problem(k, "is not a program field; fields are: " + ", ".join(fields.PROGRAM))
+                    for k in unknown
+                    if not k.startswith("share_")
+                ]
+            )
         missing = [f.name for f in fields.PROGRAM_FIELDS if f.required and f.name not in values]
         if missing:
             raise InputError([Problem(k, "is required") for k in missing])
@@ -167,9 +179,16 @@ class Person:
         """A person from a mapping; unknown keys are refused, figure keys resolved."""
         unknown = sorted(set(values) - set(fields.PERSON))
         if unknown:
-            raise InputError([Problem(k, "is not a person field; fields are: "
-                                      + ", ".join(fields.PERSON), source=source)
-                              for k in unknown])
+            raise InputError(
+                [
+                    Problem(
+                        k,
+                        "is not a person field; fields are: " + ", ".join(fields.PERSON),
+                        source=source,
+                    )
+                    for k in unknown
+                ]
+            )
         resolved = {k: data.resolve(v) for k, v in values.items()}
         problems = _check_record({**asdict(cls()), **resolved}, resolved, source, None)
         if problems:
@@ -207,15 +226,19 @@ class Programs:
         if not programs:
             raise InputError.single("programs", "at least one option is needed")
         return cls(
-            names=[p.name for p in programs], kinds=[p.kind for p in programs],
-            columns={k: np.array([float(getattr(p, k)) for p in programs])
-                     for k in PROGRAM_NUMERIC})
+            names=[p.name for p in programs],
+            kinds=[p.kind for p in programs],
+            columns={
+                k: np.array([float(getattr(p, k)) for p in programs]) for k in PROGRAM_NUMERIC
+            },
+        )
 
     @classmethod
     def default(cls, preset: str | None = None) -> Programs:
         """The embedded default comparison (``preset``: see :data:`data.PRESETS`)."""
-        return cls.from_records([Program.from_mapping(e)
-                                 for e in data.default_program_entries(preset)])
+        return cls.from_records(
+            [Program.from_mapping(e) for e in data.default_program_entries(preset)]
+        )
 
     def records(self) -> list[Program]:
         """The options as :class:`Program` records."""
@@ -239,11 +262,15 @@ class Programs:
         values = self.inputs(person)
         problems = validate(values, source=self.source)
         if self.rows is not None:
-            problems = [Problem(p.field, p.message, self.rows[p.row], p.source)
-                        if p.row is not None else p for p in problems]
+            problems = [
+                Problem(p.field, p.message, self.rows[p.row], p.source) if p.row is not None else p
+                for p in problems
+            ]
         else:
-            problems = [Problem(p.field, p.message, None, self.names[p.row])
-                        if p.row is not None else p for p in problems]
+            problems = [
+                Problem(p.field, p.message, None, self.names[p.row]) if p.row is not None else p
+                for p in problems
+            ]
         if problems:
             raise InputError(problems)
 

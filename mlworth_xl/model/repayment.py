@@ -64,11 +64,18 @@ PLANS = PLAN_NAMES
 FORGIVENESS_TAX_NOTE = (
     "A balance forgiven under RAP after 360 payments may be taxable income in the year it is "
     "forgiven: the federal exclusion for such discharges (IRC sec. 108(f)(5)) covered only "
-    "discharges from 2021 through 2025.")
+    "discharges from 2021 through 2025."
+)
 
 #: The money of a schedule, in the order of :class:`Repayment`'s yearly arrays.
-YEARLY = ("payment", "interest_paid", "principal_paid", "waived_interest", "principal_matched",
-          "forgiven")
+YEARLY = (
+    "payment",
+    "interest_paid",
+    "principal_paid",
+    "waived_interest",
+    "principal_matched",
+    "forgiven",
+)
 
 
 @dataclass(frozen=True)
@@ -137,18 +144,32 @@ def fixed(balance: ArrayLike, apr: ArrayLike, term_months: ArrayLike) -> Repayme
     paid = pay * months
     years = max(int(np.ceil(np.max(months, initial=0.0) / 12.0)), 1)
     k = np.minimum(12.0 * np.arange(years + 1), months[:, None])
-    left = np.where(k < months[:, None], balance_after(b[:, None], i[:, None], pay[:, None], k),
-                    0.0)
+    left = np.where(
+        k < months[:, None], balance_after(b[:, None], i[:, None], pay[:, None], k), 0.0
+    )
     principal = left[:, :-1] - left[:, 1:]
     payment = pay[:, None] * np.diff(k, axis=1)
     zero = np.zeros_like(payment)
-    yearly = {"payment": payment, "interest_paid": payment - principal,
-              "principal_paid": principal, "waived_interest": zero, "principal_matched": zero,
-              "forgiven": zero}
+    yearly = {
+        "payment": payment,
+        "interest_paid": payment - principal,
+        "principal_paid": principal,
+        "waived_interest": zero,
+        "principal_matched": zero,
+        "forgiven": zero,
+    }
     none = np.zeros_like(b)
-    return Repayment(first_year_monthly_payment=pay, months=months, total_paid=paid,
-                     interest_accrued=paid - b, total_interest=paid - b, waived_interest=none,
-                     principal_matched=none, forgiven=none, yearly=yearly)
+    return Repayment(
+        first_year_monthly_payment=pay,
+        months=months,
+        total_paid=paid,
+        interest_accrued=paid - b,
+        total_interest=paid - b,
+        waived_interest=none,
+        principal_matched=none,
+        forgiven=none,
+        yearly=yearly,
+    )
 
 
 def tiered_standard(balance: ArrayLike, apr: ArrayLike) -> Repayment:
@@ -199,12 +220,17 @@ def rap_payment(agi: ArrayLike, dependents: ArrayLike = 0) -> Array:
     a = np.asarray(agi, dtype=float)
     with np.errstate(invalid="ignore"):
         k = np.clip(np.ceil((np.where(np.isnan(a), band, a) - band) / band), 1, len(pct))
-    base = np.where(a <= band, float(figure("plan.rap_minimum_yearly_low_agi").value),
-                    pct[k.astype(int) - 1] * a)
+    base = np.where(
+        a <= band,
+        float(figure("plan.rap_minimum_yearly_low_agi").value),
+        pct[k.astype(int) - 1] * a,
+    )
     base = np.where(np.isnan(a), np.nan, base)
     per_dependent = float(figure("plan.rap_dependent_reduction_per_month").value)
-    return np.maximum(float(figure("plan.rap_minimum_monthly").value),
-                      base / 12.0 - per_dependent * np.asarray(dependents, dtype=float))
+    return np.maximum(
+        float(figure("plan.rap_minimum_monthly").value),
+        base / 12.0 - per_dependent * np.asarray(dependents, dtype=float),
+    )
 
 
 def _agi_matrix(agi_path: ArrayLike, n: int) -> Array:
@@ -212,9 +238,14 @@ def _agi_matrix(agi_path: ArrayLike, n: int) -> Array:
     return np.broadcast_to(path, (n, path.shape[-1]))
 
 
-def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: Array,
-                  record: bool, offset: Array | None = None,
-                  ) -> tuple[Repayment, dict[str, Array] | None]:
+def _simulate_rap(
+    balance: Array,
+    apr: Array,
+    agi_path: ArrayLike,
+    dependents: Array,
+    record: bool,
+    offset: Array | None = None,
+) -> tuple[Repayment, dict[str, Array] | None]:
     n = len(balance)
     due_by_year = rap_payment(_agi_matrix(agi_path, n), dependents[:, None])
     limit = int(figure("plan.rap_forgiveness_payments").value)
@@ -247,16 +278,22 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
         pay = np.where(active, np.where(last, owed, due), 0.0)
         interest_paid = np.minimum(pay, interest)
         principal = np.where(last, bal, pay - interest_paid)
-        matched = np.where(last, 0.0, np.clip(np.minimum(match_to, pay) - principal, 0.0,
-                                              bal - principal))
+        matched = np.where(
+            last, 0.0, np.clip(np.minimum(match_to, pay) - principal, 0.0, bal - principal)
+        )
         bal = np.where(last, 0.0, bal - principal - matched)
         months += active
         accrued += interest
         if m == 0:
             first = pay
-        flows = {"payment": pay, "interest_paid": interest_paid, "principal_paid": principal,
-                 "waived_interest": interest - interest_paid, "principal_matched": matched,
-                 "forgiven": bal if m == limit - 1 else np.zeros(n)}
+        flows = {
+            "payment": pay,
+            "interest_paid": interest_paid,
+            "principal_paid": principal,
+            "waived_interest": interest - interest_paid,
+            "principal_matched": matched,
+            "forgiven": bal if m == limit - 1 else np.zeros(n),
+        }
         ending = np.flatnonzero((shift + m + 1) % 12 == 0)
         for name, value in flows.items():
             year_so_far[name] += value
@@ -272,15 +309,26 @@ def _simulate_rap(balance: Array, apr: Array, agi_path: ArrayLike, dependents: A
         rows["balance"][-1] = rows["balance"][-1] - forgiven
     result = Repayment(
         first_year_monthly_payment=first,
-        months=months, total_paid=acc["payment"].sum(axis=1), interest_accrued=accrued,
+        months=months,
+        total_paid=acc["payment"].sum(axis=1),
+        interest_accrued=accrued,
         total_interest=acc["interest_paid"].sum(axis=1),
         waived_interest=acc["waived_interest"].sum(axis=1),
-        principal_matched=acc["principal_matched"].sum(axis=1), forgiven=forgiven, yearly=acc)
+        principal_matched=acc["principal_matched"].sum(axis=1),
+        forgiven=forgiven,
+        yearly=acc,
+    )
     return result, ({k: np.stack(v, axis=1) for k, v in rows.items()} if record else None)
 
 
-def rap(balance: ArrayLike, apr: ArrayLike, agi_path: ArrayLike,
-        dependents: ArrayLike = 0, *, offset_months: ArrayLike | None = None) -> Repayment:
+def rap(
+    balance: ArrayLike,
+    apr: ArrayLike,
+    agi_path: ArrayLike,
+    dependents: ArrayLike = 0,
+    *,
+    offset_months: ArrayLike | None = None,
+) -> Repayment:
     """Repayment under the Repayment Assistance Plan, month by month.
 
     Parameters
@@ -318,16 +366,24 @@ def rap(balance: ArrayLike, apr: ArrayLike, agi_path: ArrayLike,
     >>> float(r.first_year_monthly_payment[0]), round(float(r.forgiven[0]), 2)
     (50.0, 22000.0)
     """
-    b, i, d = (np.array(a) for a in np.broadcast_arrays(_vec(balance), _vec(apr),
-                                                         _vec(dependents)))
-    shift = None if offset_months is None else np.broadcast_to(
-        np.asarray(offset_months, dtype=np.int64), b.shape)
+    b, i, d = (np.array(a) for a in np.broadcast_arrays(_vec(balance), _vec(apr), _vec(dependents)))
+    shift = (
+        None
+        if offset_months is None
+        else np.broadcast_to(np.asarray(offset_months, dtype=np.int64), b.shape)
+    )
     return _simulate_rap(b, i, agi_path, d, record=False, offset=shift)[0]
 
 
-def repay(balance: ArrayLike, apr: ArrayLike, plan: str | ArrayLike = "tiered", *,
-          term_years: ArrayLike = 10, agi_path: ArrayLike | None = None,
-          dependents: ArrayLike = 0) -> Repayment:
+def repay(
+    balance: ArrayLike,
+    apr: ArrayLike,
+    plan: str | ArrayLike = "tiered",
+    *,
+    term_years: ArrayLike = 10,
+    agi_path: ArrayLike | None = None,
+    dependents: ArrayLike = 0,
+) -> Repayment:
     """Repayment under ``plan`` ("fixed", "tiered", "rap", or their codes 0, 1, 2 per scenario).
 
     ``term_years`` is used by the fixed plan, ``agi_path`` and ``dependents``
@@ -341,8 +397,10 @@ def repay(balance: ArrayLike, apr: ArrayLike, plan: str | ArrayLike = "tiered", 
     >>> r.months.tolist()
     [60.0, 49.0]
     """
-    b, i, t, d = (np.array(a) for a in np.broadcast_arrays(
-        _vec(balance), _vec(apr), _vec(term_years), _vec(dependents)))
+    b, i, t, d = (
+        np.array(a)
+        for a in np.broadcast_arrays(_vec(balance), _vec(apr), _vec(term_years), _vec(dependents))
+    )
     codes = plan_codes(plan, len(b))
     parts: list[tuple[Array, Repayment]] = []
     for code in np.unique(codes):
@@ -413,8 +471,15 @@ class MonthlySchedule:
         return {f.name: getattr(self, f.name) for f in dc_fields(self)}
 
 
-def schedule(balance: float, apr: float, plan: str = "tiered", *, term_years: float = 10,
-             agi_path: ArrayLike | None = None, dependents: float = 0) -> MonthlySchedule:
+def schedule(
+    balance: float,
+    apr: float,
+    plan: str = "tiered",
+    *,
+    term_years: float = 10,
+    agi_path: ArrayLike | None = None,
+    dependents: float = 0,
+) -> MonthlySchedule:
     """Month-by-month schedule of one loan under ``plan``.
 
     >>> s = schedule(10_000, 0.06, "rap", agi_path=[15_000])
@@ -425,22 +490,30 @@ def schedule(balance: float, apr: float, plan: str = "tiered", *, term_years: fl
     if code == Plan.RAP:
         if agi_path is None:
             raise ValueError("the Repayment Assistance Plan needs agi_path")
-        _, rows = _simulate_rap(_vec(balance), _vec(apr), np.atleast_2d(agi_path),
-                                _vec(dependents), record=True)
+        _, rows = _simulate_rap(
+            _vec(balance), _vec(apr), np.atleast_2d(agi_path), _vec(dependents), record=True
+        )
         assert rows is not None
         n = int(np.count_nonzero((rows["payment"][0] > 0) | (rows["forgiven"][0] > 0)))
         cut = {k: v[0, :n] for k, v in rows.items()}
     else:
-        months = 12.0 * (float(term_years) if code == Plan.FIXED
-                         else float(tiered_term_years(balance)[0]))
+        months = 12.0 * (
+            float(term_years) if code == Plan.FIXED else float(tiered_term_years(balance)[0])
+        )
         n = int(round(months)) if balance > 0 else 0
         pay = float(level_payment(balance, apr, months / 12.0))
         k = np.arange(1, n + 1, dtype=float)
         left = np.where(k < n, balance_after(balance, apr, pay, k), 0.0)
         prev = np.concatenate(([balance], left[:-1]))
         zero = np.zeros(n)
-        cut = {"payment": np.full(n, pay), "interest": prev * apr / 12.0,
-               "principal_paid": prev - left, "waived_interest": zero,
-               "principal_matched": zero, "forgiven": zero, "balance": left}
+        cut = {
+            "payment": np.full(n, pay),
+            "interest": prev * apr / 12.0,
+            "principal_paid": prev - left,
+            "waived_interest": zero,
+            "principal_matched": zero,
+            "forgiven": zero,
+            "balance": left,
+        }
         cut["interest_paid"] = cut["payment"] - cut["principal_paid"]
     return MonthlySchedule(month=np.arange(1, n + 1, dtype=float), **cut)

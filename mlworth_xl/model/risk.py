@@ -72,8 +72,16 @@ from mlworth_xl.model.roles import Roles, salary_mix
 from mlworth_xl.model.timeline import Array
 from mlworth_xl.model.uncertainty import Uncertainty
 
-__all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "RiskResult", "Uncertainty", "draw_scenarios",
-           "iter_simulations", "simulate", "simulate_programs"]
+__all__ = [
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "RiskResult",
+    "Uncertainty",
+    "draw_scenarios",
+    "iter_simulations",
+    "simulate",
+    "simulate_programs",
+]
 
 DEFAULT_SEED = 2026
 DEFAULT_DRAWS = 100_000
@@ -81,6 +89,8 @@ DEFAULT_DRAWS = 100_000
 MAX_DRAWS = 10_000_000
 #: Draws simulated at a time (bounds memory; progress is reported after each).
 CHUNK_DRAWS = 131_072
+
+
 @dataclass(frozen=True)
 class RiskResult:
     """The draws of one option: per-draw payback and NPV, and what they add up to.
@@ -138,11 +148,17 @@ class RiskResult:
         return math.sqrt(share * (1.0 - share) / self.draws)
 
 
-def simulate(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | Person | None = None,
-             uncertainty: Uncertainty | None = None, *, draws: int = DEFAULT_DRAWS,
-             seed: int | None = DEFAULT_SEED, target_years: float | None = None,
-             progress: Callable[[int], None] | None = None,
-             roles: Roles | None = None) -> RiskResult:
+def simulate(
+    program: Mapping[str, Any] | Program,
+    person: Mapping[str, Any] | Person | None = None,
+    uncertainty: Uncertainty | None = None,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    target_years: float | None = None,
+    progress: Callable[[int], None] | None = None,
+    roles: Roles | None = None,
+) -> RiskResult:
     """Simulate one option ``draws`` times.
 
     Parameters
@@ -182,24 +198,40 @@ def simulate(program: Mapping[str, Any] | Program, person: Mapping[str, Any] | P
     return _simulate(values, target, unc, draws, entropy, progress, roles)
 
 
-def simulate_programs(programs: Programs, person: Person | None = None,
-                      uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
-                      draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
-                      target_years: float | None = None,
-                      progress: Callable[[int], None] | None = None,
-                      roles: Roles | None = None) -> list[RiskResult]:
+def simulate_programs(
+    programs: Programs,
+    person: Person | None = None,
+    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    target_years: float | None = None,
+    progress: Callable[[int], None] | None = None,
+    roles: Roles | None = None,
+) -> list[RiskResult]:
     """Simulate every option of a table for a person, each with the same seed.
 
     ``uncertainty`` is one for all options, one per option, or None for the
     defaults of each option's kind.  ``progress`` is called after each chunk
     with the number of draws just done (``draws × len(programs)`` in all).
     """
-    return list(iter_simulations(programs, person, uncertainty, draws=draws, seed=seed,
-                                 target_years=target_years, progress=progress, roles=roles))
+    return list(
+        iter_simulations(
+            programs,
+            person,
+            uncertainty,
+            draws=draws,
+            seed=seed,
+            target_years=target_years,
+            progress=progress,
+            roles=roles,
+        )
+    )
 
 
-def uncertainties(programs: Programs,
-                  uncertainty: Uncertainty | Sequence[Uncertainty] | None) -> list[Uncertainty]:
+def uncertainties(
+    programs: Programs, uncertainty: Uncertainty | Sequence[Uncertainty] | None
+) -> list[Uncertainty]:
     """One :class:`Uncertainty` per option: the kind's defaults, one for all, or one each."""
     if uncertainty is None:
         return [Uncertainty.for_kind(k) for k in programs.kinds]
@@ -207,17 +239,23 @@ def uncertainties(programs: Programs,
         return [uncertainty] * len(programs)
     per_option = list(uncertainty)
     if len(per_option) != len(programs):
-        raise InputError.single("uncertainty", f"give one per option: got "
-                                f"{len(per_option)} for {len(programs)} options")
+        raise InputError.single(
+            "uncertainty", f"give one per option: got {len(per_option)} for {len(programs)} options"
+        )
     return per_option
 
 
-def iter_simulations(programs: Programs, person: Person | None = None,
-                     uncertainty: Uncertainty | Sequence[Uncertainty] | None = None, *,
-                     draws: int = DEFAULT_DRAWS, seed: int | None = DEFAULT_SEED,
-                     target_years: float | None = None,
-                     progress: Callable[[int], None] | None = None,
-                     roles: Roles | None = None) -> Iterator[RiskResult]:
+def iter_simulations(
+    programs: Programs,
+    person: Person | None = None,
+    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    target_years: float | None = None,
+    progress: Callable[[int], None] | None = None,
+    roles: Roles | None = None,
+) -> Iterator[RiskResult]:
     """:func:`simulate_programs` one option at a time, so only one option's draws are held.
 
     The whole table is checked before the first option is simulated.
@@ -227,22 +265,28 @@ def iter_simulations(programs: Programs, person: Person | None = None,
     per_option = uncertainties(programs, uncertainty)
     entropy = _check_run(draws, seed, target_years)
     arrays = programs.inputs(who)
-    return (_simulate(*_row(arrays, i, target_years), unc, draws, entropy, progress, roles)
-            for i, unc in enumerate(per_option))
+    return (
+        _simulate(*_row(arrays, i, target_years), unc, draws, entropy, progress, roles)
+        for i, unc in enumerate(per_option)
+    )
 
 
-def _row(arrays: Mapping[str, Array], i: int, target_years: float | None
-         ) -> tuple[dict[str, float], float]:
+def _row(
+    arrays: Mapping[str, Array], i: int, target_years: float | None
+) -> tuple[dict[str, float], float]:
     values = {k: float(np.atleast_1d(a)[i]) for k, a in arrays.items()}
-    return values, values["target_payback_years"] if target_years is None else float(
-        target_years)
+    return values, values["target_payback_years"] if target_years is None else float(target_years)
 
 
-def draw_scenarios(program: Mapping[str, Any] | Program,
-                   person: Mapping[str, Any] | Person | None = None,
-                   uncertainty: Uncertainty | None = None, *, draws: int = DEFAULT_DRAWS,
-                   seed: int | None = DEFAULT_SEED, roles: Roles | None = None
-                   ) -> dict[str, Array]:
+def draw_scenarios(
+    program: Mapping[str, Any] | Program,
+    person: Mapping[str, Any] | Person | None = None,
+    uncertainty: Uncertainty | None = None,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = DEFAULT_SEED,
+    roles: Roles | None = None,
+) -> dict[str, Array]:
     """The draws of :func:`simulate` as the model's scenarios, one element per draw.
 
     ``evaluate(draw_scenarios(...), check=False)`` gives each draw every
@@ -255,28 +299,34 @@ def draw_scenarios(program: Mapping[str, Any] | Program,
     entropy = _check_run(draws, seed, None)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(6)]
     option = _Option(values, unc, roles)
-    parts = [option.scenarios(*option.draw(streams, min(CHUNK_DRAWS, draws - start))[1:])
-             for start in range(0, draws, CHUNK_DRAWS)]
+    parts = [
+        option.scenarios(*option.draw(streams, min(CHUNK_DRAWS, draws - start))[1:])
+        for start in range(0, draws, CHUNK_DRAWS)
+    ]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _one_option(program: Mapping[str, Any] | Program,
-                person: Mapping[str, Any] | Person | None) -> tuple[dict[str, float], str]:
+def _one_option(
+    program: Mapping[str, Any] | Program, person: Mapping[str, Any] | Person | None
+) -> tuple[dict[str, float], str]:
     if isinstance(program, Program):
         program = asdict(program)
     given = {k: data.resolve(v) for k, v in program.items() if k != "name"}
     kind = given.pop("kind", "other")
     if kind not in fields.KINDS:
-        raise InputError.single("kind", f"{kind!r} is not allowed; allowed: "
-                                + fields.PROGRAM["kind"].allowed())
+        raise InputError.single(
+            "kind", f"{kind!r} is not allowed; allowed: " + fields.PROGRAM["kind"].allowed()
+        )
     if person is None:
         person = Person.default()
     person_values = asdict(person) if isinstance(person, Person) else dict(person)
-    arrays = inputs_with_defaults({**given, **{k: data.resolve(v)
-                                               for k, v in person_values.items()}})
+    arrays = inputs_with_defaults(
+        {**given, **{k: data.resolve(v) for k, v in person_values.items()}}
+    )
     if any(np.ndim(a) for a in arrays.values()):
-        raise InputError.single("inputs", "simulate takes one option (scalars); for a table "
-                                "use simulate_programs")
+        raise InputError.single(
+            "inputs", "simulate takes one option (scalars); for a table use simulate_programs"
+        )
     problems = validate(arrays)
     if problems:
         raise InputError(problems)
@@ -285,26 +335,44 @@ def _one_option(program: Mapping[str, Any] | Program,
 
 def _check_run(draws: int, seed: int | None, target_years: float | None) -> int:
     problems = []
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or not (
-            1 <= draws <= MAX_DRAWS):
-        problems.append(Problem("draws", f"{draws!r} is not allowed; allowed: a whole number "
-                                f"from 1 to {MAX_DRAWS:,}"))
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
-                             or seed < 0):
-        problems.append(Problem("seed", f"{seed!r} is not allowed; allowed: a whole number "
-                                "from 0"))
-    if target_years is not None and not (isinstance(target_years, int | float | np.number)
-                                         and 0 < target_years <= 80):
-        problems.append(Problem("target_years", f"{target_years!r} is not allowed; allowed: "
-                                "a number above 0 and at most 80"))
+    if (
+        isinstance(draws, bool)
+        or not isinstance(draws, int | np.integer)
+        or not (1 <= draws <= MAX_DRAWS)
+    ):
+        problems.append(
+            Problem(
+                "draws",
+                f"{draws!r} is not allowed; allowed: a whole number from 1 to {MAX_DRAWS:,}",
+            )
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        problems.append(Problem("seed", f"{seed!r} is not allowed; allowed: a whole number from 0"))
+    if target_years is not None and not (
+        isinstance(target_years, int | float | np.number) and 0 < target_years <= 80
+    ):
+        problems.append(
+            Problem(
+                "target_years",
+                f"{target_years!r} is not allowed; allowed: a number above 0 and at most 80",
+            )
+        )
     if problems:
         raise InputError(problems)
     return int(np.random.SeedSequence(seed).entropy)  # type: ignore[arg-type]
 
 
-def _simulate(values: dict[str, float], target: float, unc: Uncertainty, draws: int,
-              entropy: int, progress: Callable[[int], None] | None,
-              roles: Roles | None = None) -> RiskResult:
+def _simulate(
+    values: dict[str, float],
+    target: float,
+    unc: Uncertainty,
+    draws: int,
+    entropy: int,
+    progress: Callable[[int], None] | None,
+    roles: Roles | None = None,
+) -> RiskResult:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(6)]
     option = _Option(values, unc, roles)
     parts = []
@@ -314,9 +382,16 @@ def _simulate(values: dict[str, float], target: float, unc: Uncertainty, draws: 
         if progress is not None:
             progress(n)
     payback, npv, completed, placed = (np.concatenate(p) for p in zip(*parts, strict=True))
-    return RiskResult(payback_years=payback, npv=npv, completed=completed, placed=placed,
-                      seed=entropy, target_years=target, horizon_years=values["horizon_years"],
-                      uncertainty=unc)
+    return RiskResult(
+        payback_years=payback,
+        npv=npv,
+        completed=completed,
+        placed=placed,
+        seed=entropy,
+        target_years=target,
+        horizon_years=values["horizon_years"],
+        uncertainty=unc,
+    )
 
 
 _MONTHS = MAX_MONTHS_TO_JOB + 1
@@ -333,14 +408,12 @@ class _Option:
     salary into a payback and an NPV.
     """
 
-    def __init__(self, values: dict[str, float], unc: Uncertainty,
-                 roles: Roles | None = None):
+    def __init__(self, values: dict[str, float], unc: Uncertainty, roles: Roles | None = None):
         self.values = values
         self.unc = unc
         self.roles = roles
         self.steps = leave_steps(values["years"])
-        self.salary = salary_mix(values, unc.salary(values["salary_after"]), roles,
-                                 unc.random_role)
+        self.salary = salary_mix(values, unc.salary(values["salary_after"]), roles, unc.random_role)
         self.by_salary = self.salary.varies
         self.place = 1.0 if unc.random_placement else values["placement_prob"]
         # Index arrays are np.intp throughout: under Pyodide (wasm32) that is 32-bit, and
@@ -351,8 +424,9 @@ class _Option:
         # salary: such draws are evaluated one by one at their own salary.
         self.nonlinear = False
 
-    def draw(self, streams: list[np.random.Generator], n: int
-             ) -> tuple[Array, Array, Array, Array, Array]:
+    def draw(
+        self, streams: list[np.random.Generator], n: int
+    ) -> tuple[Array, Array, Array, Array, Array]:
         """The next ``n`` draws: completed, exit step, months to a job, placed, salary if placed.
 
         The exit step is 0 for a graduate; the months are 0 with a fixed search.  The
@@ -364,19 +438,24 @@ class _Option:
         u_role = streams[5].random(n) if isinstance(self.salary, SalaryMix) else z
         salary = self.salary.draw(u_role, z)
         completed = u_done < self.unc.completion_prob
-        step = np.where(completed, 0, leave_points(u_leave, self.values["years"])[0]
-                        ).astype(np.intp)
+        step = np.where(completed, 0, leave_points(u_leave, self.values["years"])[0]).astype(
+            np.intp
+        )
         if self.unc.job_search == "geometric":
             months = geometric_months(1.0 - u_months, self.values["months_to_job"])
             month = months.astype(np.intp)
         else:
             month = np.zeros(n, dtype=np.intp)
-        placed = completed & (u_place < self.values["placement_prob"]) if (
-            self.unc.random_placement) else completed
+        placed = (
+            completed & (u_place < self.values["placement_prob"])
+            if (self.unc.random_placement)
+            else completed
+        )
         return completed, step, month, placed, salary
 
-    def scenarios(self, step: Array, month: Array, placed: Array, salary: Array
-                  ) -> dict[str, Array]:
+    def scenarios(
+        self, step: Array, month: Array, placed: Array, salary: Array
+    ) -> dict[str, Array]:
         """The model's inputs of draws, one element per draw."""
         years = self.values["years"]
         out = {k: np.full(len(step), v) for k, v in self.values.items()}
@@ -389,8 +468,7 @@ class _Option:
             out[name] = np.zeros(len(step))
         return out
 
-    def run(self, streams: list[np.random.Generator], n: int
-            ) -> tuple[Array, Array, Array, Array]:
+    def run(self, streams: list[np.random.Generator], n: int) -> tuple[Array, Array, Array, Array]:
         completed, step, month, placed, salary = self.draw(streams, n)
         key = (step * _MONTHS + month) * 2 + placed
         present = np.flatnonzero(np.bincount(key, minlength=len(self.row_of)))
@@ -411,16 +489,22 @@ class _Option:
         payback, npv = np.empty(len(step)), np.empty(len(step))
         for s in range(0, len(step), _EXACT_CHUNK):
             part = slice(s, s + _EXACT_CHUNK)
-            split = salary_split(self.scenarios(step[part], month[part],
-                                                np.ones(len(step[part]), dtype=bool),
-                                                salary[part]))
+            split = salary_split(
+                self.scenarios(
+                    step[part], month[part], np.ones(len(step[part]), dtype=bool), salary[part]
+                )
+            )
             payback[part], npv[part] = split.payback, split.npv
         return payback, npv
 
     def _add(self, keys: Array) -> None:
         """Evaluate the scenarios of new keys with the model and append their rows."""
-        scenario = self.scenarios(keys // 2 // _MONTHS, keys // 2 % _MONTHS, keys % 2,
-                                  np.full(len(keys), self.salary.median))
+        scenario = self.scenarios(
+            keys // 2 // _MONTHS,
+            keys // 2 % _MONTHS,
+            keys % 2,
+            np.full(len(keys), self.salary.median),
+        )
         if self.by_salary:
             scenario["salary_after"] = np.zeros(len(keys))
         split = salary_split(scenario)
@@ -431,10 +515,14 @@ class _Option:
             cum, cum_per = np.cumsum(fixed, axis=1), np.cumsum(per, axis=1)
             threshold = _threshold(cum, cum_per)  # cumulative of year k < 0 ⟺ salary below it
             rows.update(
-                fixed=fixed, per=per, cum=cum, cum_per=cum_per,
+                fixed=fixed,
+                per=per,
+                cum=cum,
+                cum_per=cum_per,
                 npv_per=split.npv_per_salary,
                 # largest threshold of year k or later, stored backwards (ascending)
-                ascending=np.maximum.accumulate(threshold[:, ::-1], axis=1))
+                ascending=np.maximum.accumulate(threshold[:, ::-1], axis=1),
+            )
         first = len(self.table.get("npv", ()))
         self.row_of[keys] = first + np.arange(len(keys), dtype=np.intp)
         for name, value in rows.items():
@@ -455,13 +543,16 @@ class _Option:
         if self.unc.job_search == "geometric" and mean > 0:
             q = mean / (1.0 + mean)
             months = np.arange(_MONTHS)
-            p_month = q ** months * (1.0 - q)
-            p_month[-1] = q ** MAX_MONTHS_TO_JOB  # the cap holds every longer search
+            p_month = q**months * (1.0 - q)
+            p_month[-1] = q**MAX_MONTHS_TO_JOB  # the cap holds every longer search
             beyond = q ** (months + 1.0)  # P(M > month) before the cap
-            last = int(np.argmax(beyond < tail)) if tail > 0 and beyond[-2] < tail else (
-                MAX_MONTHS_TO_JOB)
+            last = (
+                int(np.argmax(beyond < tail))
+                if tail > 0 and beyond[-2] < tail
+                else (MAX_MONTHS_TO_JOB)
+            )
             left = float(beyond[last]) if last < MAX_MONTHS_TO_JOB else 0.0
-            months, p_month = months[:last + 1], p_month[:last + 1]
+            months, p_month = months[: last + 1], p_month[: last + 1]
         else:
             months, p_month, left = np.zeros(1, dtype=np.intp), np.ones(1), 0.0
         p_place = self.values["placement_prob"] if self.unc.random_placement else 1.0
@@ -506,8 +597,10 @@ class _Option:
         if k == 0:
             return ascending[:, horizon - 1]
         w = years - k
-        at = _threshold(t["cum"][rows, k - 1] + w * t["fixed"][rows, k],
-                        t["cum_per"][rows, k - 1] + w * t["per"][rows, k])
+        at = _threshold(
+            t["cum"][rows, k - 1] + w * t["fixed"][rows, k],
+            t["cum_per"][rows, k - 1] + w * t["per"][rows, k],
+        )
         return np.maximum(ascending[:, horizon - 1 - k], at)
 
     def _with_salary(self, row: Array, salary: Array) -> tuple[Array, Array]:
@@ -521,8 +614,9 @@ class _Option:
         for a, e in zip(starts, np.r_[starts[1:], len(row)], strict=True):
             idx = order[a:e]
             # … counted to the last such year: the number of suffix maxima above the salary
-            below[idx] = horizon - np.searchsorted(t["ascending"][ordered[a]], salary[idx],
-                                                   side="right")
+            below[idx] = horizon - np.searchsorted(
+                t["ascending"][ordered[a]], salary[idx], side="right"
+            )
         # positions in the tables flattened (cheaper than indexing them by row and column)
         last = row * horizon + np.maximum(below - 1, 0)
         after = row * horizon + np.minimum(below, horizon - 1)

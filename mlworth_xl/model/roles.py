@@ -65,14 +65,28 @@ class Role:
         problems = []
         for name in ("median", "p10", "p90"):
             x = getattr(self, name)
-            if isinstance(x, bool) or not isinstance(x, int | float | np.number) or not (
-                    math.isfinite(x) and 0 < x <= 10_000_000):
-                problems.append(Problem(name, f"{x!r} is not allowed; allowed: a number above "
-                                        "0 and at most 10,000,000", source=where))
+            if (
+                isinstance(x, bool)
+                or not isinstance(x, int | float | np.number)
+                or not (math.isfinite(x) and 0 < x <= 10_000_000)
+            ):
+                problems.append(
+                    Problem(
+                        name,
+                        f"{x!r} is not allowed; allowed: a number above 0 and at most 10,000,000",
+                        source=where,
+                    )
+                )
         if not problems and not self.p10 <= self.median <= self.p90:
-            problems.append(Problem("p10", f"the pay must rise: 10th percentile {self.p10:,.0f} "
-                                    f"≤ median {self.median:,.0f} ≤ 90th percentile "
-                                    f"{self.p90:,.0f}", source=where))
+            problems.append(
+                Problem(
+                    "p10",
+                    f"the pay must rise: 10th percentile {self.p10:,.0f} "
+                    f"≤ median {self.median:,.0f} ≤ 90th percentile "
+                    f"{self.p90:,.0f}",
+                    source=where,
+                )
+            )
         if problems:
             raise InputError(problems)
 
@@ -99,9 +113,12 @@ class Roles:
     def __post_init__(self) -> None:
         keys = tuple(r.key for r in self.roles)
         if keys != tuple(fields.ROLE_LABELS):
-            raise InputError.single("roles", "the role table must hold "
-                                    f"{', '.join(fields.ROLE_LABELS)} in this order, got "
-                                    f"{', '.join(keys) or 'none'}")
+            raise InputError.single(
+                "roles",
+                "the role table must hold "
+                f"{', '.join(fields.ROLE_LABELS)} in this order, got "
+                f"{', '.join(keys) or 'none'}",
+            )
 
     @classmethod
     def default(cls, preset: str | None = None) -> Roles:
@@ -109,9 +126,14 @@ class Roles:
         out = []
         for key, entry in data.role_entries(preset).items():
             figs = {k: entry[k] for k in ("median", "p10", "p90")}
-            out.append(Role(key, fields.ROLE_LABELS[key],
-                            **{k: data.resolve(v) for k, v in figs.items()},
-                            sources=tuple(dict.fromkeys(figs.values()))))
+            out.append(
+                Role(
+                    key,
+                    fields.ROLE_LABELS[key],
+                    **{k: data.resolve(v) for k, v in figs.items()},
+                    sources=tuple(dict.fromkeys(figs.values())),
+                )
+            )
         return cls(tuple(out))
 
     @classmethod
@@ -123,19 +145,36 @@ class Roles:
         base = base if base is not None else cls.default()
         unknown = [k for k in rows if k not in fields.ROLE_LABELS]
         if unknown:
-            raise InputError([Problem("role", f"{k!r} is not a role; roles are: "
-                                      + ", ".join(fields.ROLE_LABELS)) for k in unknown])
-        return cls(tuple(replace(r, **{k: v for k, v in rows.get(r.key, {}).items()
-                                       if k in ("median", "p10", "p90")})
-                         for r in base.roles))
+            raise InputError(
+                [
+                    Problem(
+                        "role", f"{k!r} is not a role; roles are: " + ", ".join(fields.ROLE_LABELS)
+                    )
+                    for k in unknown
+                ]
+            )
+        return cls(
+            tuple(
+                replace(
+                    r,
+                    **{
+                        k: v
+                        for k, v in rows.get(r.key, {}).items()
+                        if k in ("median", "p10", "p90")
+                    },
+                )
+                for r in base.roles
+            )
+        )
 
     def get(self, key: str) -> Role:
         """The role ``key``."""
         for r in self.roles:
             if r.key == key:
                 return r
-        raise InputError.single("role", f"{key!r} is not a role; roles are: "
-                                + ", ".join(fields.ROLE_LABELS))
+        raise InputError.single(
+            "role", f"{key!r} is not a role; roles are: " + ", ".join(fields.ROLE_LABELS)
+        )
 
     @property
     def medians(self) -> Array:
@@ -144,8 +183,10 @@ class Roles:
 
 def shares(values: Mapping[str, ArrayLike]) -> Array:
     """The role shares of scenarios, shape (scenarios, roles); absent fields count as 0."""
-    cols = [np.atleast_1d(np.asarray(values.get(name, 0.0), dtype=float))
-            for name in fields.SHARE_FIELDS]
+    cols = [
+        np.atleast_1d(np.asarray(values.get(name, 0.0), dtype=float))
+        for name in fields.SHARE_FIELDS
+    ]
     return np.stack(np.broadcast_arrays(*cols), axis=1)
 
 
@@ -167,8 +208,9 @@ def salary_after(values: Mapping[str, ArrayLike], roles: Roles | None = None) ->
     return (1.0 - s.sum(axis=1)) * own + s @ table.medians
 
 
-def salary_mix(values: Mapping[str, float], own: Lognormal, roles: Roles | None = None,
-               draw_role: bool = True) -> Lognormal | SalaryMix:
+def salary_mix(
+    values: Mapping[str, float], own: Lognormal, roles: Roles | None = None, draw_role: bool = True
+) -> Lognormal | SalaryMix:
     """The salary after of one option's placed graduate: ``own`` for the rest, a role's pay
     for each share (parts of weight 0 are left out).
 
@@ -191,8 +233,9 @@ def salary_mix(values: Mapping[str, float], own: Lognormal, roles: Roles | None 
     return SalaryMix(tuple(w / total for w, _ in kept), tuple(p for _, p in kept))
 
 
-def share_problems(values: Mapping[str, ArrayLike], row: Any = None,
-                   source: str | None = None) -> list[Problem]:
+def share_problems(
+    values: Mapping[str, ArrayLike], row: Any = None, source: str | None = None
+) -> list[Problem]:
     """Options whose role shares add up to more than 1 (each share is checked as a field)."""
     s = shares(values)
     total = s.sum(axis=1)
@@ -201,16 +244,25 @@ def share_problems(values: Mapping[str, ArrayLike], row: Any = None,
     scalar = all(np.ndim(values.get(n, 0.0)) == 0 for n in fields.SHARE_FIELDS)
     out = []
     for i in bad:
-        given = ", ".join(f"{n} {x:g}" for n, x in zip(fields.SHARE_FIELDS, s[i], strict=True)
-                          if x)
-        out.append(Problem("role shares", f"add up to {total[i]:g} ({given}); allowed: at "
-                           "most 1 (the rest of the placed graduates earn the salary after)",
-                           None if scalar or row is None else row(int(i)), source))
+        given = ", ".join(f"{n} {x:g}" for n, x in zip(fields.SHARE_FIELDS, s[i], strict=True) if x)
+        out.append(
+            Problem(
+                "role shares",
+                f"add up to {total[i]:g} ({given}); allowed: at "
+                "most 1 (the rest of the placed graduates earn the salary after)",
+                None if scalar or row is None else row(int(i)),
+                source,
+            )
+        )
     return out
 
 
 def role_names(names: Sequence[str]) -> list[Problem]:
     """Problems of column names that look like a role share of a role the table lacks."""
-    return [Problem(n, f"{n[len('share_'):]!r} is not a role; roles are: "
-                    + ", ".join(fields.ROLE_LABELS))
-            for n in names if n.startswith("share_") and n not in fields.SHARE_FIELDS]
+    return [
+        Problem(
+            n, f"{n[len('share_') :]!r} is not a role; roles are: " + ", ".join(fields.ROLE_LABELS)
+        )
+        for n in names
+        if n.startswith("share_") and n not in fields.SHARE_FIELDS
+    ]

@@ -25,8 +25,11 @@ JOB_SEARCH = ("geometric", "fixed")
 MASTERS_COMPLETION = "completion.stem_masters_within_4_years"
 #: The completion-probability figure each kind of option takes by default.
 COMPLETION_BY_KIND = {
-    "masters": MASTERS_COMPLETION, "online": MASTERS_COMPLETION, "hybrid": MASTERS_COMPLETION,
-    "other": MASTERS_COMPLETION, "bootcamp": "assumption.bootcamp_completion_prob",
+    "masters": MASTERS_COMPLETION,
+    "online": MASTERS_COMPLETION,
+    "hybrid": MASTERS_COMPLETION,
+    "other": MASTERS_COMPLETION,
+    "bootcamp": "assumption.bootcamp_completion_prob",
     "certificate": "assumption.bootcamp_completion_prob",
     "self-study": "assumption.self_study_completion_prob",
 }
@@ -34,26 +37,62 @@ COMPLETION_BY_KIND = {
 Field = fields.Field
 #: The uncertainty inputs of an option, described like the model's inputs.
 RISK_FIELDS: tuple[fields.Field, ...] = (
-    Field("completion_prob", "Completion probability", "fraction",
-          "Chance of finishing. A dropout leaves at the end of a month inside the program (each "
-          "as likely), pays the costs up to then and earns no uplift.",
-          default=MASTERS_COMPLETION, low=0, high=1),
-    Field("salary_sigma", "Salary spread (log sd)", "count",
-          "Standard deviation of the log of the salary after (lognormal); 0: every placed "
-          "graduate earns the median.", default="risk.salary_log_sigma", low=0, high=2),
-    Field("salary_median", "Median salary after", "usd",
-          "Median of the salary after; empty: the option's salary after.",
-          default=None, low=0, high=10_000_000, low_open=True),
-    Field("job_search", "Months to a job", "text",
-          "geometric: whole months, the same chance each month, mean months_to_job; fixed: "
-          "always months_to_job.", default="geometric", choices=JOB_SEARCH),
-    Field("random_placement", "Draw placement", "bool",
-          "TRUE: each graduate lands the role or not; FALSE: placement_prob as an expected "
-          "value in every draw.", default=True),
-    Field("random_role", "Draw the role", "bool",
-          "TRUE: a placed graduate becomes one role of the option's role shares, paid with that "
-          "role's spread; FALSE: every placed graduate earns the shares' weighted median, with "
-          "the salary spread above.", default=True),
+    Field(
+        "completion_prob",
+        "Completion probability",
+        "fraction",
+        "Chance of finishing. A dropout leaves at the end of a month inside the program (each "
+        "as likely), pays the costs up to then and earns no uplift.",
+        default=MASTERS_COMPLETION,
+        low=0,
+        high=1,
+    ),
+    Field(
+        "salary_sigma",
+        "Salary spread (log sd)",
+        "count",
+        "Standard deviation of the log of the salary after (lognormal); 0: every placed "
+        "graduate earns the median.",
+        default="risk.salary_log_sigma",
+        low=0,
+        high=2,
+    ),
+    Field(
+        "salary_median",
+        "Median salary after",
+        "usd",
+        "Median of the salary after; empty: the option's salary after.",
+        default=None,
+        low=0,
+        high=10_000_000,
+        low_open=True,
+    ),
+    Field(
+        "job_search",
+        "Months to a job",
+        "text",
+        "geometric: whole months, the same chance each month, mean months_to_job; fixed: "
+        "always months_to_job.",
+        default="geometric",
+        choices=JOB_SEARCH,
+    ),
+    Field(
+        "random_placement",
+        "Draw placement",
+        "bool",
+        "TRUE: each graduate lands the role or not; FALSE: placement_prob as an expected "
+        "value in every draw.",
+        default=True,
+    ),
+    Field(
+        "random_role",
+        "Draw the role",
+        "bool",
+        "TRUE: a placed graduate becomes one role of the option's role shares, paid with that "
+        "role's spread; FALSE: every placed graduate earns the shares' weighted median, with "
+        "the salary spread above.",
+        default=True,
+    ),
 )
 RISK = {f.name: f for f in RISK_FIELDS}
 
@@ -89,8 +128,12 @@ class Uncertainty:
         if self.salary_median is not None:
             problems += _number_problems("salary_median", self.salary_median)
         if self.job_search not in JOB_SEARCH:
-            problems.append(Problem("job_search", f"{self.job_search!r} is not allowed; "
-                                    f"allowed: {RISK['job_search'].allowed()}"))
+            problems.append(
+                Problem(
+                    "job_search",
+                    f"{self.job_search!r} is not allowed; allowed: {RISK['job_search'].allowed()}",
+                )
+            )
         for name in ("random_placement", "random_role"):
             if not isinstance(getattr(self, name), bool | np.bool_):
                 problems.append(Problem(name, f"{getattr(self, name)!r} is not TRUE or FALSE"))
@@ -100,8 +143,13 @@ class Uncertainty:
     @classmethod
     def none(cls) -> Uncertainty:
         """Nothing uncertain: every draw is the deterministic scenario."""
-        return cls(completion_prob=1.0, salary_sigma=0.0, job_search="fixed",
-                   random_placement=False, random_role=False)
+        return cls(
+            completion_prob=1.0,
+            salary_sigma=0.0,
+            job_search="fixed",
+            random_placement=False,
+            random_role=False,
+        )
 
     @classmethod
     def for_kind(cls, kind: str, **changes: Any) -> Uncertainty:
@@ -110,8 +158,9 @@ class Uncertainty:
         return cls(**{"completion_prob": data.figure(key).value, **changes})
 
     @classmethod
-    def from_percentiles(cls, p10: float, p90: float, median: float | None = None,
-                         **changes: Any) -> Uncertainty:
+    def from_percentiles(
+        cls, p10: float, p90: float, median: float | None = None, **changes: Any
+    ) -> Uncertainty:
         """The salary spread fitted to a 10th and 90th percentile (and median, if given).
 
         Without a median the option's ``salary_after`` is the median and only

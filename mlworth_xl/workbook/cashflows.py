@@ -55,16 +55,32 @@ from mlworth_xl.workbook.layout import (
 )
 
 _FORMAT = {
-    "study": styles.SHARE, "search": styles.SHARE, "job": styles.SHARE,
-    "direct": styles.USD, "foregone": styles.USD, "per_salary": styles.FACTOR,
-    "gain": styles.USD_SIGNED, "fee": styles.USD, "interest": styles.USD,
-    "relief": styles.USD, "income": styles.USD, "agi": styles.USD,
-    "flow": styles.USD_SIGNED, "cumulative": styles.USD_SIGNED,
-    "discounted_cumulative": styles.USD_SIGNED, "crossing": "0.000",
-    "discounted_crossing": "0.000", "sign": styles.WHOLE,
+    "study": styles.SHARE,
+    "search": styles.SHARE,
+    "job": styles.SHARE,
+    "direct": styles.USD,
+    "foregone": styles.USD,
+    "per_salary": styles.FACTOR,
+    "gain": styles.USD_SIGNED,
+    "fee": styles.USD,
+    "interest": styles.USD,
+    "relief": styles.USD,
+    "income": styles.USD,
+    "agi": styles.USD,
+    "flow": styles.USD_SIGNED,
+    "cumulative": styles.USD_SIGNED,
+    "discounted_cumulative": styles.USD_SIGNED,
+    "crossing": "0.000",
+    "discounted_crossing": "0.000",
+    "sign": styles.WHOLE,
 }
-_SHARED_FORMAT = {"year": styles.WHOLE, "in_horizon": "General", "salary": styles.USD,
-                  "discount": styles.FACTOR, "weight": styles.SHARE}
+_SHARED_FORMAT = {
+    "year": styles.WHOLE,
+    "in_horizon": "General",
+    "salary": styles.USD,
+    "discount": styles.FACTOR,
+    "weight": styles.SHARE,
+}
 
 
 def _shared(row: int) -> dict[str, str]:
@@ -94,15 +110,18 @@ class _Option(NamedTuple):
         loans = layout.sheet_prefix(layout.LOANS)
         inputs = {f.name: lay.program(f.name, i) for f in fields.PROGRAM_FIELDS}
         inputs["salary_after"] = lay.placed_salary(i)  # weighted over the roles (Roles sheet)
-        return cls(inputs,
-                   {key: get_column_letter(lay.cf_col(i, key)) for key, _ in CF_BLOCK},
-                   {key: loans + get_column_letter(lay.schedule_col(i, key))
-                    for key, _ in SCHEDULE_BLOCK},
-                   lay.job_start(i), lay.first_job_year(i))
+        return cls(
+            inputs,
+            {key: get_column_letter(lay.cf_col(i, key)) for key, _ in CF_BLOCK},
+            {key: loans + get_column_letter(lay.schedule_col(i, key)) for key, _ in SCHEDULE_BLOCK},
+            lay.job_start(i),
+            lay.first_job_year(i),
+        )
 
 
 def _block(option: _Option, row: int) -> dict[str, str]:
     """Formulas of an option's columns in the row of one year."""
+
     def p(field: str) -> str:
         return option.inputs[field]
 
@@ -112,11 +131,13 @@ def _block(option: _Option, row: int) -> dict[str, str]:
     y, inh, s0, df = f"$A{row}", f"$B{row}", f"$C{row}", f"$D{row}"
     js, y1 = option.job_start, option.first_job_year
     after_tax = "(1-TaxRate)"
-    rate = (f"MAX(0,{p('tuition_per_year')}*(1+{p('tuition_growth')})^({y}-1)"
-            f"+{p('fees_per_year')}+{p('books_per_year')}"
-            f"-({p('aid_per_year')}+{p('employer_assistance_per_year')}))"
-            f"+{p('travel_per_year')}"
-            f"+{MONTHS_PER_YEAR}*({p('living_per_month')}+{p('caregiving_per_month')})")
+    rate = (
+        f"MAX(0,{p('tuition_per_year')}*(1+{p('tuition_growth')})^({y}-1)"
+        f"+{p('fees_per_year')}+{p('books_per_year')}"
+        f"-({p('aid_per_year')}+{p('employer_assistance_per_year')}))"
+        f"+{p('travel_per_year')}"
+        f"+{MONTHS_PER_YEAR}*({p('living_per_month')}+{p('caregiving_per_month')})"
+    )
     once = f"IF({y}=1,{p('relocation')}+{p('program_price')},0)"
     cum, prev_cum = c("cumulative"), f"N({c('cumulative', row - 1)})"
     dcum, prev_dcum = c("discounted_cumulative"), f"N({c('discounted_cumulative', row - 1)})"
@@ -129,26 +150,35 @@ def _block(option: _Option, row: int) -> dict[str, str]:
         "search": f"=MAX(0,MIN({y},{js})-MAX({y}-1,{p('years')}))",
         "job": f"=MIN(1,MAX(0,{y}-{js}))",
         "direct": f"=IF({inh},{c('study')}*({rate})+{once},0)",
-        "foregone": (f"=IF({inh},{after_tax}*(1-{p('work_fraction')})"
-                     f"*({c('study')}+{c('search')})*{s0},0)"),
-        "per_salary": (f"=IF({inh},{after_tax}*{p('placement_prob')}*{c('job')}"
-                       f"*(1+{p('salary_growth_after')})^({y}-{y1}),0)"),
-        "gain": (f"={c('per_salary')}*{p('salary_after')}"
-                 f"-IF({inh},{after_tax}*{p('placement_prob')}*{c('job')}*{s0},0)"),
+        "foregone": (
+            f"=IF({inh},{after_tax}*(1-{p('work_fraction')})*({c('study')}+{c('search')})*{s0},0)"
+        ),
+        "per_salary": (
+            f"=IF({inh},{after_tax}*{p('placement_prob')}*{c('job')}"
+            f"*(1+{p('salary_growth_after')})^({y}-{y1}),0)"
+        ),
+        "gain": (
+            f"={c('per_salary')}*{p('salary_after')}"
+            f"-IF({inh},{after_tax}*{p('placement_prob')}*{c('job')}*{s0},0)"
+        ),
         "fee": f"={schedule('real_fee')}",
         "interest": f"=IF({inh},{schedule('real_interest')},0)",
         "relief": f"=IF({inh},{schedule('real_relief')},0)",
-        "income": (f"={p('work_fraction')}*({c('study')}+{c('search')})*{s0}+{c('job')}"
-                   f"*({p('placement_prob')}*{p('salary_after')}*(1+{p('salary_growth_after')})"
-                   f"^({y}-{y1})+(1-{p('placement_prob')})*{s0})"),
+        "income": (
+            f"={p('work_fraction')}*({c('study')}+{c('search')})*{s0}+{c('job')}"
+            f"*({p('placement_prob')}*{p('salary_after')}*(1+{p('salary_growth_after')})"
+            f"^({y}-{y1})+(1-{p('placement_prob')})*{s0})"
+        ),
         "agi": "=Salary" if row == CF_FIRST_ROW else f"={c('income', row - 1)}",
-        "flow": (f"={c('gain')}-{c('foregone')}-{c('direct')}-{c('fee')}"
-                 f"-{c('interest')}+{c('relief')}"),
+        "flow": (
+            f"={c('gain')}-{c('foregone')}-{c('direct')}-{c('fee')}-{c('interest')}+{c('relief')}"
+        ),
         "cumulative": f"={prev_cum}+{c('flow')}",
         "discounted_cumulative": f"={prev_dcum}+{c('flow')}*{df}",
         "crossing": (f'=IF(AND({prev_cum}<0,{cum}>=0),{y}-1+(-{prev_cum})/{c("flow")},"")'),
-        "discounted_crossing": (f'=IF(AND({prev_dcum}<0,{dcum}>=0),'
-                                f'{y}-1+(-{prev_dcum})/({c("flow")}*{df}),"")'),
+        "discounted_crossing": (
+            f'=IF(AND({prev_dcum}<0,{dcum}>=0),{y}-1+(-{prev_dcum})/({c("flow")}*{df}),"")'
+        ),
         "sign": f"=IF({c('flow')}<>0,SIGN({c('flow')}),N({c('sign', row - 1)}))",
     }
 
@@ -167,37 +197,62 @@ def shown(by_year: Sequence[float], attr: str, year: int, horizon: int) -> float
 
 def write(wb: Workbook, names: list[str], lay: Layout) -> None:
     ws = wb[layout.CASH_FLOWS]
-    styles.title(ws, "Cash flows: each option against staying in the current job, year by year",
-                 "Year 1 starts on the first day of study. Flows are after tax; the gain is "
-                 "weighted by the placement probability. Rows beyond the horizon are zero.")
+    styles.title(
+        ws,
+        "Cash flows: each option against staying in the current job, year by year",
+        "Year 1 starts on the first day of study. Flows are after tax; the gain is "
+        "weighted by the placement probability. Rows beyond the horizon are zero.",
+    )
     ws.cell(row=layout.CF_NAME_ROW, column=1, value="Option").font = styles.BOLD
-    ws.cell(row=layout.CF_JOB_START_ROW, column=1,
-            value="New job starts (years from the first day of study)")
-    ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=1,
-            value="First year at the new salary (its growth counts from here)")
-    ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=1,
-            value="Sign changes of the net flow (an IRR needs exactly one)")
+    ws.cell(
+        row=layout.CF_JOB_START_ROW,
+        column=1,
+        value="New job starts (years from the first day of study)",
+    )
+    ws.cell(
+        row=layout.CF_FIRST_JOB_YEAR_ROW,
+        column=1,
+        value="First year at the new salary (its growth counts from here)",
+    )
+    ws.cell(
+        row=layout.CF_SIGN_CHANGES_ROW,
+        column=1,
+        value="Sign changes of the net flow (an IRR needs exactly one)",
+    )
     cells = styles.Cells(ws)
     for key, text in CF_SHARED:
         cells.header(CF_HEADER_ROW, CF_SHARED_COL[key], text)
     width = len(CF_BLOCK)
     for i in range(len(names)):
         first = lay.cf_col(i, "study")
-        name = ws.cell(row=layout.CF_NAME_ROW, column=first,
-                       value=lay.when_filled(i, f"={lay.program('name', i)}"))
+        name = ws.cell(
+            row=layout.CF_NAME_ROW,
+            column=first,
+            value=lay.when_filled(i, f"={lay.program('name', i)}"),
+        )
         name.font = styles.SECTION_FONT
-        ws.merge_cells(start_row=layout.CF_NAME_ROW, start_column=first,
-                       end_row=layout.CF_NAME_ROW, end_column=first + width - 1)
-        ws.cell(row=layout.CF_JOB_START_ROW, column=first,
-                value=f"={lay.program('years', i)}+{lay.program('months_to_job', i)}"
-                      f"/{MONTHS_PER_YEAR}").number_format = "0.00"
-        ws.cell(row=layout.CF_FIRST_JOB_YEAR_ROW, column=first,
-                value=f"=INT({lay.job_start(i)})+1").number_format = styles.WHOLE
+        ws.merge_cells(
+            start_row=layout.CF_NAME_ROW,
+            start_column=first,
+            end_row=layout.CF_NAME_ROW,
+            end_column=first + width - 1,
+        )
+        ws.cell(
+            row=layout.CF_JOB_START_ROW,
+            column=first,
+            value=f"={lay.program('years', i)}+{lay.program('months_to_job', i)}/{MONTHS_PER_YEAR}",
+        ).number_format = "0.00"
+        ws.cell(
+            row=layout.CF_FIRST_JOB_YEAR_ROW, column=first, value=f"=INT({lay.job_start(i)})+1"
+        ).number_format = styles.WHOLE
         signs = [cell(None, lay.cf_col(i, "sign"), row) for row in (CF_FIRST_ROW, CF_LAST_ROW)]
         before = f"{signs[0]}:{cell(None, lay.cf_col(i, 'sign'), CF_LAST_ROW - 1)}"
         after = f"{cell(None, lay.cf_col(i, 'sign'), CF_FIRST_ROW + 1)}:{signs[1]}"
-        ws.cell(row=layout.CF_SIGN_CHANGES_ROW, column=first,
-                value=f"=SUMPRODUCT(--({before}*{after}<0))").number_format = styles.WHOLE
+        ws.cell(
+            row=layout.CF_SIGN_CHANGES_ROW,
+            column=first,
+            value=f"=SUMPRODUCT(--({before}*{after}<0))",
+        ).number_format = styles.WHOLE
         for key, text in CF_BLOCK:
             cells.header(CF_HEADER_ROW, lay.cf_col(i, key), text)
 

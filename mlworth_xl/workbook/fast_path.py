@@ -141,8 +141,12 @@ def probe() -> str | None:
                 return f"openpyxl has no {module}.{name}"
             found[name] = getattr(loaded, name)
     wb = openpyxl.Workbook()
-    objects = {"Worksheet": wb.active, "Cell": wb.active.cell(row=1, column=1),
-               "WorksheetWriter": found["WorksheetWriter"], "ExcelWriter": found["ExcelWriter"]}
+    objects = {
+        "Worksheet": wb.active,
+        "Cell": wb.active.cell(row=1, column=1),
+        "WorksheetWriter": found["WorksheetWriter"],
+        "ExcelWriter": found["ExcelWriter"],
+    }
     for kind, names in _ATTRIBUTES.items():
         for name in names:
             if not hasattr(objects[kind], name):

@@ -45,7 +45,7 @@ _DEFINITIONS = (
     "current salary path. The salary of a placed graduate is the role shares' weighted median "
     "pay (Roles); the chance of paying back draws the role, then the pay in it.",
     "Payback: years until the running total of net flows turns non-negative for good, "
-    "interpolated inside the year; \"never within horizon\" if it is still negative at the "
+    'interpolated inside the year; "never within horizon" if it is still negative at the '
     "end of the horizon. Discounted payback discounts year y by (1 + discount rate)^y, as NPV "
     "does.",
     "Money is in today's dollars (of the first day of study): salaries and costs are real. "
@@ -72,7 +72,7 @@ _DEFINITIONS = (
 )
 _CAVEAT = (
     "Not financial advice. The results are only as good as the inputs: figures marked "
-    "\"illustrative assumption\" on Sources have no published source and should be replaced "
+    '"illustrative assumption" on Sources have no published source and should be replaced '
     "with the person's own.",
 )
 
@@ -88,15 +88,15 @@ def template_lines(n: int) -> tuple[str, ...]:
     return (
         f"This is a template: Programs has {n} columns, one option each, to fill in. An "
         f"option computes once its {required_words()} are filled in (its row "
-        f"\"{layout.FILLED_LABEL}\" on Programs turns TRUE); every other input starts at "
+        f'"{layout.FILLED_LABEL}" on Programs turns TRUE); every other input starts at '
         "its default and can be changed. A column left empty shows no results on any sheet "
         "and no line on the charts; the columns filled in need not be next to each other.",
         "The uncertain inputs below the check on Programs (completion, salary spread, job "
-        "search) start at the defaults of the kind \"other\", whatever kind is chosen; change "
+        'search) start at the defaults of the kind "other", whatever kind is chosen; change '
         "them to what is known of the option.",
         "A template has no Risk sheet and no median payback, expected NPV or percentiles: "
         "those are the model's simulated figures, written when a file is made, so the Summary "
-        "says \"inputs changed: write the file again\" there. The chance of paying back and "
+        'says "inputs changed: write the file again" there. The chance of paying back and '
         "every other result are live. Once filled in, run `mlworth-xl workbook --programs "
         "filled.xlsx --person filled.xlsx -o client.xlsx` to write the comparison workbook of "
         "the options filled in, with those figures and a fresh Risk sheet; a value that is "
@@ -106,17 +106,29 @@ def template_lines(n: int) -> tuple[str, ...]:
     )
 
 
-def write(wb: Workbook, version: str, as_of: str, n: int,
-          sheets: tuple[str, ...] = layout.SHEETS, *, template: bool = False) -> None:
+def write(
+    wb: Workbook,
+    version: str,
+    as_of: str,
+    n: int,
+    sheets: tuple[str, ...] = layout.SHEETS,
+    *,
+    template: bool = False,
+) -> None:
     ws = wb[layout.GUIDE]
     if template:
-        styles.title(ws, "Is a master's in machine learning worth it?",
-                     f"A template: {n} option column{'s' if n != 1 else ''} to fill in, each "
-                     "compared with staying in the current job.")
+        styles.title(
+            ws,
+            "Is a master's in machine learning worth it?",
+            f"A template: {n} option column{'s' if n != 1 else ''} to fill in, each "
+            "compared with staying in the current job.",
+        )
     else:
-        styles.title(ws, "Is a master's in machine learning worth it?",
-                     f"A comparison of {n} option{'s' if n != 1 else ''} with staying in the "
-                     "current job.")
+        styles.title(
+            ws,
+            "Is a master's in machine learning worth it?",
+            f"A comparison of {n} option{'s' if n != 1 else ''} with staying in the current job.",
+        )
     row = 4
     sections = [("What this workbook answers", _WHAT), ("How to use it", _HOW)]
     if template:
@@ -128,10 +140,16 @@ def write(wb: Workbook, version: str, as_of: str, n: int,
     legend = (
         ("Input: change it", styles.INPUT_FILL, styles.INPUT_FONT),
         ("Formula: computed, locked", None, None),
-        ("Likely to pay back within the target (a chance of 2/3 or more)", styles.GOOD_FILL,
-         styles.GOOD_FONT),
-        ("Unlikely to (1/3 or less), or no payback within the horizon", styles.BAD_FILL,
-         styles.BAD_FONT),
+        (
+            "Likely to pay back within the target (a chance of 2/3 or more)",
+            styles.GOOD_FILL,
+            styles.GOOD_FONT,
+        ),
+        (
+            "Unlikely to (1/3 or less), or no payback within the horizon",
+            styles.BAD_FILL,
+            styles.BAD_FONT,
+        ),
     )
     for text, fill, font in legend:
         row += 1
@@ -144,9 +162,11 @@ def write(wb: Workbook, version: str, as_of: str, n: int,
         row = _section(ws, row, heading, lines)
 
     ws.cell(row=row, column=1, value="About").font = styles.SECTION_FONT
-    about = (("Made with", f"mlworth-xl {version}"),
-             ("Figures as of", f"{as_of} (the newest as-of date of the embedded figures)"),
-             ("Sheets", ", ".join(sheets)))
+    about = (
+        ("Made with", f"mlworth-xl {version}"),
+        ("Figures as of", f"{as_of} (the newest as-of date of the embedded figures)"),
+        ("Sheets", ", ".join(sheets)),
+    )
     for label, text in about:
         row += 1
         ws.cell(row=row, column=1, value=f"{label}: {text}")

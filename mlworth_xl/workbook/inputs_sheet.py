@@ -26,22 +26,24 @@ _CONSTANT_DOCS = {
     "MonthsToJobCap": "The job search is counted to this month, as the model draws it.",
     "LikelyFrom": "The verdict's bounds, as mlworth-xl compare words them.",
     "UnlikelyUpTo": "Between the two bounds the verdict is Uncertain.",
-    "SameFigure": "A live chance or NPV that moves more than this says the written odds are "
-                  "stale.",
+    "SameFigure": "A live chance or NPV that moves more than this says the written odds are stale.",
     "TinySpread": "A role paid one salary (Roles, spread 0) is read with this spread, so its "
-                  "chance is a step at its pay.",
+    "chance is a step at its pay.",
     "PercentileSpan": "A role's spread is ln(90th / 10th percentile) over this: the 10th to "
-                      "90th percentile of a lognormal span ±1.28155 spreads.",
+    "90th percentile of a lognormal span ±1.28155 spreads.",
     "ShareTolerance": "Role shares adding up to more than 1 plus this are refused (typed "
-                      "fractions such as 1/3 round).",
+    "fractions such as 1/3 round).",
 }
 _HEADERS = ("Input", "Value", "Unit", "Allowed", "What it means", "Name in formulas")
 
 
 def write(wb: Workbook, person: Person) -> None:
     ws = wb[layout.INPUTS]
-    styles.title(ws, "Inputs: the person deciding",
-                 "Change the coloured cells; every other sheet recalculates.")
+    styles.title(
+        ws,
+        "Inputs: the person deciding",
+        "Change the coloured cells; every other sheet recalculates.",
+    )
     for k, text in enumerate(_HEADERS, start=1):
         styles.header(ws, layout.INPUTS_HEADER_ROW, k, text)
     values = asdict(person)
@@ -62,13 +64,15 @@ def write(wb: Workbook, person: Person) -> None:
         ws.add_data_validation(dv)
         _name(wb, name, cell(layout.INPUTS, layout.INPUTS_VALUE_COL, row))
 
-    ws.cell(row=layout.INPUTS_CONSTANT_ROW - 1, column=1,
-            value="Constants (not inputs)").font = styles.SECTION_FONT
+    ws.cell(
+        row=layout.INPUTS_CONSTANT_ROW - 1, column=1, value="Constants (not inputs)"
+    ).font = styles.SECTION_FONT
     for k, (name, number, label, unit) in enumerate(layout.CONSTANTS):
         row = layout.INPUTS_CONSTANT_ROW + k
         ws.cell(row=row, column=1, value=label)
         ws.cell(row=row, column=layout.INPUTS_VALUE_COL, value=number).number_format = (
-            styles.PERCENT if unit == "percent" else "General")
+            styles.PERCENT if unit == "percent" else "General"
+        )
         ws.cell(row=row, column=3, value=unit)
         ws.cell(row=row, column=5, value=_CONSTANT_DOCS[name]).alignment = styles.WRAP
         ws.cell(row=row, column=6, value=name)
@@ -95,9 +99,11 @@ def _rule_value(key: str, name: str) -> float:
 
 def _rules(wb: Workbook, ws: Worksheet) -> None:
     """The federal loan rules and tables the Loans and RAP sheets use (figures, editable)."""
-    ws.cell(row=layout.RULES_ROW - 1, column=1,
-            value="Federal loan rules (from the embedded figures; see Sources)").font = (
-        styles.SECTION_FONT)
+    ws.cell(
+        row=layout.RULES_ROW - 1,
+        column=1,
+        value="Federal loan rules (from the embedded figures; see Sources)",
+    ).font = styles.SECTION_FONT
     for k, (name, key, label, unit) in enumerate(layout.RULES):
         row = layout.RULES_ROW + k
         ws.cell(row=row, column=1, value=label)
@@ -112,24 +118,38 @@ def _rules(wb: Workbook, ws: Worksheet) -> None:
     starts, _ = federal.rate_table("direct_unsub_grad", "rate")
     columns = [[int(str(d)[:4]) for d in starts]] + [
         federal.rate_table(loan, what)[1].tolist()
-        for loan in ("direct_unsub_grad", "grad_plus") for what in ("rate", "fee")]
+        for loan in ("direct_unsub_grad", "grad_plus")
+        for what in ("rate", "fee")
+    ]
     tiers = data.figure("plan.tiered_standard").value
     percents = data.figure("plan.rap_percent_by_agi_band").value
     tables = (
-        (layout.RATES_TITLE_ROW, "Rates and fees by award year (the last year carries on)",
-         layout.RATE_COLUMNS, columns, [styles.WHOLE] + [styles.PERCENT] * 4),
-        (layout.TIERS_TITLE_ROW, "Tiered standard plan: term by balance",
-         layout.TIER_COLUMNS, [[0] + [t[0] for t in tiers[:-1]], [t[1] for t in tiers]],
-         [styles.USD, styles.WHOLE]),
-        (layout.RAP_TITLE_ROW, "RAP: yearly payment as a share of AGI by band",
-         layout.RAP_COLUMNS, [list(range(1, len(percents) + 1)), percents],
-         [styles.WHOLE, styles.PERCENT]),
+        (
+            layout.RATES_TITLE_ROW,
+            "Rates and fees by award year (the last year carries on)",
+            layout.RATE_COLUMNS,
+            columns,
+            [styles.WHOLE] + [styles.PERCENT] * 4,
+        ),
+        (
+            layout.TIERS_TITLE_ROW,
+            "Tiered standard plan: term by balance",
+            layout.TIER_COLUMNS,
+            [[0] + [t[0] for t in tiers[:-1]], [t[1] for t in tiers]],
+            [styles.USD, styles.WHOLE],
+        ),
+        (
+            layout.RAP_TITLE_ROW,
+            "RAP: yearly payment as a share of AGI by band",
+            layout.RAP_COLUMNS,
+            [list(range(1, len(percents) + 1)), percents],
+            [styles.WHOLE, styles.PERCENT],
+        ),
     )
     for title_row, title, names, values, formats in tables:
         ws.cell(row=title_row, column=1, value=title).font = styles.SECTION_FONT
         first = title_row + 2
-        for j, ((name, header), column, fmt) in enumerate(zip(names, values, formats,
-                                                             strict=True)):
+        for j, ((name, header), column, fmt) in enumerate(zip(names, values, formats, strict=True)):
             styles.header(ws, title_row + 1, 1 + j, header)
             for k, x in enumerate(column):
                 target = ws.cell(row=first + k, column=1 + j, value=x)

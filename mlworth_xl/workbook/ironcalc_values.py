@@ -23,8 +23,10 @@ from mlworth_xl.workbook.libreoffice import Results
 __all__ = ["MISSING", "available", "cached", "results"]
 
 #: Why the values cannot be computed without IronCalc, and what to do.
-MISSING = ("the ironcalc package is not installed: `pip install ironcalc` stores the "
-           "formulas' values in the file")
+MISSING = (
+    "the ironcalc package is not installed: `pip install ironcalc` stores the "
+    "formulas' values in the file"
+)
 
 
 def available() -> bool:
@@ -74,6 +76,8 @@ def results(path: Path) -> Results:
     # formula, to leave out the others, would take longer than IronCalc's evaluation.)
     for sheet, row, column in model.get_all_cells():
         ref = f"{column_name(column)}{row}".encode()
-        out[names[sheet]][ref] = cached(model.get_cell_value(sheet, row, column),
-                                        model.get_cell_type(sheet, row, column) == error)
+        out[names[sheet]][ref] = cached(
+            model.get_cell_value(sheet, row, column),
+            model.get_cell_type(sheet, row, column) == error,
+        )
     return out

@@ -57,15 +57,22 @@ def result(lay: Layout, i: int) -> str:
     mid = cell(layout.CASH_FLOWS, lay.irr_col(i, "mid"), IRR_LAST_ROW)
     last_sign = cell(layout.CASH_FLOWS, lay.cf_col(i, "sign"), layout.CF_LAST_ROW)
     above = f'"> "&FIXED({IRR_HIGH}/1%,0)&"%"'  # "> 99,900%" for the rate on Inputs
-    return (f"=IF({lay.sign_changes(i)}=1,IF(SIGN({low})*SIGN({high})<0,{mid},"
-            f'IF(SIGN({high})={last_sign},{above},"{NOT_AVAILABLE}")),"{NOT_AVAILABLE}")')
+    return (
+        f"=IF({lay.sign_changes(i)}=1,IF(SIGN({low})*SIGN({high})<0,{mid},"
+        f'IF(SIGN({high})={last_sign},{above},"{NOT_AVAILABLE}")),"{NOT_AVAILABLE}")'
+    )
 
 
 def write(ws: Worksheet, n: int, lay: Layout) -> None:
     """The IRR search rows below the years on Cash flows."""
-    ws.cell(row=layout.IRR_TITLE_ROW, column=1, value=(
-        "IRR search: bisection between the lowest and highest rates on Inputs; the IRR on "
-        "Summary is the last midpoint")).font = styles.SECTION_FONT
+    ws.cell(
+        row=layout.IRR_TITLE_ROW,
+        column=1,
+        value=(
+            "IRR search: bisection between the lowest and highest rates on Inputs; the IRR on "
+            "Summary is the last midpoint"
+        ),
+    ).font = styles.SECTION_FONT
     ws.cell(row=IRR_NPV_LOW_ROW, column=1, value="NPV at the lowest rate")
     ws.cell(row=IRR_NPV_HIGH_ROW, column=1, value="NPV at the highest rate")
     cells = styles.Cells(ws)
@@ -75,12 +82,12 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
     for i in range(n):
         flows = lay.cf_range(i, "flow", local=True)
         for bound, row in ((IRR_LOW, IRR_NPV_LOW_ROW), (IRR_HIGH, IRR_NPV_HIGH_ROW)):
-            cells.formula(row, lay.irr_col(i, "low"), f"=NPV({bound},{flows})",
-                          styles.USD_SIGNED)
+            cells.formula(row, lay.irr_col(i, "low"), f"=NPV({bound},{flows})", styles.USD_SIGNED)
         for key, text in IRR_BLOCK:
             cells.header(IRR_HEADER_ROW, lay.irr_col(i, key), text)
         sign_low = f"SIGN({npv_at_bound(lay, i, IRR_LOW, local=True)})"
         for row in range(IRR_FIRST_ROW, IRR_LAST_ROW + 1):
+
             def c(key: str, at: int = row, i: int = i) -> str:
                 return cell(None, lay.irr_col(i, key), at, absolute=False)
 
@@ -90,9 +97,16 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
                 same = f"SIGN({c('npv_mid', row - 1)})={sign_low}"
                 low = f"=IF({same},{c('mid', row - 1)},{c('low', row - 1)})"
                 high = f"=IF({same},{c('high', row - 1)},{c('mid', row - 1)})"
-            formulas = {"low": low, "high": high,
-                        "mid": f"=SQRT((1+{c('low')})*(1+{c('high')}))-1",
-                        "npv_mid": f"=NPV({c('mid')},{flows})"}
+            formulas = {
+                "low": low,
+                "high": high,
+                "mid": f"=SQRT((1+{c('low')})*(1+{c('high')}))-1",
+                "npv_mid": f"=NPV({c('mid')},{flows})",
+            }
             for key, formula in formulas.items():
-                cells.formula(row, lay.irr_col(i, key), formula,
-                              styles.USD_SIGNED if key == "npv_mid" else "0.000000%")
+                cells.formula(
+                    row,
+                    lay.irr_col(i, key),
+                    formula,
+                    styles.USD_SIGNED if key == "npv_mid" else "0.000000%",
+                )

@@ -38,8 +38,17 @@ from mlworth_xl.model.roles import SHARE_TOLERANCE
 from mlworth_xl.model.uncertainty import RISK, RISK_FIELDS
 
 GUIDE, INPUTS, PROGRAMS, ROLES, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES = (
-    "Guide", "Inputs", "Programs", "Roles", "Summary", "Odds", "Cash flows", "Loans", "RAP",
-    "Sources")
+    "Guide",
+    "Inputs",
+    "Programs",
+    "Roles",
+    "Summary",
+    "Odds",
+    "Cash flows",
+    "Loans",
+    "RAP",
+    "Sources",
+)
 #: Sheets in the order they appear (RAP only when an option is on RAP; see Layout.sheets).
 SHEETS = (GUIDE, INPUTS, PROGRAMS, ROLES, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES)
 
@@ -83,18 +92,29 @@ CONSTANTS = (
     (IRR_LOW, IRR_BOUNDS[IRR_LOW], "IRR search: lowest rate", "percent"),
     (IRR_HIGH, IRR_BOUNDS[IRR_HIGH], "IRR search: highest rate", "percent"),
     ("RoundingGuard", 1e-9, "Guard added before rounding the enrolment intensity", "number"),
-    ("NoSalaryReaches", 1e300, "Odds: a salary that no one reaches (never pays back)",
-     "number"),
-    ("MonthsToJobCap", MAX_MONTHS_TO_JOB,
-     "Odds: longest search counted (months); it holds every longer one", "months"),
+    ("NoSalaryReaches", 1e300, "Odds: a salary that no one reaches (never pays back)", "number"),
+    (
+        "MonthsToJobCap",
+        MAX_MONTHS_TO_JOB,
+        "Odds: longest search counted (months); it holds every longer one",
+        "months",
+    ),
     ("LikelyFrom", LIKELY_FROM, "Verdict: Likely from this chance", "percent"),
     ("UnlikelyUpTo", UNLIKELY_UP_TO, "Verdict: Unlikely up to this chance", "percent"),
     ("SameFigure", 1e-9, "Odds: relative change under which a figure is unchanged", "number"),
     ("TinySpread", 1e-12, "Odds: spread read for a role paid one salary (log sd 0)", "number"),
-    ("PercentileSpan", 2.0 * Z90, "Roles: standard normal 90th minus 10th percentile (2 × "
-     "1.28155)", "number"),
-    ("ShareTolerance", SHARE_TOLERANCE, "Roles: role shares may add up to 1 plus this much",
-     "number"),
+    (
+        "PercentileSpan",
+        2.0 * Z90,
+        "Roles: standard normal 90th minus 10th percentile (2 × 1.28155)",
+        "number",
+    ),
+    (
+        "ShareTolerance",
+        SHARE_TOLERANCE,
+        "Roles: role shares may add up to 1 plus this much",
+        "number",
+    ),
     ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
     ("FeeYearMonth", 10, "Month federal loan fees change (fiscal year)", "month"),
     ("RapPlanCode", int(Plan.RAP), "Repayment plan code of RAP (0 fixed, 1 tiered)", "code"),
@@ -105,36 +125,66 @@ RULES_ROW = INPUTS_CONSTANT_ROW + len(CONSTANTS) + 2
 RULES = (
     ("FedAnnualLimit", "law.grad_annual_limit", "Direct Unsubsidized annual limit", "usd"),
     ("FedAggregateLimit", "law.grad_aggregate_limit", "Graduate aggregate limit", "usd"),
-    ("FedAggregateBefore2026", "law.grad_aggregate_limit_before_2026",
-     "Aggregate limit before 2026-07-01 and for legacy borrowers", "usd"),
+    (
+        "FedAggregateBefore2026",
+        "law.grad_aggregate_limit_before_2026",
+        "Aggregate limit before 2026-07-01 and for legacy borrowers",
+        "usd",
+    ),
     ("FedLifetimeLimit", "law.lifetime_limit", "Lifetime federal limit", "usd"),
-    ("FedMinEnrolment", "law.min_enrolment_for_loans", "Least enrolment for a Direct Loan",
-     "fraction"),
-    ("FedIntensityStep", "law.enrolment_intensity_rounding",
-     "Enrolment intensity rounded to", "fraction"),
+    (
+        "FedMinEnrolment",
+        "law.min_enrolment_for_loans",
+        "Least enrolment for a Direct Loan",
+        "fraction",
+    ),
+    (
+        "FedIntensityStep",
+        "law.enrolment_intensity_rounding",
+        "Enrolment intensity rounded to",
+        "fraction",
+    ),
     ("GradPlusClosedYear", "law.grad_plus_closed_from", "Grad PLUS closed from: year", "count"),
-    ("GradPlusClosedMonth", "law.grad_plus_closed_from", "Grad PLUS closed from: month",
-     "count"),
-    ("LegacyYears", "law.interim_exception_academic_years",
-     "Legacy borrowers keep Grad PLUS for at most (academic years)", "count"),
+    ("GradPlusClosedMonth", "law.grad_plus_closed_from", "Grad PLUS closed from: month", "count"),
+    (
+        "LegacyYears",
+        "law.interim_exception_academic_years",
+        "Legacy borrowers keep Grad PLUS for at most (academic years)",
+        "count",
+    ),
     ("RapBand", "plan.rap_agi_band", "RAP: width of an AGI band", "usd"),
-    ("RapLowYearly", "plan.rap_minimum_yearly_low_agi", "RAP: yearly payment up to one band",
-     "usd"),
-    ("RapPerDependent", "plan.rap_dependent_reduction_per_month",
-     "RAP: monthly reduction per dependent", "usd"),
+    (
+        "RapLowYearly",
+        "plan.rap_minimum_yearly_low_agi",
+        "RAP: yearly payment up to one band",
+        "usd",
+    ),
+    (
+        "RapPerDependent",
+        "plan.rap_dependent_reduction_per_month",
+        "RAP: monthly reduction per dependent",
+        "usd",
+    ),
     ("RapMinMonthly", "plan.rap_minimum_monthly", "RAP: least monthly payment", "usd"),
-    ("RapMatch", "plan.rap_min_principal_reduction",
-     "RAP: principal reduced by at least (per payment)", "usd"),
+    (
+        "RapMatch",
+        "plan.rap_min_principal_reduction",
+        "RAP: principal reduced by at least (per payment)",
+        "usd",
+    ),
 )
 #: Tables on Inputs below the rules: award-year rates and fees, tiers, RAP percentages.
 RATES_TITLE_ROW = RULES_ROW + len(RULES) + 1
 RATES_HEADER_ROW = RATES_TITLE_ROW + 1
 RATES_FIRST_ROW = RATES_HEADER_ROW + 1
 #: Columns of the award-year table (year in column A): (name, header).
-RATE_COLUMNS = (("FedYears", "Award year (from July 1; fees from October 1)"),
-                ("UnsubRates", "Direct Unsubsidized rate"),
-                ("UnsubFees", "Direct Unsubsidized fee"),
-                ("PlusRates", "Grad PLUS rate"), ("PlusFees", "Grad PLUS fee"))
+RATE_COLUMNS = (
+    ("FedYears", "Award year (from July 1; fees from October 1)"),
+    ("UnsubRates", "Direct Unsubsidized rate"),
+    ("UnsubFees", "Direct Unsubsidized fee"),
+    ("PlusRates", "Grad PLUS rate"),
+    ("PlusFees", "Grad PLUS fee"),
+)
 RATE_YEARS = len(federal.rate_table("direct_unsub_grad", "rate")[0])
 TIERS_TITLE_ROW = RATES_FIRST_ROW + RATE_YEARS + 1
 TIERS_HEADER_ROW = TIERS_TITLE_ROW + 1
@@ -145,8 +195,10 @@ RAP_TITLE_ROW = TIERS_FIRST_ROW + TIERS + 1
 RAP_HEADER_ROW = RAP_TITLE_ROW + 1
 RAP_FIRST_ROW = RAP_HEADER_ROW + 1
 RAP_BANDS = len(data.figure("plan.rap_percent_by_agi_band").value)
-RAP_COLUMNS = (("RapBandNumber", "AGI band (1: over one band width)"),
-               ("RapPercents", "Yearly payment, share of AGI"))
+RAP_COLUMNS = (
+    ("RapBandNumber", "AGI band (1: over one band width)"),
+    ("RapPercents", "Yearly payment, share of AGI"),
+)
 
 # Programs sheet: one row per program field, one column per option from C.
 PROGRAMS_HEADER_ROW = 4
@@ -171,8 +223,14 @@ ROLES_FIRST_ROW = 5
 ROLE_ROW = {key: ROLES_FIRST_ROW + k for k, key in enumerate(fields.ROLE_LABELS)}
 ROLES_LAST_ROW = ROLES_FIRST_ROW + len(fields.ROLE_LABELS) - 1
 #: Columns of the role table (from column A): (key, header).
-ROLE_COLUMNS = (("label", "Role"), ("median", "Median pay"), ("p10", "10th percentile"),
-                ("p90", "90th percentile"), ("sigma", "Spread (log sd)"), ("source", "Source"))
+ROLE_COLUMNS = (
+    ("label", "Role"),
+    ("median", "Median pay"),
+    ("p10", "10th percentile"),
+    ("p90", "90th percentile"),
+    ("sigma", "Spread (log sd)"),
+    ("source", "Source"),
+)
 ROLE_COL = {key: 1 + k for k, (key, _) in enumerate(ROLE_COLUMNS)}
 #: Defined names of the role table's medians and spreads (one cell per role, in order).
 ROLE_MEDIANS, ROLE_SIGMAS = "RoleMedians", "RoleSigmas"
@@ -236,8 +294,12 @@ IRR_HEADER_ROW = IRR_TITLE_ROW + 4
 IRR_FIRST_ROW = IRR_HEADER_ROW + 1
 IRR_LAST_ROW = IRR_FIRST_ROW + IRR_STEPS - 1
 #: Columns of the IRR search in each option's block (the block's first columns).
-IRR_BLOCK = (("low", "Low rate"), ("high", "High rate"), ("mid", "Midpoint"),
-             ("npv_mid", "NPV at midpoint"))
+IRR_BLOCK = (
+    ("low", "Low rate"),
+    ("high", "High rate"),
+    ("mid", "Midpoint"),
+    ("npv_mid", "NPV at midpoint"),
+)
 IRR_OFFSET = {key: k for k, (key, _) in enumerate(IRR_BLOCK)}
 CF_SHARED_COL = {key: k + 1 for k, (key, _) in enumerate(CF_SHARED)}
 CF_BLOCK_OFFSET = {key: k for k, (key, _) in enumerate(CF_BLOCK)}
@@ -249,10 +311,16 @@ LOANS_HEADER_ROW = 4
 LOANS_ROWS = (
     ("name", "Option", ""),
     ("cost_of_attendance", "Cost of attendance", "Sum of the direct cost on Cash flows"),
-    ("need", "Borrowed before the fee (simple)",
-     "MAX(0, cost of attendance − savings) × share borrowed"),
-    ("simple_borrowed", "One loan (simple financing)",
-     "Grossed up so that, net of the fee, the need is received"),
+    (
+        "need",
+        "Borrowed before the fee (simple)",
+        "MAX(0, cost of attendance − savings) × share borrowed",
+    ),
+    (
+        "simple_borrowed",
+        "One loan (simple financing)",
+        "Grossed up so that, net of the fee, the need is received",
+    ),
     ("federal", "Federal loans", "Simple: the one loan. Federal: sum of the disbursements below"),
     ("private", "Private loans", "Federal financing: what the federal loans leave"),
     ("borrowed", "Amount borrowed", "Federal + private"),
@@ -260,37 +328,73 @@ LOANS_ROWS = (
     ("study_months", "Months of study (rounded)", "ROUND(years × 12, 0)"),
     ("deferment_months", "Months before repayment", "Months of study + grace period"),
     ("rate", "Rate of the plan loan", "Simple: the loan APR. Federal: principal-weighted rate"),
-    ("deferment_interest", "Interest before repayment (plan loan)",
-     "Each disbursement × its rate × months from it to the first payment / 12"),
-    ("private_deferment_interest", "Interest before repayment (private)",
-     "Each private disbursement × private APR × months to the first payment / 12"),
-    ("balance", "Plan loan balance when repayment starts",
-     "Principal, plus the interest before repayment if it is capitalized (Grad PLUS interest "
-     "always is: its in-school period is a deferment)"),
-    ("private_balance", "Private balance when repayment starts",
-     "Principal, plus its interest before repayment under full deferment"),
-    ("payments", "Payments of the plan loan",
-     "Fixed: 12 × term; tiered: 12 × the tier's term; RAP: count on the RAP sheet"),
-    ("plan_payment", "First monthly payment, plan loan",
-     "PMT(rate / 12, payments, −balance); RAP: first payment on the RAP sheet"),
-    ("private_payment", "Monthly payment, private loan",
-     "PMT(private APR / 12, 12 × private term, −balance)"),
+    (
+        "deferment_interest",
+        "Interest before repayment (plan loan)",
+        "Each disbursement × its rate × months from it to the first payment / 12",
+    ),
+    (
+        "private_deferment_interest",
+        "Interest before repayment (private)",
+        "Each private disbursement × private APR × months to the first payment / 12",
+    ),
+    (
+        "balance",
+        "Plan loan balance when repayment starts",
+        "Principal, plus the interest before repayment if it is capitalized (Grad PLUS interest "
+        "always is: its in-school period is a deferment)",
+    ),
+    (
+        "private_balance",
+        "Private balance when repayment starts",
+        "Principal, plus its interest before repayment under full deferment",
+    ),
+    (
+        "payments",
+        "Payments of the plan loan",
+        "Fixed: 12 × term; tiered: 12 × the tier's term; RAP: count on the RAP sheet",
+    ),
+    (
+        "plan_payment",
+        "First monthly payment, plan loan",
+        "PMT(rate / 12, payments, −balance); RAP: first payment on the RAP sheet",
+    ),
+    (
+        "private_payment",
+        "Monthly payment, private loan",
+        "PMT(private APR / 12, 12 × private term, −balance)",
+    ),
     ("payment", "Monthly payment", "Plan loan + private loan, first month of repayment"),
-    ("total_interest", "Total interest", "Interest paid over the loans' lives, including "
-     "interest before repayment"),
-    ("matched", "Principal matched (RAP)",
-     "Sum on the RAP sheet; 0 for an option without a block there"),
-    ("forgiven", "Amount forgiven (RAP)",
-     "Balance left after 360 payments on the RAP sheet; 0 without a block there"),
+    (
+        "total_interest",
+        "Total interest",
+        "Interest paid over the loans' lives, including interest before repayment",
+    ),
+    (
+        "matched",
+        "Principal matched (RAP)",
+        "Sum on the RAP sheet; 0 for an option without a block there",
+    ),
+    (
+        "forgiven",
+        "Amount forgiven (RAP)",
+        "Balance left after 360 payments on the RAP sheet; 0 without a block there",
+    ),
     ("relief", "Loan relief", "Matched + forgiven × (1 − tax rate)"),
     ("total_paid", "Total paid on loans", "Borrowed + total interest − matched − forgiven"),
     ("years_to_pay_off", "Years to pay off", "Longest of the two loans' payments / 12"),
-    ("loan_cost", "Loan cost, today's $",
-     "The yearly schedule's fees + interest − relief, each in today's dollars, the interest "
-     "less inflation's erosion of the debt"),
-    ("plan_words", "Repayment plan (federal or simple loan)",
-     "Repayment plan on Programs; a fixed plan on federal loans from 2026-07-01 pays more "
-     "than the tiered plan requires"),
+    (
+        "loan_cost",
+        "Loan cost, today's $",
+        "The yearly schedule's fees + interest − relief, each in today's dollars, the interest "
+        "less inflation's erosion of the debt",
+    ),
+    (
+        "plan_words",
+        "Repayment plan (federal or simple loan)",
+        "Repayment plan on Programs; a fixed plan on federal loans from 2026-07-01 pays more "
+        "than the tiered plan requires",
+    ),
     ("private_apr", "Private loan APR", "Private loan APR on Programs"),
     ("private_fee", "Private loan fee", "Private loan fee on Programs"),
     ("private_term", "Private loan term (years)", "Private loan term on Programs"),
@@ -390,8 +494,9 @@ def cell(sheet: str | None, column: int, row: int, *, absolute: bool = True) -> 
     return (sheet_prefix(sheet) if sheet else "") + text
 
 
-def area(sheet: str | None, column: int, first: int, last: int,
-         last_column: int | None = None) -> str:
+def area(
+    sheet: str | None, column: int, first: int, last: int, last_column: int | None = None
+) -> str:
     """An absolute range such as ``'Cash flows'!$F$9:$F$88``."""
     start = cell(None, column, first)
     end = cell(None, last_column or column, last)
@@ -423,8 +528,9 @@ class Layout:
     def __post_init__(self) -> None:
         options = tuple(int(i) for i in self.rap_options)
         if list(options) != sorted(set(options)) or any(not 0 <= i < self.n for i in options):
-            raise ValueError(f"rap_options {self.rap_options!r}: increasing, each in "
-                             f"0..{self.n - 1}")
+            raise ValueError(
+                f"rap_options {self.rap_options!r}: increasing, each in 0..{self.n - 1}"
+            )
         object.__setattr__(self, "rap_options", options)
 
     @classmethod
@@ -485,8 +591,9 @@ class Layout:
         >>> Layout(1).shares(0)
         'Programs!$C$42:$C$46'
         """
-        first, last = (PROGRAM_ROW[name] for name in (fields.SHARE_FIELDS[0],
-                                                        fields.SHARE_FIELDS[-1]))
+        first, last = (
+            PROGRAM_ROW[name] for name in (fields.SHARE_FIELDS[0], fields.SHARE_FIELDS[-1])
+        )
         return area(PROGRAMS, OPTION_COL + i, first, last)
 
     @staticmethod
@@ -524,8 +631,7 @@ class Layout:
 
     def cf_range(self, i: int, key: str, *, local: bool = False) -> str:
         """All year rows of ``key`` for option ``i``, absolute (``local``: no sheet name)."""
-        return area(None if local else CASH_FLOWS, self.cf_col(i, key), CF_FIRST_ROW,
-                    CF_LAST_ROW)
+        return area(None if local else CASH_FLOWS, self.cf_col(i, key), CF_FIRST_ROW, CF_LAST_ROW)
 
     @staticmethod
     def irr_col(i: int, key: str) -> int:
@@ -589,5 +695,6 @@ class Layout:
         return SUMMARY_FIRST_ROW + self.n - 1
 
     def summary_range(self, key: str, *, local: bool = False) -> str:
-        return area(None if local else SUMMARY, SUMMARY_COL[key], SUMMARY_FIRST_ROW,
-                    self.summary_last_row)
+        return area(
+            None if local else SUMMARY, SUMMARY_COL[key], SUMMARY_FIRST_ROW, self.summary_last_row
+        )

@@ -26,8 +26,18 @@ from defusedxml import ElementTree
 from mlworth_xl.atomic import copy_atomic, temporary_folder
 from mlworth_xl.interrupt import signals_deferred
 
-__all__ = ["LibreOfficeError", "Results", "export_pdf", "fill_cached_values", "fill_results",
-           "fill_sheet", "find_soffice", "recalculate", "recalculated_results", "sheet_parts"]
+__all__ = [
+    "LibreOfficeError",
+    "Results",
+    "export_pdf",
+    "fill_cached_values",
+    "fill_results",
+    "fill_sheet",
+    "find_soffice",
+    "recalculate",
+    "recalculated_results",
+    "sheet_parts",
+]
 
 _MISSING = (
     "LibreOffice (soffice) is not installed; install it, e.g. "
@@ -116,8 +126,7 @@ def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) ->
         proc: subprocess.Popen[bytes] | None = None
         try:
             with signals_deferred():  # a signal now would leave LibreOffice running unseen
-                proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE,
-                                        start_new_session=True)
+                proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill(proc)
@@ -267,8 +276,9 @@ def fill_results(original: Path, results: Results, dest: Path) -> Path:
     with temporary_folder("mlworth-fill-") as tmp:
         out = Path(tmp) / "filled.xlsx"
         with zipfile.ZipFile(original) as orig:
-            fills = {part: results[name] for name, part in sheet_parts(orig).items()
-                     if name in results}
+            fills = {
+                part: results[name] for name, part in sheet_parts(orig).items() if name in results
+            }
             with zipfile.ZipFile(out, "w") as new:
                 for info in orig.infolist():
                     data = orig.read(info)

@@ -75,16 +75,21 @@ SCALARS = (
     ("weight", "Share of graduates in the scenario (placement, when drawn)", styles.PERCENT),
     ("pi", "Weight of the new salary (placement, when not drawn)", styles.PERCENT),
     ("after_tax", "1 − tax rate", styles.PERCENT),
-    ("kept_after_tax", "Income given up per dollar of current salary, after tax",
-     styles.FACTOR),
+    ("kept_after_tax", "Income given up per dollar of current salary, after tax", styles.FACTOR),
     ("gain_after_tax", "Weight of the new salary after tax", styles.FACTOR),
     ("growth", "Growth factor of the new salary", styles.FACTOR),
     ("own_median", "Median salary after (placed graduates not in a role share)", styles.USD),
-    ("median", "Median salary after, drawn or not (with the roles when they are not drawn)",
-     styles.USD),
+    (
+        "median",
+        "Median salary after, drawn or not (with the roles when they are not drawn)",
+        styles.USD,
+    ),
     ("sigma", "Salary spread (log sd)", styles.FACTOR),
-    ("own_weight", "Share of placed graduates paid the salary after (the rest: Roles)",
-     styles.PERCENT),
+    (
+        "own_weight",
+        "Share of placed graduates paid the salary after (the rest: Roles)",
+        styles.PERCENT,
+    ),
     ("roles_on", "Roles drawn (each placed graduate's role)", "General"),
     ("fixed", "Fixed search", "General"),
     ("q", "Chance of still searching after a month", styles.FACTOR),
@@ -191,8 +196,10 @@ def _roles_at_least(lay: Layout, i: int, salary: str) -> str:
         row = layout.ROLE_ROW[key]
         median = cell(layout.ROLES, layout.ROLE_COL["median"], row)
         sigma = cell(layout.ROLES, layout.ROLE_COL["sigma"], row)
-        terms.append(f"{lay.program(name, i)}*NORMSDIST((LN({median})-LN({salary}))"
-                     f"/({sigma}+({sigma}<=0)*{layout.TINY_SPREAD}))")
+        terms.append(
+            f"{lay.program(name, i)}*NORMSDIST((LN({median})-LN({salary}))"
+            f"/({sigma}+({sigma}<=0)*{layout.TINY_SPREAD}))"
+        )
     return "+".join(terms)
 
 
@@ -216,30 +223,41 @@ def _scalars(lay: Layout, i: int, o: _Block) -> dict[str, str | float]:
         "kept_after_tax": f"={s('after_tax')}*(1-{p('work_fraction')})",
         "gain_after_tax": f"={s('after_tax')}*{s('pi')}",
         "growth": f"=1+{p('salary_growth_after')}",
-        "own_median": (f"=IF(AND(ISNUMBER({median_cell}),N({median_cell})>0),{median_cell},"
-                       f"{p('salary_after')})"),
-        "median": (f"=IF({s('roles_on')},{s('own_median')},(1-SUM({lay.shares(i)}))"
-                   f"*{s('own_median')}+SUMPRODUCT({lay.shares(i)},{layout.ROLE_MEDIANS}))"),
+        "own_median": (
+            f"=IF(AND(ISNUMBER({median_cell}),N({median_cell})>0),{median_cell},"
+            f"{p('salary_after')})"
+        ),
+        "median": (
+            f"=IF({s('roles_on')},{s('own_median')},(1-SUM({lay.shares(i)}))"
+            f"*{s('own_median')}+SUMPRODUCT({lay.shares(i)},{layout.ROLE_MEDIANS}))"
+        ),
         "sigma": f"={r('salary_sigma')}",
         "own_weight": f"=IF({s('roles_on')},1-SUM({lay.shares(i)}),1)",
         "roles_on": f"={r('random_role')}",
         "fixed": f'={r("job_search")}="fixed"',
-        "q": (f"=IF(OR({s('fixed')},{p('months_to_job')}<=0),0,"
-              f"{p('months_to_job')}/(1+{p('months_to_job')}))"),
+        "q": (
+            f"=IF(OR({s('fixed')},{p('months_to_job')}<=0),0,"
+            f"{p('months_to_job')}/(1+{p('months_to_job')}))"
+        ),
         "first": "=IF(TargetPayback>=Horizon,Horizon,IF(INT(TargetPayback)=0,1,"
-                 "INT(TargetPayback)+1))",
+        "INT(TargetPayback)+1))",
         "k0": "=INT(TargetPayback)",
         "w": f"=TargetPayback-{s('k0')}",
         "at": f"=AND(TargetPayback<Horizon,{s('k0')}>=1)",
-        **{f"{key}_k{j}": (f"=IF({s('at')},INDEX({o.by_year_row(row)},{s('k0')}"
-                           f"{'+1' if j else ''}),0)")
-           for key, row in (("no_job", "no_job"), ("in_job", "in_job"),
-                            ("growth", "growth_sum")) for j in (0, 1)},
+        **{
+            f"{key}_k{j}": (
+                f"=IF({s('at')},INDEX({o.by_year_row(row)},{s('k0')}{'+1' if j else ''}),0)"
+            )
+            for key, row in (("no_job", "no_job"), ("in_job", "in_job"), ("growth", "growth_sum"))
+            for j in (0, 1)
+        },
         "rap": f"=AND({p('repayment_plan')}=RapPlanCode,{lay.loan('borrowed', i)}>0)",
         "costly": f"=OR({direct1}>0,{s('kept_after_tax')}*Salary>0)",
-        "chance": (f'=IF({s("rap")},"{ON_RAP}",IF({s("costly")}=FALSE,"{FREE_START}",'
-                   f"{s('completion')}*{s('weight')}*SUMPRODUCT({o.month_range('p')},"
-                   f"{o.month_range('chance')})))"),
+        "chance": (
+            f'=IF({s("rap")},"{ON_RAP}",IF({s("costly")}=FALSE,"{FREE_START}",'
+            f"{s('completion')}*{s('weight')}*SUMPRODUCT({o.month_range('p')},"
+            f"{o.month_range('chance')})))"
+        ),
     }
 
 
@@ -267,8 +285,9 @@ def _by_year(lay: Layout, i: int, o: _Block, k: int) -> dict[str, str]:
 _ANY_ROW = 999_999
 
 
-def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
-           ) -> dict[str, str | int]:
+def _month(
+    lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
+) -> dict[str, str | int]:
     row = o.month_row(m) if row is None else row
 
     def c(key: str) -> str:
@@ -281,8 +300,9 @@ def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
     geometric = f"{s('q')}^{month}*IF({month}=MonthsToJobCap,1,1-{s('q')})"
     years, months = lay.program("years", i), lay.program("months_to_job", i)
     salaries = layout.area(None, GRID_COL, SALARY_ROW, SALARY_ROW, GRID_COL + MAX_YEARS - 1)
-    to_date = layout.area(None, GRID_COL, SALARY_TO_DATE_ROW, SALARY_TO_DATE_ROW,
-                          GRID_COL + MAX_YEARS - 1)
+    to_date = layout.area(
+        None, GRID_COL, SALARY_TO_DATE_ROW, SALARY_TO_DATE_ROW, GRID_COL + MAX_YEARS - 1
+    )
 
     def a_at(j: int) -> str:
         k = s("k0") + ("+1" if j else "")
@@ -304,8 +324,9 @@ def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
     den = f"({mask}*({c('b0')}+{c('b1')}*{growth_sum})+1-{mask})"
     after = f"SUMPRODUCT(MAX({mask}*({in_job}+{c('a0')})/{den}+({mask}-1)*{BIG}))"
     last_before = f"MIN(Horizon,{c('y1')}-1)"
-    before = (f"IF({s('first')}<={last_before},INDEX({o.by_year_row('no_job')},"
-              f"{last_before})>0,FALSE)")
+    before = (
+        f"IF({s('first')}<={last_before},INDEX({o.by_year_row('no_job')},{last_before})>0,FALSE)"
+    )
     y1 = c("y1")
     f = f"({c('start')}-{y1}+1)"  # the part of the first year at the new salary before the job
     d = f"IF({y1}>1,INDEX({to_date},{y1}-1),0)+{f}*INDEX({salaries},{y1})"
@@ -323,21 +344,27 @@ def _month(lay: Layout, i: int, o: _Block, m: int = 0, row: int | None = None
         "r_at": f"=IF({s('at')},{_threshold(a, b)},-{BIG})",
         "r_after": f"=IF({s('gain_after_tax')}>0,{after},{BIG})",
         "s": f"=IF({before},{BIG},MAX({c('r_at')},{c('r_after')}))",
-        "chance": (f"=IF({c('s')}>={BIG},0,IF({c('s')}<=0,1,{s('own_weight')}*IF({med}<=0,0,"
-                   f"IF({sig}>0,NORMSDIST(-LN({c('s')}/{med})/{sig}),IF({med}>={c('s')},1,0)))"
-                   f"+IF({s('roles_on')},{_roles_at_least(lay, i, c('s'))},0)))"),
+        "chance": (
+            f"=IF({c('s')}>={BIG},0,IF({c('s')}<=0,1,{s('own_weight')}*IF({med}<=0,0,"
+            f"IF({sig}>0,NORMSDIST(-LN({c('s')}/{med})/{sig}),IF({med}>={c('s')},1,0)))"
+            f"+IF({s('roles_on')},{_roles_at_least(lay, i, c('s'))},0)))"
+        ),
     }
 
 
-def write(wb: Workbook, names: Sequence[str], lay: Layout, odds: Sequence[Odds],
-          npvs: Sequence[float]) -> None:
+def write(
+    wb: Workbook, names: Sequence[str], lay: Layout, odds: Sequence[Odds], npvs: Sequence[float]
+) -> None:
     """The Odds sheet; ``odds`` and ``npvs`` are the model's figures at the inputs written."""
     ws = wb.create_sheet(layout.ODDS) if layout.ODDS not in wb.sheetnames else wb[layout.ODDS]
-    styles.title(ws, "Odds: the chance of paying back within the target, live",
-                 "Per option: a graduate who lands the role starts the new job after m months; "
-                 "the salary needed to pay back within the target is the largest of the grid's "
-                 "row (years from the one after the target to the horizon); the salary is "
-                 "lognormal. Dropouts and graduates without the role never pay back.")
+    styles.title(
+        ws,
+        "Odds: the chance of paying back within the target, live",
+        "Per option: a graduate who lands the role starts the new job after m months; "
+        "the salary needed to pay back within the target is the largest of the grid's "
+        "row (years from the one after the target to the horizon); the salary is "
+        "lognormal. Dropouts and graduates without the role never pay back.",
+    )
     cells = styles.Cells(ws)
     ws.cell(row=YEAR_ROW, column=GRID_COL - 1, value="Year").font = styles.BOLD
     ws.cell(row=SALARY_ROW, column=GRID_COL - 1, value="Current salary")
@@ -348,8 +375,9 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, odds: Sequence[Odds],
         salary = cell(layout.CASH_FLOWS, CF_SHARED_COL["salary"], lay.cf_row(k))
         cells.formula(SALARY_ROW, col, f"={salary}", styles.USD)
         prev = "0" if k == 1 else f"N({get_column_letter(col - 1)}{SALARY_TO_DATE_ROW})"
-        cells.formula(SALARY_TO_DATE_ROW, col,
-                      f"={prev}+{get_column_letter(col)}{SALARY_ROW}", styles.USD)
+        cells.formula(
+            SALARY_TO_DATE_ROW, col, f"={prev}+{get_column_letter(col)}{SALARY_ROW}", styles.USD
+        )
     for i in range(len(names)):
         o = block(i)
         name = ws.cell(row=o.top, column=1, value=lay.when_filled(i, f"={lay.program('name', i)}"))
@@ -365,9 +393,11 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, odds: Sequence[Odds],
         scalars["written_how"] = "exact" if odds[i].exact else "simulated"
         written_chance, written_npv = o.scalar("written_chance"), o.scalar("written_npv")
         npv = cell(layout.SUMMARY, layout.SUMMARY_COL["npv"], lay.summary_row(i))
-        scalars["stale"] = (f"=OR(IF(ISNUMBER({o.scalar('chance')}),ABS({o.scalar('chance')}"
-                            f"-{written_chance})>SameFigure,FALSE),ABS({npv}-{written_npv})>"
-                            f"SameFigure*MAX(1,ABS({written_npv})))")
+        scalars["stale"] = (
+            f"=OR(IF(ISNUMBER({o.scalar('chance')}),ABS({o.scalar('chance')}"
+            f"-{written_chance})>SameFigure,FALSE),ABS({npv}-{written_npv})>"
+            f"SameFigure*MAX(1,ABS({written_npv})))"
+        )
         if lay.template:  # no figures of the model: the Summary asks for the file again
             for key in scalars:
                 if key.startswith("written_"):
@@ -383,8 +413,12 @@ def write(wb: Workbook, names: Sequence[str], lay: Layout, odds: Sequence[Odds],
             ws.cell(row=o.top + BY_YEAR_ROW[key], column=GRID_COL - 1, value=label)
         for k in range(1, MAX_YEARS + 1):
             for key, formula in _by_year(lay, i, o, k).items():
-                cells.formula(o.top + BY_YEAR_ROW[key], GRID_COL + k - 1, formula,
-                              styles.USD if key != "growth_sum" else styles.FACTOR)
+                cells.formula(
+                    o.top + BY_YEAR_ROW[key],
+                    GRID_COL + k - 1,
+                    formula,
+                    styles.USD if key != "growth_sum" else styles.FACTOR,
+                )
         header = o.top + MONTH_HEADER
         for key, text, _ in MONTH_COLUMNS:
             cells.header(header, MONTH_COL[key], text)

@@ -57,8 +57,12 @@ def _risk_block(ws: Any, uncertainties: list[Uncertainty], lay: Layout) -> None:
     """What is uncertain about each option: the inputs of its odds (Odds sheet, Summary)."""
     row = layout.PROGRAMS_RISK_TITLE_ROW
     ws.cell(row=row, column=1, value="What is uncertain (the odds on Summary)").font = styles.BOLD
-    ws.cell(row=row, column=2, value="The Odds sheet computes each option's chance of paying "
-            "back from these; the Risk sheet's simulation was run with the values written here")
+    ws.cell(
+        row=row,
+        column=2,
+        value="The Odds sheet computes each option's chance of paying "
+        "back from these; the Risk sheet's simulation was run with the values written here",
+    )
     ws.cell(row=row, column=2).alignment = styles.WRAP
     ws.row_dimensions[row].height = 45
     last_col = lay.option_col(len(uncertainties) - 1)
@@ -76,8 +80,9 @@ def _risk_block(ws: Any, uncertainties: list[Uncertainty], lay: Layout) -> None:
                 set_text(target, str(x))
             elif x is not None:
                 target.value = bool(x) if field.unit == "bool" else _value(field, x)
-                target.number_format = ("0.0000" if field.name == "salary_sigma"
-                                        else styles.UNIT_FORMAT[field.unit])
+                target.number_format = (
+                    "0.0000" if field.name == "salary_sigma" else styles.UNIT_FORMAT[field.unit]
+                )
             styles.mark_input(target)
         first = cell(None, layout.OPTION_COL, row, absolute=False)
         dv = rule(field, first)
@@ -90,34 +95,51 @@ def _filled_row(ws: Any, lay: Layout) -> None:
     """A template's "filled in" flags: TRUE once an option's required inputs are there."""
     row = layout.PROGRAMS_FILLED_ROW
     ws.cell(row=row, column=1, value=layout.FILLED_LABEL).font = styles.BOLD
-    ws.cell(row=row, column=2, value="Needs " + ", ".join(
-        fields.PROGRAM[k].label for k in layout.REQUIRED) + "; until then the option's "
-        "results are empty")
+    ws.cell(
+        row=row,
+        column=2,
+        value="Needs "
+        + ", ".join(fields.PROGRAM[k].label for k in layout.REQUIRED)
+        + "; until then the option's "
+        "results are empty",
+    )
     ws.cell(row=row, column=2).alignment = styles.WRAP
     ws.row_dimensions[row].height = 30
     for i in range(lay.n):
+
         def ref(field: str, i: int = i) -> str:
             return cell(None, lay.option_col(i), layout.PROGRAM_ROW[field])
 
-        tests = [f'LEN(TRIM({ref("name")}))>0'] + [f"ISNUMBER({ref(k)})"
-                                                   for k in layout.REQUIRED if k != "name"]
+        tests = [f"LEN(TRIM({ref('name')}))>0"] + [
+            f"ISNUMBER({ref(k)})" for k in layout.REQUIRED if k != "name"
+        ]
         ws.cell(row=row, column=lay.option_col(i), value=f"=AND({','.join(tests)})")
 
 
-def write(wb: Workbook, programs: Programs, lay: Layout,
-          uncertainties: list[Uncertainty] | None = None, blank: frozenset[int] = frozenset(),
-          ) -> None:
+def write(
+    wb: Workbook,
+    programs: Programs,
+    lay: Layout,
+    uncertainties: list[Uncertainty] | None = None,
+    blank: frozenset[int] = frozenset(),
+) -> None:
     """The Programs sheet; the options in ``blank`` leave their required inputs empty."""
     ws = wb[layout.PROGRAMS]
     if lay.template:
-        styles.title(ws, "Programs: fill in one column per option",
-                     "An option computes once its name, length, tuition and salary after are "
-                     "filled in; the other inputs start at their defaults. Columns left empty "
-                     "show no results.")
+        styles.title(
+            ws,
+            "Programs: fill in one column per option",
+            "An option computes once its name, length, tuition and salary after are "
+            "filled in; the other inputs start at their defaults. Columns left empty "
+            "show no results.",
+        )
     else:
-        styles.title(ws, "Programs: the options compared, one per column",
-                     "Change the coloured cells; every other sheet recalculates. To add an "
-                     "option, add it to your programs file and generate the workbook again.")
+        styles.title(
+            ws,
+            "Programs: the options compared, one per column",
+            "Change the coloured cells; every other sheet recalculates. To add an "
+            "option, add it to your programs file and generate the workbook again.",
+        )
     styles.header(ws, layout.PROGRAMS_HEADER_ROW, 1, "Input")
     styles.header(ws, layout.PROGRAMS_HEADER_ROW, 2, "Allowed")
     for i in range(len(programs)):
@@ -162,15 +184,26 @@ def write(wb: Workbook, programs: Programs, lay: Layout,
     ws.cell(row=row, column=2, value="The horizon (Inputs) must cover the study")
     for i in range(len(programs)):
         years = cell(None, lay.option_col(i), layout.PROGRAM_ROW["years"])
-        ws.cell(row=row, column=lay.option_col(i), value=lay.when_filled(
-            i, f'=IF({years}<=Horizon,"ok","longer than the horizon")'))
+        ws.cell(
+            row=row,
+            column=lay.option_col(i),
+            value=lay.when_filled(i, f'=IF({years}<=Horizon,"ok","longer than the horizon")'),
+        )
 
     first_check = cell(None, layout.OPTION_COL, row, absolute=False)
     checks = f"{first_check}:{cell(None, last_col, row, absolute=False)}"
-    ws.conditional_formatting.add(checks, FormulaRule(
-        formula=[f'AND({first_check}<>"ok",{first_check}<>"")' if lay.template
-                 else f'{first_check}<>"ok"'],
-        fill=styles.BAD_FILL, font=styles.BAD_FONT))
+    ws.conditional_formatting.add(
+        checks,
+        FormulaRule(
+            formula=[
+                f'AND({first_check}<>"ok",{first_check}<>"")'
+                if lay.template
+                else f'{first_check}<>"ok"'
+            ],
+            fill=styles.BAD_FILL,
+            font=styles.BAD_FONT,
+        ),
+    )
     if lay.template:
         _filled_row(ws, lay)
     if uncertainties is not None:

@@ -41,24 +41,32 @@ def _month(lay: Layout, i: int, row: int) -> dict[str, str]:
     m = f"$A{row}"
     months = lay.loan("deferment_months", i)
     agi = lay.cf_range(i, "agi")
-    band = (f"INDEX(RapPercents,MIN(MAX(ROUNDUP(({c('agi')}-RapBand)/RapBand,0),1),"
-            f"ROWS(RapPercents)))*{c('agi')}")
-    start = (f"=IF({lay.program('repayment_plan', i)}=RapPlanCode,{lay.loan('balance', i)},0)"
-             if row == RAP_MONTH_ROW else f"={c('end', row - 1)}")
+    band = (
+        f"INDEX(RapPercents,MIN(MAX(ROUNDUP(({c('agi')}-RapBand)/RapBand,0),1),"
+        f"ROWS(RapPercents)))*{c('agi')}"
+    )
+    start = (
+        f"=IF({lay.program('repayment_plan', i)}=RapPlanCode,{lay.loan('balance', i)},0)"
+        if row == RAP_MONTH_ROW
+        else f"={c('end', row - 1)}"
+    )
     return {
         "year": f"=INT(({months}+{m}-1)/{M12})+1",
         "agi": f"=INDEX({agi},{c('year')})*(1+Inflation)^({c('year')}-1)",
-        "due": (f"=MAX(RapMinMonthly,IF({c('agi')}<=RapBand,RapLowYearly,{band})/{M12}"
-                f"-RapPerDependent*Dependents)"),
+        "due": (
+            f"=MAX(RapMinMonthly,IF({c('agi')}<=RapBand,RapLowYearly,{band})/{M12}"
+            f"-RapPerDependent*Dependents)"
+        ),
         "start": start,
         "interest": f"=IF({c('start')}>0,{c('start')}*({lay.loan('rate', i)}/{M12}),0)",
         "last": f"=AND({c('start')}>0,{c('due')}>={c('start')}+{c('interest')})",
-        "pay": (f"=IF({c('start')}>0,IF({c('last')},{c('start')}+{c('interest')},"
-                f"{c('due')}),0)"),
+        "pay": (f"=IF({c('start')}>0,IF({c('last')},{c('start')}+{c('interest')},{c('due')}),0)"),
         "interest_paid": f"=MIN({c('pay')},{c('interest')})",
         "principal": f"=IF({c('last')},{c('start')},{c('pay')}-{c('interest_paid')})",
-        "matched": (f"=IF({c('last')},0,MIN(MAX(MIN(RapMatch,{c('pay')})-{c('principal')},0),"
-                    f"{c('start')}-{c('principal')}))"),
+        "matched": (
+            f"=IF({c('last')},0,MIN(MAX(MIN(RapMatch,{c('pay')})-{c('principal')},0),"
+            f"{c('start')}-{c('principal')}))"
+        ),
         "end": f"=IF({c('last')},0,{c('start')}-{c('principal')}-{c('matched')})",
     }
 
@@ -66,27 +74,32 @@ def _month(lay: Layout, i: int, row: int) -> dict[str, str]:
 def write(wb: Workbook, lay: Layout) -> None:
     """Fill the RAP sheet: a block of columns for each option in ``lay.rap_options``."""
     ws = wb[layout.RAP]
-    styles.title(ws, "RAP: the Repayment Assistance Plan, month by month",
-                 "One block per option on RAP (plan 2) when the workbook was made. Payment 1 "
-                 "is the first month after study and grace; the balance after payment 360 is "
-                 "forgiven (it may be taxable).")
+    styles.title(
+        ws,
+        "RAP: the Repayment Assistance Plan, month by month",
+        "One block per option on RAP (plan 2) when the workbook was made. Payment 1 "
+        "is the first month after study and grace; the balance after payment 360 is "
+        "forgiven (it may be taxable).",
+    )
     cells = styles.Cells(ws)
     cells.header(layout.RAP_SHEET_HEADER_ROW, 1, "Payment")
     for i in lay.rap_options:
         first = lay.rap_col(i, RAP_BLOCK[0][0])
-        name = ws.cell(row=layout.RAP_NAME_ROW, column=first,
-                       value=f"={lay.loan('name', i)}")
+        name = ws.cell(row=layout.RAP_NAME_ROW, column=first, value=f"={lay.loan('name', i)}")
         name.font = styles.SECTION_FONT
-        ws.merge_cells(start_row=layout.RAP_NAME_ROW, start_column=first,
-                       end_row=layout.RAP_NAME_ROW, end_column=first + len(RAP_BLOCK) - 1)
+        ws.merge_cells(
+            start_row=layout.RAP_NAME_ROW,
+            start_column=first,
+            end_row=layout.RAP_NAME_ROW,
+            end_column=first + len(RAP_BLOCK) - 1,
+        )
         for key, text in RAP_BLOCK:
             cells.header(layout.RAP_SHEET_HEADER_ROW, lay.rap_col(i, key), text)
     for row in range(RAP_MONTH_ROW, RAP_LAST_ROW + 1):
         ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header above counts as 0
         for i in lay.rap_options:
             for key, formula in _month(lay, i, row).items():
-                cells.formula(row, lay.rap_col(i, key), formula,
-                              _FORMAT.get(key, styles.USD_CENTS))
+                cells.formula(row, lay.rap_col(i, key), formula, _FORMAT.get(key, styles.USD_CENTS))
     ws.row_dimensions[layout.RAP_SHEET_HEADER_ROW].height = 45
     styles.widths(ws, {"A": 9})
     for column in range(2, lay.rap_col(lay.rap_options[-1], RAP_BLOCK[-1][0]) + 1):

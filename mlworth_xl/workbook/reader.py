@@ -53,8 +53,9 @@ def empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def number(spec: fields.Field, value: Any, data_type: str = "n", *,
-           text: bool = True) -> tuple[float | None, str | None]:
+def number(
+    spec: fields.Field, value: Any, data_type: str = "n", *, text: bool = True
+) -> tuple[float | None, str | None]:
     """An input cell's value as a number (0/1 for TRUE/FALSE): ``(value, None)`` or ``(None, why)``.
 
     ``text``: a text cell is read as a programs file's text (``"$52,000"``);
@@ -74,8 +75,13 @@ def number(spec: fields.Field, value: Any, data_type: str = "n", *,
         return None, f"is empty; allowed: {allowed}"
     if isinstance(value, str) and text:
         try:
-            x = (parse_bool(value) if spec.unit == "bool" else parse_code(value, spec)
-                 if spec.is_code else parse_number(value, spec))
+            x = (
+                parse_bool(value)
+                if spec.unit == "bool"
+                else parse_code(value, spec)
+                if spec.is_code
+                else parse_number(value, spec)
+            )
         except ValueError as exc:
             return None, str(exc)
     elif spec.unit == "bool":
@@ -93,24 +99,29 @@ def number(spec: fields.Field, value: Any, data_type: str = "n", *,
 
 def is_comparison(ws: Any) -> bool:
     """Whether a Programs sheet is that of a workbook the generator wrote (its header row)."""
-    return (ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=1).value == "Input"
-            and ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=layout.OPTION_COL).value
-            == "Option 1")
+    return (
+        ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=1).value == "Input"
+        and ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=layout.OPTION_COL).value == "Option 1"
+    )
 
 
 def option_count(ws: Any) -> int:
     """How many option columns a Programs sheet has (headers Option 1, Option 2, …)."""
     n = 0
-    while ws.cell(row=layout.PROGRAMS_HEADER_ROW,
-                  column=Layout.option_col(n)).value == f"Option {n + 1}":
+    while (
+        ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=Layout.option_col(n)).value
+        == f"Option {n + 1}"
+    ):
         n += 1
     return n
 
 
 def in_use(ws: Any, i: int) -> bool:
     """Whether option column ``i`` is filled in: any of its required inputs holds something."""
-    return any(not empty(ws.cell(row=layout.PROGRAM_ROW[k], column=Layout.option_col(i)).value)
-               for k in layout.REQUIRED)
+    return any(
+        not empty(ws.cell(row=layout.PROGRAM_ROW[k], column=Layout.option_col(i)).value)
+        for k in layout.REQUIRED
+    )
 
 
 def is_workbook_file(path: Path) -> bool:
@@ -125,11 +136,16 @@ def is_workbook_file(path: Path) -> bool:
     try:
         if layout.PROGRAMS not in wb.sheetnames:
             return False
-        row = next(wb[layout.PROGRAMS].iter_rows(
-            min_row=layout.PROGRAMS_HEADER_ROW, max_row=layout.PROGRAMS_HEADER_ROW,
-            max_col=layout.OPTION_COL, values_only=True), ())
-        return tuple(row)[:1] == ("Input",) and tuple(row)[layout.OPTION_COL - 1:] == (
-            "Option 1",)
+        row = next(
+            wb[layout.PROGRAMS].iter_rows(
+                min_row=layout.PROGRAMS_HEADER_ROW,
+                max_row=layout.PROGRAMS_HEADER_ROW,
+                max_col=layout.OPTION_COL,
+                values_only=True,
+            ),
+            (),
+        )
+        return tuple(row)[:1] == ("Input",) and tuple(row)[layout.OPTION_COL - 1 :] == ("Option 1",)
     finally:
         wb.close()
 
@@ -154,12 +170,19 @@ class _Reader:
     def where(self, column: int, row: int, sheet: str = layout.PROGRAMS) -> str:
         return f"{self.path}, {sheet}!{layout.cell(None, column, row, absolute=False)}"
 
-    def problem(self, field: str, message: str, column: int, row: int,
-                sheet: str = layout.PROGRAMS) -> None:
+    def problem(
+        self, field: str, message: str, column: int, row: int, sheet: str = layout.PROGRAMS
+    ) -> None:
         self.problems.append(Problem(field, message, source=self.where(column, row, sheet)))
 
-    def value(self, spec: fields.Field, column: int, row: int, default: float | None,
-              sheet: str = layout.PROGRAMS) -> float:
+    def value(
+        self,
+        spec: fields.Field,
+        column: int,
+        row: int,
+        default: float | None,
+        sheet: str = layout.PROGRAMS,
+    ) -> float:
         c = self.ws.cell(row=row, column=column)
         if empty(c.value) and default is not None:
             return default
@@ -178,18 +201,27 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
     p = Path(path)
     wb = wb if wb is not None else open_values(p, "programs")
     if layout.PROGRAMS not in wb.sheetnames or not is_comparison(wb[layout.PROGRAMS]):
-        raise InputError.single("programs", "not a comparison or template workbook (no "
-                                "Programs sheet written by mlworth-xl)", source=str(p))
+        raise InputError.single(
+            "programs",
+            "not a comparison or template workbook (no Programs sheet written by mlworth-xl)",
+            source=str(p),
+        )
     ws = wb[layout.PROGRAMS]
     read = _Reader(p, ws)
     used = [i for i in range(option_count(ws)) if in_use(ws, i)]
     if not used:
-        raise InputError.single("programs", "no option is filled in; fill in "
-                                + ", ".join(fields.PROGRAM[k].label for k in layout.REQUIRED)
-                                + " of at least one column of the Programs sheet",
-                                source=str(p))
-    defaults = {k: float(data.field_default(fields.PROGRAM[k])) for k in PROGRAM_NUMERIC
-                if not fields.PROGRAM[k].required}
+        raise InputError.single(
+            "programs",
+            "no option is filled in; fill in "
+            + ", ".join(fields.PROGRAM[k].label for k in layout.REQUIRED)
+            + " of at least one column of the Programs sheet",
+            source=str(p),
+        )
+    defaults = {
+        k: float(data.field_default(fields.PROGRAM[k]))
+        for k in PROGRAM_NUMERIC
+        if not fields.PROGRAM[k].required
+    }
     names: list[str] = []
     kinds: list[str] = []
     columns = {k: np.empty(len(used)) for k in PROGRAM_NUMERIC}
@@ -198,19 +230,29 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
         name_row = layout.PROGRAM_ROW["name"]
         name = ws.cell(row=name_row, column=col).value
         if empty(name):
-            read.problem("name", "is empty, but other required inputs of the column are "
-                         "filled in; every option needs a name", col, name_row)
+            read.problem(
+                "name",
+                "is empty, but other required inputs of the column are "
+                "filled in; every option needs a name",
+                col,
+                name_row,
+            )
         names.append("" if name is None else str(name).strip())
         kind_row = layout.PROGRAM_ROW["kind"]
         kind = ws.cell(row=kind_row, column=col).value
         kind = "other" if empty(kind) else str(kind).strip().lower()
         if kind not in fields.KINDS:
-            read.problem("kind", f"{kind!r} is not allowed; allowed: "
-                         + fields.PROGRAM["kind"].allowed(), col, kind_row)
+            read.problem(
+                "kind",
+                f"{kind!r} is not allowed; allowed: " + fields.PROGRAM["kind"].allowed(),
+                col,
+                kind_row,
+            )
         kinds.append(kind)
         for k in PROGRAM_NUMERIC:
-            columns[k][j] = read.value(fields.PROGRAM[k], col, layout.PROGRAM_ROW[k],
-                                       defaults.get(k))
+            columns[k][j] = read.value(
+                fields.PROGRAM[k], col, layout.PROGRAM_ROW[k], defaults.get(k)
+            )
     uncertainties = _uncertainties(read, used, kinds)
     roles = read_roles_sheet(p, wb, read.problems)
     if read.problems:
@@ -219,13 +261,32 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
     try:  # values allowed one by one, not together
         table.validate(Person())
     except InputError as exc:
-        raise InputError([Problem(q.field, q.message, source=read.where(
-            Layout.option_col(used[q.row]),
-            layout.PROGRAM_ROW.get(q.field, _SHARES_ROW if q.field == "role shares"
-                                   else layout.PROGRAMS_FIRST_ROW)))
-            if q.row is not None else q for q in exc.problems]) from None
-    return SheetPrograms(names=names, kinds=kinds, columns=columns, source=str(p),
-                         uncertainties=uncertainties, roles=roles)
+        raise InputError(
+            [
+                Problem(
+                    q.field,
+                    q.message,
+                    source=read.where(
+                        Layout.option_col(used[q.row]),
+                        layout.PROGRAM_ROW.get(
+                            q.field,
+                            _SHARES_ROW if q.field == "role shares" else layout.PROGRAMS_FIRST_ROW,
+                        ),
+                    ),
+                )
+                if q.row is not None
+                else q
+                for q in exc.problems
+            ]
+        ) from None
+    return SheetPrograms(
+        names=names,
+        kinds=kinds,
+        columns=columns,
+        source=str(p),
+        uncertainties=uncertainties,
+        roles=roles,
+    )
 
 
 _SHARES_ROW = layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]]
@@ -233,8 +294,9 @@ _SHARES_ROW = layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]]
 _PAY = fields.Field("pay", "Pay", "usd", "", low=0, high=10_000_000, low_open=True)
 
 
-def read_roles_sheet(path: str | Path, wb: Any, problems: list[Problem] | None = None
-                     ) -> Roles | None:
+def read_roles_sheet(
+    path: str | Path, wb: Any, problems: list[Problem] | None = None
+) -> Roles | None:
     """The role table on a workbook's Roles sheet (None: the file has none).
 
     Problems, each naming its cell, are added to ``problems`` (or raised).
@@ -247,9 +309,12 @@ def read_roles_sheet(path: str | Path, wb: Any, problems: list[Problem] | None =
     base = Roles.default()
     for role in base.roles:
         row = layout.ROLE_ROW[role.key]
-        rows[role.key] = {key: read.value(_PAY, layout.ROLE_COL[key], row,
-                                          float(getattr(role, key)), layout.ROLES)
-                          for key in ("median", "p10", "p90")}
+        rows[role.key] = {
+            key: read.value(
+                _PAY, layout.ROLE_COL[key], row, float(getattr(role, key)), layout.ROLES
+            )
+            for key in ("median", "p10", "p90")
+        }
     out = None
     if not read.problems:
         try:
@@ -258,9 +323,13 @@ def read_roles_sheet(path: str | Path, wb: Any, problems: list[Problem] | None =
             for q in exc.problems:
                 key = (q.source or "").removeprefix("role ")
                 row = layout.ROLE_ROW.get(key, layout.ROLES_FIRST_ROW)
-                read.problem(f"{key} {q.field}", q.message,
-                             layout.ROLE_COL.get(q.field, layout.ROLE_COL["median"]), row,
-                             layout.ROLES)
+                read.problem(
+                    f"{key} {q.field}",
+                    q.message,
+                    layout.ROLE_COL.get(q.field, layout.ROLE_COL["median"]),
+                    row,
+                    layout.ROLES,
+                )
     if problems is None:
         if read.problems:
             raise InputError(read.problems)
@@ -286,8 +355,9 @@ def _uncertainties(read: _Reader, used: list[int], kinds: list[str]) -> list[Unc
             if spec.unit == "text":
                 text = getattr(base, spec.name) if empty(value) else str(value).strip().lower()
                 if text not in spec.choices:
-                    read.problem(spec.name, f"{value!r} is not allowed; allowed: "
-                                 f"{spec.allowed()}", col, row)
+                    read.problem(
+                        spec.name, f"{value!r} is not allowed; allowed: {spec.allowed()}", col, row
+                    )
                 given[spec.name] = text
             elif spec.name == "salary_median" and empty(value):
                 given[spec.name] = None
@@ -304,10 +374,16 @@ def read_person_sheet(path: str | Path, wb: Any = None) -> Person:
     """The person on a comparison or template workbook's Inputs sheet (empty: the default)."""
     p = Path(path)
     wb = wb if wb is not None else open_values(p, "person")
-    if layout.INPUTS not in wb.sheetnames or wb[layout.INPUTS].cell(
-            row=layout.INPUTS_FIRST_ROW, column=1).value != fields.PERSON_FIELDS[0].label:
-        raise InputError.single("person", "not a comparison or template workbook (no Inputs "
-                                "sheet written by mlworth-xl)", source=str(p))
+    if (
+        layout.INPUTS not in wb.sheetnames
+        or wb[layout.INPUTS].cell(row=layout.INPUTS_FIRST_ROW, column=1).value
+        != fields.PERSON_FIELDS[0].label
+    ):
+        raise InputError.single(
+            "person",
+            "not a comparison or template workbook (no Inputs sheet written by mlworth-xl)",
+            source=str(p),
+        )
     read = _Reader(p, wb[layout.INPUTS])
     values: dict[str, Any] = {}
     for k, spec in enumerate(fields.PERSON_FIELDS):
@@ -320,8 +396,18 @@ def read_person_sheet(path: str | Path, wb: Any = None) -> Person:
     try:
         return Person.from_mapping(values, source=str(p))
     except InputError as exc:
-        rows = {spec.name: layout.INPUTS_FIRST_ROW + k
-                for k, spec in enumerate(fields.PERSON_FIELDS)}
-        raise InputError([Problem(q.field, q.message, source=read.where(
-            layout.INPUTS_VALUE_COL, rows[q.field], layout.INPUTS)) if q.field in rows else q
-            for q in exc.problems]) from None
+        rows = {
+            spec.name: layout.INPUTS_FIRST_ROW + k for k, spec in enumerate(fields.PERSON_FIELDS)
+        }
+        raise InputError(
+            [
+                Problem(
+                    q.field,
+                    q.message,
+                    source=read.where(layout.INPUTS_VALUE_COL, rows[q.field], layout.INPUTS),
+                )
+                if q.field in rows
+                else q
+                for q in exc.problems
+            ]
+        ) from None

@@ -46,10 +46,17 @@ RISK = "Risk"
 #: The columns of ``mlworth-xl risk`` shown per option (draws and seed are in the stamp).
 COLUMNS = tuple(c for c in risk_columns(DEFAULT_WITHIN) if c.key not in ("draws", "seed"))
 #: What each option was simulated with: (header, attribute of its Uncertainty, format).
-ASSUMED = (("Completion probability", "completion_prob", "0%"),
-           ("Salary spread (log sd)", "salary_sigma", "0.0000"))
-_FORMAT = {"text": "General", "years": styles.YEARS, "share": "0.0%", "usd": styles.USD,
-           "count": styles.WHOLE}
+ASSUMED = (
+    ("Completion probability", "completion_prob", "0%"),
+    ("Salary spread (log sd)", "salary_sigma", "0.0000"),
+)
+_FORMAT = {
+    "text": "General",
+    "years": styles.YEARS,
+    "share": "0.0%",
+    "usd": styles.USD,
+    "count": styles.WHOLE,
+}
 
 STAMP_ROW = 4
 #: Stamp rows from STAMP_ROW: labels in column A, values in column B.
@@ -66,7 +73,7 @@ _NOTES = (
     "drawn around the salary after (lognormal, the spread below). Every option uses the same "
     "draws, so differences between options are not noise.",
     "Payback counts years from the first day of study; a percentile is one of the draws, and "
-    f"\"{NEVER}\" means that share of the draws has not paid back by the end of the horizon. "
+    f'"{NEVER}" means that share of the draws has not paid back by the end of the horizon. '
     "Completion probabilities: the Council of Graduate Schools' STEM master's rate for "
     "degrees; illustrative assumptions for bootcamps, certificates and self-study (Sources).",
 )
@@ -84,9 +91,13 @@ class RiskSettings:
 DEFAULT_RISK = RiskSettings()
 
 
-def simulate(programs: Programs, person: Person, settings: RiskSettings,
-             per_option: Sequence[Uncertainty] | None = None, roles: Roles | None = None
-             ) -> tuple[list[dict[str, Any]], list[RiskResult | None]]:
+def simulate(
+    programs: Programs,
+    person: Person,
+    settings: RiskSettings,
+    per_option: Sequence[Uncertainty] | None = None,
+    roles: Roles | None = None,
+) -> tuple[list[dict[str, Any]], list[RiskResult | None]]:
     """Each option's row of ``mlworth-xl risk`` and its draws, as :func:`mlworth_xl.risk`.
 
     Each option is simulated on its own: with the same seed its draws are
@@ -98,10 +109,14 @@ def simulate(programs: Programs, person: Person, settings: RiskSettings,
     results: list[RiskResult | None] = []
     for i, (name, record) in enumerate(zip(programs.names, programs.records(), strict=True)):
         try:
-            (result,) = iter_simulations(Programs.from_records([record]), person,
-                                         None if per_option is None else per_option[i],
-                                         draws=settings.draws, seed=settings.seed,
-                                         roles=roles)
+            (result,) = iter_simulations(
+                Programs.from_records([record]),
+                person,
+                None if per_option is None else per_option[i],
+                draws=settings.draws,
+                seed=settings.seed,
+                roles=roles,
+            )
         except InputError as exc:
             rows.append({"option": name, "problem": f"Not simulated: {exc.summary()}"})
             results.append(None)
@@ -124,14 +139,24 @@ def paid_back_by_year(result: RiskResult, years: np.ndarray) -> np.ndarray:
     return np.searchsorted(done, years, side="right") / result.draws
 
 
-def write(wb: Workbook, programs: Programs, person: Person, settings: RiskSettings,
-          version: str, as_of: str, per_option: Sequence[Uncertainty] | None = None,
-          roles: Roles | None = None) -> None:
+def write(
+    wb: Workbook,
+    programs: Programs,
+    person: Person,
+    settings: RiskSettings,
+    version: str,
+    as_of: str,
+    per_option: Sequence[Uncertainty] | None = None,
+    roles: Roles | None = None,
+) -> None:
     """Add the Risk sheet after Summary."""
     ws = wb.create_sheet(RISK, wb.sheetnames.index(layout.SUMMARY) + 1)
-    styles.title(ws, "Risk: how likely is each option to pay back?",
-                 "Simulated outcomes stored as values, not formulas: they do not change when "
-                 "you edit Inputs or Programs. Run `mlworth-xl workbook` again to refresh them.")
+    styles.title(
+        ws,
+        "Risk: how likely is each option to pay back?",
+        "Simulated outcomes stored as values, not formulas: they do not change when "
+        "you edit Inputs or Programs. Run `mlworth-xl workbook` again to refresh them.",
+    )
     ws["A2"].font = styles.BAD_FONT
     stamp = (settings.draws, settings.seed, f"mlworth-xl {version}", as_of)
     for k, (label, value) in enumerate(zip(STAMP_LABELS, stamp, strict=True)):
@@ -193,11 +218,15 @@ def write(wb: Workbook, programs: Programs, person: Person, settings: RiskSettin
     styles.protect(ws)
 
 
-def _by_year(ws: Worksheet, names: list[str], results: list[RiskResult | None], top: int,
-             horizon: int) -> None:
+def _by_year(
+    ws: Worksheet, names: list[str], results: list[RiskResult | None], top: int, horizon: int
+) -> None:
     """The chart's data: years 0 to the horizon, then per option the share paid back by then."""
-    ws.cell(row=top, column=1, value="Share of draws that have paid back by each year "
-            "(the chart's data)").font = styles.SECTION_FONT
+    ws.cell(
+        row=top,
+        column=1,
+        value="Share of draws that have paid back by each year (the chart's data)",
+    ).font = styles.SECTION_FONT
     styles.header(ws, top + 1, 1, "Year from the first day of study")
     for k, name in enumerate(names, start=2):
         styles.header(ws, top + 1, k, name)

@@ -50,10 +50,13 @@ def shares_check(lay: Layout, i: int) -> str:
 def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
     """The Roles sheet of a workbook with ``lay.n`` options, the table holding ``roles``."""
     ws = wb[layout.ROLES]
-    styles.title(ws, "Roles: what graduates become and what each role pays",
-                 "A placed graduate becomes one of these roles with the option's share of it "
-                 "(Programs); the rest earn the option's salary after. Pay is lognormal, "
-                 "fitted to the median and the 10th and 90th percentile.")
+    styles.title(
+        ws,
+        "Roles: what graduates become and what each role pays",
+        "A placed graduate becomes one of these roles with the option's share of it "
+        "(Programs); the rest earn the option's salary after. Pay is lognormal, "
+        "fitted to the median and the 10th and 90th percentile.",
+    )
     cells = styles.Cells(ws)
     for key, text in ROLE_COLUMNS:
         cells.header(layout.ROLES_HEADER_ROW, ROLE_COL[key], text)
@@ -65,13 +68,15 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
             target.number_format = styles.USD
             styles.mark_input(target)
         p10, p90 = (cell(None, ROLE_COL[k], row) for k in ("p10", "p90"))
-        cells.formula(row, ROLE_COL["sigma"], f"=LN({p90}/{p10})/PercentileSpan",
-                      styles.FACTOR)
+        cells.formula(row, ROLE_COL["sigma"], f"=LN({p90}/{p10})/PercentileSpan", styles.FACTOR)
         set_text(ws.cell(row=row, column=ROLE_COL["source"]), _source(roles, role.key))
     title = layout.ROLES_OPTIONS_TITLE_ROW
     ws.cell(row=title, column=1, value="What each option's graduates become").font = styles.BOLD
-    ws.cell(row=title, column=2, value="Shares of all graduates; a dropout stays in the "
-            "current kind of job")
+    ws.cell(
+        row=title,
+        column=2,
+        value="Shares of all graduates; a dropout stays in the current kind of job",
+    )
     header = layout.ROLES_OPTIONS_HEADER_ROW
     cells.header(header, 1, "Outcome")
     for key, label in OUTCOME_ROWS:
@@ -83,18 +88,24 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
         ws.cell(row=header, column=col).font = styles.BOLD
         place = lay.program("placement_prob", i)
         total = f"SUM({lay.shares(i)})"
-        formulas = {f"role_{key}": f"={place}*{lay.program(name, i)}"
-                    for key, name in zip(fields.ROLE_LABELS, fields.SHARE_FIELDS, strict=True)}
+        formulas = {
+            f"role_{key}": f"={place}*{lay.program(name, i)}"
+            for key, name in zip(fields.ROLE_LABELS, fields.SHARE_FIELDS, strict=True)
+        }
         first, last = (OUTCOME_ROW[k] for k in ("role_" + next(iter(fields.ROLE_LABELS)), "stays"))
-        formulas.update({
-            "rest": f"={place}*(1-{total})",
-            "stays": f"=1-{place}",
-            "total": f"=SUM({area(None, col, first, last)})",
-            "shares_sum": f"={total}",
-            "placed_salary": (f'=IF({shares_check(lay, i)},"{TOO_MANY}",(1-{total})'
-                              f"*{lay.program('salary_after', i)}+SUMPRODUCT({lay.shares(i)},"
-                              f"{layout.ROLE_MEDIANS}))"),
-        })
+        formulas.update(
+            {
+                "rest": f"={place}*(1-{total})",
+                "stays": f"=1-{place}",
+                "total": f"=SUM({area(None, col, first, last)})",
+                "shares_sum": f"={total}",
+                "placed_salary": (
+                    f'=IF({shares_check(lay, i)},"{TOO_MANY}",(1-{total})'
+                    f"*{lay.program('salary_after', i)}+SUMPRODUCT({lay.shares(i)},"
+                    f"{layout.ROLE_MEDIANS}))"
+                ),
+            }
+        )
         for key, formula in formulas.items():
             fmt = styles.USD if key == "placed_salary" else styles.PERCENT
             # the placed salary is read by Cash flows, whose blank columns compute with 0s

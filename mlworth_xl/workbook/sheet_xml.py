@@ -98,8 +98,9 @@ class WorksheetXml(WorksheetWriter):
             rows[row] = []
         return sorted(rows.items())
 
-    def _row(self, xf: Any, raw: Any, styles: dict[bytes, str], row: list[Any],
-             row_idx: int) -> None:
+    def _row(
+        self, xf: Any, raw: Any, styles: dict[bytes, str], row: list[Any], row_idx: int
+    ) -> None:
         """One ``<row>``: as :meth:`WorksheetWriter.write_row` and openpyxl's cell writer.
 
         ``styles`` holds the style attribute of each style array met so far.
@@ -124,8 +125,12 @@ class WorksheetXml(WorksheetWriter):
                 continue
             else:
                 s = ""
-            if (cell.data_type == "f" and type(value) is str and len(value) > 1
-                    and cell._hyperlink is None):  # most cells: formulas
+            if (
+                cell.data_type == "f"
+                and type(value) is str
+                and len(value) > 1
+                and cell._hyperlink is None
+            ):  # most cells: formulas
                 formula = value[1:]
                 if "&" in formula or "<" in formula or ">" in formula:
                     formula = _text(formula)

@@ -18,9 +18,12 @@ from mlworth_xl.workbook import layout, styles
 _HEADERS = ("Figure", "Value", "Unit", "Source", "As of", "Kind", "Key")
 
 
-def figures_used(programs: Programs, person: Person,
-                 uncertainties: Sequence[Uncertainty] | None = None,
-                 roles: Roles | None = None) -> list[Figure]:
+def figures_used(
+    programs: Programs,
+    person: Person,
+    uncertainties: Sequence[Uncertainty] | None = None,
+    roles: Roles | None = None,
+) -> list[Figure]:
     """The embedded figures behind the inputs, in the order of the data.
 
     A figure counts when an input holds its value and either the default
@@ -63,29 +66,39 @@ def figures_used(programs: Programs, person: Person,
 
 
 def _same(figure_value: object, value: float) -> bool:
-    return isinstance(figure_value, int | float) and bool(np.isclose(float(figure_value), value,
-                                                                     rtol=0, atol=1e-12))
+    return isinstance(figure_value, int | float) and bool(
+        np.isclose(float(figure_value), value, rtol=0, atol=1e-12)
+    )
 
 
-def write(wb: Workbook, programs: Programs, person: Person,
-          uncertainties: Sequence[Uncertainty] | None = None, roles: Roles | None = None
-          ) -> None:
+def write(
+    wb: Workbook,
+    programs: Programs,
+    person: Person,
+    uncertainties: Sequence[Uncertainty] | None = None,
+    roles: Roles | None = None,
+) -> None:
     ws = wb[layout.SOURCES]
-    styles.title(ws, "Sources: the published figures behind the default inputs",
-                 "Verify a figure before relying on it. An illustrative assumption has no "
-                 "source: change it to your case. `mlworth-xl sources` lists every embedded "
-                 "figure.")
+    styles.title(
+        ws,
+        "Sources: the published figures behind the default inputs",
+        "Verify a figure before relying on it. An illustrative assumption has no "
+        "source: change it to your case. `mlworth-xl sources` lists every embedded "
+        "figure.",
+    )
     for k, text in enumerate(_HEADERS, start=1):
         styles.header(ws, layout.SOURCES_HEADER_ROW, k, text)
     figures = figures_used(programs, person, uncertainties, roles)
     for row, figure in enumerate(figures, start=layout.SOURCES_FIRST_ROW):
         ws.cell(row=row, column=1, value=figure.label)
         value = ws.cell(row=row, column=2, value=figure.value)
-        value.number_format = {"usd": styles.USD, "rate": "0.000%",
-                               "fraction": styles.PERCENT}.get(figure.unit, "General")
+        value.number_format = {"usd": styles.USD, "rate": "0.000%", "fraction": styles.PERCENT}.get(
+            figure.unit, "General"
+        )
         ws.cell(row=row, column=3, value=styles.UNIT_WORDS.get(figure.unit, figure.unit))
-        source = "Illustrative assumption: no source" if figure.kind == "assumption" else (
-            figure.source)
+        source = (
+            "Illustrative assumption: no source" if figure.kind == "assumption" else (figure.source)
+        )
         ws.cell(row=row, column=4, value=source)
         ws.cell(row=row, column=5, value=figure.as_of)
         ws.cell(row=row, column=6, value=figure.kind)

@@ -49,16 +49,38 @@ YEARS = "0.0"
 WHOLE = "0"
 
 #: Number format of an input by its unit in :mod:`mlworth_xl.model.fields`.
-UNIT_FORMAT = {"usd": USD, "rate": PERCENT, "fraction": PERCENT, "years": "General",
-               "months": "General", "count": WHOLE, "bool": "General", "text": "@"}
+UNIT_FORMAT = {
+    "usd": USD,
+    "rate": PERCENT,
+    "fraction": PERCENT,
+    "years": "General",
+    "months": "General",
+    "count": WHOLE,
+    "bool": "General",
+    "text": "@",
+}
 
 #: Number format of a comparison column by its kind in :data:`mlworth_xl.api.COLUMNS`.
-KIND_FORMAT = {"usd": USD, "years": YEARS, "rate": "0.0%", "rank": WHOLE, "flag": "General",
-               "text": "General"}
+KIND_FORMAT = {
+    "usd": USD,
+    "years": YEARS,
+    "rate": "0.0%",
+    "rank": WHOLE,
+    "flag": "General",
+    "text": "General",
+}
 
 #: The unit of an input, in words.
-UNIT_WORDS = {"usd": "dollars", "rate": "percent", "fraction": "percent", "years": "years",
-              "months": "months", "count": "count", "bool": "TRUE or FALSE", "text": "text"}
+UNIT_WORDS = {
+    "usd": "dollars",
+    "rate": "percent",
+    "fraction": "percent",
+    "years": "years",
+    "months": "months",
+    "count": "count",
+    "bool": "TRUE or FALSE",
+    "text": "text",
+}
 
 
 def lines_height(*texts: tuple[str, float]) -> float:
@@ -135,8 +157,7 @@ class Cells:
         self.ws._add_cell(cell)
         return cell
 
-    def _styled(self, row: int, column: int, look: Hashable, style: Callable[[Cell], None]
-                ) -> Cell:
+    def _styled(self, row: int, column: int, look: Hashable, style: Callable[[Cell], None]) -> Cell:
         """A cell styled through openpyxl; the first new cell of a look keeps its style."""
         if not self.fast:
             cell = self.ws.cell(row=row, column=column)
@@ -153,6 +174,7 @@ class Cells:
         """A formula cell (``formula`` starts with ``=``) or a number, in ``number_format``."""
         cell = self._copy(row, column, number_format)
         if cell is None:
+
             def style(target: Cell) -> None:
                 target.number_format = number_format
 
@@ -167,8 +189,9 @@ class Cells:
 
     def header(self, row: int, column: int, text: str) -> Cell:
         """A column header, as :func:`header` writes it."""
-        cell = (self._copy(row, column, _header_look)
-                or self._styled(row, column, _header_look, _header_look))
+        cell = self._copy(row, column, _header_look) or self._styled(
+            row, column, _header_look, _header_look
+        )
         cell.value = text
         return cell
 

@@ -37,18 +37,24 @@ NEVER = odds_sheet.NEVER
 #: What a figure written with the file shows once the inputs have changed.
 STALE = "inputs changed: write the file again"
 #: The odds the model gives at the inputs written: (column key, attribute of Odds).
-WRITTEN = (("median_payback_years", "written_median"), ("expected_npv", "written_expected"),
-           ("npv_p10", "written_p10"), ("npv_p90", "written_p90"))
+WRITTEN = (
+    ("median_payback_years", "written_median"),
+    ("expected_npv", "written_expected"),
+    ("npv_p10", "written_p10"),
+    ("npv_p90", "written_p90"),
+)
 NOT_AVAILABLE = irr_search.NOT_AVAILABLE
 #: The parts of the total cost, stacked in the cost chart.
 COST_PARTS = ("cost_of_attendance", "income_given_up", "loan_cost")
 #: Key inputs shown above the table: (label, formula).
-_CONTEXT = (("Current salary", "=Salary", styles.USD),
-            ("Tax rate", "=TaxRate", styles.PERCENT),
-            ("Discount rate", "=DiscountRate", styles.PERCENT),
-            ("Horizon, years", "=Horizon", "General"),
-            ("Target payback", "=TargetPayback", "General"),
-            ("Savings", "=Savings", styles.USD))
+_CONTEXT = (
+    ("Current salary", "=Salary", styles.USD),
+    ("Tax rate", "=TaxRate", styles.PERCENT),
+    ("Discount rate", "=DiscountRate", styles.PERCENT),
+    ("Horizon, years", "=Horizon", "General"),
+    ("Target payback", "=TargetPayback", "General"),
+    ("Savings", "=Savings", styles.USD),
+)
 #: Chart size in cm, and the rows it covers (at the default row height of 0.53 cm).
 _CHART_HEIGHT = 14.0
 _CHART_ROWS = 28
@@ -56,7 +62,7 @@ _CHART_ROWS = 28
 
 def _payback(cumulative: str, crossing: str, last: str) -> str:
     """0 if never behind; else the last crossing if ahead at the end; else never."""
-    return (f'=IF(MIN({cumulative})>=0,0,IF({last}>=0,MAX({crossing}),"{NEVER}"))')
+    return f'=IF(MIN({cumulative})>=0,0,IF({last}>=0,MAX({crossing}),"{NEVER}"))'
 
 
 def _odds(lay: Layout, i: int) -> dict[str, str]:
@@ -65,12 +71,16 @@ def _odds(lay: Layout, i: int) -> dict[str, str]:
     chance = cell(None, SUMMARY_COL["payback_chance"], lay.summary_row(i), absolute=False)
     how = odds_sheet.scalar(i, "written_how")
     out = {
-        "payback_chance": (f"=IF(ISNUMBER({live}),{live},IF({stale},\"{STALE}\","
-                           f"{odds_sheet.scalar(i, 'written_chance')}))"),
-        "verdict": (f'=IF(ISNUMBER({chance}),IF({chance}>=LikelyFrom,"Likely",'
-                    f'IF({chance}<=UnlikelyUpTo,"Unlikely","Uncertain"))&" ("'
-                    f'&TEXT({chance},"0%")&IF(AND(ISNUMBER({live})=FALSE,{how}="simulated"),'
-                    f'", simulated","")&")","{STALE}")'),
+        "payback_chance": (
+            f'=IF(ISNUMBER({live}),{live},IF({stale},"{STALE}",'
+            f"{odds_sheet.scalar(i, 'written_chance')}))"
+        ),
+        "verdict": (
+            f'=IF(ISNUMBER({chance}),IF({chance}>=LikelyFrom,"Likely",'
+            f'IF({chance}<=UnlikelyUpTo,"Unlikely","Uncertain"))&" ("'
+            f'&TEXT({chance},"0%")&IF(AND(ISNUMBER({live})=FALSE,{how}="simulated"),'
+            f'", simulated","")&")","{STALE}")'
+        ),
     }
     for key, scalar in WRITTEN:
         out[key] = f'=IF({stale},"{STALE}",{odds_sheet.scalar(i, scalar)})'
@@ -95,9 +105,11 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
     return {
         "option": f"={lay.program('name', i)}",
         **_odds(lay, i),
-        "repayment": (f'=IF({borrowed}<=0,"nothing borrowed",IF({lay.program("financing", i)}=0,'
-                      f'"simple what-if loan: ","federal: ")&{lay.loan("plan_words", i)}'
-                      f'&IF({private}>0,"; private: "&{lay.loan("private_term", i)}&" years",""))'),
+        "repayment": (
+            f'=IF({borrowed}<=0,"nothing borrowed",IF({lay.program("financing", i)}=0,'
+            f'"simple what-if loan: ","federal: ")&{lay.loan("plan_words", i)}'
+            f'&IF({private}>0,"; private: "&{lay.loan("private_term", i)}&" years",""))'
+        ),
         "rank": f"=RANK({s('npv')},{npvs})+COUNTIF({first_npv}:{s('npv')},{s('npv')})-1",
         "cost_of_attendance": f"={lay.loan('cost_of_attendance', i)}",
         "income_given_up": f"=SUM({cf('foregone')})",
@@ -114,27 +126,32 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
         "amount_forgiven": f"={lay.loan('forgiven', i)}",
         "loan_relief": f"={lay.loan('relief', i)}",
         "payback_years": _payback(cf("cumulative"), cf("crossing"), cf_last("cumulative")),
-        "discounted_payback_years": _payback(cf("discounted_cumulative"),
-                                             cf("discounted_crossing"),
-                                             cf_last("discounted_cumulative")),
+        "discounted_payback_years": _payback(
+            cf("discounted_cumulative"), cf("discounted_crossing"), cf_last("discounted_cumulative")
+        ),
         "npv": f"=NPV(DiscountRate,{flow})",
         "irr": irr_search.result(lay, i),
-        "roi": (f'=IF({s("total_cost")}>0,SUM({cf("gain")})/{s("total_cost")}-1,'
-                f'"{NOT_AVAILABLE}")'),
-        "break_even_salary": (f"=IF({per}>0,-SUMPRODUCT({weight},{flow}-{per_salary}"
-                              f'*{lay.placed_salary(i)})/{per},"{NOT_AVAILABLE}")'),
+        "roi": (
+            f'=IF({s("total_cost")}>0,SUM({cf("gain")})/{s("total_cost")}-1,"{NOT_AVAILABLE}")'
+        ),
+        "break_even_salary": (
+            f"=IF({per}>0,-SUMPRODUCT({weight},{flow}-{per_salary}"
+            f'*{lay.placed_salary(i)})/{per},"{NOT_AVAILABLE}")'
+        ),
     }
 
 
 def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
     """The Summary sheet; the line chart spans ``horizon`` years (the horizon given)."""
     ws = wb[layout.SUMMARY]
-    styles.title(ws, "Summary: is each option worth its money?",
-                 "Each option against staying in the current job. Payback counts years from "
-                 "the first day of study; NPV and discounted payback use the discount rate.")
+    styles.title(
+        ws,
+        "Summary: is each option worth its money?",
+        "Each option against staying in the current job. Payback counts years from "
+        "the first day of study; NPV and discounted payback use the discount rate.",
+    )
     ws.cell(row=3, column=1, value="Highest NPV").font = styles.NOTE_FONT
-    best_formula = (f"INDEX({lay.summary_range('option')},"
-                    f"MATCH(1,{lay.summary_range('rank')},0))")
+    best_formula = f"INDEX({lay.summary_range('option')},MATCH(1,{lay.summary_range('rank')},0))"
     if lay.template:  # no option filled in yet: no best one
         best_formula = f'IF(COUNT({lay.summary_range("rank")})=0,"",{best_formula})'
     best = ws.cell(row=4, column=1, value=f"={best_formula}")
@@ -149,20 +166,23 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
     for i in range(n):
         row = lay.summary_row(i)
         for key, formula in _row(lay, i).items():
-            target = ws.cell(row=row, column=SUMMARY_COL[key],
-                             value=lay.when_filled(i, formula))
+            target = ws.cell(row=row, column=SUMMARY_COL[key], value=lay.when_filled(i, formula))
             target.number_format = formats[key]
             target.alignment = styles.WRAP if key == "option" else styles.WRAP_RIGHT
         ws.row_dimensions[row].height = 30
     last = lay.summary_last_row
     _highlight(ws, last)
-    ws.cell(row=last + 1, column=1, value=(
-        "Green: likely to pay back within the target (a chance of 2/3 or more); red: unlikely "
-        "(1/3 or less), or a payback that does not happen within the horizon. The chance and "
-        "verdict follow the inputs (Odds sheet); the median payback, expected NPV and "
-        "percentiles are those of the inputs written. Not financial advice: the results are "
-        "as good as the inputs."
-    )).font = styles.NOTE_FONT
+    ws.cell(
+        row=last + 1,
+        column=1,
+        value=(
+            "Green: likely to pay back within the target (a chance of 2/3 or more); red: unlikely "
+            "(1/3 or less), or a payback that does not happen within the horizon. The chance and "
+            "verdict follow the inputs (Odds sheet); the median payback, expected NPV and "
+            "percentiles are those of the inputs written. Not financial advice: the results are "
+            "as good as the inputs."
+        ),
+    ).font = styles.NOTE_FONT
 
     _charts(ws, n, lay, anchor_row=last + 3, years=horizon)
     ws.row_dimensions[3].height = 30
@@ -187,14 +207,26 @@ def _highlight(ws: Worksheet, last: int) -> None:
     first = SUMMARY_FIRST_ROW
     payback = cell(None, SUMMARY_COL["payback_years"], first, absolute=False)
     discounted = cell(None, SUMMARY_COL["discounted_payback_years"], last, absolute=False)
-    ws.conditional_formatting.add(f"{payback}:{discounted}", FormulaRule(
-        formula=[f'{payback}="{NEVER}"'], fill=styles.BAD_FILL, font=styles.BAD_FONT,
-        stopIfTrue=True))
+    ws.conditional_formatting.add(
+        f"{payback}:{discounted}",
+        FormulaRule(
+            formula=[f'{payback}="{NEVER}"'],
+            fill=styles.BAD_FILL,
+            font=styles.BAD_FONT,
+            stopIfTrue=True,
+        ),
+    )
     chance = get_column_letter(SUMMARY_COL["payback_chance"])
-    good = FormulaRule(formula=[f"AND(ISNUMBER(${chance}{first}),${chance}{first}>=LikelyFrom)"],
-                       fill=styles.GOOD_FILL, font=styles.GOOD_FONT)
-    bad = FormulaRule(formula=[f"AND(ISNUMBER(${chance}{first}),${chance}{first}<=UnlikelyUpTo)"],
-                      fill=styles.BAD_FILL, font=styles.BAD_FONT)
+    good = FormulaRule(
+        formula=[f"AND(ISNUMBER(${chance}{first}),${chance}{first}>=LikelyFrom)"],
+        fill=styles.GOOD_FILL,
+        font=styles.GOOD_FONT,
+    )
+    bad = FormulaRule(
+        formula=[f"AND(ISNUMBER(${chance}{first}),${chance}{first}<=UnlikelyUpTo)"],
+        fill=styles.BAD_FILL,
+        font=styles.BAD_FONT,
+    )
     for key in ("option", "payback_chance", "verdict"):
         column = get_column_letter(SUMMARY_COL[key])
         ws.conditional_formatting.add(f"{column}{first}:{column}{last}", good)
@@ -215,15 +247,20 @@ def _charts(ws: Worksheet, n: int, lay: Layout, anchor_row: int, years: int) -> 
     line.x_axis.title = "Year from the first day of study"
     line.y_axis.number_format = '"$"#,##0'
     for i in range(n):
-        values = Reference(cf, min_col=lay.cf_col(i, "cumulative"), min_row=CF_FIRST_ROW,
-                           max_row=last_year_row)
+        values = Reference(
+            cf, min_col=lay.cf_col(i, "cumulative"), min_row=CF_FIRST_ROW, max_row=last_year_row
+        )
         series = Series(values)
-        series.tx = SeriesLabel(strRef=StrRef(cell(layout.CASH_FLOWS, lay.cf_col(i, "study"),
-                                                   layout.CF_NAME_ROW)))
+        series.tx = SeriesLabel(
+            strRef=StrRef(cell(layout.CASH_FLOWS, lay.cf_col(i, "study"), layout.CF_NAME_ROW))
+        )
         series.smooth = False
         line.series.append(series)
-    line.set_categories(Reference(cf, min_col=layout.CF_SHARED_COL["year"],
-                                  min_row=CF_FIRST_ROW, max_row=last_year_row))
+    line.set_categories(
+        Reference(
+            cf, min_col=layout.CF_SHARED_COL["year"], min_row=CF_FIRST_ROW, max_row=last_year_row
+        )
+    )
     line.x_axis.tickLblPos = "low"  # below the plot, not across it at $0
     line.width, line.height = 21, _CHART_HEIGHT
 

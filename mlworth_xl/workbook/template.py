@@ -51,8 +51,9 @@ def placeholder(i: int) -> Program:
 def template_programs(n: int) -> Programs:
     """``n`` placeholder options (see :func:`placeholder`)."""
     if not 1 <= n <= MAX_OPTIONS:
-        raise InputError.single("options", f"{n} is not allowed; allowed: a whole number from 1 "
-                                f"to {MAX_OPTIONS}")
+        raise InputError.single(
+            "options", f"{n} is not allowed; allowed: a whole number from 1 to {MAX_OPTIONS}"
+        )
     return Programs.from_records([placeholder(i) for i in range(n)])
 
 
@@ -61,8 +62,13 @@ def build_template(n: int = DEFAULT_OPTIONS, person: Any = None) -> Workbook:
     return build_workbook(template_programs(n), person, None, template=True, blank=range(n))
 
 
-def write_template(path: str | os.PathLike[str] = TEMPLATE_NAME, n: int = DEFAULT_OPTIONS,
-                   person: Any = None, *, force: bool = False) -> Path:
+def write_template(
+    path: str | os.PathLike[str] = TEMPLATE_NAME,
+    n: int = DEFAULT_OPTIONS,
+    person: Any = None,
+    *,
+    force: bool = False,
+) -> Path:
     """Write a template of ``n`` option columns to ``path``; the same inputs give the same bytes.
 
     Raises ``FileExistsError`` if the file exists and ``force`` is false, and
@@ -71,8 +77,7 @@ def write_template(path: str | os.PathLike[str] = TEMPLATE_NAME, n: int = DEFAUL
     given = Path(path)
     dest = _target(given / TEMPLATE_NAME if given.is_dir() else given)
     if dest.exists() and not force:
-        raise FileExistsError(errno.EEXIST, "already exists; use --force to replace it",
-                              str(dest))
+        raise FileExistsError(errno.EEXIST, "already exists; use --force to replace it", str(dest))
     content = workbook_bytes(build_template(n, person))
     write_atomic(dest, content, force=force, option="path")
     return dest

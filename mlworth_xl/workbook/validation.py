@@ -21,7 +21,7 @@ _ERROR_MAX = 224
 
 
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _number(x: float) -> str:
@@ -47,11 +47,17 @@ def rule(field: fields.Field, first_cell: str) -> DataValidation:
         allowed = "text of at least one character"
     elif field.low_open:
         lo, hi = _number(field.low or 0.0), _number(field.high or 0.0)
-        dv = DataValidation(type="custom", formula1=(
-            f"AND(ISNUMBER({first_cell}),{first_cell}>{lo},{first_cell}<={hi})"))
+        dv = DataValidation(
+            type="custom",
+            formula1=(f"AND(ISNUMBER({first_cell}),{first_cell}>{lo},{first_cell}<={hi})"),
+        )
     else:
-        dv = DataValidation(type="whole" if field.integer else "decimal", operator="between",
-                            formula1=_number(field.low or 0.0), formula2=_number(field.high or 0.0))
+        dv = DataValidation(
+            type="whole" if field.integer else "decimal",
+            operator="between",
+            formula1=_number(field.low or 0.0),
+            formula2=_number(field.high or 0.0),
+        )
     dv.allow_blank = False
     dv.showErrorMessage = True
     dv.errorStyle = "stop"
@@ -66,7 +72,8 @@ def rule(field: fields.Field, first_cell: str) -> DataValidation:
 #: Why an option without a block on the RAP sheet cannot be switched to RAP in the workbook.
 RAP_NEEDS_REGENERATING = (
     "RAP needs the workbook generated again with this option on RAP: set repayment_plan = rap "
-    "in the programs file, then run `mlworth-xl workbook --programs FILE`.")
+    "in the programs file, then run `mlworth-xl workbook --programs FILE`."
+)
 
 
 def plan_without_rap(first_cell: str) -> DataValidation:
@@ -82,11 +89,16 @@ def plan_without_rap(first_cell: str) -> DataValidation:
     Repayment plan (repayment_plan): 0 (fixed) or 1 (tiered) here. For RAP set ...
     """
     plan = fields.PROGRAM["repayment_plan"]
-    allowed = replace(plan, high=int(Plan.RAP) - 1, choices=plan.choices[:Plan.RAP])
+    allowed = replace(plan, high=int(Plan.RAP) - 1, choices=plan.choices[: Plan.RAP])
     dv = rule(allowed, first_cell)
-    dv.error = _short(f"{plan.label} ({plan.name}): {allowed.allowed()} here. For RAP set "
-                      "repayment_plan = rap in the programs file, then run "
-                      "`mlworth-xl workbook --programs FILE`.", _ERROR_MAX)
-    dv.prompt = _short(f"{plan.doc.split(':')[0]}: {allowed.allowed()} here. "
-                       f"{RAP_NEEDS_REGENERATING}", _MESSAGE_MAX)
+    dv.error = _short(
+        f"{plan.label} ({plan.name}): {allowed.allowed()} here. For RAP set "
+        "repayment_plan = rap in the programs file, then run "
+        "`mlworth-xl workbook --programs FILE`.",
+        _ERROR_MAX,
+    )
+    dv.prompt = _short(
+        f"{plan.doc.split(':')[0]}: {allowed.allowed()} here. {RAP_NEEDS_REGENERATING}",
+        _MESSAGE_MAX,
+    )
     return dv

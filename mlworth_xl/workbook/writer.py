@@ -80,8 +80,9 @@ def figures_date() -> str:
     >>> bool(re.fullmatch(r"\\d{4}(-\\d{2}){0,2}", figures_date()))
     True
     """
-    dates = [f.as_of for f in data.figures().values()
-             if re.fullmatch(r"\d{4}(-\d{2}){0,2}", f.as_of)]
+    dates = [
+        f.as_of for f in data.figures().values() if re.fullmatch(r"\d{4}(-\d{2}){0,2}", f.as_of)
+    ]
     return max(dates)
 
 
@@ -95,15 +96,32 @@ def _check_names(programs: Programs) -> None:
     for i, name in enumerate(programs.names):
         where = programs.rows[i] if programs.rows is not None else None
         if ILLEGAL_CHARACTERS_RE.search(name):
-            problems.append(Problem("name", f"{name!r} contains control characters that a "
-                                    "workbook cannot hold", where, programs.source))
+            problems.append(
+                Problem(
+                    "name",
+                    f"{name!r} contains control characters that a workbook cannot hold",
+                    where,
+                    programs.source,
+                )
+            )
         elif len(name) > MAX_TEXT:
-            problems.append(Problem("name", f"is {len(name):,} characters long; a cell holds "
-                                    f"at most {MAX_TEXT:,}", where, programs.source))
+            problems.append(
+                Problem(
+                    "name",
+                    f"is {len(name):,} characters long; a cell holds at most {MAX_TEXT:,}",
+                    where,
+                    programs.source,
+                )
+            )
     if len(programs) > MAX_OPTIONS:
-        problems.append(Problem("programs", f"{len(programs)} options; a workbook compares at "
-                                f"most {MAX_OPTIONS} (use `mlworth-xl compare` for more)",
-                                source=programs.source))
+        problems.append(
+            Problem(
+                "programs",
+                f"{len(programs)} options; a workbook compares at "
+                f"most {MAX_OPTIONS} (use `mlworth-xl compare` for more)",
+                source=programs.source,
+            )
+        )
     if problems:
         raise InputError(problems)
 
@@ -113,13 +131,24 @@ def _rap_layout(table: Programs, rap_options: Iterable[int] | None) -> Layout:
     if rap_options is None:
         return Layout.of(table)
     lay = Layout(len(table), tuple(sorted(set(rap_options))))
-    missing = [i for i in layout.rap_options_of(table.columns["repayment_plan"])
-               if lay.rap_block(i) is None]
+    missing = [
+        i
+        for i in layout.rap_options_of(table.columns["repayment_plan"])
+        if lay.rap_block(i) is None
+    ]
     if missing:
-        raise InputError([Problem("repayment_plan", f"option {i + 1} ({table.names[i]!r}) is on "
-                                  f"RAP but has no block on the RAP sheet",
-                                  table.rows[i] if table.rows is not None else None, table.source)
-                          for i in missing])
+        raise InputError(
+            [
+                Problem(
+                    "repayment_plan",
+                    f"option {i + 1} ({table.names[i]!r}) is on "
+                    f"RAP but has no block on the RAP sheet",
+                    table.rows[i] if table.rows is not None else None,
+                    table.source,
+                )
+                for i in missing
+            ]
+        )
     return lay
 
 
@@ -142,12 +171,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_workbook(programs: Any = None, person: Any = None,
-                   risk: RiskSettings | None = DEFAULT_RISK, *,
-                   rap_options: Iterable[int] | None = None,
-                   uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
-                   template: bool = False, blank: Iterable[int] = (),
-                   roles: Roles | None = None) -> Workbook:
+def build_workbook(
+    programs: Any = None,
+    person: Any = None,
+    risk: RiskSettings | None = DEFAULT_RISK,
+    *,
+    rap_options: Iterable[int] | None = None,
+    uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
+    template: bool = False,
+    blank: Iterable[int] = (),
+    roles: Roles | None = None,
+) -> Workbook:
     """The comparison workbook of ``programs`` for ``person``, with native formulas.
 
     Parameters
@@ -219,8 +253,9 @@ def build_workbook(programs: Any = None, person: Any = None,
     with _collector_paused():
         guide.write(wb, __version__, figures_date(), n, sheets, template=template)
         inputs_sheet.write(wb, who)
-        programs_sheet.write(wb, table, lay, per_option, frozenset(blank) if template
-                             else frozenset())
+        programs_sheet.write(
+            wb, table, lay, per_option, frozenset(blank) if template else frozenset()
+        )
         roles_sheet.write(wb, lay, roles)
         roles_sheet.define_names(wb)
         summary.write(wb, n, lay, int(who.horizon_years))
@@ -258,10 +293,15 @@ def _compressed(raw: bytes, results: Results | None = None) -> bytes:
     """:func:`_stored`'s file compressed, every member with the same date, and ``results``
     (sheet by sheet) stored as the formula cells' cached values."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
-        fills = {part: results[name] for name, part in sheet_parts(src).items()
-                 if name in results} if results else {}
+    with (
+        zipfile.ZipFile(io.BytesIO(raw)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest,
+    ):
+        fills = (
+            {part: results[name] for name, part in sheet_parts(src).items() if name in results}
+            if results
+            else {}
+        )
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
@@ -288,14 +328,25 @@ def _fill_generated(xml: bytes, results: dict[bytes, tuple[bytes, bytes]]) -> by
     ...                 {b"B2": (b"n", b"3"), b"C2": (b"str", b"x")})
     b'<c r="B2" s="4"><f>A1*2</f><v>3</v></c><c r="C2" t="str"><f>"x"</f><v>x</v></c>'
     """
+
     def fill(match: re.Match[bytes]) -> bytes:
         found = results.get(match.group(1))
         if found is None:
             return match.group(0)
         kind, value = found
         t = b"" if kind == b"n" else b' t="' + kind + b'"'
-        return (b'<c r="' + match.group(1) + b'"' + match.group(2) + t + b"><f>"
-                + match.group(3) + b"</f><v>" + value + b"</v></c>")
+        return (
+            b'<c r="'
+            + match.group(1)
+            + b'"'
+            + match.group(2)
+            + t
+            + b"><f>"
+            + match.group(3)
+            + b"</f><v>"
+            + value
+            + b"</v></c>"
+        )
 
     return _FORMULA_CELL.sub(fill, xml)
 
@@ -340,10 +391,17 @@ def _target(path: str | os.PathLike[str]) -> Path:
     return dest
 
 
-def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = None,
-                   person: Any = None, *, force: bool = False, values: bool = False,
-                   pdf: bool = False, risk: RiskSettings | None = DEFAULT_RISK,
-                   computed: bool = False) -> Path:
+def write_workbook(
+    path: str | os.PathLike[str] = DEFAULT_NAME,
+    programs: Any = None,
+    person: Any = None,
+    *,
+    force: bool = False,
+    values: bool = False,
+    pdf: bool = False,
+    risk: RiskSettings | None = DEFAULT_RISK,
+    computed: bool = False,
+) -> Path:
     """Write the comparison workbook to ``path`` (a folder gets :data:`DEFAULT_NAME`).
 
     Parameters
@@ -386,13 +444,16 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
     pdf_dest = dest.with_suffix(".pdf")
     for target in (dest, pdf_dest) if pdf else (dest,):
         if target.exists() and not force:
-            raise FileExistsError(errno.EEXIST, "already exists; use --force to replace it",
-                                  str(target))
+            raise FileExistsError(
+                errno.EEXIST, "already exists; use --force to replace it", str(target)
+            )
     if (values or pdf) and find_soffice() is None:
         needs = " and ".join(o for o, on in (("--values", values), ("--pdf", pdf)) if on)
-        raise LibreOfficeError(f"{needs} needs LibreOffice (soffice), which is not installed: "
-                               "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
-                               "set MLWORTH_SOFFICE")
+        raise LibreOfficeError(
+            f"{needs} needs LibreOffice (soffice), which is not installed: "
+            "install it (e.g. `apt-get install libreoffice-calc-nogui`) or "
+            "set MLWORTH_SOFFICE"
+        )
     wb = build_workbook(programs, person, risk)
     try:
         with temporary_folder("mlworth-wb-") as work:
@@ -414,9 +475,12 @@ def write_workbook(path: str | os.PathLike[str] = DEFAULT_NAME, programs: Any = 
         if exc.filename is not None or exc.errno not in _FULL:
             raise
         # openpyxl's own temporary files name none: say where, and what to do
-        raise OSError(exc.errno, f"{exc.strerror} while writing temporary files (free some "
-                      "space there or set TMPDIR to a folder with room)",
-                      tempfile.gettempdir()) from None
+        raise OSError(
+            exc.errno,
+            f"{exc.strerror} while writing temporary files (free some "
+            "space there or set TMPDIR to a folder with room)",
+            tempfile.gettempdir(),
+        ) from None
     # the workbook and its PDF replace the earlier pair together, or neither does
     write_together(files, force=force, option="path")
     return dest

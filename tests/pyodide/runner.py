@@ -82,8 +82,13 @@ async def call(udfs: Any, case: dict) -> Any:
             from xlwings.server import custom_functions_call
 
             # runtime: the Excel API requirement set; from 1.4 errors are written as error values
-            data = {"func_name": case["fn"], "args": case["args"], "version": xlwings.__version__,
-                    "client": "Office.js", "runtime": "1.4"}
+            data = {
+                "func_name": case["fn"],
+                "args": case["args"],
+                "version": xlwings.__version__,
+                "client": "Office.js",
+                "runtime": "1.4",
+            }
             return encode(await custom_functions_call(data, udfs))
         return encode(getattr(udfs, case["fn"])(*case["args"], **case.get("kwargs", {})))
     except Exception as exc:  # the error is the result: compared, not raised
@@ -110,9 +115,15 @@ def platform() -> dict:
     import pandas
     import xlwings
 
-    return {"platform": sys.platform, "python": sys.version.split()[0], "numpy": numpy.__version__,
-            "pandas": pandas.__version__, "xlwings": xlwings.__version__,
-            "intp": str(numpy.dtype(numpy.intp)), "int_": str(numpy.dtype(numpy.int_))}
+    return {
+        "platform": sys.platform,
+        "python": sys.version.split()[0],
+        "numpy": numpy.__version__,
+        "pandas": pandas.__version__,
+        "xlwings": xlwings.__version__,
+        "intp": str(numpy.dtype(numpy.intp)),
+        "int_": str(numpy.dtype(numpy.int_)),
+    }
 
 
 def main() -> None:
