@@ -22,7 +22,8 @@ when there is none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,47 @@ GUIDE, INPUTS, PROGRAMS, ROLES, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES =
 )
 #: Sheets in the order they appear (RAP only when an option is on RAP; see Layout.sheets).
 SHEETS = (GUIDE, INPUTS, PROGRAMS, ROLES, SUMMARY, ODDS, CASH_FLOWS, LOANS, RAP, SOURCES)
+
+
+def positions(keyed: Iterable[Sequence[str]], first: int = 0) -> dict[str, int]:
+    """The position of each entry of ``keyed`` (tuples whose first item is a key), from ``first``.
+
+    >>> positions((("year", "Year"), ("salary", "Salary")), first=1)
+    {'year': 1, 'salary': 2}
+    """
+    return {entry[0]: first + k for k, entry in enumerate(keyed)}
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """Options side by side, a block of the same ``columns`` each, the first from ``start``.
+
+    ``columns`` are ``(key, header)`` pairs; ``width`` is the block's width when
+    the columns are only its first ones (the IRR search in a Cash flows block).
+
+    >>> flows = Blocks((("cost", "Cost"), ("gain", "Gain")), start=3)
+    >>> flows.col(0, "gain"), flows.col(2, "cost"), flows.last_col(3)
+    (4, 7, 8)
+    """
+
+    columns: tuple[tuple[str, str], ...]
+    start: int
+    width: int = 0
+    #: Each key's column within a block (0 for the first).
+    offset: dict[str, int] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "width", self.width or len(self.columns))
+        object.__setattr__(self, "offset", positions(self.columns))
+
+    def col(self, i: int, key: str) -> int:
+        """Column of ``key`` in the ``i``-th block."""
+        return self.start + i * self.width + self.offset[key]
+
+    def last_col(self, n: int) -> int:
+        """Last column of ``n`` blocks."""
+        return self.start + n * self.width - 1
+
 
 #: Year rows laid out: enough for the longest horizon the Inputs allow.
 MAX_YEARS = int(fields.PERSON["horizon_years"].high or 80)
@@ -204,11 +246,11 @@ RAP_COLUMNS = (
 PROGRAMS_HEADER_ROW = 4
 PROGRAMS_FIRST_ROW = 5
 OPTION_COL = 3
-PROGRAM_ROW = {f.name: PROGRAMS_FIRST_ROW + k for k, f in enumerate(fields.PROGRAM_FIELDS)}
+PROGRAM_ROW = positions(((f.name,) for f in fields.PROGRAM_FIELDS), PROGRAMS_FIRST_ROW)
 PROGRAMS_CHECK_ROW = PROGRAMS_FIRST_ROW + len(fields.PROGRAM_FIELDS) + 1
 #: Below the check: what is uncertain about each option (the inputs of its odds).
 PROGRAMS_RISK_TITLE_ROW = PROGRAMS_CHECK_ROW + 2
-RISK_ROW = {f.name: PROGRAMS_RISK_TITLE_ROW + 1 + k for k, f in enumerate(RISK_FIELDS)}
+RISK_ROW = positions(((f.name,) for f in RISK_FIELDS), PROGRAMS_RISK_TITLE_ROW + 1)
 #: Templates only: each option's "filled in" flag, in the free row below the check.
 PROGRAMS_FILLED_ROW = PROGRAMS_CHECK_ROW + 1
 #: The label of that row (column A): how a reader tells a template from a workbook.
@@ -220,7 +262,7 @@ REQUIRED = tuple(f.name for f in fields.PROGRAM_FIELDS if f.required or f.defaul
 # (options in columns from C, as on Programs).
 ROLES_HEADER_ROW = 4
 ROLES_FIRST_ROW = 5
-ROLE_ROW = {key: ROLES_FIRST_ROW + k for k, key in enumerate(fields.ROLE_LABELS)}
+ROLE_ROW = positions(((key,) for key in fields.ROLE_LABELS), ROLES_FIRST_ROW)
 ROLES_LAST_ROW = ROLES_FIRST_ROW + len(fields.ROLE_LABELS) - 1
 #: Columns of the role table (from column A): (key, header).
 ROLE_COLUMNS = (
@@ -231,7 +273,7 @@ ROLE_COLUMNS = (
     ("sigma", "Spread (log sd)"),
     ("source", "Source"),
 )
-ROLE_COL = {key: 1 + k for k, (key, _) in enumerate(ROLE_COLUMNS)}
+ROLE_COL = positions(ROLE_COLUMNS, 1)
 #: Defined names of the role table's medians and spreads (one cell per role, in order).
 ROLE_MEDIANS, ROLE_SIGMAS = "RoleMedians", "RoleSigmas"
 #: A spread read as this small where a role's is 0 (one salary: the chance is a step).
@@ -247,7 +289,7 @@ OUTCOME_ROWS = (
     ("shares_sum", "Role shares add up to (at most 1)"),
     ("placed_salary", "Salary of a placed graduate: the shares' weighted median"),
 )
-OUTCOME_ROW = {key: ROLES_OPTIONS_HEADER_ROW + 1 + k for k, (key, _) in enumerate(OUTCOME_ROWS)}
+OUTCOME_ROW = positions(OUTCOME_ROWS, ROLES_OPTIONS_HEADER_ROW + 1)
 
 # Cash flows sheet: shared year columns, then a block of columns per option.
 CF_NAME_ROW = 4
@@ -300,10 +342,13 @@ IRR_BLOCK = (
     ("mid", "Midpoint"),
     ("npv_mid", "NPV at midpoint"),
 )
-IRR_OFFSET = {key: k for k, (key, _) in enumerate(IRR_BLOCK)}
-CF_SHARED_COL = {key: k + 1 for k, (key, _) in enumerate(CF_SHARED)}
-CF_BLOCK_OFFSET = {key: k for k, (key, _) in enumerate(CF_BLOCK)}
+CF_SHARED_COL = positions(CF_SHARED, 1)
 CF_BLOCK_START = len(CF_SHARED) + 1
+#: Each option's block on Cash flows, after the shared columns; its IRR search in its first
+#: columns, below the years.
+CF_BLOCKS = Blocks(CF_BLOCK, CF_BLOCK_START)
+IRR_BLOCKS = Blocks(IRR_BLOCK, CF_BLOCK_START, width=len(CF_BLOCK))
+CF_BLOCK_OFFSET = CF_BLOCKS.offset
 
 # Loans sheet: key figures (options in columns from C), the disbursements, a yearly schedule.
 LOANS_HEADER_ROW = 4
@@ -400,7 +445,7 @@ LOANS_ROWS = (
     ("private_term", "Private loan term (years)", "Private loan term on Programs"),
 )
 LOANS_FIRST_ROW = LOANS_HEADER_ROW + 1
-LOANS_ROW = {key: LOANS_FIRST_ROW + k for k, (key, _, _) in enumerate(LOANS_ROWS)}
+LOANS_ROW = positions(LOANS_ROWS, LOANS_FIRST_ROW)
 DISB_TITLE_ROW = LOANS_FIRST_ROW + len(LOANS_ROWS) + 1
 DISB_NAME_ROW = DISB_TITLE_ROW + 1
 DISB_HEADER_ROW = DISB_NAME_ROW + 1
@@ -432,7 +477,8 @@ DISB_BLOCK = (
     ("accrual", "Monthly interest so far"),
     ("held", "Years to the first payment"),
 )
-DISB_OFFSET = {key: k for k, (key, _) in enumerate(DISB_BLOCK)}
+#: Each option's block of the disbursements and of the yearly schedule, from column C.
+DISB_BLOCKS = Blocks(DISB_BLOCK, OPTION_COL)
 SCHEDULE_TITLE_ROW = DISB_LAST_ROW + 2
 SCHEDULE_NAME_ROW = SCHEDULE_TITLE_ROW + 1
 SCHEDULE_HEADER_ROW = SCHEDULE_NAME_ROW + 1
@@ -450,7 +496,7 @@ SCHEDULE_BLOCK = (
     ("real_interest", "Interest, today's $, less the debt's erosion"),
     ("real_relief", "RAP relief, today's $"),
 )
-SCHEDULE_OFFSET = {key: k for k, (key, _) in enumerate(SCHEDULE_BLOCK)}
+SCHEDULE_BLOCKS = Blocks(SCHEDULE_BLOCK, OPTION_COL)
 
 # RAP sheet: 360 months per option on RAP, a block of columns each.
 RAP_NAME_ROW = 4
@@ -470,7 +516,8 @@ RAP_BLOCK = (
     ("matched", "Principal matched"),
     ("end", "Balance after"),
 )
-RAP_OFFSET = {key: k for k, (key, _) in enumerate(RAP_BLOCK)}
+#: Each RAP option's block, from column B.
+RAP_BLOCKS = Blocks(RAP_BLOCK, 2)
 
 # Sources sheet: a header row, then one row per figure the inputs use.
 SOURCES_HEADER_ROW = 4
@@ -479,7 +526,7 @@ SOURCES_FIRST_ROW = SOURCES_HEADER_ROW + 1
 # Summary sheet: one row per option, the columns of the comparison table.
 SUMMARY_HEADER_ROW = 6
 SUMMARY_FIRST_ROW = SUMMARY_HEADER_ROW + 1
-SUMMARY_COL = {c.key: k + 1 for k, c in enumerate(COMPARE_COLUMNS)}
+SUMMARY_COL = positions(((c.key,) for c in COMPARE_COLUMNS), 1)
 
 
 def sheet_prefix(sheet: str) -> str:
@@ -622,7 +669,7 @@ class Layout:
     @staticmethod
     def cf_col(i: int, key: str) -> int:
         """Column of ``key`` in option ``i``'s block on Cash flows."""
-        return CF_BLOCK_START + i * len(CF_BLOCK) + CF_BLOCK_OFFSET[key]
+        return CF_BLOCKS.col(i, key)
 
     @staticmethod
     def cf_row(year: int) -> int:
@@ -636,7 +683,7 @@ class Layout:
     @staticmethod
     def irr_col(i: int, key: str) -> int:
         """Column of ``key`` of option ``i``'s IRR search (the block's first columns)."""
-        return CF_BLOCK_START + i * len(CF_BLOCK) + IRR_OFFSET[key]
+        return IRR_BLOCKS.col(i, key)
 
     @staticmethod
     def cf_shared_range(key: str) -> str:
@@ -653,7 +700,7 @@ class Layout:
 
     @property
     def cf_last_col(self) -> int:
-        return CF_BLOCK_START + self.n * len(CF_BLOCK) - 1
+        return CF_BLOCKS.last_col(self.n)
 
     # --- loans ----------------------------------------------------------------------
     @staticmethod
@@ -663,11 +710,11 @@ class Layout:
 
     @staticmethod
     def schedule_col(i: int, key: str) -> int:
-        return OPTION_COL + i * len(SCHEDULE_BLOCK) + SCHEDULE_OFFSET[key]
+        return SCHEDULE_BLOCKS.col(i, key)
 
     @staticmethod
     def disb_col(i: int, key: str) -> int:
-        return OPTION_COL + i * len(DISB_BLOCK) + DISB_OFFSET[key]
+        return DISB_BLOCKS.col(i, key)
 
     def rap_col(self, i: int, key: str) -> int:
         """Column of ``key`` in option ``i``'s block on the RAP sheet (it must have one)."""
@@ -679,7 +726,7 @@ class Layout:
     @staticmethod
     def rap_block_col(block: int, key: str) -> int:
         """Column of ``key`` in the ``block``-th block of the RAP sheet."""
-        return 2 + block * len(RAP_BLOCK) + RAP_OFFSET[key]
+        return RAP_BLOCKS.col(block, key)
 
     @staticmethod
     def schedule_row(year: int) -> int:
