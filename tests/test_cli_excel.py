@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from mlworth_xl import __version__, udfs
 from mlworth_xl.cli import excel, main
+from mlworth_xl.workbook import functions_example
 from tests.workbook_support import stale_members
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +121,8 @@ def test_example_is_reproducible(tmp_path):
 def test_committed_example_is_up_to_date():
     # compares the unzipped parts, so a different zlib cannot fail it
     # and the model's figures to 12 digits (another processor may differ in the last one)
-    assert stale_members(entries(EXAMPLE.read_bytes()), entries(excel.example_workbook())) == [], (
+    fresh = functions_example.example_workbook(excel.udf)
+    assert stale_members(entries(EXAMPLE.read_bytes()), entries(fresh)) == [], (
         "regenerate: mlworth-xl excel --example workbooks/mlworth-functions-example.xlsx --force"
     )
 
@@ -138,6 +140,11 @@ def formulas(wb):
                     yield ws, c, v.text, v.ref
                 elif isinstance(v, str) and v.startswith("="):
                     yield ws, c, v, c.coordinate
+
+
+def call(name: str, args: list, ws):
+    """What the add-in computes for a formula: the function with the sheet's cells."""
+    return functions_example.call(excel.udf, name, args, functions_example.reader(ws))
 
 
 def arguments(text: str) -> list:
@@ -174,7 +181,7 @@ def test_example_formulas_call_real_functions_and_give_the_expected_values():
         seen.add(name)
         args = arguments(text)
         # what the add-in computes for the formula: the same function with the sheet's cells
-        result = excel.call(name, args, excel.reader(ws))
+        result = call(name, args, ws)
         rows = result if isinstance(result, list) else [[result]]
         top, bottom = ref.split(":") if ":" in ref else (ref, ref)
         block = ws[f"{top}:{bottom}"]
@@ -211,7 +218,7 @@ def result(ws, ref: str):
     text = ws[ref].value
     text = text.text if hasattr(text, "text") else text
     name = FORMULA.match(text).group(1)
-    found = excel.call(name, arguments(text), excel.reader(ws))
+    found = call(name, arguments(text), ws)
     return found if isinstance(found, list) else [[found]]
 
 

@@ -10,15 +10,19 @@ styled through openpyxl, saved by ``ExcelWriter``), and compares the files whole
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from dataclasses import replace
+from functools import partial
 
 import openpyxl
 import openpyxl.cell._writer
 import pytest
 
+from mlworth_xl import udfs
 from mlworth_xl.model.records import Programs
-from mlworth_xl.workbook import build_workbook, fast_path, sheet_xml, styles
+from mlworth_xl.workbook import build_workbook, fast_path, functions_example, sheet_xml, styles
 from mlworth_xl.workbook.risk_sheet import RiskSettings
 from mlworth_xl.workbook.writer import workbook_bytes
 
@@ -71,6 +75,19 @@ def test_workbook_with_rap_and_awkward_names_is_the_same_both_ways(monkeypatch):
 def test_template_is_the_same_both_ways(monkeypatch):
     fast, plain = both_ways(lambda: build_workbook(template=True, blank=[1]), monkeypatch)
     assert fast == plain
+
+
+def test_functions_example_and_its_array_formulas_are_the_same_both_ways(monkeypatch):
+    # the speed path hands an array formula to openpyxl's own cell writer (sheet_xml._cell)
+    fast, plain = both_ways(lambda: functions_example.build(partial(getattr, udfs)), monkeypatch)
+    assert fast == plain
+    with zipfile.ZipFile(io.BytesIO(fast)) as z:
+        sheets = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert sheets.count(b'<f t="array" ref="') == 4  # Ranges (2), Compare, Loan schedule
+    assert (
+        b'<c r="D1"><f t="array" ref="D1:H127">MLWORTH_LOAN_SCHEDULE(B1,B2,B3,B4,B5)</f>'
+        b"<v /></c>" in sheets
+    )
 
 
 @pytest.mark.parametrize("version", ["3.1.1", "3.2.0", "4.0.0"])

@@ -153,6 +153,9 @@ FACES = (
 #: What the Excel functions may never import: the command line, the workbook generator, and
 #: mlworth_xl.udfs, which names them.
 NOT_FROM_EXCEL = ("mlworth_xl.cli", "mlworth_xl.workbook", "mlworth_xl.udfs")
+#: What the workbook generator may never import: the Excel functions (the example workbook is
+#: given them by its caller) and the command line.
+NOT_FROM_WORKBOOK = ("mlworth_xl.excel", "mlworth_xl.udfs", "mlworth_xl.cli")
 #: The layers of mlworth_xl.excel and what each may import of it: downwards only.
 EXCEL_LAYERS = {
     "cells": set(),
@@ -214,6 +217,31 @@ def test_the_excel_functions_import_neither_the_command_line_nor_the_workbook():
         if any(name == face or name.startswith(face + ".") for face in NOT_FROM_EXCEL)
     ]
     assert not offences, "\n".join(offences)
+
+
+def test_the_workbook_generator_imports_neither_the_excel_functions_nor_the_command_line():
+    modules = sorted((ROOT / "mlworth_xl" / "workbook").rglob("*.py"))
+    assert {"writer", "reader", "functions_example"} <= {p.stem for p in modules}
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in modules
+        for line, name in imported_modules(path)
+        if any(name == face or name.startswith(face + ".") for face in NOT_FROM_WORKBOOK)
+    ]
+    assert not offences, "\n".join(offences)
+    # nor through another module: importing every module of it loads none of them
+    code = (
+        "import importlib, pkgutil, sys, mlworth_xl.workbook as w\n"
+        "for m in pkgutil.iter_modules(w.__path__):\n"
+        "    importlib.import_module('mlworth_xl.workbook.' + m.name)\n"
+        "print(' '.join(sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = out.stdout.split()
+    assert "mlworth_xl.workbook.functions_example" in loaded
+    assert not [
+        m for m in loaded if any(m == f or m.startswith(f + ".") for f in NOT_FROM_WORKBOOK)
+    ]
 
 
 def test_the_layers_of_the_excel_functions_import_downwards_only():

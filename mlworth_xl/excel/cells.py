@@ -1,7 +1,8 @@
 """What Excel sends and receives, in one place, for the ``MLWORTH_*`` functions.
 
 The bottom layer of :mod:`mlworth_xl.excel`: cells in, cells out, and the
-Excel error values (:data:`ERROR_VALUES`, :class:`CellError`).
+Excel error values (:data:`ERROR_VALUES`, the package's one list of them, kept in
+:mod:`mlworth_xl.error_values`; :class:`CellError`).
 
 Arguments are registered with ``ndim=2`` and ``err_to_str=True``: xlwings
 hands over rows of cells (``[[52000.0]]`` for one cell, ``[[1.0], [2.0]]``
@@ -36,30 +37,12 @@ from typing import Any
 
 import numpy as np
 
+from mlworth_xl.error_values import ERROR_VALUES
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError
 
 #: What Excel sends or receives: a number, text, TRUE/FALSE, None, or a list of rows.
 Cells = Any
-
-#: Error values as Excel shows them (and as xlwings reads them with ``err_to_str``), and as a
-#: workbook file caches a formula that failed: the one list of the package.
-ERROR_VALUES = frozenset(
-    {
-        "#DIV/0!",
-        "#N/A",
-        "#NAME?",
-        "#NULL!",
-        "#NUM!",
-        "#REF!",
-        "#VALUE!",
-        "#SPILL!",
-        "#CALC!",
-        "#GETTING_DATA",
-        "#FIELD!",
-        "#BUSY!",
-    }
-)
 
 
 def error_code(x: Any) -> str | None:

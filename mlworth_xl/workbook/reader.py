@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from mlworth_xl.excel.cells import ERROR_VALUES
+from mlworth_xl.error_values import ERROR_VALUES
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.records import PROGRAM_NUMERIC, Person, Programs
