@@ -33,7 +33,8 @@ def education_cost_rate(
     tuition = np.asarray(tuition_per_year, dtype=float) * (1.0 + np.asarray(tuition_growth)) ** (
         y - 1.0
     )
-    return np.maximum(0.0, tuition + fees_per_year + books_per_year - np.asarray(aid_per_year))
+    fees, books = np.asarray(fees_per_year, dtype=float), np.asarray(books_per_year, dtype=float)
+    return np.maximum(0.0, tuition + fees + books - np.asarray(aid_per_year))
 
 
 def direct_cost_by_year(
@@ -67,12 +68,16 @@ def direct_cost_by_year(
     """
     y = np.asarray(year, dtype=float)
     aid = np.asarray(aid_per_year, dtype=float) + np.asarray(employer_assistance_per_year)
+    travel = np.asarray(travel_per_year, dtype=float)
+    living = np.asarray(living_per_month, dtype=float)
+    caregiving = np.asarray(caregiving_per_month, dtype=float)
     rate = (
         education_cost_rate(tuition_per_year, tuition_growth, fees_per_year, books_per_year, aid, y)
-        + travel_per_year
-        + 12.0 * (np.asarray(living_per_month, dtype=float) + caregiving_per_month)
+        + travel
+        + 12.0 * (living + caregiving)
     )
-    once = np.where(y == 1.0, np.asarray(relocation, dtype=float) + program_price, 0.0)
+    paid_once = np.asarray(relocation, dtype=float) + np.asarray(program_price, dtype=float)
+    once = np.where(y == 1.0, paid_once, 0.0)
     return study_share(years, y) * rate + once
 
 

@@ -95,22 +95,21 @@ class Lognormal:
         for name, x in (("salary_p10", p10), ("salary_p90", p90), ("salary_median", median)):
             if x is not None and not (math.isfinite(x) and x > 0):
                 problems.append(Problem(name, f"{x:g} is not allowed; allowed: a number above 0"))
-        if not problems and median is None:
-            median = math.sqrt(p10 * p90)
-        if not problems and not p10 < median < p90:  # type: ignore[operator]
-            problems.append(
-                Problem(
-                    "salary_p10",
-                    f"the percentiles must rise: 10th {p10:,.0f} < "
-                    f"median {median:,.0f} < 90th {p90:,.0f}",
-                )
-            )
         if problems:
             raise InputError(problems)
-        return cls(
-            median=float(median),  # type: ignore[arg-type]
-            sigma=math.log(p90 / p10) / (2.0 * Z90),
-        )
+        if median is None:
+            median = math.sqrt(p10 * p90)
+        if not p10 < median < p90:
+            raise InputError(
+                [
+                    Problem(
+                        "salary_p10",
+                        f"the percentiles must rise: 10th {p10:,.0f} < "
+                        f"median {median:,.0f} < 90th {p90:,.0f}",
+                    )
+                ]
+            )
+        return cls(median=float(median), sigma=math.log(p90 / p10) / (2.0 * Z90))
 
     @classmethod
     def from_range(cls, low: float, high: float, coverage: float = 0.8) -> Lognormal:

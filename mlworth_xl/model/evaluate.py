@@ -53,7 +53,7 @@ from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.cost import direct_cost_by_year
 from mlworth_xl.model.data import field_default
 from mlworth_xl.model.errors import InputError, Problem
-from mlworth_xl.model.timeline import Array
+from mlworth_xl.model.timeline import Array, BoolArray
 
 #: Scenarios evaluated at once; bounds memory to a few hundred MB at any size.
 CHUNK = 4_096
@@ -103,12 +103,12 @@ class Outcome:
     irr: Array
     roi: Array
     break_even_salary: Array
-    pays_back_within_target: Array
+    pays_back_within_target: BoolArray
 
     def __len__(self) -> int:
         return len(self.npv)
 
-    def as_dict(self) -> dict[str, Array]:
+    def as_dict(self) -> dict[str, Array | BoolArray]:
         return {f.name: getattr(self, f.name) for f in dc_fields(self)}
 
 
@@ -188,14 +188,14 @@ def validate(
         for i, message in fields.check(fields.ALL[name], values[name]):
             problems.append(Problem(name, message, row(i), source))
     short = np.atleast_1d(values["horizon_years"] < values["years"])
-    for i in np.nonzero(short)[0]:
+    for j in np.nonzero(short)[0]:
         problems.append(
             Problem(
                 "horizon_years",
-                f"{float(np.atleast_1d(values['horizon_years'])[i]):g} is shorter than the "
-                f"program ({float(np.atleast_1d(values['years'])[i]):g} years); the horizon must "
+                f"{float(np.atleast_1d(values['horizon_years'])[j]):g} is shorter than the "
+                f"program ({float(np.atleast_1d(values['years'])[j]):g} years); the horizon must "
                 "cover the study",
-                row(int(i)),
+                row(int(j)),
                 source,
             )
         )

@@ -12,8 +12,9 @@ published figure keeps its source.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -565,7 +566,11 @@ NUMERIC_INPUTS: tuple[str, ...] = tuple(
 )
 
 
-def check(field: Field, values: ArrayLike) -> list[tuple[int, str]]:
+# ``values`` may also be a list of Python numbers and numpy scalars mixed (``[x]`` of one
+# value, as callers pass it), which numpy's ``ArrayLike`` does not spell.
+def check(
+    field: Field, values: ArrayLike | Sequence[float | np.number[Any]]
+) -> list[tuple[int, str]]:
     """Problems of an array of values: ``(flat index, message)`` for each bad one.
 
     Booleans count as 0/1.  A rate entered as a whole percentage (7.94 for

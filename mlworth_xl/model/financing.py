@@ -317,7 +317,11 @@ def loan_flows(v: Mapping[str, Array], direct: Array, horizon: int) -> LoanFlows
         y_all,
     )
     if rap_rows.size:
-        paid_down = sum(r.yearly[k] for k in ("principal_paid", "principal_matched", "forgiven"))
+        # from 0.0, as sum's default start 0 does; an array start keeps the type an array
+        paid_down = sum(
+            (r.yearly[k] for k in ("principal_paid", "principal_matched", "forgiven")),
+            start=np.zeros(()),
+        )
         cols = min(rows, paid_down.shape[1])
         left = plan_balance[rap_rows, None] - np.cumsum(paid_down[:, :cols], axis=1)
         after = 12.0 * y_all[None, :cols] >= months[rap_rows, None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mlworth_xl.model.timeline import Array
+from mlworth_xl.model.timeline import Array, BoolArray, IntArray
 
 #: The rates an IRR is looked for between: -99% and 99,900%, the workbook's IrrLowestRate and
 #: IrrHighestRate (its bisection keeps (1 + 999)^80 within a double's range).  An IRR above
@@ -101,18 +101,18 @@ def sum_rows(values: Array) -> Array:
     return out
 
 
-def _numbers(count: int, descending: bool = False) -> Array:
+def _numbers(count: int, descending: bool = False) -> IntArray:
     """1..count (or count..1) as a column of the smallest integer type that holds them."""
     numbers = np.arange(1, count + 1, dtype=np.min_scalar_type(count))
     return (numbers[::-1] if descending else numbers)[:, None]
 
 
-def _last_true(mask: Array) -> Array:
+def _last_true(mask: BoolArray) -> IntArray:
     """1-based index of the last True in each column of a (years, scenarios) mask; 0 if none."""
     return (_numbers(len(mask)) * mask).max(axis=0, initial=0).astype(np.intp)
 
 
-def _first_true(mask: Array) -> Array:
+def _first_true(mask: BoolArray) -> IntArray:
     """1-based index of the first True in each column; len(mask) + 1 if none."""
     highest = (_numbers(len(mask), descending=True) * mask).max(axis=0, initial=0)
     return len(mask) + 1 - highest.astype(np.intp)
@@ -203,7 +203,7 @@ def irr_rows(flows: Array, guess: float = 0.1, iterations: int = 100) -> Array:
     return out
 
 
-def _above_ceiling(ft: Array) -> Array:
+def _above_ceiling(ft: Array) -> BoolArray:
     """Whether the one IRR of each column of flows (one sign change) is above the ceiling.
 
     Below its IRR a rate leaves an NPV of the sign of the last flows (the
@@ -217,7 +217,7 @@ def _above_ceiling(ft: Array) -> Array:
     return np.sign(q) == np.sign(ft[last, np.arange(ft.shape[1])])
 
 
-def one_sign_change_rows(flows: Array) -> Array:
+def one_sign_change_rows(flows: Array) -> BoolArray:
     """Whether the signs of each column of (years, scenarios) flows change exactly once.
 
     Zeros are skipped: exactly one change means every negative flow comes
@@ -229,7 +229,7 @@ def one_sign_change_rows(flows: Array) -> Array:
     return both & ((last_neg < _first_true(pos)) | (last_pos < _first_true(neg)))
 
 
-def sign_changes(flows: ArrayLike) -> Array:
+def sign_changes(flows: ArrayLike) -> IntArray:
     """How many times the sign of the flows changes along the last axis, zeros skipped.
 
     >>> sign_changes([-5.0, 0.0, 3.0, -1.0]).tolist()
@@ -256,7 +256,7 @@ def _poly(ft: Array, v: Array) -> tuple[Array, Array]:
     return q, dq
 
 
-def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, Array]:
+def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, BoolArray]:
     """Newton's method on ``h(u) = log S+(e^u) − log S−(e^u)``; returns (v, converged).
 
     ``S+`` and ``S−`` are the sums of the positive and of the (absolute)
@@ -299,7 +299,7 @@ def _irr_log_newton(ft: Array, iterations: int = 30) -> tuple[Array, Array]:
     return np.exp(u), converged
 
 
-def _is_root(ft: Array, v: Array) -> Array:
+def _is_root(ft: Array, v: Array) -> BoolArray:
     """Whether Q(v) is zero to rounding: small against the sum of the terms' sizes."""
     with np.errstate(over="ignore", invalid="ignore"):
         q, _ = _poly(ft, v)

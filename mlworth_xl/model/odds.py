@@ -143,6 +143,8 @@ def payback_probability(
     return odds(
         program,
         person,
+        # One option takes one Uncertainty (or None); a sequence, one per option, is for a
+        # Programs table.  Passing one here fails in odds as it always has, so no check is added.
         uncertainty,  # type: ignore[arg-type]
         target_years=target_years,
         tail=tail,

@@ -56,7 +56,7 @@ from numpy.typing import ArrayLike
 from mlworth_xl.model.codes import PLAN_NAMES, Plan
 from mlworth_xl.model.data import figure
 from mlworth_xl.model.loans import balance_after, level_payment
-from mlworth_xl.model.timeline import Array
+from mlworth_xl.model.timeline import Array, IntArray
 
 #: Plans by name; :func:`repay` also takes their codes (:class:`~mlworth_xl.model.codes.Plan`).
 PLANS = PLAN_NAMES
@@ -244,7 +244,7 @@ def _simulate_rap(
     agi_path: ArrayLike,
     dependents: Array,
     record: bool,
-    offset: Array | None = None,
+    offset: IntArray | None = None,
 ) -> tuple[Repayment, dict[str, Array] | None]:
     n = len(balance)
     due_by_year = rap_payment(_agi_matrix(agi_path, n), dependents[:, None])
@@ -402,7 +402,7 @@ def repay(
         for a in np.broadcast_arrays(_vec(balance), _vec(apr), _vec(term_years), _vec(dependents))
     )
     codes = plan_codes(plan, len(b))
-    parts: list[tuple[Array, Repayment]] = []
+    parts: list[tuple[IntArray, Repayment]] = []
     for code in np.unique(codes):
         rows = np.nonzero(codes == code)[0]
         if code == Plan.FIXED:
@@ -418,7 +418,7 @@ def repay(
     return _merge(parts, len(b))
 
 
-def plan_codes(plan: str | ArrayLike, n: int) -> Array:
+def plan_codes(plan: str | ArrayLike, n: int) -> IntArray:
     """Plan names or codes as an integer array of length ``n`` (ValueError if unknown)."""
     raw = np.atleast_1d(np.asarray(plan, dtype=object))
     codes = np.empty(raw.shape, dtype=int)
@@ -432,9 +432,9 @@ def plan_codes(plan: str | ArrayLike, n: int) -> Array:
     return np.broadcast_to(codes, (n,))
 
 
-def _merge(parts: list[tuple[Array, Repayment]], n: int) -> Repayment:
+def _merge(parts: list[tuple[IntArray, Repayment]], n: int) -> Repayment:
     years = max(r.yearly["payment"].shape[1] for _, r in parts)
-    out: dict[str, object] = {}
+    out: dict[str, Array] = {}
     for f in dc_fields(Repayment):
         if f.name == "yearly":
             continue
@@ -447,7 +447,7 @@ def _merge(parts: list[tuple[Array, Repayment]], n: int) -> Repayment:
         for name in YEARLY:
             width = r.yearly[name].shape[1]
             yearly[name][rows, :width] = r.yearly[name]
-    return Repayment(yearly=yearly, **out)  # type: ignore[arg-type]
+    return Repayment(yearly=yearly, **out)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.evaluate import inputs_with_defaults, salary_split, validate
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.model.roles import Roles, salary_mix
-from mlworth_xl.model.timeline import Array
+from mlworth_xl.model.timeline import Array, BoolArray, IntArray
 from mlworth_xl.model.uncertainty import Uncertainty
 
 __all__ = [
@@ -102,8 +102,8 @@ class RiskResult:
 
     payback_years: Array
     npv: Array
-    completed: Array
-    placed: Array
+    completed: BoolArray
+    placed: BoolArray
     seed: int
     target_years: float
     horizon_years: float
@@ -131,12 +131,12 @@ class RiskResult:
         ``nan`` when more than 10% of draws never pay back.
         """
         x = np.where(np.isnan(self.payback_years), np.inf, self.payback_years)
-        out = np.percentile(x, q, method="inverted_cdf")
+        out = np.percentile(x, np.asarray(q, dtype=float), method="inverted_cdf")
         return np.where(np.isinf(out), np.nan, out)
 
     def npv_percentiles(self, q: ArrayLike = (10, 50, 90)) -> Array:
         """Percentiles of the NPV; each is one of the draws (the empirical quantile)."""
-        return np.percentile(self.npv, q, method="inverted_cdf")
+        return np.percentile(self.npv, np.asarray(q, dtype=float), method="inverted_cdf")
 
     @property
     def mean_npv(self) -> float:
@@ -361,7 +361,10 @@ def _check_run(draws: int, seed: int | None, target_years: float | None) -> int:
         )
     if problems:
         raise InputError(problems)
-    return int(np.random.SeedSequence(seed).entropy)  # type: ignore[arg-type]
+    entropy = np.random.SeedSequence(seed).entropy
+    # the seed itself (a whole number) or, for None, fresh entropy: never a sequence or None
+    assert isinstance(entropy, int | np.integer)
+    return int(entropy)
 
 
 def _simulate(
@@ -426,7 +429,7 @@ class _Option:
 
     def draw(
         self, streams: list[np.random.Generator], n: int
-    ) -> tuple[Array, Array, Array, Array, Array]:
+    ) -> tuple[BoolArray, IntArray, IntArray, BoolArray, Array]:
         """The next ``n`` draws: completed, exit step, months to a job, placed, salary if placed.
 
         The exit step is 0 for a graduate; the months are 0 with a fixed search.  The
@@ -454,7 +457,7 @@ class _Option:
         return completed, step, month, placed, salary
 
     def scenarios(
-        self, step: Array, month: Array, placed: Array, salary: Array
+        self, step: IntArray, month: IntArray, placed: BoolArray | IntArray, salary: Array
     ) -> dict[str, Array]:
         """The model's inputs of draws, one element per draw."""
         years = self.values["years"]
@@ -468,7 +471,9 @@ class _Option:
             out[name] = np.zeros(len(step))
         return out
 
-    def run(self, streams: list[np.random.Generator], n: int) -> tuple[Array, Array, Array, Array]:
+    def run(
+        self, streams: list[np.random.Generator], n: int
+    ) -> tuple[Array, Array, BoolArray, BoolArray]:
         completed, step, month, placed, salary = self.draw(streams, n)
         key = (step * _MONTHS + month) * 2 + placed
         present = np.flatnonzero(np.bincount(key, minlength=len(self.row_of)))
@@ -484,7 +489,7 @@ class _Option:
             payback[paid], npv[paid] = self._with_salary(row[paid], salary[paid])
         return payback, npv, completed, placed
 
-    def _exact(self, step: Array, month: Array, salary: Array) -> tuple[Array, Array]:
+    def _exact(self, step: IntArray, month: IntArray, salary: Array) -> tuple[Array, Array]:
         """Payback and NPV of placed draws evaluated by the model at their own salary."""
         payback, npv = np.empty(len(step)), np.empty(len(step))
         for s in range(0, len(step), _EXACT_CHUNK):
@@ -497,7 +502,7 @@ class _Option:
             payback[part], npv[part] = split.payback, split.npv
         return payback, npv
 
-    def _add(self, keys: Array) -> None:
+    def _add(self, keys: IntArray) -> None:
         """Evaluate the scenarios of new keys with the model and append their rows."""
         scenario = self.scenarios(
             keys // 2 // _MONTHS,
@@ -529,7 +534,7 @@ class _Option:
             old = self.table.get(name)
             self.table[name] = value if old is None else np.concatenate((old, value))
 
-    def distribution(self, tail: float = 0.0) -> tuple[Array, Array, float]:
+    def distribution(self, tail: float = 0.0) -> tuple[IntArray, Array, float]:
         """Every distinct scenario the draws fall in: ``(keys, probabilities, mass left out)``.
 
         The probabilities are those :meth:`draw` gives each key (the salary
@@ -558,9 +563,9 @@ class _Option:
         p_place = self.values["placement_prob"] if self.unc.random_placement else 1.0
         graduate = [(1, c * p_place), (0, c * (1.0 - p_place))]
         keys, prob = [], []
-        for placed, p in graduate:
+        for placed, share in graduate:
             keys.append(months * 2 + placed)
-            prob.append(p * p_month)
+            prob.append(share * p_month)
         steps = np.arange(1, m)
         keys.append(((steps[:, None] * _MONTHS + months[None, :]) * 2).ravel())
         prob.append(((1.0 - c) / (m - 1) * p_month[None, :]).repeat(len(steps), axis=0).ravel())
@@ -568,14 +573,14 @@ class _Option:
         keep = p > 0
         return key[keep], p[keep], left
 
-    def rows(self, keys: Array) -> Array:
+    def rows(self, keys: IntArray) -> IntArray:
         """The rows of scenarios ``keys`` in the tables, evaluating those not yet there."""
         new = np.unique(keys[self.row_of[keys] < 0])
         if new.size:
             self._add(new)
         return self.row_of[keys]
 
-    def thresholds(self, rows: Array, years: float) -> Array:
+    def thresholds(self, rows: IntArray, years: float) -> Array:
         """Per row, the salary from which its scenario pays back within ``years``.
 
         For placed rows of an option whose flows are linear in the salary:
@@ -603,7 +608,7 @@ class _Option:
         )
         return np.maximum(ascending[:, horizon - 1 - k], at)
 
-    def _with_salary(self, row: Array, salary: Array) -> tuple[Array, Array]:
+    def _with_salary(self, row: IntArray, salary: Array) -> tuple[Array, Array]:
         """Payback and NPV of placed draws at their own salary."""
         t = self.table
         horizon = t["cum"].shape[1]

@@ -12,10 +12,17 @@ shape ``(n, 1)`` and a year column ``(H,)`` to get ``(n, H)``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: The model's amounts, rates and years: float arrays.
 Array = NDArray[np.float64]
+#: Masks: comparisons of arrays, flags such as "placed" or "pays back within the target".
+BoolArray = NDArray[np.bool_]
+#: Whole numbers: indices, counts and codes (``np.intp`` for indexing, or another integer type).
+IntArray = NDArray[np.integer[Any]]
 
 
 def overlap(start: ArrayLike, end: ArrayLike, year: ArrayLike) -> Array:
