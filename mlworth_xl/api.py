@@ -1,10 +1,14 @@
 """The Python API: compare options for a person, one row per option.
 
-The Excel function ``MLWORTH_COMPARE`` and the workbook's Summary sheet show
-the deterministic columns (:data:`COLUMNS`) with these headers; the command
-line (``mlworth-xl compare``) and :func:`compare` lead each row with the
-option's odds (:data:`ODDS_COLUMNS`) and show the deterministic columns after
-them (:data:`COMPARE_COLUMNS`).
+:func:`compare`, the command line (``mlworth-xl compare``), the Excel function
+``MLWORTH_COMPARE`` and the workbook's Summary sheet lead each row with the
+option's odds (:data:`ODDS_COLUMNS`: the chance of paying back within the
+target, completion, months to a job, placement and roles included) and rank
+the options by the expected NPV; the deterministic columns follow
+(:data:`COMPARE_COLUMNS`).  The deterministic model assumes the option is
+completed, so its returns are headed for what they are: "Payback if
+completed (years)", "NPV if completed" and so on (:data:`COLUMNS`, which
+``--no-odds`` shows alone, ranked by the NPV if completed).
 """
 
 from __future__ import annotations
@@ -35,13 +39,18 @@ class Column:
 
     key: str
     header: str
-    kind: str  # "text", "usd", "years", "rate", "flag", "rank"
+    kind: str  # "text", "usd", "years", "rate", "rank"
     doc: str
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("option", "Option", "text", "The option's name."),
-    Column("rank", "Rank (by NPV)", "rank", "1 for the highest NPV."),
+    Column(
+        "rank",
+        "Rank (by NPV if completed)",
+        "rank",
+        "1 for the highest NPV if completed (the table without the odds).",
+    ),
     Column(
         "cost_of_attendance",
         "Cost of attendance",
@@ -90,30 +99,44 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "payback_years",
-        "Payback (years)",
+        "Payback if completed (years)",
         "years",
-        "Years from the first day of study until the option has earned back its cost.",
+        "Years from the first day of study until the option has earned back its cost, if it "
+        "is completed (placement and months to a job as expected; no dropout).",
     ),
     Column(
         "discounted_payback_years",
-        "Discounted payback (years)",
+        "Discounted payback if completed (years)",
         "years",
         "The same with each year's flow discounted.",
     ),
-    Column("npv", "NPV", "usd", "Net present value over the horizon at the discount rate."),
-    Column("irr", "IRR", "rate", "The discount rate at which the NPV is zero."),
-    Column("roi", "ROI", "rate", "Gain over the horizon / total cost − 1."),
+    Column(
+        "npv",
+        "NPV if completed",
+        "usd",
+        "Net present value over the horizon at the discount rate, if the option is completed.",
+    ),
+    Column(
+        "irr",
+        "IRR if completed",
+        "rate",
+        "The discount rate at which the NPV if completed is zero.",
+    ),
+    Column(
+        "roi", "ROI if completed", "rate", "Gain over the horizon / total cost − 1, if completed."
+    ),
     Column(
         "break_even_salary",
-        "Break-even salary",
+        "Break-even salary (if completed)",
         "usd",
-        "Salary after at which the option pays back in the target payback years.",
+        "Salary after at which the option, if completed, pays back in the target payback years.",
     ),
     Column(
         "pays_back_within_target",
-        "Pays back within target",
-        "flag",
-        "Whether the payback is within the person's target.",
+        "Pays back within target if completed",
+        "text",
+        "Yes or No: whether the payback if completed is within the person's target (the "
+        "chance, completion included, is in the table with the odds).",
     ),
     Column(
         "federal_loans",
@@ -203,19 +226,18 @@ REPAYMENT = Column(
     "requires.",
 )
 
-#: Headers of the deterministic columns as :func:`compare` shows them after the odds.
-EXPECTED_HEADERS = {"payback_years": "Payback at the expected outcome"}
+#: Columns of :data:`COLUMNS` that :func:`compare` shows otherwise after the odds: the rank is
+#: by the expected NPV there.
+EXPECTED_HEADERS = {
+    "rank": Column("rank", "Rank (by expected NPV)", "rank", "1 for the highest expected NPV.")
+}
 
-#: The columns of :func:`compare`: the option, its odds, then :data:`COLUMNS` at the expected
-#: outcome (the payback renamed; whether it is within the target is left to the verdict).
+#: The columns of :func:`compare`: the option, its odds, the rank by the expected NPV, then
+#: :data:`COLUMNS` if completed (whether that pays back within the target is left to the odds).
 COMPARE_COLUMNS: tuple[Column, ...] = (
     COLUMNS[0],
     *ODDS_COLUMNS,
-    *(
-        Column(c.key, EXPECTED_HEADERS.get(c.key, c.header), c.kind, c.doc)
-        for c in COLUMNS[1:]
-        if c.key != "pays_back_within_target"
-    ),
+    *(EXPECTED_HEADERS.get(c.key, c) for c in COLUMNS[1:] if c.key != "pays_back_within_target"),
     REPAYMENT,
 )
 
@@ -291,26 +313,42 @@ def _person(person: Any) -> Person:
 
 
 def resolve_inputs(programs: Any = None, person: Any = None) -> tuple[Programs, Person]:
-    """The options and the person that :func:`compare` would use."""
-    return _programs(programs), _person(person)
+    """The options and the person that :func:`compare` would use.
+
+    With no ``person``, options read from a comparison or template workbook come with the
+    person on its Inputs sheet (the client's), not the default person.
+    """
+    table = _programs(programs)
+    if person is None and isinstance(programs, str | os.PathLike):
+        from mlworth_xl.workbook.reader import SheetPrograms
+
+        if isinstance(table, SheetPrograms):
+            return table, table.person()  # the workbook's Inputs sheet
+    return table, _person(person)
+
+
+def rank(values: Any) -> np.ndarray:
+    """1 for the highest value, then down; ties in the given order (as the Summary's RANK).
+
+    >>> rank([5.0, 9.0, 5.0]).tolist()
+    [2, 1, 3]
+    """
+    values = np.asarray(values, dtype=float)
+    out = np.empty(len(values), dtype=int)
+    out[np.argsort(-values, kind="stable")] = np.arange(1, len(values) + 1)
+    return out
 
 
 def comparison_frame(programs: Programs, outcome: Outcome) -> pd.DataFrame:
-    """The comparison table of evaluated programs, with the human headers."""
+    """The comparison table of evaluated programs, with the human headers, ranked by the NPV
+    if completed; whether that pays back within the target in words (Yes or No)."""
     values: dict[str, Any] = {"option": programs.names}
     values.update(outcome.as_dict())
-    npv = outcome.npv
-    order = np.argsort(-npv, kind="stable")
-    rank = np.empty(len(npv), dtype=int)
-    rank[order] = np.arange(1, len(npv) + 1)
-    values["rank"] = rank
+    values["rank"] = rank(outcome.npv)
+    values["pays_back_within_target"] = np.where(outcome.pays_back_within_target, "Yes", "No")
     import pandas as pd
 
-    frame = pd.DataFrame({c.header: values[c.key] for c in COLUMNS})
-    frame[HEADERS["pays_back_within_target"]] = frame[HEADERS["pays_back_within_target"]].astype(
-        bool
-    )
-    return frame
+    return pd.DataFrame({c.header: values[c.key] for c in COLUMNS})
 
 
 def odds_frame(
@@ -319,7 +357,8 @@ def odds_frame(
     outcome: Outcome,
     uncertainty: Uncertainty | Sequence[Uncertainty] | None = None,
 ) -> pd.DataFrame:
-    """The :data:`COMPARE_COLUMNS` table: each option's odds, then its expected outcome.
+    """The :data:`COMPARE_COLUMNS` table: each option's odds, its rank by the expected NPV, then
+    its figures if completed.
 
     ``uncertainty``: one for all options, one each, or None for each kind's defaults
     (or, for options read from a workbook, the uncertainty inputs on its Programs sheet).
@@ -341,9 +380,10 @@ def odds_frame(
         "expected_npv": [o.expected_npv for o in found],
         "npv_p10": [o.npv_p10 for o in found],
         "npv_p90": [o.npv_p90 for o in found],
+        "rank": rank([o.expected_npv for o in found]),
         "repayment": repayment_words(programs, outcome),
     }
-    odds_keys = {c.key for c in (*ODDS_COLUMNS, REPAYMENT)}
+    odds_keys = {c.key for c in (*ODDS_COLUMNS, REPAYMENT, *EXPECTED_HEADERS.values())}
     import pandas as pd
 
     return pd.DataFrame(
@@ -360,11 +400,12 @@ def compare(programs: Any = None, person: Any = None, *, odds: bool = True) -> p
     Each row leads with the option's odds over its uncertain course
     (:data:`ODDS_COLUMNS`: the chance of paying back within the person's
     target, in words too, the median payback, the expected NPV and its 10th
-    and 90th percentiles), then the deterministic measures at the expected
-    outcome (:data:`COLUMNS`, the payback as "Payback at the expected
-    outcome").  The odds take about 10 ms an option; ``odds=False`` gives
-    the deterministic table of :data:`COLUMNS` alone, as the Excel function
-    and the workbook's Summary sheet show it.
+    and 90th percentiles) and its rank by the expected NPV, then the
+    deterministic measures, which assume the option is completed
+    (:data:`COLUMNS`: "Payback if completed (years)", "NPV if completed"…).
+    The odds take about 10 ms an option; ``odds=False`` gives the
+    deterministic table of :data:`COLUMNS` alone, ranked by the NPV if
+    completed, with "Pays back within target if completed" in words.
 
     Parameters
     ----------
@@ -372,8 +413,9 @@ def compare(programs: Any = None, person: Any = None, *, odds: bool = True) -> p
         The options.  A path reads a CSV or XLSX table (see
         ``templates/programs.csv``); None uses the embedded default comparison.
     person : path, dict, Person or None
-        The person.  A path reads a TOML profile (see ``templates/person.toml``);
-        None uses the embedded default person.
+        The person.  A path reads a TOML profile (see ``templates/person.toml``)
+        or a workbook's Inputs sheet; None uses the person of a workbook given as
+        ``programs``, else the embedded default person.
 
     Returns
     -------
@@ -390,25 +432,34 @@ def compare(programs: Any = None, person: Any = None, *, odds: bool = True) -> p
     Examples
     --------
     Is a two-year, $30,000-a-year master's worth it for someone earning
-    $60,000 who expects $100,000 after?  With no taxes, raises or
-    discounting, it costs $60,000 of tuition and $120,000 of salary, then
-    earns $40,000 a year more, so it pays back 4.5 years after graduating:
+    $60,000 who expects $100,000 after, on graduating (the inputs a master's
+    would otherwise take from its kind: placement 1, no months of search, no
+    role shares)?  With no taxes, raises or discounting, it costs $60,000 of
+    tuition and $120,000 of salary, then earns $40,000 a year more, so it
+    pays back 4.5 years after graduating:
 
-    >>> row = compare(
-    ...     [{"name": "MS", "years": 2, "tuition_per_year": 30000, "salary_after": 100000}],
-    ...     {"salary": 60000, "tax_rate": 0, "discount_rate": 0, "savings": 0},
-    ... ).iloc[0]
-    >>> float(row["Total cost"]), float(row["Payback at the expected outcome"])
+    >>> ms = [{"name": "MS", "kind": "masters", "years": 2, "tuition_per_year": 30000,
+    ...        "salary_after": 100000, "placement_prob": 1, "months_to_job": 0,
+    ...        "share_ml_engineer": 0}]  # one share given: the others are 0 too
+    >>> me = {"salary": 60000, "tax_rate": 0, "discount_rate": 0, "savings": 0}
+    >>> row = compare(ms, me).iloc[0]
+    >>> float(row["Total cost"]), float(row["Payback if completed (years)"])
     (180000.0, 6.5)
 
-    That is the outcome if all goes as expected.  But only 66% of STEM
-    master's students finish, and the salary after is lognormal around its
-    median (log sd 0.4356): within the target of 10 years it pays back for
-    graduates earning at least 60,000 + 180,000 / 8 = 82,500, a chance of
+    That is the outcome if the degree is completed and all goes as
+    expected.  But only 66% of STEM master's students finish, and the salary
+    after is lognormal around its median (log sd 0.4356): within the target
+    of 10 years it pays back for graduates earning at least
+    60,000 + 180,000 / 8 = 82,500, a chance of
     0.66 × P(S ≥ 82,500) = 0.66 × Φ(ln(100,000 / 82,500) / 0.4356) = 0.443:
 
     >>> row["Verdict"], round(float(row["Chance of paying back within target"]), 3)
     ('Uncertain (44%)', 0.443)
+
+    Without the odds, 6.5 years is within the target if completed, said in words:
+
+    >>> compare(ms, me, odds=False).iloc[0]["Pays back within target if completed"]
+    'Yes'
 
     The embedded default comparison has eight options:
 

@@ -255,9 +255,12 @@ def read_programs(path: str | PathLike[str]) -> Programs:
 
     Headers are field names (``tuition_per_year``) or their labels
     (``Tuition per year``), in any case.  ``name``, ``years``,
-    ``tuition_per_year`` and ``salary_after`` are required; an empty cell
-    takes the field's default.  CSV files may be comma-, semicolon- or
-    tab-separated and may start with a byte-order mark.  A comparison or
+    ``tuition_per_year`` and ``salary_after`` are required; an empty cell (or
+    a column left out) takes the field's default, or the default of the
+    option's kind for the inputs that follow it (placement, months to a job,
+    the role shares: :func:`mlworth_xl.model.data.fill_by_kind`).  CSV files
+    may be comma-, semicolon- or tab-separated and may start with a byte-order
+    mark.  A comparison or
     template workbook (``.xlsx``) gives the options filled in on its Programs
     sheet (:mod:`mlworth_xl.workbook.reader`).
     """
@@ -467,9 +470,12 @@ def parse_table(
                 )
             )
         kinds.append(kind)
+        left_empty: dict[str, Any] = {}  # the inputs that follow the kind: None if empty
         for k in PROGRAM_NUMERIC:
             value = cell(k)
             spec = fields.PROGRAM[k]
+            if spec.by_kind:
+                left_empty[k] = None if is_blank(value) else True
             if is_blank(value):
                 if spec.required:
                     problems.append(
@@ -482,6 +488,8 @@ def parse_table(
             except ValueError as exc:
                 problems.append(Problem(k, str(exc), rownum, source))
                 numeric[k][i] = defaults.get(k, 0.0) if not spec.required else 1.0
+        for k, x in data.fill_by_kind(kind, left_empty).items():  # the kind's defaults
+            numeric[k][i] = x
     per_option = (
         _uncertainties(columns, data_rows, kinds, source, problems)
         if any(k in columns for k in RISK)

@@ -20,17 +20,17 @@ import pytest
 from click.testing import CliRunner
 from openpyxl.utils import get_column_letter
 
-from mlworth_xl.audit import audit, normalize
 from mlworth_xl.cli import main
 from mlworth_xl.model import fields
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.workbook import layout, write_workbook
+from mlworth_xl.workbook.check import audit, normalize
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.libreoffice import _worksheets, recalculate
 
 LAY = Layout(8)  # the default comparison has eight options
 ROW = LAY.summary_row(0)  # the first option's row on Summary (7)
-PAY = get_column_letter(layout.SUMMARY_COL["payback_years"])  # "Payback (years)"
+PAY = get_column_letter(layout.SUMMARY_COL["payback_years"])  # "Payback if completed (years)"
 NPV = get_column_letter(layout.SUMMARY_COL["npv"])
 PAYBACK = f"Summary!{PAY}{ROW}"
 # the first option's private-loan payment on Loans, and a cumulative net gain on Cash flows
@@ -275,8 +275,7 @@ def test_a_cached_result_that_disagrees_with_the_model(fresh, tmp_path):
     assert finding.cell == PAYBACK and finding.kind == "result"
     assert finding.message.startswith("shows 4.2 but the model gives ")
     assert finding.message.endswith(
-        "for this workbook's inputs (Payback at the expected "
-        "outcome of "
+        "for this workbook's inputs (Payback if completed (years) of "
         "'Carnegie Mellon MS in ML (in person)')"
     )
 
@@ -284,7 +283,7 @@ def test_a_cached_result_that_disagrees_with_the_model(fresh, tmp_path):
 def test_a_cached_result_within_the_tolerance_passes(fresh, tmp_path):
     from mlworth_xl import compare
 
-    npv = float(compare()["NPV"][0])
+    npv = float(compare()["NPV if completed"][0])
     close = cached(
         fresh, tmp_path / "close.xlsx", layout.SUMMARY, f"{NPV}{ROW}", repr(npv * 1.0001)
     )
@@ -638,7 +637,7 @@ def test_an_edited_cached_value_on_loans_is_reported(calculated, tmp_path, soffi
 @pytest.fixture(scope="module")
 def cells(fresh):
     """The fresh workbook loaded once, and its cells: formulas and values that are no inputs."""
-    from mlworth_xl.audit import _Audit
+    from mlworth_xl.workbook.check import _Audit
 
     run_ = _Audit(fresh)
     run_.read_inputs()

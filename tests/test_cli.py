@@ -31,7 +31,7 @@ def test_compare_prints_the_default_comparison_as_a_table():
     assert chances.startswith("Odds (")
     assert "\nReturns\n" in rest
     for name, payback, verdict in zip(
-        frame["Option"], frame["Payback at the expected outcome"], frame["Verdict"], strict=True
+        frame["Option"], frame["Payback if completed (years)"], frame["Verdict"], strict=True
     ):
         line = next(li for li in chances.splitlines() if li.startswith(name[:30]))
         assert cell("years", payback) in line and verdict in line
@@ -44,14 +44,15 @@ def test_csv_has_the_human_headers_and_full_precision():
     assert rows[0] == [c.header for c in COMPARE_COLUMNS]
     assert result.stdout == to_csv(compare())
     frame = compare()
-    assert float(rows[1][rows[0].index("NPV")]) == pytest.approx(frame["NPV"][0], rel=1e-9)
+    npv = "NPV if completed"
+    assert float(rows[1][rows[0].index(npv)]) == pytest.approx(frame[npv][0], rel=1e-9)
 
 
 def test_json_is_a_list_of_objects_with_nulls_for_never():
     result = run("compare", "--format", "json", "--person", str(_person(ROOT, horizon=3)))
     records = json.loads(result.stdout)
     assert len(records) == len(compare())
-    assert any(r["Payback at the expected outcome"] is None for r in records)
+    assert any(r["Payback if completed (years)"] is None for r in records)
     assert all(r["Verdict"].split(" (")[0] in ("Likely", "Uncertain", "Unlikely") for r in records)
 
 
@@ -140,10 +141,11 @@ def test_an_irr_above_the_highest_rate_shows_as_the_workbook_shows_it(tmp_path):
     # inf, above the 99,900% looked at) reads "> 99,900%" in the table, CSV and JSON alike
     path = tmp_path / "cheap.csv"
     path.write_text(
-        "name,years,tuition_per_year,salary_after,work_fraction\nCheap,1,10,120000,1\n",
+        "name,years,tuition_per_year,salary_after,work_fraction,placement_prob,months_to_job\n"
+        "Cheap,1,10,120000,1,1,0\n",
         encoding="utf-8",
     )
-    assert compare(path, odds=False)["IRR"].iloc[0] == float("inf")
+    assert compare(path, odds=False)["IRR if completed"].iloc[0] == float("inf")
     table = run("compare", "--programs", str(path), "--no-odds")
     assert "> 99,900%" in table.stdout
     rows = list(
@@ -153,8 +155,8 @@ def test_an_irr_above_the_highest_rate_shows_as_the_workbook_shows_it(tmp_path):
             )
         )
     )
-    assert rows[0]["IRR"] == "> 99,900%"
+    assert rows[0]["IRR if completed"] == "> 99,900%"
     (record,) = json.loads(
         run("compare", "--programs", str(path), "--format", "json", "--no-odds").stdout
     )
-    assert record["IRR"] == "> 99,900%"
+    assert record["IRR if completed"] == "> 99,900%"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 
 import pytest
@@ -38,8 +39,17 @@ def compared() -> list[dict[str, str]]:
 
 def test_compare_csv_leads_with_the_odds(compared):
     assert list(compared[0])[: len(LEAD)] == LEAD
-    assert "Payback at the expected outcome" in compared[0]
-    assert "Pays back within target" not in compared[0]
+    assert "Payback if completed (years)" in compared[0]  # the deterministic payback, named
+    assert not any(header.startswith("Pays back within target") for header in compared[0])
+
+
+def test_compare_ranks_by_the_expected_npv(compared):
+    expected = [float(row["Expected NPV"]) for row in compared]
+    ranks = [int(row["Rank (by expected NPV)"]) for row in compared]
+    assert sorted(ranks) == list(range(1, len(ranks) + 1))
+    by_rank = sorted(range(len(ranks)), key=ranks.__getitem__)
+    assert [expected[i] for i in by_rank] == sorted(expected, reverse=True)  # 1: the highest
+    assert "Rank (by NPV if completed)" not in compared[0]
 
 
 def test_compare_chance_is_the_exact_one_and_the_verdict_says_it_in_words(compared):
@@ -60,17 +70,17 @@ def test_compare_chance_agrees_with_risk_within_3_standard_errors(compared):
         assert abs(share - p) <= 3 * math.sqrt(p * (1 - p) / DRAWS) + 1 / DRAWS, row["Option"]
 
 
-def test_paying_back_at_the_expected_outcome_is_not_likely_paying_back(compared):
-    # Master's options that pay back within the default target of 10 years at the expected
-    # outcome: with only 66% finishing (the completion figure) at most 66% of courses can,
-    # so none is "Likely", which needs 2/3.
+def test_paying_back_if_completed_is_not_likely_paying_back(compared):
+    # Master's options that pay back within the default target of 10 years if completed: with
+    # only 66% finishing (the completion figure) at most 66% of courses can, so none is
+    # "Likely", which needs 2/3.
     target = float(Person.default().target_payback_years)
     masters = [
         row
         for row in compared
-        if "master" in row["Option"] and float(row["Payback at the expected outcome"]) <= target
+        if "master" in row["Option"] and float(row["Payback if completed (years)"]) <= target
     ]
-    assert masters  # e.g. the private non-profit master's (9.0 years at the defaults)
+    assert masters  # e.g. the private non-profit master's (8.3 years at the defaults)
     for row in masters:
         assert float(row["Chance of paying back within target"]) <= 0.66
         assert not row["Verdict"].startswith("Likely")
@@ -81,3 +91,31 @@ def test_no_odds_gives_the_deterministic_table():
 
     rows = run("compare", "--format", "csv", "--no-odds")
     assert list(rows[0]) == [c.header for c in COLUMNS]
+
+
+def test_no_odds_says_in_words_whether_it_pays_back_if_completed_and_ranks_by_that_npv():
+    # a verdict is words, never TRUE/FALSE: Yes when the payback if completed is within the
+    # default target, No when it is later or never (an empty cell in the CSV)
+    target = float(Person.default().target_payback_years)
+    rows = run("compare", "--format", "csv", "--no-odds")
+    for row in rows:
+        payback = row["Payback if completed (years)"]
+        within = payback != "" and float(payback) <= target
+        assert row["Pays back within target if completed"] == ("Yes" if within else "No")
+    assert {row["Pays back within target if completed"] for row in rows} == {"Yes", "No"}
+    npv = [float(row["NPV if completed"]) for row in rows]
+    ranks = [int(row["Rank (by NPV if completed)"]) for row in rows]
+    assert [npv[i] for i in sorted(range(len(ranks)), key=ranks.__getitem__)] == sorted(
+        npv, reverse=True
+    )
+    # the table and JSON say the same words
+    table = CliRunner().invoke(main, ["compare", "--no-odds"], catch_exceptions=False).stdout
+    assert "Yes" in table and "True" not in table and "False" not in table
+    records = json.loads(
+        CliRunner()
+        .invoke(main, ["compare", "--no-odds", "--format", "json"], catch_exceptions=False)
+        .stdout
+    )
+    assert [r["Pays back within target if completed"] for r in records] == [
+        row["Pays back within target if completed"] for row in rows
+    ]

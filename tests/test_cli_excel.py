@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from mlworth_xl import __version__, udfs
 from mlworth_xl.cli import excel, main
+from mlworth_xl.model import data, fields
 from mlworth_xl.workbook import functions_example
 from tests.workbook_support import stale_members
 
@@ -254,6 +255,8 @@ FUNCTION_INPUTS = {
     "B17": 0.25,
 }
 R = 0.0794 / 12  # the monthly rate of B10
+#: The months to a job MLWORTH_INCOME_GIVEN_UP takes when not given: the data's default.
+MONTHS_TO_JOB = data.field_default(fields.ALL["months_to_job"])
 #: B9 after B12 = 30 months of simple interest at B10, capitalized: 41000 + 41000 * R * 30
 #: = 41000 + 8138.50 = 49138.50, repaid over B11 = 10 years (120 months).
 CAPITALIZED = 41000 + 41000 * R * 30
@@ -273,10 +276,12 @@ def test_example_functions_give_the_values_worked_out_by_hand():
         "B21": pytest.approx(-npf.pmt(R, 120, CAPITALIZED) * 120 - 41000, rel=1e-12),
         # cost / after-tax raise: 180000 / ((100000 - 60000) * (1 - 0.25)) = 180000 / 30000
         "B22": 6,
-        # 500000 / (61000 - 60000) = 500 years (tax 0 when not given): beyond the 40-year horizon
+        # 500000 / ((61000 - 60000) * (1 - 0.25)) = 667 years (the default person's tax when
+        # not given): beyond the 40-year horizon
         "B24": "#N/A never pays back within 40 years",
-        # 60000 a year * 2 years * (1 - work fraction 0) * (1 - tax 0.25) = 90000
-        "B25": 90_000,
+        # 60000 a year * (2 years + the data's months to a job m / 12) * (1 - work fraction 0)
+        # * (1 - tax 0.25): 90000 when m is 0
+        "B25": pytest.approx(60_000 * (2 + MONTHS_TO_JOB / 12) * 0.75, rel=1e-12),
         # the figure as mlworth_xl/data/defaults.toml holds it
         "B26": figure("salary.ml_engineer")["value"],
         "B27": (
@@ -294,18 +299,21 @@ def test_example_payback_column_is_cost_over_raise():
     ws = openpyxl.load_workbook(EXAMPLE)["Ranges"]
     salaries = [ws[f"A{row}"].value for row in range(2, 12)]
     assert salaries == list(range(70_000, 160_001, 10_000))
-    # PAYBACK(180000, 60000, A2:A11) with no tax, growth or discounting: 180000 / (A - 60000),
-    # e.g. 180000 / 10000 = 18 years at 70000, 180000 / 70000 = 2.571... at 130000
-    closed_form = [180_000 / (salary - 60_000) for salary in salaries]
+    # PAYBACK(180000, 60000, A2:A11) at the default person's tax rate t (25%), with no growth
+    # (the data's default) or discounting: 180000 / ((1 - t)(A - 60000)), e.g.
+    # 180000 / 7500 = 24 years at 70000, 180000 / 52500 = 3.43 at 130000
+    t = figure("assumption.tax_rate")["value"]
+    closed_form = [180_000 / ((1 - t) * (salary - 60_000)) for salary in salaries]
     assert [r[0] for r in result(ws, "B2")] == pytest.approx(closed_form, rel=1e-12)
     assert [ws[f"C{row}"].value for row in range(2, 12)] == pytest.approx(closed_form, rel=1e-12)
-    assert closed_form[:2] == [18, 9]
+    assert closed_form[:2] == pytest.approx([24, 12]) and t == 0.25
 
 
 def test_example_evaluate_figures_that_follow_from_its_inputs_by_hand():
     ws = openpyxl.load_workbook(EXAMPLE)["Ranges"]
-    inputs = {ws[f"E{row}"].value: ws[f"F{row}"].value for row in range(2, 9)}
+    inputs = {ws[f"E{row}"].value: ws[f"F{row}"].value for row in range(2, 10)}
     assert inputs == {
+        "Kind": "masters",
         "Length (years)": 2,
         "Tuition per year": 52000,
         "Salary after": 120883,
@@ -321,8 +329,8 @@ def test_example_evaluate_figures_that_follow_from_its_inputs_by_hand():
     expected = {
         # tuition 52000 * 2 years; every other cost defaults to 0
         "Cost of attendance": 104_000,
-        # 58260 * 2 years * (1 - 0.25), full time: 116520 * 0.75
-        "Income given up": 87_390,
+        # 58260 * (2 years + 3 months to a job, a master's) * (1 - 0.25), full time
+        "Income given up": pytest.approx(58_260 * 2.25 * 0.75, rel=1e-12),
         # the federal loans' fee: 41000 * 0.01057 (the fee of federal loans first paid out from
         # 2026-07, defaults.toml) = 433.37
         "Loan fees": pytest.approx(41_000 * federal_fee, abs=0.005),
@@ -332,7 +340,7 @@ def test_example_evaluate_figures_that_follow_from_its_inputs_by_hand():
         ),
         # cost of attendance + income given up + loan cost in today's dollars
         "Total cost": pytest.approx(
-            104_000 + 87_390 + computed["Loan cost (today's $)"], rel=1e-12
+            104_000 + 58_260 * 2.25 * 0.75 + computed["Loan cost (today's $)"], rel=1e-12
         ),
         # principal and interest: amount borrowed + total interest
         "Total paid on loans": pytest.approx(

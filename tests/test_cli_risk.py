@@ -17,9 +17,11 @@ from mlworth_xl.risk_api import risk, risk_columns
 cli_risk = importlib.import_module("mlworth_xl.cli.risk")
 
 # test_evaluate's plain case, placed for sure: every draw pays back at 2 + 180,000 / 40,000
+# placed for sure, at once, in no role share: the master's own salary after
 PLAIN_PROGRAMS = (
-    "name,kind,years,tuition_per_year,salary_after,placement_prob\n"
-    "Plain MS,masters,2,30000,100000,1\n"
+    "name,kind,years,tuition_per_year,salary_after,placement_prob,months_to_job,"
+    "share_ml_engineer\n"
+    "Plain MS,masters,2,30000,100000,1,0,0\n"
 )
 PLAIN_PERSON = "salary = 60000\ntax_rate = 0\ndiscount_rate = 0\nsavings = 0\n"
 

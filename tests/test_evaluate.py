@@ -33,6 +33,9 @@ PLAIN = {
     "discount_rate": 0,
     "savings": 0,
     "horizon_years": 40,
+    # the new job for sure, at once (a scenario of no kind takes those of the kind "other")
+    "placement_prob": 1,
+    "months_to_job": 0,
 }
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mlworth_xl.audit import audit
 from mlworth_xl.model.records import Program, Programs
 from mlworth_xl.workbook import layout, write_workbook
+from mlworth_xl.workbook.check import audit
 from mlworth_xl.workbook.layout import Layout
 
 HOSTILE = [

@@ -185,12 +185,14 @@ def test_json_has_null_for_an_infinite_roi(tmp_path):
     # 1e-320 years: a cost of about 52,000 x 1e-320 dollars, so ROI = gain / cost overflows
     path = tmp_path / "tiny.csv"
     path.write_text(
-        "name,years,tuition_per_year,salary_after\nTiny,1e-320,52000,90000\n", encoding="utf-8"
+        "name,years,tuition_per_year,salary_after,placement_prob,months_to_job\n"
+        "Tiny,1e-320,52000,90000,1,0\n",
+        encoding="utf-8",
     )
     result = run("compare", "--programs", str(path), "--format", "json", "--no-odds")
     assert result.exit_code == 0, result.stderr
     (record,) = strict_json(result.stdout)
-    assert record["ROI"] is None
+    assert record["ROI if completed"] is None
 
 
 @pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan, float("inf")])
@@ -221,9 +223,10 @@ def test_csv_text_that_starts_like_a_formula_gets_a_single_quote(name):
     by_name = {r["Option"]: r for r in rows}
     # OWASP: a leading single quote (and a carriage return as a line feed, in a quoted cell)
     assert set(by_name) == {"'" + name.replace("\r", "\n"), "Costly"}
-    costly = frame[frame["Option"] == "Costly"]["NPV"].iloc[0]
+    npv = "NPV if completed"
+    costly = frame[frame["Option"] == "Costly"][npv].iloc[0]
     assert costly < 0
-    assert float(by_name["Costly"]["NPV"]) == pytest.approx(costly, rel=1e-9)  # a number, as is
+    assert float(by_name["Costly"][npv]) == pytest.approx(costly, rel=1e-9)  # a number, as is
 
 
 # --- CLI files: how numbers and columns are read --------------------------------------

@@ -42,6 +42,8 @@ ONE_LOAN = dict(
     loan_fee=0.01,
     loan_term_years=10,
     grace_months=6,
+    placement_prob=1,  # the new job for sure, at once (those of no kind are "other"'s)
+    months_to_job=0,
 )
 
 

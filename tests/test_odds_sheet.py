@@ -172,6 +172,15 @@ def test_figures_that_cannot_follow_edits_say_so_and_the_others_stay(edited):
 
 
 @pytest.mark.libreoffice
+def test_the_rank_and_the_headline_follow_the_same_guard(edited):
+    # they are by the expected NPV: once any option's is stale, no ranking is shown
+    wb, table, _, _ = edited
+    assert {_summary(wb, i, "rank") for i in range(len(table))} == {summary.STALE}
+    assert wb[layout.SUMMARY]["A3"].value == "Highest expected NPV"
+    assert wb[layout.SUMMARY]["A4"].value == summary.STALE
+
+
+@pytest.mark.libreoffice
 def test_under_rap_the_chance_cell_says_so_and_summary_shows_the_simulation(tmp_path, soffice):
     records = Programs.default().records()[:2]
     records[1] = replace(records[1], repayment_plan=2)  # 2: RAP

@@ -204,8 +204,8 @@ CASES: dict[str, list[tuple[tuple, dict]]] = {
         (
             (
                 [
-                    ["name", "years", "tuition_per_year", "salary_after"],
-                    ["MS", 2.0, 30000.0, 100000.0],
+                    ["name", "kind", "years", "tuition_per_year", "salary_after"],
+                    ["MS", "masters", 2.0, 30000.0, 100000.0],
                 ],
                 [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]],
             ),

@@ -50,5 +50,13 @@ def test_the_record_has_every_field_of_the_table_and_no_other(record, table):
 def test_every_default_of_the_record_is_the_table_s(record, table):
     got = record_defaults(record)
     for spec in table:
-        want = expected_default(spec)
+        want = None if spec.by_kind else expected_default(spec)  # None: the kind's
         assert (got.get(spec.name), type(got.get(spec.name))) == (want, type(want)), spec.name
+
+
+def test_an_option_of_kind_other_takes_the_table_s_defaults_of_the_inputs_that_follow_the_kind():
+    option = Program("x", years=1, tuition_per_year=0, salary_after=1)
+    assert option.kind == "other"
+    for name in fields.KIND_FIELDS:
+        want = expected_default(fields.PROGRAM[name])
+        assert getattr(option, name) == want, name

@@ -33,7 +33,14 @@ K = 4.0  # standard errors allowed
 
 # test_evaluate's plain case: 2 years at 30,000 from a 60,000 job to a 100,000 one, no tax,
 # growth, discounting, savings or loan: it costs 180,000 and pays back at 2 + 180,000 / 40,000.
-PROGRAM = {"years": 2, "tuition_per_year": 30_000, "salary_after": 100_000}
+# The job for sure, at once (an option of no kind would take those of the kind "other").
+PROGRAM = {
+    "years": 2,
+    "tuition_per_year": 30_000,
+    "salary_after": 100_000,
+    "placement_prob": 1,
+    "months_to_job": 0,
+}
 PERSON = {"salary": 60_000, "tax_rate": 0, "discount_rate": 0, "savings": 0, "horizon_years": 40}
 PLAIN_PAYBACK = 2 + 180_000 / 40_000
 
@@ -328,8 +335,10 @@ def test_default_uncertainty_by_kind_comes_from_the_data():
     assert Uncertainty.for_kind("masters").completion_prob == 0.66  # CGS 2013
     assert Uncertainty.for_kind("online").completion_prob == 0.66
     assert Uncertainty.for_kind("bootcamp").completion_prob == 0.8  # assumption
-    assert Uncertainty.for_kind("certificate").completion_prob == 0.8
     assert Uncertainty.for_kind("self-study").completion_prob == 0.5  # assumption
+    # nothing known of them: the least favourable of the kinds' (self-study's)
+    assert Uncertainty.for_kind("certificate").completion_prob == 0.5
+    assert Uncertainty.for_kind("other").completion_prob == 0.5 == Uncertainty().completion_prob
     assert Uncertainty().salary_sigma == 0.4356  # BLS, derived
     assert Uncertainty.from_percentiles(63_650, 194_410).salary_median is None
     assert Uncertainty.from_percentiles(63_650, 194_410, 112_590).salary(1.0).median == 112_590

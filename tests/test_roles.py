@@ -57,15 +57,19 @@ def test_the_article_preset_pays_the_roles_the_salary_com_averages():
 def test_the_deterministic_salary_is_the_shares_weighted_median():
     table = Roles.default()
     want = (
-        0.25 * 90_000
+        0.25 * table.get("ml_engineer").median
         + 0.5 * table.get("data_scientist").median
         + 0.25 * table.get("software_engineer").median
     )
-    got = salary_after(
-        {"salary_after": 90_000, "share_data_scientist": 0.5, "share_software_engineer": 0.25},
-        table,
-    )
+    shares = {
+        "share_ml_engineer": 0.25,
+        "share_data_scientist": 0.5,
+        "share_software_engineer": 0.25,
+    }
+    got = salary_after({"salary_after": 90_000, **shares}, table)
     assert float(got[0]) == pytest.approx(want, rel=1e-15)
+    # no role shares: the option's own salary after
+    assert float(salary_after({"salary_after": 90_000, **NO_SHARES}, table)[0]) == 90_000
     # and the model evaluates exactly that salary
     base = {
         "years": 1,
@@ -75,14 +79,7 @@ def test_the_deterministic_salary_is_the_shares_weighted_median():
         "discount_rate": 0,
         "savings": 0,
     }
-    with_roles = evaluate(
-        {
-            **base,
-            "salary_after": 90_000,
-            "share_data_scientist": 0.5,
-            "share_software_engineer": 0.25,
-        }
-    )
+    with_roles = evaluate({**base, "salary_after": 90_000, **shares})
     plain = evaluate({**base, "salary_after": want})
     assert with_roles.npv[0] == pytest.approx(plain.npv[0], rel=1e-12)
     assert with_roles.payback_years[0] == pytest.approx(plain.payback_years[0], rel=1e-12)
@@ -184,8 +181,11 @@ def test_a_higher_completion_or_placement_never_lowers_the_chance(c, p, up):
 
 
 def test_bad_shares_and_unknown_roles_name_the_field_and_what_is_allowed():
-    with pytest.raises(InputError, match=r"role shares: add up to 1\.2 .*allowed: at most 1"):
+    allowed = "allowed: role shares that add up to 1, or all 0"
+    with pytest.raises(InputError, match=rf"role shares: add up to 1\.2 .*{allowed}"):
         Program("x", 1, 1000, 90_000, share_data_scientist=0.7, share_ml_engineer=0.5)
+    with pytest.raises(InputError, match=rf"role shares: add up to 0\.7 .*{allowed}"):
+        Program("x", 1, 1000, 90_000, share_data_scientist=0.7)
     with pytest.raises(InputError, match=r"share_data_scientist: -0\.1 is out of range"):
         Program("x", 1, 1000, 90_000, share_data_scientist=-0.1)
     with pytest.raises(InputError, match=r"'astronaut' is not a role; roles are: ml_engineer"):
@@ -237,30 +237,46 @@ def test_every_face_refuses_bad_shares_with_the_field(tmp_path, column, value, m
     assert isinstance(cell, str) and cell.startswith("#") and message.split(": ", 1)[-1] in cell
 
 
-def test_shares_adding_up_to_more_than_1_are_refused_by_the_cli_and_excel(tmp_path):
+@pytest.mark.parametrize(("ml_engineer", "total"), [(0.5, "1.2"), (0.1, "0.8"), ("", "0.7")])
+def test_shares_that_do_not_add_up_to_1_are_refused_by_every_face(tmp_path, ml_engineer, total):
+    # all 0 or adding up to 1: anything else is refused, naming the row and what is allowed
     from click.testing import CliRunner
 
-    from mlworth_xl import udfs
+    from mlworth_xl import api, udfs
     from mlworth_xl.cli import main
 
+    allowed = "allowed: role shares that add up to 1, or all 0"
     path = tmp_path / "programs.csv"
     path.write_text(
         "name,years,tuition_per_year,salary_after,share_data_scientist,"
-        "share_ml_engineer\nA,1,1000,90000,0.7,0.5\n"
+        f"share_ml_engineer\nA,1,1000,90000,0.7,{ml_engineer}\n"
     )
     result = CliRunner().invoke(main, ["compare", "--programs", str(path)])
     assert result.exit_code == 2
-    assert "row 2: role shares: add up to 1.2" in result.stderr
-    cell = udfs.MLWORTH_EVALUATE(
-        [
-            ["years", 1],
-            ["tuition_per_year", 1000],
-            ["salary_after", 90000],
-            ["share_data_scientist", 0.7],
-            ["share_ml_engineer", 0.5],
-        ]
-    )
-    assert cell.startswith("#NUM!") and "role shares: add up to 1.2" in cell
+    [line] = result.stderr.splitlines()
+    assert f"row 2: role shares: add up to {total} " in line and allowed in line
+    with pytest.raises(InputError, match=f"role shares: add up to {total} .*{allowed}"):
+        api.compare(path)
+    rows = [["years", 1], ["tuition_per_year", 1000], ["salary_after", 90000]]
+    rows += [["share_data_scientist", 0.7]]
+    rows += [["share_ml_engineer", ml_engineer]] if ml_engineer != "" else []
+    cell = udfs.MLWORTH_EVALUATE(rows)
+    assert cell.startswith("#NUM!") and f"role shares: add up to {total}" in cell
+    assert allowed in cell
+    header = ["name", "years", "tuition_per_year", "salary_after", "share_data_scientist"]
+    table = [header + ["share_ml_engineer"], ["A", 1, 1000, 90000, 0.7, ml_engineer or None]]
+    cell = udfs.MLWORTH_COMPARE(table)
+    assert f"role shares: add up to {total}" in str(cell) and allowed in str(cell)
+
+
+def test_shares_that_add_up_to_1_or_are_all_0_are_allowed():
+    for shares in (
+        {},
+        NO_SHARES,
+        {"share_ml_engineer": 1.0},
+        {"share_ml_engineer": 1 / 3, "share_data_scientist": 1 / 3, "share_data_engineer": 1 / 3},
+    ):
+        Program("x", 1, 1000, 90_000, **shares)
 
 
 def test_a_programs_file_carries_the_uncertainty_inputs_and_the_template_the_defaults(tmp_path):

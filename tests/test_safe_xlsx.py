@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from mlworth_xl import safe_xlsx
-from mlworth_xl.audit import audit
 from mlworth_xl.cli import main
 from mlworth_xl.inputs import read_programs
 from mlworth_xl.model.errors import InputError
+from mlworth_xl.workbook.check import audit
 
 ROOT = Path(__file__).resolve().parents[1]
 LAUGHS = (

@@ -17,7 +17,7 @@ import pytest
 
 from mlworth_xl import api
 from mlworth_xl.excel import cells
-from mlworth_xl.model import quick
+from mlworth_xl.model import data, fields, quick
 from mlworth_xl.udfs import (
     MLWORTH_BREAK_EVEN_SALARY,
     MLWORTH_COMPARE,
@@ -151,7 +151,15 @@ def test_capitalizing_costs_more_interest():
 )
 def test_payback_without_growth_tax_or_discount_is_cost_over_raise(cost, before, after):
     # the issue: with no growth, tax or discounting it equals total_cost / (after − before)
-    assert MLWORTH_PAYBACK(cost, before, after) == pytest.approx(cost / (after - before), rel=1e-12)
+    assert MLWORTH_PAYBACK(cost, before, after, 0, 0, 0) == pytest.approx(
+        cost / (after - before), rel=1e-12
+    )
+
+
+def test_payback_takes_the_default_person_s_tax_rate():
+    # left out, the tax rate is the data's 25% (never a flattering 0): 180,000 / (40,000 × 0.75)
+    # = 6 years (closed form)
+    assert MLWORTH_PAYBACK(180000, 60000, 100000) == pytest.approx(6.0)
 
 
 def test_payback_with_tax():
@@ -183,7 +191,7 @@ def test_payback_with_growth():
 
 def test_never_pays_back_is_na_with_the_reason():
     # 1,000 a year for 40 years is 40,000 < 500,000
-    assert MLWORTH_PAYBACK(500000, 60000, 61000) == "#N/A never pays back within 40 years"
+    assert MLWORTH_PAYBACK(500000, 60000, 61000, 0, 0, 0) == "#N/A never pays back within 40 years"
     assert MLWORTH_PAYBACK(50000, 60000, 61000, 0, 0, 0, 0, 10) == (
         "#N/A never pays back within 10 years"
     )
@@ -191,14 +199,18 @@ def test_never_pays_back_is_na_with_the_reason():
 
 def test_payback_with_no_arguments_answers_the_documented_default_scenario():
     ds = quick.default_scenario()
-    # the documented defaults: salary before $67,920 (BLS May 2024), after the Carnegie Mellon
-    # option's roles at their BLS medians: 0.35 × 140,910 + 0.25 × 112,590 + 0.10 × 135,980
-    # + 0.25 × 133,080 + 0.05 × 37,000 = 126,184
-    after = 0.35 * 140910 + 0.25 * 112590 + 0.10 * 135980 + 0.25 * 133080 + 0.05 * 37000
+    # the documented defaults: salary before $67,920 (BLS May 2024); a placed graduate of the
+    # Carnegie Mellon option is paid its roles at their BLS medians: 0.35 × 140,910
+    # + 0.25 × 112,590 + 0.10 × 135,980 + 0.25 × 133,080 + 0.05 × 37,000 = 126,184, and is
+    # placed with the chance 0.9 (its placement_prob), else keeps 67,920
+    placed = 0.35 * 140910 + 0.25 * 112590 + 0.10 * 135980 + 0.25 * 133080 + 0.05 * 37000
+    after = 67920 + 0.9 * (placed - 67920)
     assert (ds["salary_before"], ds["salary_after"]) == (67920, pytest.approx(after, rel=1e-12))
-    expected = ds["total_cost"] / (after - 67920)  # no tax, growth or discounting: closed form
+    # the default person's 25% tax, no growth or discounting: cost / (0.75 × raise), closed form
+    expected = ds["total_cost"] / (0.75 * (after - 67920))
     assert MLWORTH_PAYBACK() == pytest.approx(expected, rel=1e-12)
     assert MLWORTH_PAYBACK(cell(None), cell(None), cell(None)) == pytest.approx(expected)
+    assert MLWORTH_PAYBACK(*[cell(None)] * 8) == pytest.approx(expected)
 
 
 # --- Ranges: one call, one result per row ------------------------------------------------------
@@ -212,7 +224,7 @@ def test_ten_thousand_scenarios_in_one_model_call(monkeypatch):
     cost = rng.uniform(10000, 300000, 10000)
     before = rng.uniform(30000, 80000, 10000)
     after = before + rng.uniform(10000, 90000, 10000)
-    out = MLWORTH_PAYBACK(column(cost), column(before), column(after))
+    out = MLWORTH_PAYBACK(column(cost), column(before), column(after), 0, 0, 0)
     assert len(calls) == 1
     assert len(out) == 10000 and all(len(r) == 1 for r in out)
     # no growth, tax or discounting: cost / raise, row by row (closed form)
@@ -242,7 +254,7 @@ def test_a_bad_row_is_an_error_and_the_others_still_compute():
 
 
 def test_never_pays_back_row_by_row():
-    out = MLWORTH_PAYBACK(180000, 60000, [[100000.0, 61000.0]])
+    out = MLWORTH_PAYBACK(180000, 60000, [[100000.0, 61000.0]], 0, 0, 0)
     assert out == [[4.5, "#N/A never pays back within 40 years"]]  # 180,000 / 40,000 = 4.5
 
 
@@ -254,7 +266,7 @@ def test_office_js_gets_real_error_values_and_exceptions_with_the_message(monkey
 
     monkeypatch.setattr(cells, "RUNTIME", "officejs")
     # one bad value of a range: the exact code, which xlwings turns into an error value
-    assert MLWORTH_PAYBACK(180000, 60000, [[100000.0], [61000.0]]) == [[4.5], ["#N/A"]]
+    assert MLWORTH_PAYBACK(180000, 60000, [[100000.0], [61000.0]], 0, 0, 0) == [[4.5], ["#N/A"]]
     assert MLWORTH_PAYBACK(500000, 60000, 61000) == "#N/A"
     # a call wrong as a whole raises: xlwings shows #VALUE! and the message on hover
     with pytest.raises(XlwingsError, match=r"^#NUM! apr: 7.94 looks like a percentage"):
@@ -265,8 +277,11 @@ def test_office_js_gets_real_error_values_and_exceptions_with_the_message(monkey
 
 
 def test_income_given_up():
-    # two years on $58,260 at 25% tax: 2 × 58,260 × 0.75 (closed form)
-    assert MLWORTH_INCOME_GIVEN_UP(58260, 2, 0, 0.25) == pytest.approx(87390.0)
+    # two years on $58,260 at 25% tax, the job found at once: 2 × 58,260 × 0.75 (closed form)
+    assert MLWORTH_INCOME_GIVEN_UP(58260, 2, 0, 0.25, 0, 0) == pytest.approx(87390.0)
+    # left out: the data's defaults (tax rate t, m months to a job): (2 + m/12) × 60,000 × (1 − t)
+    t, m = (data.field_default(fields.ALL[k]) for k in ("tax_rate", "months_to_job"))
+    assert MLWORTH_INCOME_GIVEN_UP(60000, 2) == pytest.approx((2 + m / 12) * 60000 * (1 - t))
     # half the salary kept while studying and, as fields.py documents for months_to_job, while
     # looking for the job: (2 + 6/12) years × 60,000 × (1 − 0.5) (closed form)
     assert MLWORTH_INCOME_GIVEN_UP(60000, 2, 0.5, 0, 0, 6) == pytest.approx(2.5 * 60000 * 0.5)
@@ -282,6 +297,9 @@ SMALL = [
     ["horizon_years", 4.0],
     ["savings", 0.0],
     ["Salary growth after", None],
+    # the new job for sure, at once (a range with no kind takes those of the kind "other")
+    ["placement_prob", 1.0],
+    ["months_to_job", 0.0],
 ]
 FLOWS = [-60000, 20000, 20000, 20000]
 
@@ -313,15 +331,15 @@ def test_evaluate_spills_every_measure_from_a_table_of_inputs():
     out = MLWORTH_EVALUATE(scenario)
     assert out[0] == ["Measure", "Value"]
     values = dict(map(tuple, out[1:]))
-    # compare's columns of one option: the odds first, then the expected outcome
+    # compare's columns of one option: the odds first, then the figures if completed
     assert [row[0] for row in out[1:]] == [
         c.header for c in api.COMPARE_COLUMNS[1:] if c.key not in ("rank", "repayment")
     ]
-    assert values["NPV"] == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
+    assert values["NPV if completed"] == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
     assert values["Total cost"] == pytest.approx(60000.0)  # 10,000 + 50,000 (closed form)
     # the cumulative −60,000, −40,000, −20,000, 0 reaches zero at the end of year 4
-    assert values["Payback at the expected outcome"] == pytest.approx(4.0)
-    assert values["IRR"] == pytest.approx(npf.irr(FLOWS), abs=1e-9)  # numpy-financial IRR
+    assert values["Payback if completed (years)"] == pytest.approx(4.0)
+    assert values["IRR if completed"] == pytest.approx(npf.irr(FLOWS), abs=1e-9)  # numpy-financial
     assert MLWORTH_EVALUATE(scenario, "npv") == pytest.approx(npf.npv(0.1, [0, *FLOWS]))
 
 
@@ -340,9 +358,10 @@ def test_an_irr_above_the_highest_rate_shows_as_the_workbook_shows_it():
         ["name", "years", "tuition_per_year", "salary_after", "work_fraction"],
         ["Cheap", 1.0, 10.0, 70000.0, 1.0],
     ]
+    rows = [rows[0] + ["placement_prob", "months_to_job"], rows[1] + [1.0, 0.0]]
     person = [["salary", 50000.0], ["tax_rate", 0.0], ["savings", 0.0]]
     out = MLWORTH_COMPARE(rows, person)
-    assert dict(zip(out[0], out[1], strict=True))["IRR"] == "> 99,900%"
+    assert dict(zip(out[0], out[1], strict=True))["IRR if completed"] == "> 99,900%"
 
 
 def test_evaluate_several_options_side_by_side():
@@ -356,6 +375,8 @@ def test_evaluate_several_options_side_by_side():
         ["discount_rate", 0.1, 0.1],
         ["horizon_years", 3.0, 4.0],
         ["savings", 0.0, 0.0],
+        ["placement_prob", 1.0, 1.0],
+        ["months_to_job", 0.0, 0.0],
     ]
     assert MLWORTH_EVALUATE(scenario)[0] == ["Measure", "Short", "Long"]
     # horizons of 3 and 4 years: the same flows, cut after year 3 or 4 (numpy-financial NPV)
@@ -363,7 +384,7 @@ def test_evaluate_several_options_side_by_side():
         pytest.approx([npf.npv(0.1, [0, *FLOWS[:3]]), npf.npv(0.1, [0, *FLOWS])])
     ]
     short = dict(map(tuple, (r[:2] for r in MLWORTH_EVALUATE(scenario)[1:])))
-    assert short["Payback at the expected outcome"] == "#N/A never pays back within the horizon"
+    assert short["Payback if completed (years)"] == "#N/A never pays back within the horizon"
 
 
 def test_compare_spills_the_same_table_as_the_command_line():
@@ -371,7 +392,7 @@ def test_compare_spills_the_same_table_as_the_command_line():
     from tests.test_pyodide import programs_rows
 
     out = MLWORTH_COMPARE(programs_rows())
-    # the table of `mlworth-xl compare`: the odds first, then the expected outcome
+    # the table of `mlworth-xl compare`: the odds first, then the figures if completed
     frame = api.compare(ROOT / "templates" / "programs.csv")
     assert out[0][:3] == ["Option", "Chance of paying back within target", "Verdict"]
     assert out[0] == list(frame.columns)
@@ -393,9 +414,16 @@ def test_compare_reads_the_cells_as_they_are_not_as_text(monkeypatch):
         inputs, "parse_number", lambda t, *a, **k: seen.append(t) or real(t, *a, **k)
     )
     rows = [
-        ["name", "years", "tuition_per_year", "salary_after", "capitalize_interest"],
-        ["MS", 2.0, "$30,000", 100000.0, 1.0],
-        ["MS again", 2.0, 30000.0, 100000.0, True],
+        [
+            "name",
+            "years",
+            "tuition_per_year",
+            "salary_after",
+            "capitalize_interest",
+            "months_to_job",
+        ],
+        ["MS", 2.0, "$30,000", 100000.0, 1.0, 0.0],
+        ["MS again", 2.0, 30000.0, 100000.0, True, 0.0],
     ]
     person = [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]]
     out = MLWORTH_COMPARE(rows, person)
@@ -403,21 +431,26 @@ def test_compare_reads_the_cells_as_they_are_not_as_text(monkeypatch):
     # 1 in a TRUE/FALSE column is TRUE, as "1" in a CSV file: the two options are one (but
     # for their names and ranks)
     first, second = (dict(zip(out[0], r, strict=True)) for r in out[1:])
-    assert {k: v for k, v in first.items() if k not in ("Option", "Rank (by NPV)")} == {
-        k: v for k, v in second.items() if k not in ("Option", "Rank (by NPV)")
+    rank = "Rank (by expected NPV)"
+    assert {k: v for k, v in first.items() if k not in ("Option", rank)} == {
+        k: v for k, v in second.items() if k not in ("Option", rank)
     }
+    assert (first[rank], second[rank]) == (1, 2)  # equal expected NPVs: in the given order
     assert first["Total cost"] == pytest.approx(180000.0)  # test_compare_with_a_person_range
 
 
 def test_compare_with_a_person_range():
-    rows = [["name", "years", "tuition_per_year", "salary_after"], ["MS", 2.0, 30000.0, 100000.0]]
+    rows = [
+        ["name", "years", "tuition_per_year", "salary_after", "placement_prob", "months_to_job"],
+        ["MS", 2.0, 30000.0, 100000.0, 1.0, 0.0],
+    ]
     person = [["salary", 60000.0], ["tax_rate", 0.0], ["discount_rate", 0.0], ["savings", 0.0]]
     out = MLWORTH_COMPARE(rows, person)
     row = dict(zip(out[0], out[1], strict=True))
     # api.compare's worked example: 60,000 tuition + 120,000 given up, paid back at
     # 40,000 a year from year 3: 2 + 180,000 / 40,000 = 6.5 years from the first day
     assert row["Total cost"] == pytest.approx(180000.0)
-    assert row["Payback at the expected outcome"] == pytest.approx(6.5)
+    assert row["Payback if completed (years)"] == pytest.approx(6.5)
 
 
 def test_loan_schedule_spills_a_header_and_one_row_a_month():

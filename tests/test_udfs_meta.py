@@ -18,6 +18,7 @@ import pytest
 import xlwings
 
 from mlworth_xl import udfs
+from mlworth_xl.model import data, fields
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Excel's limit for a function's and an argument's description in the function wizard.
@@ -110,8 +111,13 @@ CONTRACT = {
     "capitalize=True, plan=None)",
     "MLWORTH_LOAN_INTEREST": "(principal, apr, term_years=10, deferment_months=0, "
     "capitalize=True, plan=None)",
-    "MLWORTH_PAYBACK": "(total_cost=None, salary_before=None, salary_after=None, tax_rate=0, "
-    "growth_before=0, growth_after=0, discount_rate=0, horizon_years=40)",
+    # Left out, tax and growth are the data's defaults, never a more flattering 0 (the signature
+    # shows them; tests/test_udfs_defaults.py holds them to the data); the payback is undiscounted.
+    "MLWORTH_PAYBACK": "(total_cost=None, salary_before=None, salary_after=None, "
+    f"tax_rate={data.field_default(fields.ALL['tax_rate'])!r}, "
+    f"growth_before={data.field_default(fields.ALL['salary_growth'])!r}, "
+    f"growth_after={data.field_default(fields.ALL['salary_growth_after'])!r}, "
+    f"discount_rate=0, horizon_years={data.field_default(fields.ALL['horizon_years'])!r})",
 }
 
 
@@ -142,7 +148,6 @@ FACES = (
     "mlworth_xl.workbook",
     "mlworth_xl.excel",
     "mlworth_xl.udfs",
-    "mlworth_xl.audit",
     "mlworth_xl.inputs",
     "mlworth_xl.safe_xlsx",
     "mlworth_xl.atomic",

@@ -33,9 +33,17 @@ OPTION = (2, 30000, 100000)  # years, tuition_per_year, salary_after
 SALARY = 60000
 PAYBACK = 6.5  # 2 + 180,000 / 40,000, see the module docstring
 NPV = -180000 + 38 * 40000  # 1,340,000
-PLAIN = [["salary_growth", 0], ["tax_rate", 0], ["discount_rate", 0], ["horizon_years", 40]]
+#: The new job at once (a range of no kind would take the months of the kind "other").
+PLAIN = [
+    ["salary_growth", 0],
+    ["tax_rate", 0],
+    ["discount_rate", 0],
+    ["horizon_years", 40],
+    ["months_to_job", 0],
+]
 #: Nothing uncertain: every draw is the deterministic scenario (Uncertainty.none()).
 NOTHING = [
+    ["placement_prob", 1],
     ["completion_prob", 1],
     ["salary_sigma", 0],
     ["job_search", "fixed"],
@@ -74,7 +82,8 @@ def test_nothing_uncertain_pays_back_with_probability_0_or_1_exactly():
     for q in (0, 0.1, 0.5, 1):
         assert MLWORTH_PAYBACK_PERCENTILE(*OPTION, q, SALARY, sc) == PAYBACK
         assert MLWORTH_NPV_PERCENTILE(*OPTION, q, SALARY, sc) == NPV
-    assert MLWORTH_NPV(*OPTION, SALARY, PLAIN) == NPV  # the deterministic function agrees
+    # the deterministic function agrees
+    assert MLWORTH_NPV(*OPTION, SALARY, PLAIN + [["placement_prob", 1]]) == NPV
 
 
 def test_only_placement_random_pays_back_with_the_placement_probability():
@@ -176,6 +185,7 @@ def test_cells_as_excel_sends_them():
     )  # an empty seed: the default
     # Text as the file readers read it, TRUE/FALSE as Excel sends them.
     text = PLAIN + [
+        ["placement_prob", "100%"],
         ["completion_prob", "100%"],
         ["salary_sigma", 0],
         ["job_search", "fixed"],
@@ -341,10 +351,11 @@ def test_evaluate_leads_with_the_odds_and_reads_the_uncertainty_rows():
         "Median payback (years)",
     ]
     assert out[1][1] == pytest.approx(0.8, abs=1e-15)  # placement alone, as above
-    assert "Pays back within target" not in [r[0] for r in out]
-    assert [r[0] for r in out].count("Payback at the expected outcome") == 1
+    assert not any(r[0].startswith("Pays back within target") for r in out)  # words: the odds
+    assert [r[0] for r in out].count("Payback if completed (years)") == 1
     half = [r if r[0] != "completion_prob" else ["completion_prob", 0.5] for r in PLACEMENT]
     assert udfs.MLWORTH_EVALUATE(sc + half, "payback_chance") == pytest.approx(0.4, abs=1e-15)
-    # the measure's earlier name still answers: at the expected outcome, 80% of the raise,
-    # 32,000 a year, covers the 180,000 in 5.625 years after the two of study
-    assert udfs.MLWORTH_EVALUATE(sc + PLACEMENT, "Payback (years)") == pytest.approx(7.625)
+    # if completed, 80% of the raise, 32,000 a year, covers the 180,000 in 5.625 years after
+    # the two of study; the measure's earlier names still answer
+    for name in ("Payback if completed", "Payback at the expected outcome", "Payback (years)"):
+        assert udfs.MLWORTH_EVALUATE(sc + PLACEMENT, name) == pytest.approx(7.625), name

@@ -214,7 +214,11 @@ def test_summary_headers_are_those_of_compare_csv_odds_first(default_book):
         "Verdict",
         "Median payback (years)",
     ]
-    assert "Pays back within target" not in headers  # a verdict is words, never TRUE/FALSE
+    # a verdict is words, never TRUE/FALSE; the deterministic figures are named for what they are
+    assert not any(h.startswith("Pays back within target") for h in headers)
+    assert "Rank (by expected NPV)" in headers and "Payback if completed (years)" in headers
+    assert not {"NPV", "IRR", "ROI", "Payback (years)", "Rank (by NPV)"} & set(headers)
+    assert ws["A3"].value == "Highest expected NPV"
     assert ws.cell(row=layout.SUMMARY_HEADER_ROW, column=len(COMPARE_COLUMNS) + 1).value is None
 
 
@@ -409,10 +413,10 @@ def test_freeze_panes_and_number_formats(default_book):
         c.header: ws.cell(row=row, column=k).number_format
         for k, c in enumerate(COMPARE_COLUMNS, start=1)
     }
-    assert "$" in formats["NPV"] and "$" in formats["Total cost"]
+    assert "$" in formats["NPV if completed"] and "$" in formats["Total cost"]
     assert "$" in formats["Expected NPV"] and "%" in formats["Chance of paying back within target"]
-    assert "%" in formats["IRR"] and "%" in formats["ROI"]
-    assert formats["Payback at the expected outcome"] == "0.0"
+    assert "%" in formats["IRR if completed"] and "%" in formats["ROI if completed"]
+    assert formats["Payback if completed (years)"] == "0.0"
 
 
 def test_summary_prints_on_one_landscape_page_with_both_charts():

@@ -26,7 +26,7 @@ from mlworth_xl.model import fields, metrics, timeline
 from mlworth_xl.model.codes import Financing, Plan
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Program, Programs
-from mlworth_xl.workbook import ironcalc_values, layout
+from mlworth_xl.workbook import ironcalc_values, layout, odds_sheet
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.libreoffice import (
@@ -35,7 +35,7 @@ from mlworth_xl.workbook.libreoffice import (
     recalculate,
     recalculated_results,
 )
-from mlworth_xl.workbook.summary import NEVER, NOT_AVAILABLE, STALE, WRITTEN
+from mlworth_xl.workbook.summary import GUARDED, NEVER, NOT_AVAILABLE, STALE
 
 #: Relative tolerance between LibreOffice and the model (the issue's 1e-9) …
 REL = 1e-9
@@ -113,10 +113,15 @@ def _program(rng: np.random.Generator, name: str, **fixed: Any) -> Program:
         "private_term_years": int(rng.integers(5, 21)),
         "private_deferment": bool(rng.random() < 0.7),
     }
-    if rng.random() < 0.4:  # role shares (the rest earn the salary after), some of them 0
-        weights = rng.dirichlet(np.ones(len(fields.SHARE_FIELDS) + 1))[:-1]
+    if rng.random() < 0.4:  # role shares adding up to 1, some of them 0 (at least one not)
+        weights = rng.dirichlet(np.ones(len(fields.SHARE_FIELDS)))
         weights[rng.random(len(weights)) < 0.3] = 0.0
+        if not weights.any():
+            weights[int(rng.integers(len(weights)))] = 1.0
+        weights /= weights.sum()
         values.update({n: float(w) for n, w in zip(fields.SHARE_FIELDS, weights, strict=True)})
+    elif rng.random() < 0.3:  # no role shares: every placed graduate earns the salary after
+        values.update({n: 0.0 for n in fields.SHARE_FIELDS})
     values.update(fixed)
     return Program.from_mapping(_lawful(values))
 
@@ -247,6 +252,7 @@ def enormous_irrs() -> tuple[Programs, Person]:
         relocation=0.0,
         travel_per_year=0.0,
         months_to_job=0.0,
+        placement_prob=1.0,
         loan_share=0.0,
         work_fraction=1.0,
         salary_after=90_000.0,
@@ -416,9 +422,10 @@ def compare_with_model(
 
     ``skip`` names Summary headers compared elsewhere (the IRR: see :func:`irr_problems`).
     ``edited``: the file's inputs were edited after it was written, so the figures written
-    with it (median payback, expected NPV, percentiles) may say they are stale instead.
+    with it (median payback, expected NPV, percentiles) and the rank by the expected NPV may
+    say they are stale instead.
     """
-    written = {key for key, _ in WRITTEN}
+    written = GUARDED
     lay = Layout(len(programs))
     values = programs.inputs(person)
     outcome = programs.evaluate(person)
@@ -682,3 +689,148 @@ def stale_members(old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
         ):
             out.append(name)
     return out
+
+
+# --- each option's own cells ----------------------------------------------------------------
+
+#: A cell's place within an option's row or block: (region, row, column), both counted from the
+#: region's first; the same place of two options holds the same formula.
+Place = tuple[str, int, int]
+
+
+def option_places(lay: Layout, i: int) -> dict[Place, tuple[str, int, int]]:
+    """Every cell of option ``i``'s own row or blocks, as ``{place: (sheet, row, column)}``.
+
+    Its row on Summary, its block on Odds, its block of Cash flows (the IRR search below
+    included), its column of Loans key figures and its blocks of disbursements and of the
+    yearly schedule, and its block on the RAP sheet if it has one; the Roles sheet is not
+    among them.
+    """
+    places: dict[Place, tuple[str, int, int]] = {}
+
+    def region(name: str, sheet: str, rows: range, first_col: int, width: int) -> None:
+        for r, row in enumerate(rows):
+            for k in range(width):
+                places[name, r, k] = (sheet, row, first_col + k)
+
+    row = lay.summary_row(i)
+    region(layout.SUMMARY, layout.SUMMARY, range(row, row + 1), 1, len(COMPARE_COLUMNS))
+    top = odds_sheet.block(i).top
+    width = odds_sheet.GRID_COL + layout.MAX_YEARS - 1
+    region(layout.ODDS, layout.ODDS, range(top, top + odds_sheet.BLOCK_ROWS), 1, width)
+    region(
+        layout.CASH_FLOWS,
+        layout.CASH_FLOWS,
+        range(layout.CF_NAME_ROW, layout.IRR_LAST_ROW + 1),
+        lay.cf_col(i, layout.CF_BLOCK[0][0]),
+        len(layout.CF_BLOCK),
+    )
+    region(
+        "Loans key figures",
+        layout.LOANS,
+        range(layout.LOANS_FIRST_ROW, layout.LOANS_FIRST_ROW + len(layout.LOANS_ROWS)),
+        lay.option_col(i),
+        1,
+    )
+    for name, first, last, blocks in (
+        ("Loans disbursements", layout.DISB_NAME_ROW, layout.DISB_LAST_ROW, layout.DISB_BLOCKS),
+        (
+            "Loans schedule",
+            layout.SCHEDULE_NAME_ROW,
+            layout.SCHEDULE_LAST_ROW,
+            layout.SCHEDULE_BLOCKS,
+        ),
+    ):
+        start = blocks.col(i, blocks.columns[0][0])
+        region(name, layout.LOANS, range(first, last + 1), start, len(blocks.columns))
+    if lay.rap_block(i) is not None:
+        region(
+            layout.RAP,
+            layout.RAP,
+            range(layout.RAP_NAME_ROW, layout.RAP_LAST_ROW + 1),
+            lay.rap_col(i, layout.RAP_BLOCK[0][0]),
+            len(layout.RAP_BLOCK),
+        )
+    return places
+
+
+def formula_positions(wb: openpyxl.Workbook) -> set[tuple[str, int, int]]:
+    """Every formula cell of a workbook (loaded with its formulas), as (sheet, row, column)."""
+    return {
+        (ws.title, c.row, c.column)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
+
+
+def option_formulas(
+    lay: Layout, i: int, formulas: set[tuple[str, int, int]]
+) -> dict[Place, tuple[str, int, int]]:
+    """The formula cells (``formulas``: :func:`formula_positions`) among option ``i``'s own."""
+    return {p: at for p, at in option_places(lay, i).items() if at in formulas}
+
+
+def value_at(wb: openpyxl.Workbook, at: tuple[str, int, int]) -> Any:
+    sheet, row, column = at
+    return wb[sheet].cell(row=row, column=column).value
+
+
+def numbers_or_errors(wb: openpyxl.Workbook, cells: dict[Place, tuple[str, int, int]]) -> list[str]:
+    """The cells among ``cells`` that hold anything but empty text (a number, TRUE, an error)."""
+    found = []
+    for sheet, row, column in cells.values():
+        value = wb[sheet].cell(row=row, column=column).value
+        if value not in (None, ""):
+            found.append(f"{sheet}!{openpyxl.utils.get_column_letter(column)}{row}={value!r}")
+    return found
+
+
+def template_problems(
+    template: openpyxl.Workbook,
+    template_formulas: set[tuple[str, int, int]],
+    n: int,
+    columns: list[int],
+    reference: openpyxl.Workbook,
+    reference_formulas: set[tuple[str, int, int]],
+) -> list[str]:
+    """Where a computed template of ``n`` columns, options in ``columns``, differs from the
+    computed workbook of those options alone (``reference``: its option ``k`` in template
+    column ``columns[k]``); ``*_formulas`` are the files' :func:`formula_positions`.
+
+    Every formula of a column left blank must show empty text: no number, no TRUE or FALSE,
+    no error value.  Every formula of a filled column must show what the same formula of its
+    option shows in the reference (numbers to :data:`REL`, :data:`ABS` near zero), except
+    that a template holds no simulated figures: its Summary columns by them (the written
+    figures and the rank, :data:`GUARDED`) say :data:`STALE`, and its Odds sheet says the
+    inputs changed.
+    """
+    lay, ref_lay = Layout(n, template=True), Layout(len(columns))
+    guarded = {(layout.SUMMARY, 0, layout.SUMMARY_COL[key] - 1) for key in GUARDED}
+    stale = (layout.ODDS, odds_sheet.SCALAR_ROW["stale"], 1)
+    problems = []
+    for i in range(n):
+        cells = option_formulas(lay, i, template_formulas)
+        if i not in columns:
+            problems += [
+                f"column {i + 1} left blank: {c}" for c in numbers_or_errors(template, cells)
+            ]
+            continue
+        theirs = option_formulas(ref_lay, columns.index(i), reference_formulas)
+        if cells.keys() != theirs.keys():
+            problems.append(f"column {i + 1}: other formula cells than its option's")
+            continue
+        for place, at in cells.items():
+            got, want = value_at(template, at), value_at(reference, theirs[place])
+            if place in guarded:
+                want = STALE
+            elif place == stale:
+                want = True
+            if not same_value(want, got):
+                sheet, row, column = at
+                problems.append(
+                    f"column {i + 1}: {sheet}!{openpyxl.utils.get_column_letter(column)}{row} "
+                    f"= {got!r}, its option's workbook {want!r}"
+                )
+    return problems

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from mlworth_xl.audit import audit
 from mlworth_xl.cli import main
+from mlworth_xl.workbook.check import audit
 
 
 @main.command("check")

@@ -30,7 +30,7 @@ LARGE_TABLE = 1_000
     default=True,
     show_default=True,
     help="Lead with each option's odds (about 10 ms an option); --no-odds: only "
-    "the outcome as expected, for large tables.",
+    "the figures if completed, ranked by the NPV if completed, for large tables.",
 )
 def compare_command(programs: Path | None, person: Path | None, fmt: str, odds: bool) -> None:
     """Compare options against staying in the current job.
@@ -40,13 +40,16 @@ def compare_command(programs: Path | None, person: Path | None, fmt: str, odds: 
     varies; see `mlworth-xl risk`): the chance of paying back within the
     person's target and a verdict (Likely: at least 2/3, Unlikely: at most
     1/3, else Uncertain), the median payback, the expected NPV and its 10th
-    and 90th percentiles, all computed exactly.  Then the outcome if all
-    goes as expected: cost of attendance, income given up, borrowing,
-    interest, total cost, payback at the expected outcome (years from the
-    first day of study), NPV, IRR, ROI and the break-even salary, then the
-    loans (federal and private, monthly payment, total paid, years to pay
-    off, amount forgiven under RAP) where anything is borrowed.  "never"
-    means it does not pay back within the horizon.  Financing and
+    and 90th percentiles, all computed exactly, and the rank by the expected
+    NPV.  Then the figures if the option is completed (no dropout; placement
+    and months to a job as expected): cost of attendance, income given up,
+    borrowing, interest, total cost, payback if completed (years from the
+    first day of study), NPV, IRR, ROI and the break-even salary if
+    completed, then the loans (federal and private, monthly payment, total
+    paid, years to pay off, amount forgiven under RAP) where anything is
+    borrowed.  --no-odds shows those figures alone, ranked by the NPV if
+    completed, with "Pays back within target if completed" as Yes or No.
+    "never" means it does not pay back within the horizon.  Financing and
     repayment plan are program columns (financing: simple or federal;
     repayment_plan: fixed, tiered or rap).
 

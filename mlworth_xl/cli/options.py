@@ -16,16 +16,26 @@ programs_option = click.option(
     metavar="FILE",
     help="Programs table (.csv or .xlsx), one row per option; default: the embedded comparison.",
 )
-person_option = click.option(
-    "--person",
-    "person",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    metavar="FILE",
-    help="Person profile (.toml); default: the embedded default person.",
-)
+_PERSON = "Person profile (.toml), or a comparison or template workbook (.xlsx: its Inputs sheet)"
+
+
+def _person_option(default: str) -> Callable[..., Any]:
+    return click.option(
+        "--person",
+        "person",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        metavar="FILE",
+        help=f"{_PERSON}; default: {default}.",
+    )
+
+
+person_option = _person_option("the embedded default person")
 
 
 def inputs(f: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--programs`` and ``--person`` to a command."""
-    return programs_option(person_option(f))
+    person = _person_option(
+        "the Inputs sheet of a --programs workbook, else the embedded default person"
+    )
+    return programs_option(person(f))

@@ -10,12 +10,13 @@ import textwrap
 
 import pandas as pd
 
-from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, IRR_ABOVE
+from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, EXPECTED_HEADERS, HEADERS, IRR_ABOVE
 
 #: Each header's kind of value; the IRR is a rate that may be above the highest rate looked at.
 KIND = {c.header: "irr" if c.key == "irr" else c.kind for c in (*COLUMNS, *COMPARE_COLUMNS)}
 
-#: Columns of the parts of the readable table (a part shows the columns its frame has).
+#: Columns of the parts of the readable table (a part shows the columns its frame has; the rank
+#: is by the expected NPV where the frame has the odds, else by the NPV if completed).
 ODDS_PART = (
     "Option",
     "Chance of paying back within target",
@@ -24,7 +25,8 @@ ODDS_PART = (
     "Expected NPV",
     "NPV P10",
     "NPV P90",
-    "Payback at the expected outcome",
+    EXPECTED_HEADERS["rank"].header,
+    HEADERS["payback_years"],
 )
 COST_PART = (
     "Option",
@@ -39,14 +41,14 @@ COST_PART = (
 )
 RETURN_PART = (
     "Option",
-    "Rank (by NPV)",
-    "Payback (years)",
-    "Discounted payback (years)",
-    "NPV",
-    "IRR",
-    "ROI",
-    "Break-even salary",
-    "Pays back within target",
+    HEADERS["rank"],
+    HEADERS["payback_years"],
+    HEADERS["discounted_payback_years"],
+    HEADERS["npv"],
+    HEADERS["irr"],
+    HEADERS["roi"],
+    HEADERS["break_even_salary"],
+    HEADERS["pays_back_within_target"],
 )
 LOAN_PART = (
     "Option",
@@ -100,11 +102,15 @@ def table(frame: pd.DataFrame, width: int | None = None) -> str:
         )
     if (frame["Amount borrowed"] > 0).any():
         tables.append(("Loans", LOAN_PART))
+    shown: set[str] = set()  # a column of the odds part is not shown again
     for title, cols in tables:
         parts.append(title)
-        parts.append(_aligned(frame, tuple(c for c in cols if c in frame.columns), width))
+        here = tuple(c for c in cols if c in frame.columns and (c == "Option" or c not in shown))
+        parts.append(_aligned(frame, here, width))
+        if cols is ODDS_PART:
+            shown.update(here)
     parts.append(UNIT_NOTE)
-    return "\n".join(parts)
+    return "\n".join(parts) + "\n"  # the shell's prompt on a line of its own
 
 
 #: The unit of every amount, said under the tables.

@@ -13,7 +13,7 @@ Called from Python they take what Excel would send:
 
 >>> MLWORTH_COST(52000, 2, living_per_month=1000)
 128000.0
->>> MLWORTH_PAYBACK(180000, 60000, [[100000.0], [240000.0]])
+>>> MLWORTH_PAYBACK(180000, 60000, [[100000.0], [240000.0]], 0)
 [[4.5], [1.0]]
 >>> print(MLWORTH_LOAN_PAYMENT(41000, 7.94))
 #NUM! apr: 7.94 looks like a percentage; enter 0.0794 (7.94%) or write 7.94%; allowed: ...
@@ -29,7 +29,7 @@ import numpy as np
 from mlworth_xl.api import COMPARE_COLUMNS, IRR_ABOVE, Column, odds_frame
 from mlworth_xl.excel import scenarios
 from mlworth_xl.excel.cells import Arg, CellError, Cells
-from mlworth_xl.excel.registry import OPTION_ARGS, SCENARIO, num, udf
+from mlworth_xl.excel.registry import OPTION_ARGS, SCENARIO, default, num, shown, udf
 from mlworth_xl.inputs import parse_rows
 from mlworth_xl.model import cost, data, fields, loans, quick, repayment
 from mlworth_xl.model.errors import InputError
@@ -70,10 +70,28 @@ TOTAL_COST = fields.Field(
 
 # --- The stable contract -------------------------------------------------------------------
 
+#: The length of a master's in the data, the default ``years`` of MLWORTH_COST.
+MASTERS_YEARS = data.figure("duration.masters_full_time").value
+#: The term of a fixed plan in the data, the default ``term_years`` of the loan functions.
+TERM_YEARS = default("loan_term_years")
+#: The defaults of the person's and the option's inputs as the data gives them, those of the
+#: functions' arguments of the same meaning (never a more flattering 0).
+TAX_RATE = default("tax_rate")
+SALARY_GROWTH = default("salary_growth")
+SALARY_GROWTH_AFTER = default("salary_growth_after")
+HORIZON_YEARS = default("horizon_years")
+WORK_FRACTION = default("work_fraction")
+MONTHS_TO_JOB = default("months_to_job")
+DEPENDENTS = default("dependents")
+
 
 @udf(
     tuition_per_year=num(F["tuition_per_year"], "Tuition for the first full year, in dollars."),
-    years=num(F["years"], "Length in years (default 2); a final partial year pays its share."),
+    years=num(
+        F["years"],
+        f"Length in years (default {MASTERS_YEARS:g}, a full-time master's); a final partial "
+        "year pays its share.",
+    ),
     fees_per_year=num(F["fees_per_year"], "Mandatory fees per year (default 0)."),
     living_per_month=num(
         F["living_per_month"], "Extra housing and living cost per month of study (default 0)."
@@ -89,7 +107,7 @@ TOTAL_COST = fields.Field(
 )
 def MLWORTH_COST(
     tuition_per_year: Cells,
-    years: Cells = 2,
+    years: Cells = MASTERS_YEARS,
     fees_per_year: Cells = 0,
     living_per_month: Cells = 0,
     relocation: Cells = 0,
@@ -112,7 +130,9 @@ def MLWORTH_COST(
 LOAN_ARGS = dict(
     principal=num(PRINCIPAL, "Amount borrowed, in dollars."),
     apr=num(F["loan_apr"], "Yearly interest rate as a decimal: 0.0794 for 7.94%."),
-    term_years=num(F["loan_term_years"], "Years of level monthly payments (default 10)."),
+    term_years=num(
+        F["loan_term_years"], f"Years of level monthly payments (default {TERM_YEARS:g})."
+    ),
     deferment_months=num(
         DEFERMENT,
         "Months of study and grace before the first payment; "
@@ -124,10 +144,13 @@ LOAN_ARGS = dict(
         "the balance. FALSE: it is paid as it accrues and earns no interest.",
     ),
 )
+#: The tiered standard plan in the data: (balance up to, years) and the day its loans start.
+TIERS = data.figure("plan.tiered_standard").value
+NEW_RULES = data.figure("law.grad_plus_closed_from").value
 PLAN = Arg(
     'Optional repayment plan: "fixed" (default) over term_years, or "tiered": '
-    "the standard plan for loans from 2026-07-01, 10 to 25 years by the balance "
-    "(term_years is then not used).",
+    f"the standard plan for loans from {NEW_RULES}, {TIERS[0][1]:g} to {TIERS[-1][1]:g} years "
+    "by the balance (term_years is then not used).",
     kind="text",
 )
 
@@ -159,13 +182,13 @@ def _term(
 def MLWORTH_LOAN_PAYMENT(
     principal: Cells,
     apr: Cells,
-    term_years: Cells = 10,
+    term_years: Cells = TERM_YEARS,
     deferment_months: Cells = 0,
     capitalize: Cells = True,
     plan: Cells = None,
 ) -> Cells:
     """Level monthly loan payment, as a positive amount, once repayment starts after the
-    deferment; plan "tiered" takes the term of the standard plan for loans from 2026-07-01."""
+    deferment; plan "tiered" takes the term of the tiered standard plan by the balance."""
     term = _term(plan, principal, apr, term_years, deferment_months, capitalize)
     return loans.loan_payment(principal, apr, term, deferment_months, capitalize)
 
@@ -174,7 +197,7 @@ def MLWORTH_LOAN_PAYMENT(
 def MLWORTH_LOAN_INTEREST(
     principal: Cells,
     apr: Cells,
-    term_years: Cells = 10,
+    term_years: Cells = TERM_YEARS,
     deferment_months: Cells = 0,
     capitalize: Cells = True,
     plan: Cells = None,
@@ -188,19 +211,37 @@ def MLWORTH_LOAN_INTEREST(
 AGI = fields.Field(
     "agi", "AGI", "usd", "Adjusted gross income of the year.", low=0, high=100_000_000
 )
+#: The Repayment Assistance Plan's figures in the data, as its help texts quote them.
+RAP = {
+    key: data.figure(f"plan.rap_{key}").value
+    for key in (
+        "percent_by_agi_band",
+        "agi_band",
+        "minimum_yearly_low_agi",
+        "dependent_reduction_per_month",
+        "minimum_monthly",
+    )
+}
 
 
 @udf(
+    doc=(
+        "Monthly payment under the Repayment Assistance Plan: "
+        f"{RAP['percent_by_agi_band'][0]:.0%} to {RAP['percent_by_agi_band'][-1]:.0%} of AGI "
+        f"by ${RAP['agi_band']:,} band (${RAP['minimum_yearly_low_agi']:,} a year up to "
+        f"${RAP['agi_band']:,}), less ${RAP['dependent_reduction_per_month']:,} a month per "
+        f"dependent, at least ${RAP['minimum_monthly']:,}."
+    ),
     agi=num(
         AGI, "Adjusted gross income of the year, in dollars (with a spouse's if filing jointly)."
     ),
     dependents=num(
-        F["dependents"], "Dependents claimed; each lowers the payment by $50 a month (default 0)."
+        F["dependents"],
+        f"Dependents claimed; each lowers the payment by ${RAP['dependent_reduction_per_month']:,}"
+        f" a month (default {shown('dependents')}).",
     ),
 )
-def MLWORTH_RAP_PAYMENT(agi: Cells, dependents: Cells = 0) -> Cells:
-    """Monthly payment under the Repayment Assistance Plan: 1% to 10% of AGI by $10,000 band ($120
-    a year up to $10,000), less $50 a month per dependent, at least $10."""
+def MLWORTH_RAP_PAYMENT(agi: Cells, dependents: Cells = DEPENDENTS) -> Cells:
     return repayment.rap_payment(agi, dependents)
 
 
@@ -212,40 +253,55 @@ def _scenario(key: str) -> Callable[[], float]:
     nan="never pays back within {horizon_years:g} years",
     total_cost=num(
         TOTAL_COST,
-        "Total cost to earn back. Empty: the default scenario's "
+        "Total cost to earn back. Empty: the default option's if completed "
         "(Carnegie Mellon MS in ML, default person).",
         default=_scenario("total_cost"),
     ),
     salary_before=num(
         F["salary"],
-        "Yearly salary now. Empty: $58,260 (BLS 2021 average).",
+        f"Yearly salary now. Empty: the default person's, {shown('salary')}.",
         default=_scenario("salary_before"),
     ),
     salary_after=num(
         F["salary_after"],
-        "Yearly salary in the new job. Empty: $120,883 (ML engineer, Salary.com).",
+        "Yearly salary after. Empty: a graduate of the default option as expected: its roles' "
+        "median pay, weighted by the chance of landing one (the rest keep the default person's "
+        "salary).",
         default=_scenario("salary_after"),
     ),
-    tax_rate=num(F["tax_rate"], "Tax rate on the raise as a decimal (default 0)."),
-    growth_before=num(F["salary_growth"], "Yearly growth of the old salary (default 0)."),
-    growth_after=num(F["salary_growth_after"], "Yearly growth of the new salary (default 0)."),
-    discount_rate=num(
-        F["discount_rate"], "Yearly discount rate; year k is divided by (1+rate)^k (default 0)."
+    tax_rate=num(
+        F["tax_rate"],
+        f"Tax rate on the raise as a decimal (default {shown('tax_rate')}, the default person's).",
     ),
-    horizon_years=num(F["horizon_years"], "Years to look ahead (default 40)."),
+    growth_before=num(
+        F["salary_growth"], f"Yearly growth of the old salary (default {shown('salary_growth')})."
+    ),
+    growth_after=num(
+        F["salary_growth_after"],
+        f"Yearly growth of the new salary (default {shown('salary_growth_after')}).",
+    ),
+    discount_rate=num(
+        F["discount_rate"],
+        "Yearly discount rate; year k is divided by (1+rate)^k. Default 0: the payback as "
+        f"compare counts it; the person's {shown('discount_rate')} gives the discounted payback.",
+    ),
+    horizon_years=num(
+        F["horizon_years"], f"Years to look ahead (default {shown('horizon_years')})."
+    ),
 )
 def MLWORTH_PAYBACK(
     total_cost: Cells = None,
     salary_before: Cells = None,
     salary_after: Cells = None,
-    tax_rate: Cells = 0,
-    growth_before: Cells = 0,
-    growth_after: Cells = 0,
+    tax_rate: Cells = TAX_RATE,
+    growth_before: Cells = SALARY_GROWTH,
+    growth_after: Cells = SALARY_GROWTH_AFTER,
     discount_rate: Cells = 0,
-    horizon_years: Cells = 40,
+    horizon_years: Cells = HORIZON_YEARS,
 ) -> Cells:
-    """Years after starting the new job until the after-tax raise covers the total cost; #N/A if
-    never within the horizon. No growth, tax or discount: cost / (after - before)."""
+    """Payback if completed: years after starting the new job until the after-tax raise covers
+    the total cost; #N/A if never within the horizon. No growth, tax or discount: cost / (after -
+    before). The chance of it: MLWORTH_ODDS."""
     return quick.payback_after_job(
         total_cost,
         salary_before,
@@ -266,21 +322,27 @@ def MLWORTH_PAYBACK(
     years=num(F["years"], "Years of study; 0.25 is three months."),
     work_fraction=num(
         F["work_fraction"],
-        "Share of the salary still earned while studying: 0 full-time (default), 1 keeps the job.",
+        "Share of the salary still earned while studying: 0 full-time, 1 keeps the job "
+        f"(default {shown('work_fraction')}).",
     ),
-    tax_rate=num(F["tax_rate"], "Tax rate as a decimal (default 0)."),
-    salary_growth=num(F["salary_growth"], "Yearly growth of the salary (default 0)."),
+    tax_rate=num(
+        F["tax_rate"], f"Tax rate as a decimal (default {shown('tax_rate')}, the default person's)."
+    ),
+    salary_growth=num(
+        F["salary_growth"], f"Yearly growth of the salary (default {shown('salary_growth')})."
+    ),
     months_to_job=num(
-        F["months_to_job"], "Months between the end of study and the new job (default 0)."
+        F["months_to_job"],
+        f"Months between the end of study and the new job (default {shown('months_to_job')}).",
     ),
 )
 def MLWORTH_INCOME_GIVEN_UP(
     salary: Cells,
     years: Cells,
-    work_fraction: Cells = 0,
-    tax_rate: Cells = 0,
-    salary_growth: Cells = 0,
-    months_to_job: Cells = 0,
+    work_fraction: Cells = WORK_FRACTION,
+    tax_rate: Cells = TAX_RATE,
+    salary_growth: Cells = SALARY_GROWTH,
+    months_to_job: Cells = MONTHS_TO_JOB,
 ) -> Cells:
     """After-tax income given up while studying and looking for the new job, against staying in the
     current one."""
@@ -297,8 +359,9 @@ def MLWORTH_NPV(
     salary: Cells = None,
     scenario: Cells = None,
 ) -> Cells:
-    """Net present value of an option against staying in the current job, over the horizon at the
-    discount rate (defaults 40 years, 3%)."""
+    """NPV if completed: net present value of an option against staying in the current job, over
+    the horizon at the discount rate, if it is completed (no dropout). The expected NPV over
+    completion and the rest: MLWORTH_ODDS."""
     return scenarios.evaluate_option(
         scenario,
         years=years,
@@ -316,8 +379,8 @@ def MLWORTH_ROI(
     salary: Cells = None,
     scenario: Cells = None,
 ) -> Cells:
-    """Return on investment of an option: after-tax gain over the horizon divided by its total
-    cost, minus 1."""
+    """ROI if completed: an option's after-tax gain over the horizon divided by its total cost,
+    minus 1, if it is completed (no dropout)."""
     return scenarios.evaluate_option(
         scenario,
         years=years,
@@ -333,7 +396,8 @@ def MLWORTH_ROI(
     tuition_per_year=OPTION_ARGS["tuition_per_year"],
     target_payback_years=num(
         F["target_payback_years"],
-        "Payback accepted, in years from the first day of study. Empty: the scenario's, else 10.",
+        "Payback accepted, in years from the first day of study. Empty: the scenario's, else "
+        f"{shown('target_payback_years')}.",
     ),
     salary=OPTION_ARGS["salary"],
     scenario=SCENARIO,
@@ -345,8 +409,8 @@ def MLWORTH_BREAK_EVEN_SALARY(
     salary: Cells = None,
     scenario: Cells = None,
 ) -> Cells:
-    """Salary after the degree at which the option pays back exactly in the target number of years
-    from the first day of study."""
+    """Break-even salary (if completed): the salary after at which the option, if completed,
+    pays back exactly in the target number of years from the first day of study."""
     return scenarios.evaluate_option(
         scenario,
         years=years,
@@ -366,7 +430,7 @@ SCHEDULE_HEADER = ["Month", "Payment", "Interest", "Principal", "Balance"]
 def MLWORTH_LOAN_SCHEDULE(
     principal: Cells,
     apr: Cells,
-    term_years: Cells = 10,
+    term_years: Cells = TERM_YEARS,
     deferment_months: Cells = 0,
     capitalize: Cells = True,
 ) -> Cells:
@@ -380,7 +444,10 @@ def MLWORTH_LOAN_SCHEDULE(
 #: What MLWORTH_EVALUATE reports: compare's columns of one option, the odds first.
 MEASURES = [c for c in COMPARE_COLUMNS if c.key not in ("option", "rank", "repayment")]
 #: Earlier names of measures, still understood.
-MEASURE_ALIASES = {scenarios.key("Payback (years)"): "payback_years"}
+MEASURE_ALIASES = {
+    scenarios.key(name): "payback_years"
+    for name in ("Payback (years)", "Payback at the expected outcome", "Payback if completed")
+}
 
 
 def _number(c: Column, x: Any, why: str) -> Any:
@@ -412,15 +479,15 @@ def _measure_rows(values: dict[str, Any]) -> list[list[Any]]:
         kind="table",
     ),
     measure=Arg(
-        'Optional measure to return, e.g. "NPV" or "Payback (years)"; left '
+        'Optional measure to return, e.g. "Expected NPV" or "NPV if completed"; left '
         "out: a table of all of them.",
         kind="text",
     ),
 )
 def MLWORTH_EVALUATE(scenario: Cells, measure: Cells = None) -> Cells:
-    """Evaluate a whole option kept as a table of inputs: all measures spilled, the odds first
+    """Evaluate a whole option kept as a table of inputs: every measure spilled, the odds first
     (chance of paying back, verdict, median payback, expected NPV, percentiles), then cost,
-    loans, payback, NPV, IRR, ROI, break-even salary; or one of them."""
+    loans, and payback, NPV, IRR, ROI, break-even salary if completed; or one."""
     model_rows, extra = scenarios.split_scenario(scenario)
     values, header = scenarios.scenario(model_rows)
     out: dict[str, Any] = scenarios.evaluate_option(None, **values).as_dict()
@@ -453,9 +520,9 @@ def MLWORTH_EVALUATE(scenario: Cells, measure: Cells = None) -> Cells:
     ),
 )
 def MLWORTH_COMPARE(programs: Cells, person: Cells = None) -> Cells:
-    """Compare options against staying put, spilled with a header row as `mlworth-xl compare`:
-    the odds first (chance of paying back, verdict, median payback, expected NPV, percentiles),
-    then cost, loans, payback, NPV, IRR, ROI."""
+    """Compare options as `mlworth-xl compare`, spilled with a header row: the odds first
+    (chance of paying back, verdict, median payback, expected NPV, percentiles), the rank by
+    expected NPV, then cost, loans, payback, NPV, IRR, ROI if completed."""
     table = parse_rows(programs, "programs")
     values, _ = scenarios.scenario(person, "person", fields.PERSON, columns=1)
     who = Person.from_mapping({k: float(v[0]) for k, v in values.items()})

@@ -5,7 +5,8 @@
 tuition, salary after, the current salary, and an optional two-column
 ``scenario`` range for every other input) and simulate it with
 :func:`mlworth_xl.model.risk.simulate`.  The scenario range may also hold
-the option's ``kind`` (which picks the default completion probability) and
+the option's ``kind`` (its defaults are those of the placement, months to a
+job, role shares and completion probability left out) and
 the uncertainty inputs of :data:`mlworth_xl.model.uncertainty.RISK_FIELDS`
 (``completion_prob``, ``salary_sigma``, ``salary_median``, ``job_search``,
 ``random_placement``).
@@ -20,7 +21,7 @@ registers them all.
 
 >>> MLWORTH_PAYBACK_PROB(2, 30000, 100000, 6.5, 60000,
 ...                      [["tax_rate", 0], ["discount_rate", 0], ["savings", 0],
-...                       ["placement_prob", 0.8], ["completion_prob", 1],
+...                       ["placement_prob", 0.8], ["months_to_job", 0], ["completion_prob", 1],
 ...                       ["salary_sigma", 0], ["job_search", "fixed"]], 10000, 1)
 0.7992
 """
@@ -34,7 +35,7 @@ import numpy as np
 
 from mlworth_xl.excel import scenarios
 from mlworth_xl.excel.cells import Arg, CellError, Cells
-from mlworth_xl.excel.registry import OPTION_ARGS, SCENARIO, num, udf
+from mlworth_xl.excel.registry import OPTION_ARGS, SCENARIO, num, shown, udf
 from mlworth_xl.excel.scenarios import ODDS_MEASURES, odds_value, program_and_person
 from mlworth_xl.model import fields
 from mlworth_xl.model.odds import odds
@@ -156,7 +157,7 @@ def _percentiles(results: list[RiskResult], percentile: Any, measure: str) -> An
 WITHIN = num(
     F["target_payback_years"],
     "Years from the first day of study to pay back within. "
-    "Empty: the scenario's target payback, else 10.",
+    f"Empty: the scenario's target payback, else {shown('target_payback_years')}.",
 )
 PERCENTILE_ARG = num(
     PERCENTILE,

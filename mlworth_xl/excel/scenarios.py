@@ -75,6 +75,7 @@ def scenario(
     name: str = "scenario",
     allowed: Mapping[str, fields.Field] = fields.ALL,
     columns: int | None = None,
+    kind: str | None = None,
 ) -> tuple[dict[str, np.ndarray], list[Any]]:
     """Inputs from a range of rows ``name | value [| value …]``: one array per input.
 
@@ -82,10 +83,15 @@ def scenario(
     numbers, TRUE/FALSE, text as the file readers read it (``7.94%``) or a
     figure key.  A first row with no number among its values is a header.
     Empty values take the default; text fields (name, kind) are skipped.
+    The inputs that follow the kind (placement, months to a job, role shares),
+    left empty or out, take the defaults of each value column's kind: its
+    ``kind`` row, else ``kind``, else "other" (the least favourable).
     Also returns the header's value cells (None each without a header).
 
     >>> scenario([["Tuition per year", 52000.0], ["loan_apr", "7.94%"]])[0]["loan_apr"]
     array([0.0794])
+    >>> scenario([["Kind", "bootcamp"], ["years", 0.25]])[0]["placement_prob"]
+    array([0.6])
     """
     if not rows:
         return {}, [None]
@@ -103,6 +109,9 @@ def scenario(
     if skip:
         header = list(first[1:])
     out: dict[str, np.ndarray] = {}
+    kinds = [kind or "other"] * (width - 1)
+    #: Each input that follows the kind: its values, None where the cell is empty.
+    by_kind: dict[str, list[float | None]] = {}
     for r, row in enumerate(rows[1:] if skip else rows, start=2 if skip else 1):
         where = f"{name}, row {r}"
         if row[0] is None or not str(row[0]).strip():
@@ -126,16 +135,19 @@ def scenario(
                 "#VALUE!",
                 f"{where}: {str(row[0])[:40]!r} is not an input; inputs are: {', '.join(allowed)}",
             )
-        if field.name in out:
+        if field.name in out or field.name in by_kind:
             raise CellError("#VALUE!", f"{where}: {field.name} is given twice")
         if field.unit == "text":
-            for x in row[1:] if field.name == "kind" else ():
-                if x is not None and str(x).strip().lower() not in fields.KINDS:
+            for j, x in enumerate(row[1:] if field.name == "kind" else ()):
+                if x is None or not str(x).strip():
+                    continue
+                if str(x).strip().lower() not in fields.KINDS:
                     raise CellError(
                         "#VALUE!",
                         f"{where}: kind: {str(x)[:40]!r} is not allowed; "
                         f"allowed: {field.allowed()}",
                     )
+                kinds[j] = str(x).strip().lower()
             continue
         vals = []
         for x in row[1:]:
@@ -147,8 +159,24 @@ def scenario(
                 raise CellError(
                     "#VALUE!", f"{where}: {field.name}: is empty; allowed: {field.allowed()}"
                 )
+            if field.by_kind:
+                vals.append(v)
+                continue
             vals.append(float(data.field_default(field)) if v is None else v)
-        out[field.name] = np.array(vals)
+        if field.by_kind:
+            by_kind[field.name] = vals
+        else:
+            out[field.name] = np.array(vals)
+    if "placement_prob" in allowed:  # an option's inputs: those left to the kind
+        filled = [
+            {
+                **{k: v[j] for k, v in by_kind.items() if v[j] is not None},
+                **data.fill_by_kind(k, {n: v[j] for n, v in by_kind.items()}),
+            }
+            for j, k in enumerate(kinds)
+        ]
+        for k in fields.KIND_FIELDS:
+            out[k] = np.array([f[k] for f in filled])
     return out, header
 
 
@@ -162,18 +190,26 @@ _EXTRA_KEYS = {header_key(t): f.name for f in EXTRA.values() for t in (f.name, f
 def split_scenario(rows: list[list[Any]] | None) -> tuple[list[list[Any]] | None, dict[str, Any]]:
     """The model's rows of a scenario range, and the kind and uncertainty inputs it gives.
 
-    >>> split_scenario([["Kind", "bootcamp"], ["Tuition per year", 13500.0],
-    ...                 ["completion_prob", "80%"]])
-    ([['Tuition per year', 13500.0]], {'kind': 'bootcamp', 'completion_prob': 0.8})
+    The kind stays among the model's rows too: the inputs that follow it take its defaults
+    (:func:`scenario`).
+
+    >>> model, extra = split_scenario([["Kind", "bootcamp"], ["Tuition per year", 13500.0],
+    ...                                ["completion_prob", "80%"]])
+    >>> model, extra
+    ([['Kind', 'bootcamp'], ['Tuition per year', 13500.0]], {'kind': 'bootcamp', ...})
+    >>> extra["completion_prob"]
+    0.8
     """
     if not rows:
         return rows, {}
     model, extra = [], {}
     for r, row in enumerate(rows, start=1):
         name = _EXTRA_KEYS.get(header_key(str(row[0] or ""))) if len(row) == 2 else None
-        if name is None:
+        if name is None or name == "kind":
             model.append(row)
-        elif name in extra:
+        if name is None:
+            continue
+        if name in extra:
             raise CellError("#VALUE!", f"scenario, row {r}: {name} is given twice")
         elif row[1] is not None and not (isinstance(row[1], str) and not row[1].strip()):
             extra[name] = _extra_value(row[1], EXTRA[name], f"scenario, row {r}: {name}")

@@ -9,6 +9,7 @@ with no source).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -97,6 +98,80 @@ def field_default(field: fields.Field) -> Any:
     return resolve(field.default)
 
 
+#: The inputs whose default follows the option's kind: the program fields marked ``by_kind``
+#: and the completion probability of the odds (:mod:`mlworth_xl.model.uncertainty`).
+KIND_INPUTS: tuple[str, ...] = (*fields.KIND_FIELDS, "completion_prob")
+
+
+@cache
+def _kind_keys() -> dict[str, dict[str, Any]]:
+    table = _raw()["kinds"]
+    out: dict[str, dict[str, Any]] = {}
+    for kind in fields.KINDS:
+        entry = table[kind]
+        out[kind] = {
+            name: entry.get(name, 0.0 if name in fields.SHARE_FIELDS else None)
+            for name in KIND_INPUTS
+        }
+    return out
+
+
+@cache
+def _kind_values() -> dict[str, dict[str, float]]:
+    return {
+        kind: {name: float(resolve(v)) for name, v in entry.items()}
+        for kind, entry in _kind_keys().items()
+    }
+
+
+def kind_keys(kind: str) -> dict[str, Any]:
+    """The defaults of ``kind`` as written in the data: a figure key, or 0 for a share not
+    listed (an unknown kind: those of "other").
+
+    >>> kind_keys("bootcamp")["placement_prob"]
+    'assumption.bootcamp_placement_prob'
+    """
+    return dict(_kind_keys().get(kind, _kind_keys()["other"]))
+
+
+def kind_defaults(kind: str) -> dict[str, float]:
+    """The defaults of the inputs that follow the kind (:data:`KIND_INPUTS`), for ``kind``.
+
+    An unknown kind takes those of "other" (the least favourable of the kinds' figures).
+
+    >>> d = kind_defaults("bootcamp")
+    >>> d["placement_prob"], d["months_to_job"], d["share_ml_engineer"], d["completion_prob"]
+    (0.6, 6.0, 0.0, 0.8)
+    >>> kind_defaults("masters")["share_data_scientist"]
+    0.25
+    """
+    return dict(_kind_values().get(kind, _kind_values()["other"]))
+
+
+def kind_default(kind: str, name: str) -> float:
+    """The default of input ``name`` (one of :data:`KIND_INPUTS`) for an option of ``kind``."""
+    return _kind_values().get(kind, _kind_values()["other"])[name]
+
+
+def fill_by_kind(kind: str, given: Mapping[str, Any]) -> dict[str, float]:
+    """The program inputs that follow the kind (:data:`fields.KIND_FIELDS`) and that ``given``
+    leaves out (absent or None), with the defaults of ``kind``.
+
+    The role shares are one input: all left out, the kind's shares; any given, the others 0.
+
+    >>> fill_by_kind("masters", {"placement_prob": 0.5, "share_ml_engineer": 1.0})
+    {'months_to_job': 3.0, 'share_data_scientist': 0.0, 'share_data_engineer': 0.0,
+     'share_software_engineer': 0.0, 'share_doctoral_student': 0.0}
+    """
+    defaults = _kind_values().get(kind, _kind_values()["other"])
+    shares_given = any(given.get(n) is not None for n in fields.SHARE_FIELDS)
+    return {
+        name: 0.0 if shares_given and name in fields.SHARE_FIELDS else defaults[name]
+        for name in fields.KIND_FIELDS
+        if given.get(name) is None
+    }
+
+
 def _entry_figures(entry: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in entry.items() if isinstance(v, str) and v in figures()}
 
@@ -166,13 +241,19 @@ def role_entries(preset: str | None = None) -> dict[str, dict[str, Any]]:
 
 
 def figures_used(entries: list[dict[str, Any]]) -> list[Figure]:
-    """Every figure an entry refers to, directly or through a field default, in order."""
+    """Every figure an entry refers to, directly, through its kind's defaults (an option's
+    inputs that follow the kind and are not given) or through a field default, in order."""
     keys: dict[str, None] = {}
     for entry in entries:
         for key in _entry_figures(entry).values():
             keys[key] = None
+        if "name" in entry:  # an option
+            by_kind = kind_keys(str(entry.get("kind", "other")))
+            for name in fields.KIND_FIELDS:
+                if name not in entry and isinstance(by_kind[name], str):
+                    keys[by_kind[name]] = None
     for f in (*fields.PROGRAM_FIELDS, *fields.PERSON_FIELDS):
-        if isinstance(f.default, str) and f.default in figures():
+        if isinstance(f.default, str) and f.default in figures() and not f.by_kind:
             keys[f.default] = None
     for role in role_entries().values():
         for name in ("median", "p10", "p90"):

@@ -129,7 +129,8 @@ class YearlyDetail:
 
 
 def inputs_with_defaults(values: Mapping[str, ArrayLike]) -> dict[str, Array]:
-    """All numeric inputs as float arrays broadcast to one shape, defaults filled in.
+    """All numeric inputs as float arrays broadcast to one shape, defaults filled in (those of
+    the kind "other" for the inputs that follow the kind).
 
     Unknown names are an :class:`InputError`; required fields must be given.
     """
@@ -265,6 +266,10 @@ def evaluate(
 ) -> Outcome:
     """Evaluate scenarios; every input not given takes its default.
 
+    The scenarios have no kind: an input that follows the kind (placement, months to a job,
+    role shares) takes the default of the kind "other", the least favourable
+    (:class:`mlworth_xl.model.records.Program` takes the option's kind's).
+
     Parameters
     ----------
     values : mapping, optional
@@ -292,6 +297,7 @@ def evaluate(
     given up, repaid at $40,000 a year after graduation:
 
     >>> out = evaluate(years=2, tuition_per_year=30000, salary_after=100000,
+    ...                placement_prob=1, months_to_job=0,
     ...                salary=60000, tax_rate=0, discount_rate=0, savings=0)
     >>> float(out.total_cost[0]), float(out.payback_years[0])
     (180000.0, 6.5)

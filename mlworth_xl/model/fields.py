@@ -7,7 +7,11 @@ same reason everywhere.
 
 A default is either a number or the key of a figure in the embedded data
 (``"loan.direct_unsub_grad_2025_26.rate"``), so a default that comes from a
-published figure keeps its source.
+published figure keeps its source.  The inputs marked ``by_kind`` (placement,
+months to a job, the role shares; :data:`KIND_FIELDS`) take the default of the
+option's kind (:func:`mlworth_xl.model.data.kind_defaults`); their ``default``
+is that of the kind "other", the least favourable, for a caller that gives no
+kind.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ class Field:
     integer: bool = False
     required: bool = False
     choices: tuple[str, ...] = ()
+    #: The default follows the option's kind (``default`` is the kind "other"'s).
+    by_kind: bool = False
 
     @property
     def is_number(self) -> bool:
@@ -417,8 +423,8 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
         "salary_after",
         "Salary after",
         "usd",
-        "Yearly salary in the new role, in its first year (of the placed graduates not "
-        "counted in a role share).",
+        "Yearly salary in the new role, in its first year (of every placed graduate when "
+        "the option has no role shares).",
         low=0,
         high=10_000_000,
         required=True,
@@ -436,19 +442,23 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
         "placement_prob",
         "Placement probability",
         "fraction",
-        "Chance of landing the new role; otherwise the person earns the current salary path.",
-        default=1.0,
+        "Chance of landing the new role; otherwise the person earns the current salary path. "
+        "Empty: the kind's default.",
+        default="assumption.least_favourable_placement_prob",
         low=0,
         high=1,
+        by_kind=True,
     ),
     Field(
         "months_to_job",
         "Months to find a job",
         "months",
-        "Months between the end of study and the new job (salary kept: as while studying).",
-        default=0.0,
+        "Months between the end of study and the new job (salary kept: as while studying). "
+        "Empty: the kind's default.",
+        default="assumption.least_favourable_months_to_job",
         low=0,
         high=120,
+        by_kind=True,
     ),
     *(
         Field(
@@ -456,11 +466,12 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
             f"Share: {label}",
             "fraction",
             f"Share of placed graduates who become {label.lower()}s, paid as the role table "
-            "says. The role shares of an option add up to at most 1; the rest earn the salary "
-            "after. All 0: every placed graduate earns the salary after.",
+            "says. An option's role shares add up to 1, or are all 0: then every placed "
+            "graduate earns the salary after. All empty: the kind's shares; some empty: 0.",
             default=0.0,
             low=0,
             high=1,
+            by_kind=True,
         )
         for key, label in ROLE_LABELS.items()
     ),
@@ -557,6 +568,8 @@ PERSON_FIELDS: tuple[Field, ...] = (
 )
 
 PROGRAM = {f.name: f for f in PROGRAM_FIELDS}
+#: The program inputs whose default follows the option's kind, in the order of the fields.
+KIND_FIELDS: tuple[str, ...] = tuple(f.name for f in PROGRAM_FIELDS if f.by_kind)
 PERSON = {f.name: f for f in PERSON_FIELDS}
 ALL = {**PROGRAM, **PERSON}
 

@@ -118,7 +118,7 @@ def payback_probability(
     $100,000 job, which 80% do:
 
     >>> payback_probability({"years": 2, "tuition_per_year": 30000, "salary_after": 100000,
-    ...                      "placement_prob": 0.8},
+    ...                      "placement_prob": 0.8, "months_to_job": 0},
     ...                     {"salary": 60000, "tax_rate": 0, "discount_rate": 0, "savings": 0},
     ...                     Uncertainty.none().replace(random_placement=True), target_years=6.5)
     0.8

@@ -146,18 +146,26 @@ def default_scenario() -> dict[str, float]:
     """The default case for functions called with arguments left out.
 
     The first option of the embedded comparison (a two-year in-person
-    master's at Carnegie Mellon's tuition) for the default person: its total
-    cost, the person's current salary and the salary of its placed graduate
-    (weighted over its role shares, :func:`mlworth_xl.model.roles.salary_after`).
+    master's at Carnegie Mellon's tuition) for the default person, if it is
+    completed, as the model evaluates it: its total cost, the person's
+    current salary, and the salary after of a graduate as expected
+    (``salary_after``): the pay of a placed graduate (``placed_salary``,
+    weighted over its role shares, :func:`mlworth_xl.model.roles.salary_after`)
+    with the chance of being placed (``placement_prob``), the current salary
+    without, so that the raise is the model's ``placement_prob × (placed − current)``.
     """
     from mlworth_xl.model.records import Person, Programs
     from mlworth_xl.model.roles import salary_after
 
     programs, person = Programs.default(), Person.default()
     outcome = programs.evaluate(person)
+    placed = float(salary_after({k: v[:1] for k, v in programs.columns.items()})[0])
+    placement = float(programs.columns["placement_prob"][0])
     return {
         "total_cost": float(outcome.total_cost[0]),
         "salary_before": float(person.salary),
-        "salary_after": float(salary_after({k: v[:1] for k, v in programs.columns.items()})[0]),
+        "placed_salary": placed,
+        "placement_prob": placement,
+        "salary_after": float(person.salary) + placement * (placed - float(person.salary)),
         "tax_rate": float(person.tax_rate),
     }

@@ -23,8 +23,18 @@ PROGRAM_NUMERIC = tuple(f.name for f in fields.PROGRAM_FIELDS if f.unit != "text
 PERSON_NUMERIC = tuple(f.name for f in fields.PERSON_FIELDS)
 
 
+#: The value of an input that follows the option's kind while it is not given
+#: (:func:`mlworth_xl.model.data.fill_by_kind` fills it in).
+BY_KIND: Any = None
+
+
 def _d(name: str) -> Any:
     return field(default=data.field_default(fields.ALL[name]))
+
+
+def _blank(value: Any) -> bool:
+    """None or text of spaces only: an input left empty."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _check_record(
@@ -57,11 +67,14 @@ class Program:
 
     Only ``name``, ``years``, ``tuition_per_year`` and ``salary_after`` are
     required; the rest take the defaults documented in
-    :data:`mlworth_xl.model.fields.PROGRAM_FIELDS`.
+    :data:`mlworth_xl.model.fields.PROGRAM_FIELDS`, those that follow the kind
+    (placement, months to a job, role shares; None is not given) the defaults of
+    the option's kind (:func:`mlworth_xl.model.data.kind_defaults`).
 
-    >>> Program("Bootcamp", years=0.25, tuition_per_year=0, program_price=13500,
-    ...         salary_after=72600).loan_apr
-    0.0794
+    >>> p = Program("Bootcamp", years=0.25, tuition_per_year=0, program_price=13500,
+    ...             salary_after=72600, kind="bootcamp")
+    >>> p.loan_apr, p.placement_prob, p.months_to_job
+    (0.0794, 0.6, 6.0)
     """
 
     name: str
@@ -99,15 +112,19 @@ class Program:
     private_deferment: bool = _d("private_deferment")
     repayment_plan: int = _d("repayment_plan")
     salary_growth_after: float = _d("salary_growth_after")
-    placement_prob: float = _d("placement_prob")
-    months_to_job: float = _d("months_to_job")
-    share_ml_engineer: float = _d("share_ml_engineer")
-    share_data_scientist: float = _d("share_data_scientist")
-    share_data_engineer: float = _d("share_data_engineer")
-    share_software_engineer: float = _d("share_software_engineer")
-    share_doctoral_student: float = _d("share_doctoral_student")
+    placement_prob: float = BY_KIND
+    months_to_job: float = BY_KIND
+    share_ml_engineer: float = BY_KIND
+    share_data_scientist: float = BY_KIND
+    share_data_engineer: float = BY_KIND
+    share_software_engineer: float = BY_KIND
+    share_doctoral_student: float = BY_KIND
 
     def __post_init__(self) -> None:
+        kind = self.kind if self.kind in fields.KINDS else "other"
+        given = {name: getattr(self, name) for name in fields.KIND_FIELDS}
+        for name, value in data.fill_by_kind(kind, given).items():
+            object.__setattr__(self, name, value)
         problems = []
         if not isinstance(self.name, str) or not self.name.strip():
             problems.append(Problem("name", "must be non-empty text"))
@@ -126,7 +143,8 @@ class Program:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Program:
-        """A program from a mapping; figure keys (``"salary.ml_engineer"``) are resolved."""
+        """A program from a mapping; figure keys (``"salary.ml_engineer"``) are resolved, and
+        an input that follows the kind left empty (None, blank text) takes the kind's default."""
         unknown = sorted(set(values) - set(fields.PROGRAM))
         if unknown:
             raise InputError(
@@ -140,7 +158,11 @@ class Program:
         missing = [f.name for f in fields.PROGRAM_FIELDS if f.required and f.name not in values]
         if missing:
             raise InputError([Problem(k, "is required") for k in missing])
-        return cls(**{k: _code(k, data.resolve(v)) for k, v in values.items()})
+        given: dict[str, Any] = {
+            k: BY_KIND if k in fields.KIND_FIELDS and _blank(v) else _code(k, data.resolve(v))
+            for k, v in values.items()
+        }
+        return cls(**given)
 
 
 def _code(name: str, value: Any) -> Any:

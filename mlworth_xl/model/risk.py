@@ -164,8 +164,10 @@ def simulate(
     Parameters
     ----------
     program : mapping or Program
-        The option's inputs (figure keys allowed); a ``kind`` picks the
-        default uncertainty (:meth:`Uncertainty.for_kind`).
+        The option's inputs (figure keys allowed); its ``kind`` (default "other") picks the
+        defaults of the inputs left out that follow it (placement, months to a job, role
+        shares: :func:`mlworth_xl.model.data.fill_by_kind`) and the default uncertainty
+        (:meth:`Uncertainty.for_kind`).
     person : mapping, Person or None
         The person (None: the embedded default person).
     uncertainty : Uncertainty, optional
@@ -185,7 +187,7 @@ def simulate(
     $100,000 job; 80% do, the others never pay it back:
 
     >>> r = simulate({"years": 2, "tuition_per_year": 30000, "salary_after": 100000,
-    ...               "placement_prob": 0.8},
+    ...               "placement_prob": 0.8, "months_to_job": 0},
     ...              {"salary": 60000, "tax_rate": 0, "discount_rate": 0, "savings": 0},
     ...              Uncertainty.none().replace(random_placement=True), draws=10000, seed=1)
     >>> r.payback_probability(6.5), r.never_share
@@ -317,6 +319,8 @@ def _one_option(
         raise InputError.single(
             "kind", f"{kind!r} is not allowed; allowed: " + fields.PROGRAM["kind"].allowed()
         )
+    given = {k: v for k, v in given.items() if not (k in fields.KIND_FIELDS and v is None)}
+    given.update(data.fill_by_kind(kind, given))  # placement, search, shares: the kind's
     if person is None:
         person = Person.default()
     person_values = asdict(person) if isinstance(person, Person) else dict(person)

@@ -2,10 +2,12 @@
 
 A graduate who lands a new role (``placement_prob``) becomes one of the
 roles of the table with the option's share of it (``share_<role>``, see
-:data:`mlworth_xl.model.fields.SHARE_FIELDS`); the rest of the placed
-graduates, ``1 - Σ shares``, earn the option's ``salary_after``.  Those not
+:data:`mlworth_xl.model.fields.SHARE_FIELDS`).  An option's shares add up
+to 1, or are all 0: then every placed graduate earns the option's
+``salary_after`` (:func:`share_problems` refuses any other sum).  Those not
 placed stay in the current kind of job (the counterfactual, ``1 -
-placement_prob``).  So over all graduates the outcomes are::
+placement_prob``).  So over all graduates the outcomes are (``Σ shares``
+being 1 or 0)::
 
     role r                 placement_prob × share_r
     the salary after       placement_prob × (1 - Σ shares)
@@ -36,10 +38,23 @@ from mlworth_xl.model.distributions import Z90, Lognormal, SalaryMix
 from mlworth_xl.model.errors import InputError, Problem
 from mlworth_xl.model.timeline import Array
 
-__all__ = ["SHARE_TOLERANCE", "Role", "Roles", "salary_after", "salary_mix", "share_problems"]
+__all__ = [
+    "SHARES_ALLOWED",
+    "SHARE_TOLERANCE",
+    "Role",
+    "Roles",
+    "salary_after",
+    "salary_mix",
+    "share_problems",
+]
 
-#: Shares may add up to 1 plus this much (rounding of typed fractions such as 1/3).
+#: Shares may add up to 1 give or take this much (rounding of typed fractions such as 1/3);
+#: a sum within it of 0 counts as all 0.
 SHARE_TOLERANCE = 1e-9
+#: What the role shares of an option may add up to, in words.
+SHARES_ALLOWED = (
+    "role shares that add up to 1, or all 0 (then every placed graduate earns the salary after)"
+)
 
 
 @dataclass(frozen=True)
@@ -236,11 +251,21 @@ def salary_mix(
 def share_problems(
     values: Mapping[str, ArrayLike], row: Any = None, source: str | None = None
 ) -> list[Problem]:
-    """Options whose role shares add up to more than 1 (each share is checked as a field)."""
+    """Options whose role shares neither add up to 1 nor are all 0 (each share is checked
+    as a field).
+
+    >>> print(share_problems({"share_ml_engineer": 0.7})[0].message)
+    add up to 0.7 (share_ml_engineer 0.7); allowed: role shares that add up to 1, or all 0
+    (then every placed graduate earns the salary after)
+    >>> share_problems({"share_ml_engineer": 0.7, "share_data_scientist": 0.3})
+    []
+    """
     s = shares(values)
     total = s.sum(axis=1)
     each_allowed = np.all((s >= 0) & (s <= 1), axis=1)  # else reported share by share
-    bad = np.flatnonzero(each_allowed & (total > 1.0 + SHARE_TOLERANCE))
+    bad = np.flatnonzero(
+        each_allowed & (total > SHARE_TOLERANCE) & (np.abs(total - 1.0) > SHARE_TOLERANCE)
+    )
     scalar = all(np.ndim(values.get(n, 0.0)) == 0 for n in fields.SHARE_FIELDS)
     out = []
     for i in bad:
@@ -248,8 +273,7 @@ def share_problems(
         out.append(
             Problem(
                 "role shares",
-                f"add up to {total[i]:g} ({given}); allowed: at "
-                "most 1 (the rest of the placed graduates earn the salary after)",
+                f"add up to {total[i]:g} ({given}); allowed: {SHARES_ALLOWED}",
                 None if scalar or row is None else row(int(i)),
                 source,
             )

@@ -3,9 +3,12 @@
 :class:`Uncertainty` holds them for one option; :data:`RISK_FIELDS`
 describes each like the model's inputs (:mod:`mlworth_xl.model.fields`), so
 every face checks and documents them the same way.  Defaults come from the
-embedded data: the completion rate of STEM master's students (Council of
-Graduate Schools), illustrative assumptions for bootcamps and self-study,
-and the spread of data scientists' pay (BLS OEWS).  The definitions of the
+embedded data: the completion probability follows the option's kind (the
+table of defaults by kind, :func:`mlworth_xl.model.data.kind_defaults`: the
+completion rate of STEM master's students, Council of Graduate Schools, for
+master's programs; illustrative assumptions for bootcamps and self-study;
+the least favourable of them for certificates and the kind "other"), the
+salary spread is that of data scientists' pay (BLS OEWS).  The definitions of the
 draws are in :mod:`mlworth_xl.model.risk`.
 """
 
@@ -23,15 +26,10 @@ from mlworth_xl.model.errors import InputError, Problem
 JOB_SEARCH = ("geometric", "fixed")
 
 MASTERS_COMPLETION = "completion.stem_masters_within_4_years"
-#: The completion-probability figure each kind of option takes by default.
-COMPLETION_BY_KIND = {
-    "masters": MASTERS_COMPLETION,
-    "online": MASTERS_COMPLETION,
-    "hybrid": MASTERS_COMPLETION,
-    "other": MASTERS_COMPLETION,
-    "bootcamp": "assumption.bootcamp_completion_prob",
-    "certificate": "assumption.bootcamp_completion_prob",
-    "self-study": "assumption.self_study_completion_prob",
+#: The completion-probability figure each kind of option takes by default (from the data's
+#: table of defaults by kind).
+COMPLETION_BY_KIND: dict[str, str] = {
+    kind: str(data.kind_keys(kind)["completion_prob"]) for kind in fields.KINDS
 }
 
 Field = fields.Field
@@ -42,10 +40,11 @@ RISK_FIELDS: tuple[fields.Field, ...] = (
         "Completion probability",
         "fraction",
         "Chance of finishing. A dropout leaves at the end of a month inside the program (each "
-        "as likely), pays the costs up to then and earns no uplift.",
-        default=MASTERS_COMPLETION,
+        "as likely), pays the costs up to then and earns no uplift. Empty: the kind's default.",
+        default=COMPLETION_BY_KIND["other"],
         low=0,
         high=1,
+        by_kind=True,
     ),
     Field(
         "salary_sigma",
@@ -109,7 +108,7 @@ class Uncertainty:
     """What is uncertain about one option, and how (see the module's definitions).
 
     >>> Uncertainty().completion_prob, Uncertainty.for_kind("bootcamp").completion_prob
-    (0.66, 0.8)
+    (0.5, 0.8)
     >>> Uncertainty(completion_prob=66)
     Traceback (most recent call last):
     mlworth_xl.model.errors.InputError: completion_prob: 66 looks like a percentage; ...
@@ -153,9 +152,9 @@ class Uncertainty:
 
     @classmethod
     def for_kind(cls, kind: str, **changes: Any) -> Uncertainty:
-        """The defaults for a kind of option (:data:`COMPLETION_BY_KIND`), with ``changes``."""
-        key = COMPLETION_BY_KIND.get(kind, MASTERS_COMPLETION)
-        return cls(**{"completion_prob": data.figure(key).value, **changes})
+        """The defaults for a kind of option (:data:`COMPLETION_BY_KIND`; an unknown kind:
+        those of "other"), with ``changes``."""
+        return cls(**{"completion_prob": data.kind_default(kind, "completion_prob"), **changes})
 
     @classmethod
     def from_percentiles(

@@ -240,10 +240,15 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
         ws.cell(
             row=layout.CF_JOB_START_ROW,
             column=first,
-            value=f"={lay.program('years', i)}+{lay.program('months_to_job', i)}/{MONTHS_PER_YEAR}",
+            value=lay.when_filled(
+                i,
+                f"={lay.program('years', i)}+{lay.program('months_to_job', i)}/{MONTHS_PER_YEAR}",
+            ),
         ).number_format = "0.00"
         ws.cell(
-            row=layout.CF_FIRST_JOB_YEAR_ROW, column=first, value=f"=INT({lay.job_start(i)})+1"
+            row=layout.CF_FIRST_JOB_YEAR_ROW,
+            column=first,
+            value=lay.when_filled(i, f"=INT({lay.job_start(i)})+1"),
         ).number_format = styles.WHOLE
         signs = [cell(None, lay.cf_col(i, "sign"), row) for row in (CF_FIRST_ROW, CF_LAST_ROW)]
         before = f"{signs[0]}:{cell(None, lay.cf_col(i, 'sign'), CF_LAST_ROW - 1)}"
@@ -251,7 +256,7 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
         ws.cell(
             row=layout.CF_SIGN_CHANGES_ROW,
             column=first,
-            value=f"=SUMPRODUCT(--({before}*{after}<0))",
+            value=lay.when_filled(i, f"=SUMPRODUCT(--({before}*{after}<0))"),
         ).number_format = styles.WHOLE
         for key, text in CF_BLOCK:
             cells.header(CF_HEADER_ROW, lay.cf_col(i, key), text)
@@ -264,8 +269,8 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
         for i, option in enumerate(options):
             first = lay.cf_col(i, CF_BLOCK[0][0])
             for key, formula in _block(option, row).items():
-                if key == "cumulative":  # the chart's line: none for an empty column
-                    formula = lay.when_filled(i, formula)
+                # a template's empty column: empty text, and no line on the chart
+                formula = lay.when_filled(i, formula)
                 cells.formula(row, first + CF_BLOCK_OFFSET[key], formula, _FORMAT[key])
 
     irr_search.write(ws, len(names), lay)

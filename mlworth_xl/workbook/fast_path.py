@@ -11,9 +11,11 @@ the hundreds of thousands of formula cells of a large comparison:
 - :class:`~mlworth_xl.workbook.styles.Cells` gives new cells a copy of a style
   array (``Cell(ws, row, column, value, style_array)``, ``Worksheet._add_cell``).
 
-Both write the same file as openpyxl's public API does
-(``tests/test_workbook_xml.py``, ``tests/test_fast_path.py``), but internals
-may change in any release.  So the speed path is taken only
+Both write the same file as openpyxl's public API does (but for the type
+openpyxl gives an empty cell, which either way is dropped:
+:func:`~mlworth_xl.workbook.sheet_xml.untyped_empty`; ``tests/test_workbook_xml.py``,
+``tests/test_fast_path.py``), but internals may change in any release.  So the
+speed path is taken only
 
 - with an openpyxl in :data:`TESTED`, the range ``pyproject.toml`` allows and
   ``tests/test_openpyxl_versions.py`` installs at both ends;
@@ -22,7 +24,8 @@ may change in any release.  So the speed path is taken only
 - unless the environment variable :data:`PLAIN_ENV` is ``1``.
 
 Otherwise the workbook is written with openpyxl's public API alone
-(``Worksheet.cell``, the style attributes, ``ExcelWriter``): the same bytes,
+(``Worksheet.cell``, the style attributes, ``ExcelWriter``, then the empty
+cells' types dropped from its sheets): the same bytes,
 about 1.6 times as long for the default comparison (0.9 s against 0.6 s).
 That way also leaves out two guards of the speed path's sheet writer: signals
 are not deferred while openpyxl makes a sheet's temporary file, and a sheet's

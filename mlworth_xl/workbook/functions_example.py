@@ -89,12 +89,12 @@ FORMULA_ROWS: list[Row] = [
         "$#,##0.00",
     ),
     (
-        "Payback (years after starting the new job)",
+        "Payback if completed (years after starting the new job)",
         "MLWORTH_PAYBACK",
         ["B14", "B15", "B16", "B17"],
         "0.00",
     ),
-    ("Payback of the default scenario", "MLWORTH_PAYBACK", [], "0.00"),
+    ("Payback of the default option if completed", "MLWORTH_PAYBACK", [], "0.00"),
     ("Never pays back: the raise is too small", "MLWORTH_PAYBACK", [500000, "B15", 61000], "0.00"),
     (
         "Income given up while studying",
@@ -199,12 +199,13 @@ def _array(
 
 
 def _ranges_sheet(ws: Worksheet, lookup: Lookup) -> None:
-    ws["A1"], ws["B1"] = "Salary after", "Payback (years)"
+    ws["A1"], ws["B1"] = "Salary after", "Payback if completed (years)"
     for i in range(10):
         ws.cell(2 + i, 1, 70000 + 10000 * i)
     _array(ws, lookup, "B2", "MLWORTH_PAYBACK", [180000, 60000, "A2:A11"])
     scenario = [
         ("Input", "Value"),
+        ("Kind", "masters"),  # placement, months to a job, role shares: a master's
         ("Length (years)", 2),
         ("Tuition per year", 52000),
         ("Salary after", 120883),
@@ -215,7 +216,7 @@ def _ranges_sheet(ws: Worksheet, lookup: Lookup) -> None:
     ]
     for r, (label, value) in enumerate(scenario, start=1):
         ws.cell(r, 5, label), ws.cell(r, 6, value)
-    _array(ws, lookup, "H1", "MLWORTH_EVALUATE", ["E1:F8"])
+    _array(ws, lookup, "H1", "MLWORTH_EVALUATE", [f"E1:F{len(scenario)}"])
     for cell in ("A1", "B1", "E1", "F1"):
         ws[cell].font = _bold()
     styles.widths(ws, {"A": 14, "B": 16, "C": 14, "E": 20, "F": 12, "H": 28, "I": 16, "J": 16})

@@ -16,26 +16,53 @@ _WHAT = (
     "it pays back, its NPV, IRR and ROI, and the salary it needs to pay back within the "
     "target.",
 )
-_HOW = (
+_STEP_1 = (
     "1. On Inputs, set the person's current salary, tax rate, discount rate, horizon, target "
-    "payback, savings and inflation.",
-    "2. On Programs, each column is one option: set its length, tuition, fees, living costs, "
-    "salary kept while studying, aid, borrowing and loan terms, the salary after and the "
-    "chance of getting it.",
+    "payback, savings and inflation."
+)
+
+
+def _step_2(template: bool) -> str:
+    """Step 2 of "How to use it": the inputs an option needs, and what its kind does."""
+    kinds = ", ".join(fields.KINDS)
+    kind = (
+        f"choose its Kind ({kinds}) too: the inputs that follow the kind, left empty, take "
+        "its defaults (see Filling in the template)"
+        if template
+        else f"its Kind ({kinds}) says what sort of option it is: its placement probability, "
+        "months to a job and role shares were written with the kind's defaults where the "
+        "programs file left them out (changing the Kind here changes no value)"
+    )
+    return (
+        f"2. On Programs, each column is one option. It needs its {layout.required_words()}; "
+        f"{kind}. Then set its fees, living costs, salary kept while studying, aid, borrowing "
+        "and loan terms, the chance of landing the new role (placement probability) and the "
+        "months it takes."
+    )
+
+
+_ROLES = (
     "On Roles, each role graduates may take (machine learning engineer, data scientist, data "
     "engineer, software engineer, doctoral student) has its pay: median, 10th and 90th "
     "percentile, by default those of the nearest US Bureau of Labor Statistics occupation. An "
-    "option's role shares on Programs say which share of its placed graduates takes each role "
-    "(at most 1 in all: the rest earn its salary after; all 0: every placed graduate earns "
-    "the salary after). Roles shows what all graduates become, including those who stay in "
-    "the current kind of job, and the salary of a placed graduate the other sheets use.",
+    "option's role shares on Programs say which share of its placed graduates takes each role: "
+    "they add up to 1, or are all 0 (then every placed graduate earns the option's salary "
+    "after); any other sum is refused (the check row on Programs says so). Roles shows what all "
+    "graduates become, including those who stay in the current kind of job, and the salary of "
+    "a placed graduate the other sheets use."
+)
+#: "How to use it" after step 2 (:func:`_step_2`, which depends on the workbook being a
+#: template).
+_HOW_REST = (
+    _ROLES,
     "3. Read the results on Summary; Cash flows shows them year by year and Loans shows each "
     "loan. Everything recalculates as you type: no macros, no add-ins, no Python.",
     "4. Hover over an input to see what it means; a value that is not allowed is refused "
     "with a message that says what is.",
     "Only the coloured cells are inputs; the sheets are protected (without a password) so "
     "formulas are not overwritten by accident. To add an option, add it to the programs file "
-    "and run `mlworth-xl workbook` again.",
+    "and run `mlworth-xl workbook` again, or start from a template of empty columns "
+    "(`mlworth-xl template --options N`).",
     "The chart of running totals on Summary spans the horizon the workbook was made with "
     "(a chart cannot follow an input without volatile functions); its values stay live.",
 )
@@ -77,10 +104,8 @@ _CAVEAT = (
 )
 
 
-def required_words() -> str:
-    """The inputs an option of a template needs, in words: ``Option, Length (years), …``."""
-    labels = [fields.PROGRAM[k].label for k in layout.REQUIRED]
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+#: The inputs an option needs, in words (:func:`mlworth_xl.workbook.layout.required_words`).
+required_words = layout.required_words
 
 
 def template_lines(n: int) -> tuple[str, ...]:
@@ -88,21 +113,34 @@ def template_lines(n: int) -> tuple[str, ...]:
     return (
         f"This is a template: Programs has {n} columns, one option each, to fill in. An "
         f"option computes once its {required_words()} are filled in (its row "
-        f'"{layout.FILLED_LABEL}" on Programs turns TRUE); every other input starts at '
-        "its default and can be changed. A column left empty shows no results on any sheet "
-        "and no line on the charts; the columns filled in need not be next to each other.",
-        "The uncertain inputs below the check on Programs (completion, salary spread, job "
-        'search) start at the defaults of the kind "other", whatever kind is chosen; change '
-        "them to what is known of the option.",
+        f'"{layout.FILLED_LABEL}" on Programs turns TRUE); choose its Kind too. Every other '
+        "input starts at its default and can be changed. A column left empty shows no results "
+        "on any sheet and no line on the charts; the columns filled in need not be next to "
+        "each other. To add an option, fill in an empty column; for more columns than there "
+        "are, write a new template with `mlworth-xl template --options N`.",
+        "Some inputs are left empty on purpose: the placement probability, the months to find "
+        "a job, the role shares and, below the check, the completion probability. Left empty, "
+        "each takes the default of the option's kind, from the table \"Defaults by kind of "
+        'option" at the bottom of Inputs (a certificate and the kind "other" take the least '
+        'favourable of the kinds\'); the rows "Values used" at the bottom of Programs show the '
+        "values each option computes with. Type a value to use your own. The role shares are "
+        "one input: all empty, the kind's; type one and the empty ones count as 0, so the "
+        "shares typed must add up to 1 (or all be 0: every placed graduate earns the salary "
+        "after). The other uncertain inputs (salary spread, job search) start at their "
+        "defaults.",
         "A template has no Risk sheet and no median payback, expected NPV or percentiles: "
         "those are the model's simulated figures, written when a file is made, so the Summary "
         'says "inputs changed: write the file again" there. The chance of paying back and '
         "every other result are live. Once filled in, run `mlworth-xl workbook --programs "
-        "filled.xlsx --person filled.xlsx -o client.xlsx` to write the comparison workbook of "
-        "the options filled in, with those figures and a fresh Risk sheet; a value that is "
-        "not allowed is refused with its sheet, cell and what is allowed.",
-        "Repayment plan 2 (RAP) needs a workbook made with the option on RAP: choose it in "
-        "the file `mlworth-xl workbook --programs filled.xlsx` writes, or in a programs file.",
+        "filled.xlsx -o client.xlsx` to write the comparison workbook of the options filled "
+        "in and the person on Inputs, with those figures and a fresh Risk sheet; a value that "
+        "is not allowed is refused with its sheet, cell and what is allowed, and an empty "
+        "input is read as the template reads it.",
+        "Repayment plan 2 (RAP) needs the option's month-by-month RAP schedule, which only a "
+        "workbook made with the option on RAP has: a template's plan cells take 0 (fixed) or "
+        "1 (tiered). To compare an option on RAP, give it repayment_plan = rap in a programs "
+        "file (templates/programs.csv) and run `mlworth-xl workbook --programs FILE`; the "
+        "workbook it writes lets that option switch between the three plans.",
     )
 
 
@@ -130,7 +168,8 @@ def write(
             f"A comparison of {n} option{'s' if n != 1 else ''} with staying in the current job.",
         )
     row = 4
-    sections = [("What this workbook answers", _WHAT), ("How to use it", _HOW)]
+    how = (_STEP_1, _step_2(template), *_HOW_REST)
+    sections = [("What this workbook answers", _WHAT), ("How to use it", how)]
     if template:
         sections.insert(1, ("Filling in the template", template_lines(n)))
     for heading, lines in sections:

@@ -10,6 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mlworth_xl.model import data, federal, fields
 from mlworth_xl.model.records import Person
+from mlworth_xl.model.uncertainty import RISK
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import area, cell
 from mlworth_xl.workbook.validation import rule
@@ -31,13 +32,14 @@ _CONSTANT_DOCS = {
     "chance is a step at its pay.",
     "PercentileSpan": "A role's spread is ln(90th / 10th percentile) over this: the 10th to "
     "90th percentile of a lognormal span ±1.28155 spreads.",
-    "ShareTolerance": "Role shares adding up to more than 1 plus this are refused (typed "
-    "fractions such as 1/3 round).",
+    "ShareTolerance": "An option's role shares must add up to 1, or all be 0, within this "
+    "(typed fractions such as 1/3 round).",
 }
 _HEADERS = ("Input", "Value", "Unit", "Allowed", "What it means", "Name in formulas")
 
 
-def write(wb: Workbook, person: Person) -> None:
+def write(wb: Workbook, person: Person, *, template: bool = False) -> None:
+    """The Inputs sheet for ``person``; a template's also holds the defaults by kind."""
     ws = wb[layout.INPUTS]
     styles.title(
         ws,
@@ -79,6 +81,8 @@ def write(wb: Workbook, person: Person) -> None:
         _name(wb, name, cell(layout.INPUTS, layout.INPUTS_VALUE_COL, row))
 
     _rules(wb, ws)
+    if template:
+        _kinds(wb, ws)
     styles.widths(ws, {"A": 28, "B": 14, "C": 14, "D": 34, "E": 60, "F": 18})
     ws.freeze_panes = ws.cell(row=layout.INPUTS_FIRST_ROW, column=1)
     styles.protect(ws)
@@ -156,3 +160,34 @@ def _rules(wb: Workbook, ws: Worksheet) -> None:
                 target.number_format = fmt
                 styles.mark_input(target)
             _name(wb, name, area(layout.INPUTS, 1 + j, first, first + len(column) - 1))
+
+
+def _kinds(wb: Workbook, ws: Worksheet) -> None:
+    """The defaults by kind of option (from the embedded data), each column a defined name:
+    a template's option reads an input that follows the kind, left empty, from here."""
+    ws.cell(
+        row=layout.KINDS_TITLE_ROW,
+        column=1,
+        value="Defaults by kind of option: an input on Programs that follows the kind, left "
+        "empty, takes its kind's (certificate and other: the least favourable of the kinds')",
+    ).font = styles.SECTION_FONT
+    for j, (name, header) in enumerate(layout.KIND_COLUMNS):
+        styles.header(ws, layout.KINDS_HEADER_ROW, 1 + j, header)
+        last = layout.KINDS_LAST_ROW
+        _name(wb, name, area(layout.INPUTS, 1 + j, layout.KINDS_FIRST_ROW, last))
+    sources_col = len(layout.KIND_COLUMNS) + 1
+    styles.header(ws, layout.KINDS_HEADER_ROW, sources_col, "Sources (see Sources)")
+    units = {name: (fields.PROGRAM.get(name) or RISK[name]).unit for name in data.KIND_INPUTS}
+    for k, kind in enumerate(fields.KINDS):
+        row = layout.KINDS_FIRST_ROW + k
+        ws.cell(row=row, column=1, value=kind)
+        values = data.kind_defaults(kind)
+        for j, name in enumerate(data.KIND_INPUTS, start=2):
+            target = ws.cell(row=row, column=j, value=values[name])
+            target.number_format = styles.UNIT_FORMAT[units[name]]
+        figures = [data.figure(k) for k in data.kind_keys(kind).values() if isinstance(k, str)]
+        citations = dict.fromkeys(
+            "illustrative assumptions" if f.kind == "assumption" else f.citation for f in figures
+        )
+        text = "; ".join(citations)
+        ws.cell(row=row, column=sources_col, value=text[:1].upper() + text[1:])

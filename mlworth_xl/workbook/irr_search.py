@@ -82,7 +82,8 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
     for i in range(n):
         flows = lay.cf_range(i, "flow", local=True)
         for bound, row in ((IRR_LOW, IRR_NPV_LOW_ROW), (IRR_HIGH, IRR_NPV_HIGH_ROW)):
-            cells.formula(row, lay.irr_col(i, "low"), f"=NPV({bound},{flows})", styles.USD_SIGNED)
+            npv = lay.when_filled(i, f"=NPV({bound},{flows})")
+            cells.formula(row, lay.irr_col(i, "low"), npv, styles.USD_SIGNED)
         for key, text in IRR_BLOCK:
             cells.header(IRR_HEADER_ROW, lay.irr_col(i, key), text)
         sign_low = f"SIGN({npv_at_bound(lay, i, IRR_LOW, local=True)})"
@@ -107,6 +108,6 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
                 cells.formula(
                     row,
                     lay.irr_col(i, key),
-                    formula,
+                    lay.when_filled(i, formula),
                     styles.USD_SIGNED if key == "npv_mid" else "0.000000%",
                 )

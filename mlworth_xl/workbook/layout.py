@@ -23,6 +23,7 @@ when there is none.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -154,7 +155,7 @@ CONSTANTS = (
     (
         "ShareTolerance",
         SHARE_TOLERANCE,
-        "Roles: role shares may add up to 1 plus this much",
+        "Roles: role shares may add up to 1 (or 0) give or take this much",
         "number",
     ),
     ("AwardYearMonth", 7, "Month federal loan rates change (award year)", "month"),
@@ -241,6 +242,26 @@ RAP_COLUMNS = (
     ("RapBandNumber", "AGI band (1: over one band width)"),
     ("RapPercents", "Yearly payment, share of AGI"),
 )
+#: Templates only: the defaults by kind of option (from the data), below the RAP table; a
+#: template's option reads an input that follows the kind, left empty, from here.
+KINDS_TITLE_ROW = RAP_FIRST_ROW + RAP_BANDS + 1
+KINDS_HEADER_ROW = KINDS_TITLE_ROW + 1
+KINDS_FIRST_ROW = KINDS_HEADER_ROW + 1
+KINDS_LAST_ROW = KINDS_FIRST_ROW + len(fields.KINDS) - 1
+#: The defined name of the kinds' column, then of each input's defaults (in the table's order).
+KIND_NAMES = "KindNames"
+KIND_DEFAULT_NAMES = {
+    name: "Kind" + "".join(part.capitalize() for part in name.split("_"))
+    for name in data.KIND_INPUTS
+}
+#: The columns of the table: (defined name, header); a column of sources follows them.
+KIND_COLUMNS = (
+    (KIND_NAMES, "Kind"),
+    *(
+        (KIND_DEFAULT_NAMES[name], (fields.PROGRAM.get(name) or RISK[name]).label)
+        for name in data.KIND_INPUTS
+    ),
+)
 
 # Programs sheet: one row per program field, one column per option from C.
 PROGRAMS_HEADER_ROW = 4
@@ -257,6 +278,25 @@ PROGRAMS_FILLED_ROW = PROGRAMS_CHECK_ROW + 1
 FILLED_LABEL = "Filled in: the results show once TRUE"
 #: The inputs an option needs before it computes: the required fields, those without default.
 REQUIRED = tuple(f.name for f in fields.PROGRAM_FIELDS if f.required or f.default is None)
+#: Templates only: below the uncertain inputs, the values each option uses of the inputs that
+#: follow the kind (an empty input: its kind's default), as the formulas read them.
+PROGRAMS_USED_TITLE_ROW = max(RISK_ROW.values()) + 2
+USED_ROWS = (
+    ("kind", "Kind used (empty: other)"),
+    *((name, (fields.PROGRAM.get(name) or RISK[name]).label) for name in data.KIND_INPUTS),
+)
+USED_ROW = positions(USED_ROWS, PROGRAMS_USED_TITLE_ROW + 1)
+
+
+def required_words() -> str:
+    """The inputs an option needs (:data:`REQUIRED`), by their labels on Programs.
+
+    >>> required_words()
+    'Option (its name), Length (years), Tuition per year and Salary after'
+    """
+    labels = [fields.PROGRAM[k].label + (" (its name)" if k == "name" else "") for k in REQUIRED]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
 
 # Roles sheet: the role table (one row per role), then what each option's graduates become
 # (options in columns from C, as on Programs).
@@ -283,10 +323,10 @@ ROLES_OPTIONS_HEADER_ROW = ROLES_OPTIONS_TITLE_ROW + 1
 #: Rows of each option's outcomes (options in columns from C): (key, label).
 OUTCOME_ROWS = (
     *((f"role_{key}", f"{label}s") for key, label in fields.ROLE_LABELS.items()),
-    ("rest", "The salary after (placed graduates not in a role share)"),
+    ("rest", "The salary after (placed graduates of an option without role shares)"),
     ("stays", "Stays in the current kind of job (not placed)"),
     ("total", "All graduates"),
-    ("shares_sum", "Role shares add up to (at most 1)"),
+    ("shares_sum", "Role shares add up to (1, or 0: no role shares)"),
     ("placed_salary", "Salary of a placed graduate: the shares' weighted median"),
 )
 OUTCOME_ROW = positions(OUTCOME_ROWS, ROLES_OPTIONS_HEADER_ROW + 1)
@@ -602,15 +642,29 @@ class Layout:
         choice may be stored as the text "TRUE" (Google Sheets does), which IF and
         arithmetic would refuse.
 
+        In a template, an input that follows the kind is read as its value used
+        (:meth:`used`): the input, or its kind's default when it is left empty.
+
         >>> Layout(1).program("grad_plus_legacy", 0)
         'OR(Programs!$C$32=TRUE,Programs!$C$32="TRUE")'
+        >>> Layout(1, template=True).program("placement_prob", 0)
+        'Programs!$C$60'
         """
+        if self.template and field in USED_ROW:
+            return self.used(field, i)
         ref = cell(PROGRAMS, OPTION_COL + i, PROGRAM_ROW[field])
         if fields.PROGRAM[field].unit == "bool":
             return f'OR({ref}=TRUE,{ref}="TRUE")'
         return ref
 
     @staticmethod
+    def used(field: str, i: int) -> str:
+        """The cell of option ``i``'s value used of ``field`` (an input that follows the kind,
+        or "kind"), below the uncertain inputs on a template's Programs sheet."""
+        return cell(PROGRAMS, OPTION_COL + i, USED_ROW[field])
+
+    @staticmethod
+    @functools.cache  # read by every formula of a template's option
     def filled(i: int) -> str:
         """The cell of option ``i``'s "filled in" flag (templates only).
 
@@ -631,16 +685,15 @@ class Layout:
             return formula
         return f'=IF({self.filled(i)},{formula[1:]},"")'
 
-    @staticmethod
-    def shares(i: int) -> str:
-        """Option ``i``'s role shares on Programs: a column of one cell per role, in order.
+    def shares(self, i: int) -> str:
+        """Option ``i``'s role shares on Programs: a column of one cell per role, in order
+        (in a template, the shares used: :meth:`used`).
 
-        >>> Layout(1).shares(0)
-        'Programs!$C$42:$C$46'
+        >>> Layout(1).shares(0), Layout(1, template=True).shares(0)
+        ('Programs!$C$42:$C$46', 'Programs!$C$62:$C$66')
         """
-        first, last = (
-            PROGRAM_ROW[name] for name in (fields.SHARE_FIELDS[0], fields.SHARE_FIELDS[-1])
-        )
+        rows = USED_ROW if self.template else PROGRAM_ROW
+        first, last = (rows[name] for name in (fields.SHARE_FIELDS[0], fields.SHARE_FIELDS[-1]))
         return area(PROGRAMS, OPTION_COL + i, first, last)
 
     @staticmethod
@@ -648,13 +701,15 @@ class Layout:
         """The salary of option ``i``'s placed graduate, weighted over its roles (Roles sheet)."""
         return cell(ROLES, OPTION_COL + i, OUTCOME_ROW["placed_salary"])
 
-    @staticmethod
-    def risk_input(field: str, i: int) -> str:
-        """The cell of uncertainty input ``field`` of option ``i`` (on Programs, below the check).
+    def risk_input(self, field: str, i: int) -> str:
+        """The cell of uncertainty input ``field`` of option ``i`` (on Programs, below the check;
+        in a template, the completion probability used: :meth:`used`).
 
         >>> Layout(1).risk_input("completion_prob", 0)
         'Programs!$C$51'
         """
+        if self.template and field in USED_ROW:
+            return self.used(field, i)
         ref = cell(PROGRAMS, OPTION_COL + i, RISK_ROW[field])
         if RISK[field].unit == "bool":
             return f'OR({ref}=TRUE,{ref}="TRUE")'

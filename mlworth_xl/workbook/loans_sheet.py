@@ -432,8 +432,7 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
         ws.row_dimensions[LOANS_ROW[key]].height = styles.lines_height((how, _HOW_WIDTH))
     for i in range(n):
         for key, formula in _key_figures(lay, i).items():
-            if key == "name":
-                formula = lay.when_filled(i, formula)
+            formula = lay.when_filled(i, formula)  # a template's empty column: empty text
             target = cells.formula(LOANS_ROW[key], lay.option_col(i), formula, _FORMAT[key])
             if key == "name":
                 target.alignment = styles.WRAP
@@ -454,7 +453,12 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
         ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header counts as 0
         for i in range(n):
             for key, formula in _disbursement(lay, i, row).items():
-                cells.formula(row, lay.disb_col(i, key), formula, _DISB_FORMAT.get(key, styles.USD))
+                cells.formula(
+                    row,
+                    lay.disb_col(i, key),
+                    lay.when_filled(i, formula),
+                    _DISB_FORMAT.get(key, styles.USD),
+                )
 
     _block(
         cells,
@@ -474,7 +478,7 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
                 cells.formula(
                     row,
                     lay.schedule_col(i, key),
-                    formula,
+                    lay.when_filled(i, formula),
                     styles.WHOLE if key.endswith("made") else styles.USD,
                 )
 
@@ -498,7 +502,11 @@ def _block(cells, n, lay, title_row, title, first_header, block, col) -> None:  
     cells.header(title_row + 2, 1, first_header)
     for i in range(n):
         first = col(i, block[0][0])
-        name = ws.cell(row=title_row + 1, column=first, value=f"={lay.loan('name', i, local=True)}")
+        name = ws.cell(
+            row=title_row + 1,
+            column=first,
+            value=lay.when_filled(i, f"={lay.loan('name', i, local=True)}"),
+        )
         name.font = styles.BOLD
         ws.merge_cells(
             start_row=title_row + 1,

@@ -353,9 +353,14 @@ def _month(
 
 
 def write(
-    wb: Workbook, names: Sequence[str], lay: Layout, odds: Sequence[Odds], npvs: Sequence[float]
+    wb: Workbook,
+    names: Sequence[str],
+    lay: Layout,
+    odds: Sequence[Odds] | None,
+    npvs: Sequence[float] | None,
 ) -> None:
-    """The Odds sheet; ``odds`` and ``npvs`` are the model's figures at the inputs written."""
+    """The Odds sheet; ``odds`` and ``npvs`` are the model's figures at the inputs written
+    (None in a template: it holds none, and its figures say the file must be written again)."""
     ws = wb.create_sheet(layout.ODDS) if layout.ODDS not in wb.sheetnames else wb[layout.ODDS]
     styles.title(
         ws,
@@ -383,32 +388,31 @@ def write(
         name = ws.cell(row=o.top, column=1, value=lay.when_filled(i, f"={lay.program('name', i)}"))
         name.font = styles.SECTION_FONT
         scalars = _scalars(lay, i, o)
-        scalars["written_chance"] = float(odds[i].payback_probability)
-        scalars["written_npv"] = float(npvs[i])
-        median = float(odds[i].median_payback_years)
-        scalars["written_median"] = NEVER if math.isnan(median) else median
-        scalars["written_expected"] = float(odds[i].expected_npv)
-        scalars["written_p10"] = float(odds[i].npv_p10)
-        scalars["written_p90"] = float(odds[i].npv_p90)
-        scalars["written_how"] = "exact" if odds[i].exact else "simulated"
-        written_chance, written_npv = o.scalar("written_chance"), o.scalar("written_npv")
-        npv = cell(layout.SUMMARY, layout.SUMMARY_COL["npv"], lay.summary_row(i))
-        scalars["stale"] = (
-            f"=OR(IF(ISNUMBER({o.scalar('chance')}),ABS({o.scalar('chance')}"
-            f"-{written_chance})>SameFigure,FALSE),ABS({npv}-{written_npv})>"
-            f"SameFigure*MAX(1,ABS({written_npv})))"
-        )
-        if lay.template:  # no figures of the model: the Summary asks for the file again
-            for key in scalars:
-                if key.startswith("written_"):
-                    scalars[key] = None
+        if odds is None or npvs is None:  # no figures of the model: the Summary asks for the file
+            scalars.update({key: None for key, _, _ in SCALARS if key.startswith("written_")})
             scalars["stale"] = "=TRUE"
-            for key in ("chance", "stale"):
-                scalars[key] = lay.when_filled(i, str(scalars[key]))
+        else:
+            scalars["written_chance"] = float(odds[i].payback_probability)
+            scalars["written_npv"] = float(npvs[i])
+            median = float(odds[i].median_payback_years)
+            scalars["written_median"] = NEVER if math.isnan(median) else median
+            scalars["written_expected"] = float(odds[i].expected_npv)
+            scalars["written_p10"] = float(odds[i].npv_p10)
+            scalars["written_p90"] = float(odds[i].npv_p90)
+            scalars["written_how"] = "exact" if odds[i].exact else "simulated"
+            written_chance, written_npv = o.scalar("written_chance"), o.scalar("written_npv")
+            npv = cell(layout.SUMMARY, layout.SUMMARY_COL["npv"], lay.summary_row(i))
+            scalars["stale"] = (
+                f"=OR(IF(ISNUMBER({o.scalar('chance')}),ABS({o.scalar('chance')}"
+                f"-{written_chance})>SameFigure,FALSE),ABS({npv}-{written_npv})>"
+                f"SameFigure*MAX(1,ABS({written_npv})))"
+            )
         for key, label, fmt in SCALARS:
             r = o.top + SCALAR_ROW[key]
             ws.cell(row=r, column=1, value=label)
-            cells.formula(r, 2, scalars[key], fmt)
+            value = scalars[key]
+            # a template's empty column: every formula shows empty text
+            cells.formula(r, 2, lay.when_filled(i, value) if isinstance(value, str) else value, fmt)
         for key, label in BY_YEAR:
             ws.cell(row=o.top + BY_YEAR_ROW[key], column=GRID_COL - 1, value=label)
         for k in range(1, MAX_YEARS + 1):
@@ -416,22 +420,23 @@ def write(
                 cells.formula(
                     o.top + BY_YEAR_ROW[key],
                     GRID_COL + k - 1,
-                    formula,
+                    lay.when_filled(i, formula),
                     styles.USD if key != "growth_sum" else styles.FACTOR,
                 )
         header = o.top + MONTH_HEADER
         for key, text, _ in MONTH_COLUMNS:
             cells.header(header, MONTH_COL[key], text)
         formats = {key: fmt for key, _, fmt in MONTH_COLUMNS}
-        template = _month(lay, i, o, row=_ANY_ROW)
+        template = {
+            key: formula if key == "m" else lay.when_filled(i, str(formula))
+            for key, formula in _month(lay, i, o, row=_ANY_ROW).items()
+        }
         anywhere = str(_ANY_ROW)
         for m in range(MONTHS):
             row = o.month_row(m)
             here = str(row)
             for key, formula in template.items():
                 value = m if key == "m" else str(formula).replace(anywhere, here)
-                if key == "chance":  # an empty column's median salary is 0: no logarithm
-                    value = lay.when_filled(i, str(value))
                 cells.formula(row, MONTH_COL[key], value, formats[key])
     styles.widths(ws, {"A": 44, "B": 14})
     ws.freeze_panes = ws.cell(row=YEAR_ROW + 1, column=GRID_COL)

@@ -1,4 +1,10 @@
-"""The Programs sheet: one column per option, one validated input cell per program field."""
+"""The Programs sheet: one column per option, one validated input cell per program field.
+
+In a template (:mod:`.template`) an empty column leaves its required inputs and those
+that follow the kind (placement, months to a job, role shares, completion) empty; below
+the uncertain inputs each option shows the values its formulas use of the latter: the
+input, or its kind's default from the table on Inputs when it is left empty.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,17 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
-from mlworth_xl.model import fields
+from mlworth_xl.model import data, fields
 from mlworth_xl.model.records import Programs
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import Layout, cell
 from mlworth_xl.workbook.validation import plan_without_rap, rule
 
+#: What an input that follows the kind takes when it is left empty (a template's).
+_KIND_DEFAULT = "empty: the kind's default (values used: at the bottom)"
+#: The label of the check row.
+CHECK_LABEL = "Check: study fits in the horizon, role shares add up"
 #: A text starting with one of these would be read as a formula if typed into a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,7 +63,9 @@ def _plan_validation(ws: Any, field: fields.Field, lay: Layout) -> None:
             ws.add_data_validation(dv)
 
 
-def _risk_block(ws: Any, uncertainties: list[Uncertainty], lay: Layout) -> None:
+def _risk_block(
+    ws: Any, uncertainties: list[Uncertainty], lay: Layout, blank: frozenset[int] = frozenset()
+) -> None:
     """What is uncertain about each option: the inputs of its odds (Odds sheet, Summary)."""
     row = layout.PROGRAMS_RISK_TITLE_ROW
     ws.cell(row=row, column=1, value="What is uncertain (the odds on Summary)").font = styles.BOLD
@@ -72,11 +84,15 @@ def _risk_block(ws: Any, uncertainties: list[Uncertainty], lay: Layout) -> None:
         allowed = field.allowed()
         if field.name == "salary_median":
             allowed += "; empty: the salary after"
+        if lay.template and field.by_kind:
+            allowed += f"; {_KIND_DEFAULT}"
         ws.cell(row=row, column=2, value=allowed)
         for i, unc in enumerate(uncertainties):
             target = ws.cell(row=row, column=lay.option_col(i))
             x = getattr(unc, field.name)
-            if field.unit == "text":
+            if i in blank and field.by_kind:  # an empty column: its kind's default
+                target.number_format = styles.UNIT_FORMAT[field.unit]
+            elif field.unit == "text":
                 set_text(target, str(x))
             elif x is not None:
                 target.value = bool(x) if field.unit == "bool" else _value(field, x)
@@ -86,9 +102,76 @@ def _risk_block(ws: Any, uncertainties: list[Uncertainty], lay: Layout) -> None:
             styles.mark_input(target)
         first = cell(None, layout.OPTION_COL, row, absolute=False)
         dv = rule(field, first)
-        dv.allow_blank = field.name == "salary_median"
+        dv.allow_blank = field.name == "salary_median" or (lay.template and field.by_kind)
         dv.add(f"{first}:{cell(None, last_col, row, absolute=False)}")
         ws.add_data_validation(dv)
+
+
+def _empty(ref: str) -> str:
+    """A formula that is TRUE when the cell ``ref`` is empty (or holds only spaces)."""
+    return f"LEN(TRIM({ref}))=0"
+
+
+def _used_block(ws: Any, lay: Layout) -> None:
+    """A template's values used of the inputs that follow the kind: each input, or its kind's
+    default (the table on Inputs) when it is left empty; the role shares as one input."""
+    title = layout.PROGRAMS_USED_TITLE_ROW
+    ws.cell(
+        row=title, column=1, value="Values used of the inputs that follow the kind"
+    ).font = styles.BOLD
+    ws.cell(
+        row=title,
+        column=2,
+        value="An input above left empty takes the default of the option's kind (Inputs: "
+        "Defaults by kind of option); the role shares are one input: all empty, the kind's; "
+        "some empty, 0",
+    ).alignment = styles.WRAP
+    ws.row_dimensions[title].height = 60
+    notes = {"kind": "Empty: other"}
+    for key, label in layout.USED_ROWS:
+        row = layout.USED_ROW[key]
+        ws.cell(row=row, column=1, value=label)
+        ws.cell(row=row, column=2, value=notes.get(key, "The input above, or its kind's"))
+    for i in range(lay.n):
+        col = lay.option_col(i)
+
+        def ref(field: str, col: int = col) -> str:
+            rows = layout.RISK_ROW if field in RISK_ROWS else layout.PROGRAM_ROW
+            return cell(None, col, rows[field])
+
+        kind = cell(None, col, layout.USED_ROW["kind"])
+        ws.cell(
+            row=layout.USED_ROW["kind"],
+            column=col,
+            value=f'=IF({_empty(ref("kind"))},"other",LOWER(TRIM({ref("kind")})))',
+        )
+        shares_given = "OR(" + ",".join(f"NOT({_empty(ref(n))})" for n in fields.SHARE_FIELDS) + ")"
+        for name in data.KIND_INPUTS:
+            default = (
+                f"INDEX({layout.KIND_DEFAULT_NAMES[name]},MATCH({kind},{layout.KIND_NAMES},0))"
+            )
+            if name in fields.SHARE_FIELDS:
+                value = f"IF({shares_given},IF({_empty(ref(name))},0,{ref(name)}),{default})"
+            else:
+                value = f"IF({_empty(ref(name))},{default},{ref(name)})"
+            target = ws.cell(row=layout.USED_ROW[name], column=col, value=f"={value}")
+            spec = fields.PROGRAM.get(name) or RISK_FIELDS_BY_NAME[name]
+            target.number_format = styles.UNIT_FORMAT[spec.unit]
+
+
+RISK_FIELDS_BY_NAME = {f.name: f for f in RISK_FIELDS}
+RISK_ROWS = frozenset(RISK_FIELDS_BY_NAME)
+
+
+def _check(lay: Layout, i: int) -> str:
+    """The check of option ``i``: the study fits in the horizon, the role shares add up."""
+    from mlworth_xl.workbook.roles_sheet import WRONG_SHARES, shares_check
+
+    years = cell(None, lay.option_col(i), layout.PROGRAM_ROW["years"])
+    return (
+        f'=IF({years}>Horizon,"longer than the horizon",'
+        f'IF({shares_check(lay, i)},"{WRONG_SHARES}","ok"))'
+    )
 
 
 def _filled_row(ws: Any, lay: Layout) -> None:
@@ -98,10 +181,7 @@ def _filled_row(ws: Any, lay: Layout) -> None:
     ws.cell(
         row=row,
         column=2,
-        value="Needs "
-        + ", ".join(fields.PROGRAM[k].label for k in layout.REQUIRED)
-        + "; until then the option's "
-        "results are empty",
+        value=f"Needs {layout.required_words()}; until then the option's results are empty",
     )
     ws.cell(row=row, column=2).alignment = styles.WRAP
     ws.row_dimensions[row].height = 30
@@ -129,9 +209,10 @@ def write(
         styles.title(
             ws,
             "Programs: fill in one column per option",
-            "An option computes once its name, length, tuition and salary after are "
-            "filled in; the other inputs start at their defaults. Columns left empty "
-            "show no results.",
+            f"An option computes once its {layout.required_words()} are filled in; the "
+            "other inputs start at their defaults, and those left empty take the defaults of "
+            "the option's kind (below the uncertain inputs: the values used). Columns left "
+            "empty show no results.",
         )
     else:
         styles.title(
@@ -152,12 +233,14 @@ def write(
             label.font = styles.BOLD
             label.alignment = styles.WRAP
         allowed = field.allowed()
+        if lay.template and field.by_kind:
+            allowed += f"; {_KIND_DEFAULT}"
         if field.name == "repayment_plan" and len(lay.rap_options) < lay.n:
             allowed += "; 2 only where the workbook was made with the option on RAP"
         ws.cell(row=row, column=2, value=allowed)
         for i in range(len(programs)):
             target = ws.cell(row=row, column=lay.option_col(i))
-            if i in blank and field.name in layout.REQUIRED:
+            if i in blank and (field.name in layout.REQUIRED or field.by_kind):
                 if field.name == "name":
                     target.alignment = styles.WRAP
                 else:
@@ -176,19 +259,20 @@ def write(
             _plan_validation(ws, field, lay)
             continue
         dv = rule(field, first)
+        dv.allow_blank = lay.template and field.by_kind  # empty: the kind's default
         dv.add(f"{first}:{cell(None, last_col, row, absolute=False)}")
         ws.add_data_validation(dv)
 
     row = layout.PROGRAMS_CHECK_ROW
-    ws.cell(row=row, column=1, value="Check: study fits in the horizon").font = styles.BOLD
-    ws.cell(row=row, column=2, value="The horizon (Inputs) must cover the study")
+    ws.cell(row=row, column=1, value=CHECK_LABEL).font = styles.BOLD
+    ws.cell(
+        row=row,
+        column=2,
+        value="The horizon (Inputs) must cover the study; the role shares add up to 1, or "
+        "are all 0",
+    ).alignment = styles.WRAP
     for i in range(len(programs)):
-        years = cell(None, lay.option_col(i), layout.PROGRAM_ROW["years"])
-        ws.cell(
-            row=row,
-            column=lay.option_col(i),
-            value=lay.when_filled(i, f'=IF({years}<=Horizon,"ok","longer than the horizon")'),
-        )
+        ws.cell(row=row, column=lay.option_col(i), value=lay.when_filled(i, _check(lay, i)))
 
     first_check = cell(None, layout.OPTION_COL, row, absolute=False)
     checks = f"{first_check}:{cell(None, last_col, row, absolute=False)}"
@@ -207,7 +291,9 @@ def write(
     if lay.template:
         _filled_row(ws, lay)
     if uncertainties is not None:
-        _risk_block(ws, uncertainties, lay)
+        _risk_block(ws, uncertainties, lay, blank)
+    if lay.template:
+        _used_block(ws, lay)
     ws.row_dimensions[layout.PROGRAM_ROW["name"]].height = 45
     styles.widths(ws, {"A": 30, "B": 36})
     for i in range(len(programs)):

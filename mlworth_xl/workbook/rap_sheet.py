@@ -85,7 +85,11 @@ def write(wb: Workbook, lay: Layout) -> None:
     cells.header(layout.RAP_SHEET_HEADER_ROW, 1, "Payment")
     for i in lay.rap_options:
         first = lay.rap_col(i, RAP_BLOCK[0][0])
-        name = ws.cell(row=layout.RAP_NAME_ROW, column=first, value=f"={lay.loan('name', i)}")
+        name = ws.cell(
+            row=layout.RAP_NAME_ROW,
+            column=first,
+            value=lay.when_filled(i, f"={lay.loan('name', i)}"),
+        )
         name.font = styles.SECTION_FONT
         ws.merge_cells(
             start_row=layout.RAP_NAME_ROW,
@@ -99,7 +103,12 @@ def write(wb: Workbook, lay: Layout) -> None:
         ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header above counts as 0
         for i in lay.rap_options:
             for key, formula in _month(lay, i, row).items():
-                cells.formula(row, lay.rap_col(i, key), formula, _FORMAT.get(key, styles.USD_CENTS))
+                cells.formula(
+                    row,
+                    lay.rap_col(i, key),
+                    lay.when_filled(i, formula),
+                    _FORMAT.get(key, styles.USD_CENTS),
+                )
     ws.row_dimensions[layout.RAP_SHEET_HEADER_ROW].height = 45
     styles.widths(ws, {"A": 9})
     for column in range(2, lay.rap_col(lay.rap_options[-1], RAP_BLOCK[-1][0]) + 1):

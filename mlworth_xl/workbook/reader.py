@@ -1,127 +1,92 @@
-"""Reading the inputs of a comparison or template workbook filled in in Excel or LibreOffice.
+"""Reading the inputs of a comparison or template workbook: the one reader of its input cells.
 
-``--programs client.xlsx`` and ``--person client.xlsx`` accept a workbook
-that ``mlworth-xl workbook`` or ``mlworth-xl template`` wrote: the options
-are the columns of its Programs sheet that are filled in (any of them, in
-any order: the empty columns of a template are skipped), with their
-uncertainty inputs below the check; the person is its Inputs sheet.  Every
-value is checked as a CSV's is, and a problem names the sheet, the cell,
-the field and what is allowed::
+The generator (:mod:`.writer`) writes a workbook; this module reads back what was
+typed into it, in one of two modes:
 
-    client.xlsx, Programs!D8: tuition_per_year: 'abc' is not a number; allowed: ...
+- **Filled in** (``--programs client.xlsx``, ``--person client.xlsx``): a workbook
+  that ``mlworth-xl workbook`` or ``mlworth-xl template`` wrote, filled in in Excel
+  or LibreOffice and read for its cached values.  The options are the columns of
+  its Programs sheet that are filled in (any of them, in any order: the empty
+  columns of a template are skipped), with their uncertainty inputs below the
+  check; the person is its Inputs sheet.  A column is in use when any of its
+  required inputs (:data:`~mlworth_xl.workbook.layout.REQUIRED`) holds something;
+  then all of them must; a column none of whose required inputs is filled in but
+  whose other inputs were typed is refused (its name is empty).  The other inputs
+  may be left empty: they take their defaults, those that follow the kind the
+  kind's (as a template's formulas read them).  A text cell is read as a
+  programs file's text is (``$52,000``, ``7.5%``, ``TRUE``).  Problems are raised
+  together as an :class:`InputError` that names the sheet, the cell, the field and
+  what is allowed::
 
-A column is in use when any of its required inputs
-(:data:`~mlworth_xl.workbook.layout.REQUIRED`) holds something; then all of
-them must.  The other inputs may be left empty: they take their defaults.
-A text cell is read as a programs file's text is (``$52,000``, ``7.5%``,
-``TRUE``).  :func:`number` is also how ``mlworth-xl check`` reads an input
-cell (:mod:`mlworth_xl.audit`), without reading text as a number there:
-the generator writes numbers.
+      client.xlsx, Programs!D8: tuition_per_year: 'abc' is not a number; allowed: ...
+
+- **As generated** (:func:`read_as_generated`, for ``mlworth-xl check``,
+  :mod:`mlworth_xl.workbook.check`): the workbook loaded for its formulas and for
+  its cached values.  The generator writes a value in every input, so an empty
+  input is a problem (but an input that follows the kind, which a template leaves
+  empty), text is no number, and an input that holds a formula is a
+  problem (LibreOffice's ``=TRUE()`` aside) read for its cached value.  Every
+  option column is read, a template's empty ones as the placeholders it was
+  written with.  The problems are returned, each naming its cell
+  (:class:`CellProblem`), with the address of every input cell read.
+
+Both modes read the same cells with the same functions and check every value
+as a programs file's is (:mod:`mlworth_xl.model.fields`).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from mlworth_xl.error_values import ERROR_VALUES
 from mlworth_xl.model import data, fields
-from mlworth_xl.model.errors import InputError, Problem
+from mlworth_xl.model.codes import Plan
+from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.records import PROGRAM_NUMERIC, Person, Programs
 from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.workbook import layout
+from mlworth_xl.workbook.input_cells import (
+    UNKNOWN,
+    CellProblem,
+    CellReader,
+    address,
+    empty,
+    in_use,
+    is_comparison,
+    is_template,
+    number,
+    option_count,
+)
 from mlworth_xl.workbook.layout import Layout
+from mlworth_xl.workbook.validation import RAP_NEEDS_REGENERATING
 
 
 @dataclass
 class SheetPrograms(Programs):
     """Programs read from a workbook, with each option's uncertainty inputs and the role
-    table (None: not there)."""
+    table (None: not there), and the person on its Inputs sheet (:meth:`person`)."""
 
     uncertainties: list[Uncertainty] | None = None
     roles: Roles | None = None
+    #: The person on the Inputs sheet, or why it cannot be read (read with the programs, so
+    #: the file is opened once).
+    inputs_person: Person | InputError | None = None
 
-
-def empty(value: Any) -> bool:
-    """Whether a cell value counts as empty: nothing, or only spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def number(
-    spec: fields.Field, value: Any, data_type: str = "n", *, text: bool = True
-) -> tuple[float | None, str | None]:
-    """An input cell's value as a number (0/1 for TRUE/FALSE): ``(value, None)`` or ``(None, why)``.
-
-    ``text``: a text cell is read as a programs file's text (``"$52,000"``);
-    otherwise only numbers (and TRUE/FALSE for a TRUE/FALSE input) are.
-
-    >>> number(fields.PROGRAM["tuition_per_year"], "abc")[1][:45]
-    "'abc' is not a number; allowed: a number from"
-    >>> number(fields.PROGRAM["loan_share"], -0.5)[1]
-    '-0.5 is out of range; allowed: a number from 0 (0%) to 1 (100%)'
-    """
-    from mlworth_xl.inputs import parse_bool, parse_code, parse_number
-
-    allowed = spec.allowed()
-    if data_type == "e" or (isinstance(value, str) and value.strip() in ERROR_VALUES):
-        return None, f"holds the error {value}; allowed: {allowed}"
-    if empty(value):
-        return None, f"is empty; allowed: {allowed}"
-    if isinstance(value, str) and text:
-        try:
-            x = (
-                parse_bool(value)
-                if spec.unit == "bool"
-                else parse_code(value, spec)
-                if spec.is_code
-                else parse_number(value, spec)
-            )
-        except ValueError as exc:
-            return None, str(exc)
-    elif spec.unit == "bool":
-        if not isinstance(value, bool):
-            return None, f"{value!r} is not TRUE or FALSE"
-        x = float(value)
-    elif isinstance(value, bool) or not isinstance(value, int | float):
-        shown = ("TRUE" if value else "FALSE") if isinstance(value, bool) else repr(value)
-        return None, f"{shown} is not a number; allowed: {allowed}"
-    else:
-        x = float(value)
-    problems = fields.check(spec, [x])
-    return (None, problems[0][1]) if problems else (x, None)
-
-
-def is_comparison(ws: Any) -> bool:
-    """Whether a Programs sheet is that of a workbook the generator wrote (its header row)."""
-    return (
-        ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=1).value == "Input"
-        and ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=layout.OPTION_COL).value == "Option 1"
-    )
-
-
-def option_count(ws: Any) -> int:
-    """How many option columns a Programs sheet has (headers Option 1, Option 2, …)."""
-    n = 0
-    while (
-        ws.cell(row=layout.PROGRAMS_HEADER_ROW, column=Layout.option_col(n)).value
-        == f"Option {n + 1}"
-    ):
-        n += 1
-    return n
-
-
-def in_use(ws: Any, i: int) -> bool:
-    """Whether option column ``i`` is filled in: any of its required inputs holds something."""
-    return any(
-        not empty(ws.cell(row=layout.PROGRAM_ROW[k], column=Layout.option_col(i)).value)
-        for k in layout.REQUIRED
-    )
+    def person(self) -> Person:
+        """The person on the workbook's Inputs sheet; an :class:`InputError` if it is not
+        allowed (or the file has none)."""
+        if isinstance(self.inputs_person, Person):
+            return self.inputs_person
+        if isinstance(self.inputs_person, InputError):
+            raise self.inputs_person
+        return read_person_sheet(self.source or "")
 
 
 def is_workbook_file(path: Path) -> bool:
@@ -162,37 +127,6 @@ def open_values(path: str | Path, field: str) -> Any:
     return wb
 
 
-class _Reader:
-    def __init__(self, path: Path, ws: Any):
-        self.path, self.ws = path, ws
-        self.problems: list[Problem] = []
-
-    def where(self, column: int, row: int, sheet: str = layout.PROGRAMS) -> str:
-        return f"{self.path}, {sheet}!{layout.cell(None, column, row, absolute=False)}"
-
-    def problem(
-        self, field: str, message: str, column: int, row: int, sheet: str = layout.PROGRAMS
-    ) -> None:
-        self.problems.append(Problem(field, message, source=self.where(column, row, sheet)))
-
-    def value(
-        self,
-        spec: fields.Field,
-        column: int,
-        row: int,
-        default: float | None,
-        sheet: str = layout.PROGRAMS,
-    ) -> float:
-        c = self.ws.cell(row=row, column=column)
-        if empty(c.value) and default is not None:
-            return default
-        x, why = number(spec, c.value, c.data_type)
-        if why is not None:
-            self.problem(spec.name, why, column, row, sheet)
-            return default if default is not None else math.nan
-        return x  # type: ignore[return-value]
-
-
 def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
     """The options filled in on a comparison or template workbook's Programs sheet.
 
@@ -207,9 +141,14 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
             source=str(p),
         )
     ws = wb[layout.PROGRAMS]
-    read = _Reader(p, ws)
-    used = [i for i in range(option_count(ws)) if in_use(ws, i)]
+    every = range(option_count(ws))
+    used = [i for i in every if in_use(ws, i)]
+    read = CellReader(wb)
+    for i in every:
+        if i not in used:
+            _unnamed(read, i)
     if not used:
+        read.raise_problems(p)
         raise InputError.single(
             "programs",
             "no option is filled in; fill in "
@@ -217,68 +156,16 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
             + " of at least one column of the Programs sheet",
             source=str(p),
         )
-    defaults = {
-        k: float(data.field_default(fields.PROGRAM[k]))
-        for k in PROGRAM_NUMERIC
-        if not fields.PROGRAM[k].required
-    }
-    names: list[str] = []
-    kinds: list[str] = []
-    columns = {k: np.empty(len(used)) for k in PROGRAM_NUMERIC}
-    for j, i in enumerate(used):
-        col = Layout.option_col(i)
-        name_row = layout.PROGRAM_ROW["name"]
-        name = ws.cell(row=name_row, column=col).value
-        if empty(name):
-            read.problem(
-                "name",
-                "is empty, but other required inputs of the column are "
-                "filled in; every option needs a name",
-                col,
-                name_row,
-            )
-        names.append("" if name is None else str(name).strip())
-        kind_row = layout.PROGRAM_ROW["kind"]
-        kind = ws.cell(row=kind_row, column=col).value
-        kind = "other" if empty(kind) else str(kind).strip().lower()
-        if kind not in fields.KINDS:
-            read.problem(
-                "kind",
-                f"{kind!r} is not allowed; allowed: " + fields.PROGRAM["kind"].allowed(),
-                col,
-                kind_row,
-            )
-        kinds.append(kind)
-        for k in PROGRAM_NUMERIC:
-            columns[k][j] = read.value(
-                fields.PROGRAM[k], col, layout.PROGRAM_ROW[k], defaults.get(k)
-            )
+    names, kinds, columns = _options(read, used)
     uncertainties = _uncertainties(read, used, kinds)
-    roles = read_roles_sheet(p, wb, read.problems)
-    if read.problems:
-        raise InputError(read.problems)
-    table = Programs(names=names, kinds=kinds, columns=columns, rows=list(range(len(used))))
-    try:  # values allowed one by one, not together
-        table.validate(Person())
+    roles = _roles(read)
+    read.raise_problems(p)
+    _validate(read, names, kinds, columns, Person(), used)  # values allowed one by one
+    read.raise_problems(p)
+    try:
+        person: Person | InputError = read_person_sheet(p, wb)
     except InputError as exc:
-        raise InputError(
-            [
-                Problem(
-                    q.field,
-                    q.message,
-                    source=read.where(
-                        Layout.option_col(used[q.row]),
-                        layout.PROGRAM_ROW.get(
-                            q.field,
-                            _SHARES_ROW if q.field == "role shares" else layout.PROGRAMS_FIRST_ROW,
-                        ),
-                    ),
-                )
-                if q.row is not None
-                else q
-                for q in exc.problems
-            ]
-        ) from None
+        person = exc
     return SheetPrograms(
         names=names,
         kinds=kinds,
@@ -286,88 +173,8 @@ def read_programs_sheet(path: str | Path, wb: Any = None) -> SheetPrograms:
         source=str(p),
         uncertainties=uncertainties,
         roles=roles,
+        inputs_person=person,
     )
-
-
-_SHARES_ROW = layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]]
-#: How a role's pay is checked as it is read (as a salary: above 0).
-_PAY = fields.Field("pay", "Pay", "usd", "", low=0, high=10_000_000, low_open=True)
-
-
-def read_roles_sheet(
-    path: str | Path, wb: Any, problems: list[Problem] | None = None
-) -> Roles | None:
-    """The role table on a workbook's Roles sheet (None: the file has none).
-
-    Problems, each naming its cell, are added to ``problems`` (or raised).
-    """
-    if layout.ROLES not in wb.sheetnames:
-        return None
-    ws = wb[layout.ROLES]
-    read = _Reader(Path(path), ws)
-    rows: dict[str, dict[str, float]] = {}
-    base = Roles.default()
-    for role in base.roles:
-        row = layout.ROLE_ROW[role.key]
-        rows[role.key] = {
-            key: read.value(
-                _PAY, layout.ROLE_COL[key], row, float(getattr(role, key)), layout.ROLES
-            )
-            for key in ("median", "p10", "p90")
-        }
-    out = None
-    if not read.problems:
-        try:
-            out = Roles.from_rows(rows, base)
-        except InputError as exc:
-            for q in exc.problems:
-                key = (q.source or "").removeprefix("role ")
-                row = layout.ROLE_ROW.get(key, layout.ROLES_FIRST_ROW)
-                read.problem(
-                    f"{key} {q.field}",
-                    q.message,
-                    layout.ROLE_COL.get(q.field, layout.ROLE_COL["median"]),
-                    row,
-                    layout.ROLES,
-                )
-    if problems is None:
-        if read.problems:
-            raise InputError(read.problems)
-    else:
-        problems.extend(read.problems)
-    return out
-
-
-def _uncertainties(read: _Reader, used: list[int], kinds: list[str]) -> list[Uncertainty] | None:
-    """The uncertainty inputs of the columns in use (None: the file has none)."""
-    ws = read.ws
-    if ws.cell(row=layout.PROGRAMS_RISK_TITLE_ROW, column=1).value is None:
-        return None  # written before the odds had inputs: the kinds' defaults
-    out = []
-    for i, kind in zip(used, kinds, strict=True):
-        before = len(read.problems)
-        col = Layout.option_col(i)
-        base = Uncertainty.for_kind(kind if kind in fields.KINDS else "other")
-        given: dict[str, Any] = {}
-        for spec in RISK_FIELDS:
-            row = layout.RISK_ROW[spec.name]
-            value = ws.cell(row=row, column=col).value
-            if spec.unit == "text":
-                text = getattr(base, spec.name) if empty(value) else str(value).strip().lower()
-                if text not in spec.choices:
-                    read.problem(
-                        spec.name, f"{value!r} is not allowed; allowed: {spec.allowed()}", col, row
-                    )
-                given[spec.name] = text
-            elif spec.name == "salary_median" and empty(value):
-                given[spec.name] = None
-            else:
-                default = getattr(base, spec.name)
-                x = read.value(spec, col, row, None if default is None else float(default))
-                given[spec.name] = bool(x) if spec.unit == "bool" and not math.isnan(x) else x
-        if len(read.problems) == before:
-            out.append(Uncertainty(**given))
-    return out if len(out) == len(used) else None
 
 
 def read_person_sheet(path: str | Path, wb: Any = None) -> Person:
@@ -384,30 +191,314 @@ def read_person_sheet(path: str | Path, wb: Any = None) -> Person:
             "not a comparison or template workbook (no Inputs sheet written by mlworth-xl)",
             source=str(p),
         )
-    read = _Reader(p, wb[layout.INPUTS])
+    read = CellReader(wb)
+    person = _person(read, str(p))
+    if person is None:
+        raise read.error(p)
+    return person
+
+
+@dataclass
+class AsGenerated:
+    """A workbook's inputs read as the generator writes them (:func:`read_as_generated`).
+
+    ``programs`` and ``person`` are None when any input has a problem.
+    """
+
+    programs: Programs | None
+    person: Person | None
+    uncertainties: list[Uncertainty] | None
+    roles: Roles | None
+    #: Every problem, each naming its cell, in the order of the cells.
+    problems: list[CellProblem]
+    #: The address (``Programs!C8``) of every input cell read.
+    cells: set[str]
+
+
+def read_as_generated(
+    formulas: Any,
+    values: Any,
+    n: int,
+    *,
+    blank: Collection[int] = (),
+    rap_options: Collection[int] = (),
+) -> AsGenerated:
+    """The inputs of a workbook of ``n`` options as ``mlworth-xl check`` reads them.
+
+    ``formulas`` and ``values`` are the workbook loaded for its formulas and for its
+    cached values.  Every input must hold a value of the generator's kind: an empty
+    input is a problem (no default), text is no number, and an input holding a formula
+    is a problem (but LibreOffice's ``=TRUE()``), read for its cached value.  Columns
+    in ``blank`` (a template's empty ones) stand for :func:`~.template.placeholder`
+    options; an option set to RAP without a block on the RAP sheet (``rap_options``) is
+    a problem.
+    """
+    read = CellReader(formulas, values)
+    every = range(n)
+    mapping = _person_values(read)
+    names, kinds, columns = _options(read, every, blank, rap_options)
+    uncertainties = _uncertainties(read, every, kinds)
+    roles = _roles(read)
+    person = None if read.problems else _person_of(read, mapping, None)
+    if person is None or not _validate(read, names, kinds, columns, person, every):
+        return AsGenerated(None, None, uncertainties, roles, read.problems, read.cells)
+    programs = Programs(names=names, kinds=kinds, columns=columns)
+    return AsGenerated(programs, person, uncertainties, roles, read.problems, read.cells)
+
+
+# --- the inputs, sheet by sheet: one reading for both modes -------------------------------
+
+
+#: What the inputs that follow the kind held in an empty column of a template written before
+#: they followed it (they were filled in with the defaults then): not typed by anyone.
+_OLD_TEMPLATE = {
+    "placement_prob": 1.0,
+    "months_to_job": 0.0,
+    **dict.fromkeys(fields.SHARE_FIELDS, 0.0),
+    "completion_prob": 0.66,
+}
+
+
+def _unnamed(read: CellReader, i: int) -> None:
+    """A problem if option column ``i``, none of whose required inputs is filled in, holds other
+    inputs that differ from what a template's empty column holds (its kind, a fee …): the
+    column was meant as an option, but it would be left out without a word."""
+    col = Layout.option_col(i)
+    typed = []
+    for spec in (*fields.PROGRAM_FIELDS, *RISK_FIELDS):
+        if spec.name in layout.REQUIRED:
+            continue
+        row = (layout.PROGRAM_ROW if spec.name in fields.PROGRAM else layout.RISK_ROW)[spec.name]
+        value = read.wb[layout.PROGRAMS].cell(row=row, column=col).value
+        if empty(value):
+            continue  # as a template writes it (or emptied): nothing typed
+        default = _OLD_TEMPLATE.get(spec.name) if spec.by_kind else data.field_default(spec)
+        if default is None:
+            differs = True  # a template leaves it empty
+        elif spec.unit == "text":
+            differs = str(value).strip().lower() != default
+        else:
+            x, why = number(spec, value)
+            differs = why is not None or not math.isclose(x or 0.0, float(default), abs_tol=1e-12)
+        if differs:
+            typed.append(f"{spec.label} {address(layout.PROGRAMS, col, row).split('!')[1]}")
+    if typed:
+        shown = ", ".join(typed[:3]) + (f" and {len(typed) - 3} more" if len(typed) > 3 else "")
+        read.problem(
+            address(layout.PROGRAMS, col, layout.PROGRAM_ROW["name"]),
+            "name",
+            f"is empty, but other inputs of the column are filled in ({shown}); every option "
+            f"needs {layout.required_words()}: fill them in, or empty the column",
+        )
+
+
+def _options(
+    read: CellReader,
+    used: Sequence[int],
+    blank: Collection[int] = (),
+    rap_options: Collection[int] | None = None,
+) -> tuple[list[str], list[str], dict[str, np.ndarray]]:
+    """Names, kinds and numeric inputs of the option columns ``used``, in order."""
+    defaults = {
+        k: float(data.field_default(fields.PROGRAM[k]))
+        for k in PROGRAM_NUMERIC
+        if not fields.PROGRAM[k].required
+    }
+    names: list[str] = []
+    kinds: list[str] = []
+    columns = {k: np.empty(len(used)) for k in PROGRAM_NUMERIC}
+    left_to_kind = _left_to_kind(read)
+    for j, i in enumerate(used):
+        col = Layout.option_col(i)
+        if i in blank:  # an empty column of a template: it computes nothing
+            from mlworth_xl.workbook.template import placeholder
+
+            empty_one = Programs.from_records([placeholder(i)])
+            names.append(empty_one.names[0])
+            kinds.append(empty_one.kinds[0])
+            for k in columns:
+                columns[k][j] = empty_one.columns[k][0]
+            for spec in fields.PROGRAM_FIELDS:  # its inputs, as LibreOffice saves them
+                read.cell(layout.PROGRAMS, col, layout.PROGRAM_ROW[spec.name])
+            continue
+        where, name, _ = read.cell(layout.PROGRAMS, col, layout.PROGRAM_ROW["name"])
+        if empty(name):
+            read.problem(
+                where,
+                "name",
+                "is empty; every option needs a name"
+                if read.strict
+                else "is empty, but other required inputs of the column are "
+                "filled in; every option needs a name",
+            )
+        names.append("" if name is None else str(name) if read.strict else str(name).strip())
+        where, value, _ = read.cell(layout.PROGRAMS, col, layout.PROGRAM_ROW["kind"])
+        kind = read.text(value, "other")
+        if kind not in fields.KINDS and value is not UNKNOWN:
+            shown = value if read.strict else kind  # as typed; filled in: as read
+            allowed = fields.PROGRAM["kind"].allowed()
+            read.problem(where, "kind", f"{shown!r} is not allowed; allowed: {allowed}")
+        kinds.append(kind)
+        given: dict[str, Any] = {}  # the inputs that follow the kind: None if left empty
+        for k in PROGRAM_NUMERIC:
+            spec = fields.PROGRAM[k]
+            where, value, data_type = read.cell(layout.PROGRAMS, col, layout.PROGRAM_ROW[k])
+            if spec.by_kind:
+                given[k] = None if left_to_kind(value) else True
+                if given[k] is None:
+                    continue
+            x = columns[k][j] = read.number(spec, where, value, data_type, defaults.get(k))
+            no_block = rap_options is not None and i not in rap_options  # as generated only
+            if k == "repayment_plan" and x == Plan.RAP and no_block:
+                read.problem(
+                    where,
+                    k,
+                    f"{int(Plan.RAP)} (RAP), but this workbook has no block on the RAP "
+                    "sheet for this option. " + RAP_NEEDS_REGENERATING,
+                )
+        for k, x in data.fill_by_kind(kind, given).items():  # the kind's defaults
+            columns[k][j] = x
+    return names, kinds, columns
+
+
+def _left_to_kind(read: CellReader) -> Callable[[Any], bool]:
+    """Whether an input that follows the kind, holding ``value``, is left to the kind's default.
+
+    Filled in: when it is empty.  As generated: only in a template, when it holds nothing
+    (a template leaves it empty; a workbook writes a value in every input).
+    """
+    if not read.strict:
+        return empty
+    if is_template(read.wb[layout.PROGRAMS]):
+        return lambda value: value is None
+    return lambda value: False
+
+
+def _uncertainties(
+    read: CellReader, used: Sequence[int], kinds: list[str]
+) -> list[Uncertainty] | None:
+    """The uncertainty inputs below the Programs check (None: the file has none, or a problem)."""
+    ws = read.wb[layout.PROGRAMS]
+    if ws.cell(row=layout.PROGRAMS_RISK_TITLE_ROW, column=1).value is None:
+        return None  # written before the odds had inputs: the kinds' defaults
+    out = []
+    left_to_kind = _left_to_kind(read)
+    for i, kind in zip(used, kinds, strict=True):
+        before = len(read.problems)
+        col = Layout.option_col(i)
+        base = Uncertainty.for_kind(kind if kind in fields.KINDS else "other")
+        given: dict[str, Any] = {}
+        for spec in RISK_FIELDS:
+            where, value, data_type = read.cell(layout.PROGRAMS, col, layout.RISK_ROW[spec.name])
+            default = getattr(base, spec.name)
+            if spec.unit == "text":
+                text = given[spec.name] = read.text(value, default)
+                if text not in spec.choices and value is not UNKNOWN:
+                    read.problem(
+                        where, spec.name, f"{value!r} is not allowed; allowed: {spec.allowed()}"
+                    )
+            elif spec.name == "salary_median" and (value is None if read.strict else empty(value)):
+                given[spec.name] = None
+            elif spec.by_kind and left_to_kind(value):  # the completion probability
+                given[spec.name] = default
+            else:
+                x = read.number(
+                    spec, where, value, data_type, None if default is None else float(default)
+                )
+                given[spec.name] = bool(x) if spec.unit == "bool" and not math.isnan(x) else x
+        if len(read.problems) == before:
+            out.append(Uncertainty(**given))
+    return out if len(out) == len(used) else None
+
+
+#: How a role's pay is checked as it is read (as a salary: above 0).
+_PAY = fields.Field("pay", "Pay", "usd", "", low=0, high=10_000_000, low_open=True)
+
+
+def _roles(read: CellReader) -> Roles | None:
+    """The role table on the Roles sheet (None: the file has none, or a problem)."""
+    if layout.ROLES not in read.wb.sheetnames:
+        return None
+    before = len(read.problems)
+    base = Roles.default()
+    rows = {
+        role.key: {
+            key: read.value(
+                _PAY,
+                layout.ROLES,
+                layout.ROLE_COL[key],
+                layout.ROLE_ROW[role.key],
+                float(getattr(role, key)),
+            )
+            for key in ("median", "p10", "p90")
+        }
+        for role in base.roles
+    }
+    if len(read.problems) > before:
+        return None
+    try:
+        return Roles.from_rows(rows, base)
+    except InputError as exc:
+        for q in exc.problems:
+            key = (q.source or "").removeprefix("role ")
+            column = layout.ROLE_COL.get(q.field, layout.ROLE_COL["median"])
+            row = layout.ROLE_ROW.get(key, layout.ROLES_FIRST_ROW)
+            read.problem(address(layout.ROLES, column, row), f"{key} {q.field}", q.message)
+        return None
+
+
+def _person_values(read: CellReader) -> dict[str, Any]:
+    """The person's inputs on the Inputs sheet (whole numbers as int)."""
     values: dict[str, Any] = {}
     for k, spec in enumerate(fields.PERSON_FIELDS):
         row = layout.INPUTS_FIRST_ROW + k
         default = float(data.field_default(spec))
-        x = read.value(spec, layout.INPUTS_VALUE_COL, row, default, layout.INPUTS)
+        x = read.value(spec, layout.INPUTS, layout.INPUTS_VALUE_COL, row, default)
         values[spec.name] = int(x) if spec.integer and not math.isnan(x) else x
-    if read.problems:
-        raise InputError(read.problems)
+    return values
+
+
+def _person(read: CellReader, source: str | None) -> Person | None:
+    """The person on the Inputs sheet (None: a problem)."""
+    before = len(read.problems)
+    values = _person_values(read)
+    return _person_of(read, values, source) if len(read.problems) == before else None
+
+
+def _person_of(read: CellReader, values: dict[str, Any], source: str | None) -> Person | None:
     try:
-        return Person.from_mapping(values, source=str(p))
+        return Person.from_mapping(values, source=source)
     except InputError as exc:
-        rows = {
-            spec.name: layout.INPUTS_FIRST_ROW + k for k, spec in enumerate(fields.PERSON_FIELDS)
-        }
-        raise InputError(
-            [
-                Problem(
-                    q.field,
-                    q.message,
-                    source=read.where(layout.INPUTS_VALUE_COL, rows[q.field], layout.INPUTS),
-                )
-                if q.field in rows
-                else q
-                for q in exc.problems
-            ]
-        ) from None
+        for q in exc.problems:
+            read.problem(_person_cell(q.field), q.field, q.message)
+        return None
+
+
+def _person_cell(field: str) -> str:
+    row = layout.INPUTS_FIRST_ROW + list(fields.PERSON).index(field)
+    return address(layout.INPUTS, layout.INPUTS_VALUE_COL, row)
+
+
+def _validate(
+    read: CellReader,
+    names: list[str],
+    kinds: list[str],
+    columns: dict[str, np.ndarray],
+    person: Person,
+    used: Sequence[int],
+) -> bool:
+    """Whether the options' values, each allowed alone, are allowed together with the person's
+    (a horizon shorter than a program is not); each problem that is not names its cell."""
+    table = Programs(names=names, kinds=kinds, columns=columns, rows=list(range(len(used))))
+    try:
+        table.validate(person)
+    except InputError as exc:
+        for q in exc.problems:
+            if q.field in fields.PERSON:
+                where = _person_cell(q.field)
+            else:
+                row = layout.PROGRAM_ROW.get(q.field, layout.PROGRAM_ROW[fields.SHARE_FIELDS[0]])
+                where = address(layout.PROGRAMS, Layout.option_col(used[q.row or 0]), row)
+            read.problem(where, q.field, q.message)
+        return False
+    return True

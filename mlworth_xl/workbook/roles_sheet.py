@@ -4,16 +4,20 @@ The role table holds each role's median pay and its 10th and 90th
 percentile (inputs, US Bureau of Labor Statistics OEWS by default) and the
 spread fitted to them, ``LN(p90 / p10) / PercentileSpan`` (2 × 1.28155, on Inputs).  Below it,
 one column per option (as on Programs) splits the graduates: each role
-``placement × share``, the salary after ``placement × (1 − Σ shares)``, and
+``placement × share``, the salary after ``placement × (1 − Σ shares)`` (all of
+the placed graduates of an option without role shares, none otherwise), and
 those who stay in the current kind of job ``1 − placement``, adding up to
 1.  The salary of a placed graduate, the shares' weighted median, is what
-Cash flows and Summary read; role shares that add up to more than 1 make
-it an error value with the reason beside it on Programs.
+Cash flows and Summary read.  Role shares that neither add up to 1 nor are
+all 0 make it the text :data:`WRONG_SHARES`, so the results that read it are
+error values, and say so in the check row on Programs.  In a template every
+option's formulas here show empty text until the option is filled in.
 """
 
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl.model import data, fields
@@ -31,8 +35,8 @@ from mlworth_xl.workbook.layout import (
 )
 from mlworth_xl.workbook.programs_sheet import set_text
 
-#: What the salary of a placed graduate says when the shares add up to more than 1.
-TOO_MANY = "role shares add up to more than 1"
+#: What the salary of a placed graduate says when the shares neither add up to 1 nor are all 0.
+WRONG_SHARES = "role shares must add up to 1, or all be 0"
 
 
 def _source(roles: Roles, key: str) -> str:
@@ -43,8 +47,13 @@ def _source(roles: Roles, key: str) -> str:
 
 
 def shares_check(lay: Layout, i: int) -> str:
-    """A formula that is TRUE when option ``i``'s role shares add up to more than 1."""
-    return f"SUM({lay.shares(i)})>1+ShareTolerance"
+    """A formula that is TRUE when option ``i``'s role shares neither add up to 1 nor are all 0.
+
+    >>> shares_check(Layout(1), 0)
+    'AND(SUM(Programs!$C$42:$C$46)>ShareTolerance,ABS(SUM(Programs!$C$42:$C$46)-1)>ShareTolerance)'
+    """
+    total = f"SUM({lay.shares(i)})"
+    return f"AND({total}>ShareTolerance,ABS({total}-1)>ShareTolerance)"
 
 
 def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
@@ -54,8 +63,9 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
         ws,
         "Roles: what graduates become and what each role pays",
         "A placed graduate becomes one of these roles with the option's share of it "
-        "(Programs); the rest earn the option's salary after. Pay is lognormal, "
-        "fitted to the median and the 10th and 90th percentile.",
+        "(Programs; the shares add up to 1), or, for an option without role shares (all 0), "
+        "earns its salary after. Pay is lognormal, fitted to the median and the 10th and 90th "
+        "percentile.",
     )
     cells = styles.Cells(ws)
     for key, text in ROLE_COLUMNS:
@@ -100,7 +110,7 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
                 "total": f"=SUM({area(None, col, first, last)})",
                 "shares_sum": f"={total}",
                 "placed_salary": (
-                    f'=IF({shares_check(lay, i)},"{TOO_MANY}",(1-{total})'
+                    f'=IF({shares_check(lay, i)},"{WRONG_SHARES}",(1-{total})'
                     f"*{lay.program('salary_after', i)}+SUMPRODUCT({lay.shares(i)},"
                     f"{layout.ROLE_MEDIANS}))"
                 ),
@@ -108,9 +118,19 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
         )
         for key, formula in formulas.items():
             fmt = styles.USD if key == "placed_salary" else styles.PERCENT
-            # the placed salary is read by Cash flows, whose blank columns compute with 0s
-            shown = formula if key == "placed_salary" else lay.when_filled(i, formula)
-            cells.formula(OUTCOME_ROW[key], col, shown, fmt)
+            cells.formula(OUTCOME_ROW[key], col, lay.when_filled(i, formula), fmt)
+    row = OUTCOME_ROW["shares_sum"]
+    first = cell(None, layout.OPTION_COL, row, absolute=False)
+    ws.conditional_formatting.add(
+        f"{first}:{cell(None, lay.option_col(lay.n - 1), row, absolute=False)}",
+        FormulaRule(
+            formula=[
+                f"AND(ISNUMBER({first}),{first}>ShareTolerance,ABS({first}-1)>ShareTolerance)"
+            ],
+            fill=styles.BAD_FILL,
+            font=styles.BAD_FONT,
+        ),
+    )
     styles.widths(ws, {"A": 52, "B": 14})
     for col in range(layout.OPTION_COL, max(lay.option_col(lay.n - 1), ROLE_COL["source"]) + 1):
         styles.widths(ws, {get_column_letter(col): 22})

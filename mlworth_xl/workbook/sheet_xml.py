@@ -18,6 +18,11 @@ cell (a date, rich text, an array formula, a hyperlink, text that needs
 With lxml installed openpyxl serialises through lxml, and then the whole
 sheet is left to it.
 
+One thing differs from openpyxl's own file, on both paths: an empty cell
+carries no type (``<c r="C5" s="15" />``, as Excel and LibreOffice write it;
+openpyxl writes ``t="n"``, which IronCalc reads as the number 0), so a
+template's empty input cells are empty in every engine (:func:`untyped_empty`).
+
 All of this leans on openpyxl's internals: :func:`save` takes this way only
 where :mod:`mlworth_xl.workbook.fast_path` allows it, and otherwise saves
 with openpyxl's own ``ExcelWriter``.
@@ -26,6 +31,8 @@ with openpyxl's own ``ExcelWriter``.
 from __future__ import annotations
 
 import contextlib
+import io
+import re
 import zipfile
 from typing import Any
 
@@ -69,8 +76,12 @@ def _attribute(value: str) -> str:
 class WorksheetXml(WorksheetWriter):
     """openpyxl's worksheet writer, with the rows of cells written as text."""
 
+    #: Whether openpyxl's own writer wrote any cell (then its empty cells carry a type).
+    by_openpyxl = False
+
     def write_rows(self) -> None:
         if LXML:  # lxml's writer takes elements only: openpyxl's way
+            self.by_openpyxl = True
             super().write_rows()
             return
         xf = self.xf.send(True)
@@ -81,6 +92,7 @@ class WorksheetXml(WorksheetWriter):
                 if callable(raw):
                     self._row(xf, raw, styles, row, row_idx)
                 else:  # an et_xmlfile that hides it: openpyxl's way
+                    self.by_openpyxl = True
                     self.write_row(xf, row, row_idx)
         self.xf.send(None)  # return control to the generator
 
@@ -140,6 +152,7 @@ class WorksheetXml(WorksheetWriter):
             if text is None:  # openpyxl writes it
                 raw("".join(parts))
                 parts.clear()
+                self.by_openpyxl = True
                 write_cell(xf, ws, cell, bool(s))
             else:
                 parts.append(text)
@@ -162,8 +175,8 @@ def _cell(cell: Any, value: Any, s: str) -> str | None:
         body = f"<is><t>{_text(value)}</t></is>" if value else ""
     elif kind in ("n", "b", "e"):
         t = f' t="{kind}"'
-        if value is None:
-            body = ""
+        if value is None:  # an empty cell carries no type (see _TYPED_EMPTY)
+            t = body = ""
         elif type(value) in _PLAIN or type(value) is str:
             number = safe_string(value)
             if not number:  # NaN and infinities: an empty <v />
@@ -201,6 +214,12 @@ class WorkbookXml(ExcelWriter):
             writer = self.sheet_writer(ws)
         try:
             writer.write()
+            if getattr(writer, "by_openpyxl", True):  # its empty cells typed: as save() does
+                with open(writer.out, "r+b") as sheet:
+                    xml = untyped_empty(sheet.read())
+                    sheet.seek(0)
+                    sheet.write(xml)
+                    sheet.truncate()
         except BaseException:
             # close the sheet's stream now: left to the garbage collector, a stream whose
             # disk is full fails again there, as "Exception ignored in: <generator …>"
@@ -213,19 +232,51 @@ class WorkbookXml(ExcelWriter):
         writer.cleanup()
 
 
+#: An empty cell as openpyxl's own writer writes it, with a type but no value
+#: (``<c r="C5" s="15" t="n" />``; with lxml, ``<c r="C5" s="15" t="n"></c>``).
+_TYPED_EMPTY = re.compile(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="[nbe]"( />|></c>)')
+
+
+def untyped_empty(xml: bytes) -> bytes:
+    """A sheet's XML with its empty cells' types dropped, as Excel and LibreOffice write them.
+
+    IronCalc reads an empty cell of type ``n`` as the number 0 (``ISNUMBER`` is TRUE there).
+
+    >>> untyped_empty(b'<c r="C5" s="15" t="n" /><c r="C6" t="n"><v>1</v></c><c r="C7" t="n"></c>')
+    b'<c r="C5" s="15" /><c r="C6" t="n"><v>1</v></c><c r="C7"></c>'
+    """
+    return _TYPED_EMPTY.sub(rb"\1\2", xml)
+
+
 def save(wb: Workbook, archive: zipfile.ZipFile, *, fast: bool | None = None) -> None:
     """Write ``wb`` into ``archive`` (and close it): by :class:`WorkbookXml` or, where the
     speed path is off (``fast`` false, or by default where :func:`fast_path.enabled` says
     so), by openpyxl's public ``ExcelWriter``; the same bytes either way.
 
+    An empty cell (styled) carries no type either way:
+
     >>> import io, zipfile
     >>> wb = Workbook()
     >>> wb.active["A1"] = "=1+1"
-    >>> raw = io.BytesIO()
-    >>> save(wb, zipfile.ZipFile(raw, "w"), fast=False)
-    >>> b'<f>1+1</f><v /></c>' in zipfile.ZipFile(raw).read("xl/worksheets/sheet1.xml")
-    True
+    >>> wb.active["A2"].number_format = "0.00"
+    >>> for fast in (True, False):
+    ...     raw = io.BytesIO()
+    ...     save(wb, zipfile.ZipFile(raw, "w"), fast=fast)
+    ...     xml = zipfile.ZipFile(raw).read("xl/worksheets/sheet1.xml")
+    ...     print(b'<f>1+1</f><v /></c>' in xml, b'<c r="A2" s="1" />' in xml)
+    True True
+    True True
     """
     if fast is None:
         fast = fast_path.enabled()
-    (WorkbookXml if fast else ExcelWriter)(wb, archive).save()
+    if fast:
+        WorkbookXml(wb, archive).save()
+        return
+    written = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(written, "w", archive.compression)).save()
+    with zipfile.ZipFile(written) as members, archive:
+        for info in members.infolist():
+            data = members.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = untyped_empty(data)
+            archive.writestr(info, data)

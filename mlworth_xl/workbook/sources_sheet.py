@@ -23,12 +23,16 @@ def figures_used(
     person: Person,
     uncertainties: Sequence[Uncertainty] | None = None,
     roles: Roles | None = None,
+    *,
+    kinds: bool = False,
 ) -> list[Figure]:
     """The embedded figures behind the inputs, in the order of the data.
 
     A figure counts when an input holds its value and either the default
     comparison sets that input of an option of the same name to that
-    figure, or the figure is the field's default.
+    figure, or the figure is the field's default (for an input that follows
+    the kind, the option's kind's).  ``kinds``: also every figure of the
+    defaults by kind (a template's table on Inputs).
 
     >>> [f.key for f in figures_used(Programs.default(), Person())][:2]
     ['salary.ml_engineer_range_low', 'salary.us_average']
@@ -48,11 +52,17 @@ def figures_used(
                 continue
             value = float(programs.columns[field.name][i])
             note(entry.get(field.name), value)
-            note(field.default, value)
+            note(
+                data.kind_keys(programs.kinds[i])[field.name] if field.by_kind else field.default,
+                value,
+            )
     # the uncertainty inputs of the odds: each kind's completion probability and the spread
     for i, unc in enumerate(uncertainties or ()):
         note(COMPLETION_BY_KIND.get(programs.kinds[i], MASTERS_COMPLETION), unc.completion_prob)
         note(RISK["salary_sigma"].default, unc.salary_sigma)
+    if kinds:
+        for kind in fields.KINDS:
+            used.update(k for k in data.kind_keys(kind).values() if isinstance(k, str))
     # the role table's pay (each role's median, 10th and 90th percentile)
     for role in (roles if roles is not None else Roles.default()).roles:
         for key in role.sources:
@@ -77,6 +87,8 @@ def write(
     person: Person,
     uncertainties: Sequence[Uncertainty] | None = None,
     roles: Roles | None = None,
+    *,
+    kinds: bool = False,
 ) -> None:
     ws = wb[layout.SOURCES]
     styles.title(
@@ -88,7 +100,7 @@ def write(
     )
     for k, text in enumerate(_HEADERS, start=1):
         styles.header(ws, layout.SOURCES_HEADER_ROW, k, text)
-    figures = figures_used(programs, person, uncertainties, roles)
+    figures = figures_used(programs, person, uncertainties, roles, kinds=kinds)
     for row, figure in enumerate(figures, start=layout.SOURCES_FIRST_ROW):
         ws.cell(row=row, column=1, value=figure.label)
         value = ws.cell(row=row, column=2, value=figure.value)

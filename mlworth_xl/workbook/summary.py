@@ -7,9 +7,12 @@ option it does not cover shows the model's figure from the file's making),
 and so is the verdict.  The median payback, the expected NPV and its
 percentiles are the model's figures at the inputs written: once the inputs
 change, those cells say so instead of showing figures that no longer hold.
-The deterministic columns follow, the payback named for what it is: the
-payback at the expected outcome.  A payback that does not happen within
-the horizon says so in words.
+The rank and the headline above the table ("Highest expected NPV") are by
+the expected NPV, so they say so too once any option's figures are stale
+(:data:`GUARDED`).  The deterministic columns follow, named for what they
+are: the figures if the option is completed ("Payback if completed
+(years)", "NPV if completed"…).  A payback that does not happen within the
+horizon says so in words.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ WRITTEN = (
     ("npv_p10", "written_p10"),
     ("npv_p90", "written_p90"),
 )
+#: The columns that say :data:`STALE` once the inputs change: the written figures, and the rank
+#: by the expected NPV (all options' ranks, once any option's expected NPV is stale).
+GUARDED = frozenset({key for key, _ in WRITTEN} | {"rank"})
 NOT_AVAILABLE = irr_search.NOT_AVAILABLE
 #: The parts of the total cost, stacked in the cost chart.
 COST_PARTS = ("cost_of_attendance", "income_given_up", "loan_cost")
@@ -97,8 +103,8 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
     def cf_last(key: str) -> str:
         return cell(layout.CASH_FLOWS, lay.cf_col(i, key), CF_LAST_ROW)
 
-    npvs = lay.summary_range("npv", local=True)
-    first_npv = cell(None, SUMMARY_COL["npv"], SUMMARY_FIRST_ROW)
+    expected = lay.summary_range("expected_npv", local=True)
+    first_expected = cell(None, SUMMARY_COL["expected_npv"], SUMMARY_FIRST_ROW)
     weight, per_salary, flow = (lay.cf_shared_range("weight"), cf("per_salary"), cf("flow"))
     per = f"SUMPRODUCT({weight},{per_salary})"
     borrowed, private = lay.loan("borrowed", i), lay.loan("private", i)
@@ -110,7 +116,10 @@ def _row(lay: Layout, i: int) -> dict[str, str]:
             f'"simple what-if loan: ","federal: ")&{lay.loan("plan_words", i)}'
             f'&IF({private}>0,"; private: "&{lay.loan("private_term", i)}&" years",""))'
         ),
-        "rank": f"=RANK({s('npv')},{npvs})+COUNTIF({first_npv}:{s('npv')},{s('npv')})-1",
+        "rank": (  # by the expected NPV; none while any of them is stale
+            f'=IF(COUNTIF({expected},"{STALE}")>0,"{STALE}",RANK({s("expected_npv")},{expected})'
+            f"+COUNTIF({first_expected}:{s('expected_npv')},{s('expected_npv')})-1)"
+        ),
         "cost_of_attendance": f"={lay.loan('cost_of_attendance', i)}",
         "income_given_up": f"=SUM({cf('foregone')})",
         "amount_borrowed": f"={lay.loan('borrowed', i)}",
@@ -150,10 +159,12 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
         "Each option against staying in the current job. Payback counts years from "
         "the first day of study; NPV and discounted payback use the discount rate.",
     )
-    ws.cell(row=3, column=1, value="Highest NPV").font = styles.NOTE_FONT
-    best_formula = f"INDEX({lay.summary_range('option')},MATCH(1,{lay.summary_range('rank')},0))"
+    ws.cell(row=3, column=1, value="Highest expected NPV").font = styles.NOTE_FONT
+    ranks = lay.summary_range("rank")
+    best_formula = f"INDEX({lay.summary_range('option')},MATCH(1,{ranks},0))"
     if lay.template:  # no option filled in yet: no best one
-        best_formula = f'IF(COUNT({lay.summary_range("rank")})=0,"",{best_formula})'
+        best_formula = f'IF(COUNT({ranks})=0,"",{best_formula})'
+    best_formula = f'IF(COUNTIF({ranks},"{STALE}")>0,"{STALE}",{best_formula})'
     best = ws.cell(row=4, column=1, value=f"={best_formula}")
     best.font = styles.BOLD
     for k, (label, formula, fmt) in enumerate(_CONTEXT, start=2):
@@ -178,15 +189,16 @@ def write(wb: Workbook, n: int, lay: Layout, horizon: int) -> None:
         value=(
             "Green: likely to pay back within the target (a chance of 2/3 or more); red: unlikely "
             "(1/3 or less), or a payback that does not happen within the horizon. The chance and "
-            "verdict follow the inputs (Odds sheet); the median payback, expected NPV and "
-            "percentiles are those of the inputs written. Not financial advice: the results are "
-            "as good as the inputs."
+            "verdict follow the inputs (Odds sheet); the median payback, expected NPV, its "
+            "percentiles and the rank by it are those of the inputs written. Columns headed "
+            "'if completed' assume the option is finished (no dropout). Not financial advice: the "
+            "results are as good as the inputs."
         ),
     ).font = styles.NOTE_FONT
 
     _charts(ws, n, lay, anchor_row=last + 3, years=horizon)
     ws.row_dimensions[3].height = 30
-    ws.row_dimensions[SUMMARY_HEADER_ROW].height = 45
+    ws.row_dimensions[SUMMARY_HEADER_ROW].height = 60  # four lines of a wrapped header
     styles.widths(ws, {"A": 36})
     for c in COMPARE_COLUMNS[1:]:
         ws.column_dimensions[get_column_letter(SUMMARY_COL[c.key])].width = 11.5

@@ -4,11 +4,12 @@ An advisor who works in Excel gets the comparison workbook with ``N``
 option columns whose required inputs (:data:`~mlworth_xl.workbook.layout.REQUIRED`:
 name, length, tuition, salary after) are empty and whose other inputs hold
 their defaults.  Each option has a "filled in" flag on Programs, and every
-result of the option (Summary, its name on the other sheets, its live odds)
-is empty text until the flag is TRUE; the formulas are those of a filled
-column, so a column filled in computes like any other.  Intermediate
-cells of an empty column compute with the required inputs read as 0 (an
-empty cell), and hold no error value.
+formula of the option's own cells (its row on Summary, its blocks on Odds,
+Cash flows, Loans and RAP) shows empty text until the flag is TRUE: no
+number, no error value, no rank and no line on the charts.  The formulas are
+those of a filled column, each inside ``IF(flag, …, "")``
+(:meth:`~mlworth_xl.workbook.layout.Layout.when_filled`), so a column
+filled in computes like any other and an empty one holds as many formulas.
 
 A template has no Risk sheet: its simulated chances are values written with
 the file.  ``mlworth-xl workbook --programs filled.xlsx`` reads the options
