@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mlworth_xl.model import fields
 from mlworth_xl.model import odds as odds_module
 from mlworth_xl.model.odds import odds, odds_programs, payback_probability, verdict
 from mlworth_xl.model.records import Person, Programs
@@ -262,8 +263,10 @@ def test_a_better_chance_of_finishing_or_of_the_role_never_lowers_the_chance(
         ]
     else:
         uncertainty = Uncertainty(**unc)
+        person = {k: v for k, v in scenario.items() if k in fields.PERSON}
         chances = [
-            payback_probability({**scenario, "placement_prob": c}, scenario, uncertainty)
+            # the person's inputs only: a person mapping's values override the option's
+            payback_probability({**scenario, "placement_prob": c}, person, uncertainty)
             for c in (low, high)
         ]
     assert chances[0] <= chances[1] + 1e-12
