@@ -11,6 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 
+def times_of(repeat: int, work: Callable[[], Any]) -> list[float]:
+    """The times of ``repeat`` runs of ``work()`` in seconds, in order."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def best_with_result(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
     """The shortest of ``repeat`` timed runs of ``work()`` in seconds, and its last result."""
     times, result = [], None

@@ -81,15 +81,13 @@ def check_sheets(run: _Audit) -> None:
         run.add(
             name, "sheet", "a sheet the generator does not write; allowed: " + ", ".join(wanted)
         )
-        ws = run.formulas[name]
-        for row in ws.iter_rows():
-            for c in row:
-                if is_formula(c):
-                    run.add(
-                        f"{name}!{c.coordinate}",
-                        "formula",
-                        f"a formula where the generator writes none: {shorten(formula_text(c))}",
-                    )
+        for c in run.sheet(run.formulas[name]).cells:
+            if is_formula(c):
+                run.add(
+                    f"{name}!{c.coordinate}",
+                    "formula",
+                    f"a formula where the generator writes none: {shorten(formula_text(c))}",
+                )
     if not missing and not extra and found != wanted:
         run.add(
             "workbook",
@@ -106,9 +104,10 @@ def check_shapes(run: _Audit, expected: Any, sheets: Iterable[str]) -> None:
     for sheet in sheets:
         if sheet not in run.formulas.sheetnames or sheet not in expected.sheetnames:
             continue
-        mine, theirs = expected[sheet], run.formulas[sheet]
+        mine = _occupancy(run.sheet(expected[sheet]).cells)
+        theirs = _occupancy(run.sheet(run.formulas[sheet]).cells)
         for axis in ("column", "row"):
-            change = _moved(_occupancy(mine, axis), _occupancy(theirs, axis))
+            change = _moved(mine[axis], theirs[axis])
             if change is not None:
                 what, first, k = change
                 name = get_column_letter if axis == "column" else str
@@ -129,16 +128,29 @@ def check_shapes(run: _Audit, expected: Any, sheets: Iterable[str]) -> None:
                 break
 
 
-def _occupancy(ws: Any, axis: str) -> list[tuple[int, ...]]:
-    """Per column (or row) of a sheet, the rows (or columns) of its cells that hold something."""
-    lines: dict[int, list[int]] = {}
-    for row in ws.iter_rows():
-        for c in row:
-            if c.value is not None and c.value != "":
-                at, other = (c.column, c.row) if axis == "column" else (c.row, c.column)
-                lines.setdefault(at - 1, []).append(other)
-    size = max(lines, default=-1) + 1
-    return [tuple(sorted(lines.get(k, ()))) for k in range(size)]
+def _occupancy(cells: Iterable[Any]) -> dict[str, list[tuple[int, ...]]]:
+    """Per column and per row of a sheet, the rows (or columns) of its cells that hold something.
+
+    ``cells`` are the sheet's cells that hold a value (:meth:`.check._Audit.sheet`); text
+    that is empty counts as nothing.
+
+    >>> from collections import namedtuple
+    >>> C = namedtuple("C", "row column value")
+    >>> _occupancy([C(1, 2, "a"), C(3, 2, 1.0), C(3, 4, ""), C(2, 1, 0)])
+    {'column': [(2,), (1, 3)], 'row': [(2,), (1,), (2,)]}
+    """
+    columns: dict[int, list[int]] = {}
+    rows: dict[int, list[int]] = {}
+    for c in cells:
+        if c.value is not None and c.value != "":
+            columns.setdefault(c.column - 1, []).append(c.row)
+            rows.setdefault(c.row - 1, []).append(c.column)
+
+    def lines(found: dict[int, list[int]]) -> list[tuple[int, ...]]:
+        size = max(found, default=-1) + 1
+        return [tuple(sorted(found.get(k, ()))) for k in range(size)]
+
+    return {"column": lines(columns), "row": lines(rows)}
 
 
 def _moved(

@@ -22,7 +22,7 @@ from mlworth_xl.error_values import ERROR_VALUES
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Programs
 from mlworth_xl.safe_xlsx import open_workbook
-from mlworth_xl.workbook import layout, risk_sheet
+from mlworth_xl.workbook import cached_values, fast_path, layout, risk_sheet
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.check_structure import describe, normalize
 from mlworth_xl.workbook.input_cells import formula_text, is_formula, shorten
@@ -75,42 +75,41 @@ def check_formulas(run: _Audit, expected: Any) -> None:
     for sheet in sheets:
         if sheet not in run.formulas.sheetnames or sheet in run.moved:
             continue  # reported by check_sheets or check_shapes
-        theirs = run.formulas[sheet]
-        mine = expected[sheet] if sheet in expected.sheetnames else None
+        theirs = run.sheet(run.formulas[sheet])
         wanted = (
-            {}
-            if mine is None
-            else {
-                c.coordinate: formula_text(c)
-                for row in mine.iter_rows()
-                for c in row
-                if is_formula(c)
-            }
+            {(e.row, e.column): e for e in run.sheet(expected[sheet]).cells if is_formula(e)}
+            if sheet in expected.sheetnames
+            else {}
         )
-        for coord, text in wanted.items():
-            c = theirs[coord]
-            where = f"{sheet}!{coord}"
-            if is_formula(c):
+        for (row, column), e in wanted.items():
+            text = formula_text(e)
+            c = theirs.at(row, column)
+            if c is not None and is_formula(c):
                 found = formula_text(c)
-                if normalize(found) != normalize(text):
+                # as written, most are the same text: normalized only where they are not
+                if found != text and normalize(found) != normalize(text):
                     run.add(
-                        where,
+                        f"{sheet}!{e.coordinate}",
                         "formula",
                         f"formula changed to {shorten(found)} (expected {shorten(text)})",
                     )
-            elif c.value is None:
-                run.add(where, "formula", f"formula deleted (expected {shorten(text)})")
+            elif c is None:
+                run.add(
+                    f"{sheet}!{e.coordinate}",
+                    "formula",
+                    f"formula deleted (expected {shorten(text)})",
+                )
             else:
                 run.add(
-                    where,
+                    f"{sheet}!{e.coordinate}",
                     "formula",
                     f"formula replaced by "
                     f"{describe(c.value, c.data_type)} (expected {shorten(text)})",
                 )
-        for row in theirs.iter_rows():
-            for c in row:
+        for c in theirs.cells:
+            if is_formula(c) and (c.row, c.column) not in wanted:
                 where = f"{sheet}!{c.coordinate}"
-                if is_formula(c) and c.coordinate not in wanted and where not in run.input_cells:
+                if where not in run.input_cells:
                     run.add(
                         where,
                         "formula",
@@ -145,47 +144,35 @@ def check_constants(run: _Audit, expected: Any, sheets: list[str]) -> None:
 
 def _constants(run: _Audit, mine: Any, theirs: Any) -> None:
     sheet = theirs.title
-    wanted = {
-        c.coordinate: c
-        for row in mine.iter_rows()
-        for c in row
-        if c.value is not None and not is_formula(c)
-    }
-    for coord, cell in wanted.items():
-        where = f"{sheet}!{coord}"
+    expected, found = run.sheet(mine), run.sheet(theirs)
+    wanted = {(e.row, e.column): e for e in expected.cells if not is_formula(e)}
+    for (row, column), cell in wanted.items():
+        where = f"{sheet}!{cell.coordinate}"
         if where in run.input_cells:
             continue
-        c = theirs[coord]
-        if is_formula(c):
+        c = found.at(row, column)
+        if c is not None and is_formula(c):
             continue  # reported by check_formulas
-        if not _same(c.value, cell.value):
-            now = (
-                "emptied"
-                if c.value is None or c.value == ""
-                else f"holds {describe(c.value, c.data_type)}"
-            )
+        value = None if c is None else c.value
+        if not _same(value, cell.value):
+            now = "emptied" if c is None or value == "" else f"holds {describe(value, c.data_type)}"
             run.add(
                 where,
                 "value",
                 f"{now}; the generator writes {describe(cell.value, cell.data_type)}",
             )
-    for row in theirs.iter_rows():
-        for c in row:
-            where = f"{sheet}!{c.coordinate}"
-            if (
-                c.value is None
-                or c.value == ""
-                or is_formula(c)
-                or c.coordinate in wanted
-                or where in run.input_cells
-                or is_formula(mine[c.coordinate])
-            ):
-                continue
-            run.add(
-                where,
-                "value",
-                f"holds {describe(c.value, c.data_type)} where the generator writes nothing",
-            )
+    for c in found.cells:
+        if c.value == "" or is_formula(c) or (c.row, c.column) in wanted:
+            continue
+        where = f"{sheet}!{c.coordinate}"
+        e = expected.at(c.row, c.column)
+        if where in run.input_cells or (e is not None and is_formula(e)):
+            continue
+        run.add(
+            where,
+            "value",
+            f"holds {describe(c.value, c.data_type)} where the generator writes nothing",
+        )
 
 
 # --- cached values ------------------------------------------------------------------------
@@ -195,10 +182,9 @@ def formula_values(run: _Audit) -> Iterator[tuple[str, Any, Any]]:
     """(address, formula cell, cached value cell) of every formula in the file."""
     for ws in run.formulas.worksheets:
         cached = run.values[ws.title]
-        for row in ws.iter_rows():
-            for c in row:
-                if is_formula(c):
-                    yield f"{ws.title}!{c.coordinate}", c, cached[c.coordinate]
+        for c in run.sheet(ws).cells:
+            if is_formula(c):
+                yield f"{ws.title}!{c.coordinate}", c, cached.cell(row=c.row, column=c.column)
 
 
 def check_errors(run: _Audit) -> bool:
@@ -318,29 +304,53 @@ def check_recalculated(run: _Audit, expected: Any) -> None:
             except LibreOfficeError as exc:
                 run.notes.append(f"cached results not compared cell by cell: {exc}")
                 return
-        truth = open_workbook(calculated, "workbook", data_only=True)
-    reported = {f.cell for f in run.findings}
-    for where, c, value in formula_values(run):
-        sheet = where.split("!", 1)[0]
-        if (
-            value.value is None
-            or where in reported
-            or where in run.input_cells
-            or sheet in run.moved
-            or sheet not in truth.sheetnames
-        ):
-            continue
-        right = truth[sheet][c.coordinate]
-        if value.data_type == "e" or value.value in ERROR_VALUES:
-            continue  # reported as an error value
-        if not _same(value.value, right.value, cached=True):
-            run.add(
-                where,
-                "result",
-                f"shows {_show(value.value)} but its formula gives "
-                f"{_show(right.value)} for this workbook's inputs (as {engine} "
-                "calculates it)",
-            )
+        truth = _calculated(run, expected, calculated, written=engine == "IronCalc")
+        reported = {f.cell for f in run.findings}
+        for where, c, value in formula_values(run):
+            sheet = where.split("!", 1)[0]
+            if (
+                value.value is None
+                or where in reported
+                or where in run.input_cells
+                or sheet in run.moved
+                or sheet not in truth.sheetnames
+            ):
+                continue
+            right = truth[sheet].cell(row=c.row, column=c.column)
+            if value.data_type == "e" or value.value in ERROR_VALUES:
+                continue  # reported as an error value
+            if not _same(value.value, right.value, cached=True):
+                run.add(
+                    where,
+                    "result",
+                    f"shows {_show(value.value)} but its formula gives "
+                    f"{_show(right.value)} for this workbook's inputs (as {engine} "
+                    "calculates it)",
+                )
+
+
+def _calculated(run: _Audit, expected: Any, calculated: Path, *, written: bool) -> Any:
+    """The values of ``calculated`` (the expected workbook calculated), as loaded ``data_only``.
+
+    A file ``written`` from ``expected`` (its cells and styles, IronCalc's values added)
+    is read from its XML where :mod:`.fast_path` allows; a cell without a formula, a file
+    the XML reader leaves to openpyxl, or one LibreOffice saved (in its own styles) is
+    read by openpyxl.
+    """
+    loaded: list[Any] = []
+
+    def load() -> Any:
+        if not loaded:
+            loaded.append(open_workbook(calculated, "workbook", data_only=True))
+        return loaded[0]
+
+    if written and fast_path.why_plain_reading() is None:
+        found = cached_values.read(
+            calculated, expected, lambda ws: run.sheet(ws).cells, lambda sheet: load()[sheet]
+        )
+        if found is not None:
+            return found
+    return load()
 
 
 def _same(found: Any, wanted: Any, *, cached: bool = False) -> bool:

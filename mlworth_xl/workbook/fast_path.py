@@ -1,4 +1,4 @@
-"""The speed path of the workbook writer, and the fence around it.
+"""The speed paths of the workbook writer and of ``mlworth-xl check``, and the fences around them.
 
 Two parts of the writer reach past openpyxl's public API to save time on
 the hundreds of thousands of formula cells of a large comparison:
@@ -32,7 +32,19 @@ are not deferred while openpyxl makes a sheet's temporary file, and a sheet's
 stream that fails on a full disk is closed by the garbage collector, which may
 print "Exception ignored" after the error.
 
+The audit of a returned workbook (``mlworth-xl check``) has a speed path of
+its own, fenced the same way (:func:`why_plain_reading`): :func:`filled_cells`
+lists the cells of a sheet that hold something from ``Worksheet._cells``, where
+openpyxl's public API (``iter_rows``) would visit, and create, every empty cell
+of the sheet's rectangle; and the formulas' cached values are read from the
+sheets' XML (:mod:`~mlworth_xl.workbook.cached_values`) instead of loading the
+file a second time with ``data_only=True``.  Both give what the public API
+gives (:func:`probe_reading`; ``tests/test_check_speed_path.py``); without
+them the audit of the default comparison takes about twice as long.
+
 >>> why_plain() is None  # the installed openpyxl is a tested one
+True
+>>> why_plain_reading() is None
 True
 """
 
@@ -44,6 +56,7 @@ import os
 import re
 import zipfile
 from datetime import datetime
+from typing import Any
 
 import openpyxl
 
@@ -187,3 +200,107 @@ def _probe_file(fast: bool) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         sheet_xml.save(wb, archive, fast=fast)
     return out.getvalue()
+
+
+# --- reading: mlworth-xl check ------------------------------------------------------------
+
+
+def why_plain_reading() -> str | None:
+    """Why ``check`` reads a workbook with openpyxl's public API only; None when it does not.
+
+    As :func:`why_plain`: the environment variable :data:`PLAIN_ENV`, an openpyxl
+    outside :data:`TESTED`, or what :func:`probe_reading` finds amiss.
+    """
+    if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
+        return f"{PLAIN_ENV} is set"
+    version = installed_version()
+    if not in_tested_range(version):
+        return f"openpyxl {version} is outside the tested range {_range()}"
+    return probe_reading()
+
+
+def filled_cells(ws: Any) -> list[Any]:
+    """The cells of a worksheet that hold a value (not None), row by row, left to right.
+
+    The speed path reads them from ``Worksheet._cells`` (the cells the sheet has);
+    openpyxl's public API walks the sheet's rectangle from A1, creating a cell for
+    each empty place.  Either way the list is the same (cells outside the rectangle
+    from A1, which a damaged file may hold at row 0, are left out as ``iter_rows``
+    leaves them out).
+    """
+    if why_plain_reading() is None:
+        return _filled_fast(ws)
+    return [c for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def _filled_fast(ws: Any) -> list[Any]:
+    cells = ws._cells
+    found = [cells[k] for k in sorted(cells) if k[0] >= 1 and k[1] >= 1]
+    return [c for c in found if c.value is not None]
+
+
+@functools.cache
+def probe_reading() -> str | None:
+    """What ``check``'s speed path misses in the installed openpyxl, or None if nothing.
+
+    A small workbook, saved and loaded again, must give the same cells both ways
+    (:func:`filled_cells`), and the cached values read from its XML must be those
+    openpyxl loads with ``data_only=True``.
+    """
+    if not isinstance(getattr(openpyxl.Workbook().active, "_cells", None), dict):
+        return "openpyxl's Worksheet has no _cells"
+    try:
+        problem = _probe_reading()
+    except Exception as exc:  # any internal that changed its ways
+        return f"the speed path fails with this openpyxl ({type(exc).__name__}: {exc})"
+    return problem
+
+
+def _probe_reading() -> str | None:
+    from mlworth_xl.workbook import cached_values
+    from mlworth_xl.workbook.libreoffice import fill_sheet, sheet_parts
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Probe"
+    ws["C3"] = "text"
+    ws["A1"] = 1.5
+    ws["B2"] = ""
+    ws.cell(row=7, column=2).value = None  # an empty cell the sheet has
+    values = {
+        b"A2": (b"n", b"3"),
+        b"A3": (b"n", b"-2.5E-3"),
+        b"A4": (b"b", b"1"),
+        b"A5": (b"e", b"#DIV/0!"),
+        b"A6": (b"str", b"a &amp; b"),
+        b"A7": (b"str", b""),
+    }
+    for k in range(2, 9):  # A8 keeps no value
+        ws.cell(row=k, column=1).value = f"=B{k}+1"
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dest:
+        part = sheet_parts(src)["Probe"]
+        for info in src.infolist():
+            data = src.read(info)
+            dest.writestr(info, fill_sheet(data, values) if info.filename == part else data)
+    content = out.getvalue()
+    formulas = openpyxl.load_workbook(io.BytesIO(content))
+    plain = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+    sheet = formulas["Probe"]
+    fast = [(c.coordinate, c.value, c.data_type) for c in _filled_fast(sheet)]
+    public = [(c.coordinate, c.value, c.data_type) for row in sheet.iter_rows() for c in row]
+    if fast != [x for x in public if x[1] is not None]:
+        return "the speed path lists other cells with this openpyxl"
+    read = cached_values.read(io.BytesIO(content), formulas, _filled_fast)
+    if read is None:
+        return "the cached values cannot be read from the XML with this openpyxl"
+    for k in range(2, 9):
+        want = plain["Probe"].cell(row=k, column=1)
+        got = read["Probe"].cell(row=k, column=1)
+        if (got.value, got.data_type) != (want.value, want.data_type) or type(
+            got.value
+        ) is not type(want.value):
+            return "the cached values read from the XML are not openpyxl's with this openpyxl"
+    return None
