@@ -436,6 +436,7 @@ def test_one_problem_more_than_listed_says_problem(tmp_path):
         read_programs(path)
 
 
+@pytest.mark.slow
 def test_a_table_of_100000_rows_reads_and_evaluates(tmp_path):
     path = tmp_path / "big.csv"
     rows = (f"Option {i},{1 + i % 3},{1000 * (i % 50)},{60000 + i}\n" for i in range(100_000))

@@ -5,6 +5,9 @@ over a formula, edits a formula, types an input out of range; a spreadsheet
 application stores results (cached values) that no longer match the inputs.
 Cached values are edited in the file's XML, the way a stale or doctored
 file holds them.
+
+The workbook tampered with is generated once for the session (tests/conftest.py), and
+loaded once here: each edit is typed into that one copy, saved to its own file and undone.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from mlworth_xl.cli import main
 from mlworth_xl.model import fields
@@ -26,7 +30,10 @@ from mlworth_xl.model.errors import InputError
 from mlworth_xl.workbook import layout, write_workbook
 from mlworth_xl.workbook.check import audit, normalize
 from mlworth_xl.workbook.layout import Layout
-from mlworth_xl.workbook.libreoffice import _worksheets, recalculate
+from mlworth_xl.workbook.libreoffice import _worksheets
+
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
 
 LAY = Layout(8)  # the default comparison has eight options
 ROW = LAY.summary_row(0)  # the first option's row on Summary (7)
@@ -43,24 +50,50 @@ def run(*args: str):
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory) -> Path:
-    """A workbook as `mlworth-xl workbook` writes it (no cached values)."""
-    return write_workbook(tmp_path_factory.mktemp("fresh") / "client.xlsx", computed=False)
+def fresh(default_workbook) -> Path:
+    """A workbook as `mlworth-xl workbook` writes it (no cached values), shared: never change it."""
+    return default_workbook
 
 
 @pytest.fixture(scope="module")
-def calculated(tmp_path_factory, fresh) -> Path:
+def calculated(default_recalculated) -> Path:
     """The same workbook opened, recalculated and saved by LibreOffice (cached values)."""
-    return recalculate(fresh, tmp_path_factory.mktemp("lo") / "client.xlsx")
+    return default_recalculated
 
 
-def edited(src: Path, dest: Path, **cells) -> Path:
-    """``src`` with cells set as a user would type them: ``Summary="J7=4.2"`` style pairs."""
-    wb = openpyxl.load_workbook(src)
-    for sheet, changes in cells.items():
-        for ref, value in changes.items():
-            wb[sheet.replace("_", " ")][ref] = value
-    wb.save(dest)
+@pytest.fixture(scope="module")
+def fresh_book(fresh) -> openpyxl.Workbook:
+    """``fresh`` loaded once, for :func:`edited`, which leaves it as it found it."""
+    return openpyxl.load_workbook(fresh)
+
+
+def edited(src: Path | openpyxl.Workbook, dest: Path, **cells) -> Path:
+    """``src`` with cells set as a user would type them: ``Summary="J7=4.2"`` style pairs.
+
+    ``src`` is a file or a workbook loaded from one (``fresh_book``): the edits are typed
+    into it, it is saved to ``dest``, and the edits are undone (each cell's value and type
+    put back, a cell that was not there removed).
+    """
+    wb = openpyxl.load_workbook(src) if isinstance(src, Path) else src
+    undo = []
+    try:
+        for sheet, changes in cells.items():
+            ws = wb[sheet.replace("_", " ")]
+            for ref, value in changes.items():
+                key = coordinate_to_tuple(ref)
+                if key in ws._cells:
+                    cell = ws._cells[key]
+                    undo.append((ws, key, (cell._value, cell.data_type)))
+                else:
+                    undo.append((ws, key, None))
+                ws[ref] = value
+        wb.save(dest)
+    finally:
+        for ws, key, before in reversed(undo):
+            if before is None:
+                del ws._cells[key]
+            else:
+                ws._cells[key]._value, ws._cells[key].data_type = before
     return dest
 
 
@@ -122,35 +155,32 @@ def test_a_workbook_with_the_values_ironcalc_computed_passes(tmp_path):
 
 @pytest.mark.libreoffice
 def test_a_workbook_recalculated_by_libreoffice_passes(calculated, soffice):
-    report = audit(calculated)
-    assert report.cached_values
-    assert [str(f) for f in report.findings] == []
+    # clean (exit 0, no finding listed), and its cached values compared ("results against
+    # the model": Report.cached_values)
     result = run("check", str(calculated))
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.stdout
     assert result.stdout == (
         f"{calculated}: OK, 8 options; checked formulas, inputs, error "
         "values and results against the model\n"
     )
 
 
-def test_a_workbook_of_other_inputs_passes(tmp_path):
-    from tests.workbook_support import random_sets
-
-    programs, person = random_sets(1)[0]
-    path = write_workbook(tmp_path / "other.xlsx", programs, person)
+def test_a_workbook_of_other_inputs_passes(random_workbook):
+    path, programs, _ = random_workbook(0)  # every special case among random options
+    assert len(programs) > 8
     assert audit(path).findings == []
 
 
 # --- tampering ------------------------------------------------------------------------------
 
 
-def test_a_formula_overwritten_with_a_number(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Summary={f"{PAY}{ROW}": 4.2})
+def test_a_formula_overwritten_with_a_number(fresh_book, tmp_path):
+    path = edited(fresh_book, tmp_path / "t.xlsx", Summary={f"{PAY}{ROW}": 4.2})
     result = run("check", str(path))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{path}: 1 problem in a workbook of 8 options")
-    formula = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"{PAY}{ROW}"].value
+    formula = fresh_book[layout.SUMMARY][f"{PAY}{ROW}"].value
     assert formula.startswith("=IF(MIN('Cash flows'!") and len(formula) > 80
     # formulas longer than 80 characters are shown by their first 77 and "..."
     assert lines[1] == (
@@ -158,25 +188,27 @@ def test_a_formula_overwritten_with_a_number(fresh, tmp_path):
     )
 
 
-def test_a_formula_overwritten_with_text(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Loans={PRIVATE_PAYMENT: "about 400"})
+def test_a_formula_overwritten_with_text(fresh_book, tmp_path):
+    path = edited(fresh_book, tmp_path / "t.xlsx", Loans={PRIVATE_PAYMENT: "about 400"})
     [finding] = audit(path).findings
     assert str(finding).startswith(
         f"Loans!{PRIVATE_PAYMENT}: formula replaced by the text 'about 400' (expected =IF("
     )
 
 
-def test_a_formula_deleted(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Cash_flows={"P20": None})
+def test_a_formula_deleted(fresh_book, tmp_path):
+    path = edited(fresh_book, tmp_path / "t.xlsx", Cash_flows={"P20": None})
     [finding] = audit(path).findings
     assert finding.cell == "Cash flows!P20" and finding.message.startswith("formula deleted")
 
 
-def test_a_formula_edited(fresh, tmp_path):
-    npv = openpyxl.load_workbook(fresh)[layout.SUMMARY][f"{NPV}{ROW}"].value
+def test_a_formula_edited(fresh_book, tmp_path):
+    npv = fresh_book[layout.SUMMARY][f"{NPV}{ROW}"].value
     assert npv.startswith("=NPV(DiscountRate,")  # the NPV column, as generated
     path = edited(
-        fresh, tmp_path / "t.xlsx", Summary={f"{NPV}{ROW}": npv.replace("DiscountRate", "0.03")}
+        fresh_book,
+        tmp_path / "t.xlsx",
+        Summary={f"{NPV}{ROW}": npv.replace("DiscountRate", "0.03")},
     )
     [finding] = audit(path).findings
     assert str(finding) == (
@@ -185,8 +217,8 @@ def test_a_formula_edited(fresh, tmp_path):
     )
 
 
-def test_a_formula_added_where_none_belongs(fresh, tmp_path):
-    path = edited(fresh, tmp_path / "t.xlsx", Summary={"Z1": "=1+1"})
+def test_a_formula_added_where_none_belongs(fresh_book, tmp_path):
+    path = edited(fresh_book, tmp_path / "t.xlsx", Summary={"Z1": "=1+1"})
     assert [str(f) for f in audit(path).findings] == [
         "Summary!Z1: a formula where the generator writes none: =1+1"
     ]
@@ -235,26 +267,26 @@ def person(field: str) -> tuple[str, str]:
         (person("tax_rate"), "#N/A", "tax_rate: holds the error #N/A"),
     ],
 )
-def test_an_input_out_of_range(fresh, tmp_path, where, value, message):
+def test_an_input_out_of_range(fresh_book, tmp_path, where, value, message):
     sheet, ref = where
-    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: value}})
+    path = edited(fresh_book, tmp_path / "t.xlsx", **{sheet: {ref: value}})
     findings = audit(path).findings
     assert [f.cell for f in findings] == [f"{sheet}!{ref}"]
     assert findings[0].kind == "input" and message in findings[0].message
 
 
-def test_inputs_allowed_alone_but_not_together(fresh, tmp_path):
+def test_inputs_allowed_alone_but_not_together(fresh_book, tmp_path):
     # a horizon of 1 year is allowed, but shorter than the 2-year programs
     sheet, ref = person("horizon_years")
-    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 1}})
+    path = edited(fresh_book, tmp_path / "t.xlsx", **{sheet: {ref: 1}})
     findings = audit(path).findings
     assert findings and all(f.cell == f"{sheet}!{ref}" for f in findings)
     assert "horizon_years: 1 is shorter than the program" in findings[0].message
 
 
-def test_an_input_typed_as_a_formula(fresh, tmp_path):
+def test_an_input_typed_as_a_formula(fresh_book, tmp_path):
     sheet, ref = program("tuition_per_year")
-    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: "=52000*1.1"}})
+    path = edited(fresh_book, tmp_path / "t.xlsx", **{sheet: {ref: "=52000*1.1"}})
     assert [str(f) for f in audit(path).findings] == [
         f"{sheet}!{ref}: input holds the formula =52000*1.1; the generator writes a value here"
     ]
@@ -262,10 +294,9 @@ def test_an_input_typed_as_a_formula(fresh, tmp_path):
 
 def test_an_error_value(fresh, tmp_path):
     path = cached(fresh, tmp_path / "t.xlsx", layout.LOANS, PRIVATE_PAYMENT, "#DIV/0!", "e")
-    assert [str(f) for f in audit(path).findings] == [
-        f"Loans!{PRIVATE_PAYMENT}: shows the error #DIV/0!"
-    ]
-    assert run("check", str(path)).exit_code == 1
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [f"  Loans!{PRIVATE_PAYMENT}: shows the error #DIV/0!"]
 
 
 def test_a_cached_result_that_disagrees_with_the_model(fresh, tmp_path):
@@ -304,9 +335,9 @@ def test_tampering_with_a_recalculated_workbook(calculated, tmp_path, soffice):
     assert [f.cell for f in audit(typed).findings] == [PAYBACK]
 
 
-def test_many_problems_are_all_reported(fresh, tmp_path):
+def test_many_problems_are_all_reported(fresh_book, tmp_path):
     path = edited(
-        fresh,
+        fresh_book,
         tmp_path / "t.xlsx",
         Summary={f"{PAY}{r}": 1 for r in range(7, 15)},
         Programs={"C8": -1},
@@ -386,10 +417,10 @@ def test_a_workbook_without_the_risk_sheet_is_clean(tmp_path):
     assert audit(path).findings == []
 
 
-def test_an_option_switched_to_rap_without_a_block_is_an_input_problem(fresh, tmp_path):
+def test_an_option_switched_to_rap_without_a_block_is_an_input_problem(fresh_book, tmp_path):
     """Regression: only options on RAP when generated have a RAP block; check must say so."""
     sheet, ref = program("repayment_plan", "D")  # option 2; 2 is RAP (fields.PLANS)
-    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 2}})
+    path = edited(fresh_book, tmp_path / "t.xlsx", **{sheet: {ref: 2}})
     findings = audit(path).findings
     assert [(f.cell, f.kind) for f in findings] == [(f"{sheet}!{ref}", "input")]
     assert findings[0].message.startswith(
@@ -517,19 +548,19 @@ def _risk_cell(key: str, option: int = 0) -> str:
     return f"{get_column_letter(k)}{FIRST_ROW + option}"
 
 
-def test_an_edited_risk_probability_is_reported(fresh, tmp_path):
+def test_an_edited_risk_probability_is_reported(fresh_book, tmp_path):
     ref = _risk_cell("target_probability")
-    value = openpyxl.load_workbook(fresh)["Risk"][ref].value
+    value = fresh_book["Risk"][ref].value
     assert 0 < value < 1  # a share of the 100,000 draws, as simulated
-    path = edited(fresh, tmp_path / "t.xlsx", Risk={ref: 0.99})
+    path = edited(fresh_book, tmp_path / "t.xlsx", Risk={ref: 0.99})
     assert [str(f) for f in audit(path).findings] == [
         f"Risk!{ref}: holds the number 0.99; the generator writes the number {value:g}"
     ]
 
 
-def test_edited_risk_draws_are_reported(fresh, tmp_path):
+def test_edited_risk_draws_are_reported(fresh_book, tmp_path):
     # the stamp says 1,000 draws: the values, simulated with 100,000, are not those
-    path = edited(fresh, tmp_path / "t.xlsx", Risk={"B4": 1000})
+    path = edited(fresh_book, tmp_path / "t.xlsx", Risk={"B4": 1000})
     [finding] = audit(path).findings
     assert finding.cell == "Risk" and finding.kind == "value"
     assert (
@@ -542,26 +573,26 @@ def test_edited_risk_draws_are_reported(fresh, tmp_path):
     ("value", "shown"),
     [("lots", "the text 'lots'"), (10**9, "the number 1e+09"), (0.5, "the number 0.5")],
 )
-def test_a_risk_stamp_that_is_not_allowed_is_reported(fresh, tmp_path, value, shown):
-    path = edited(fresh, tmp_path / "t.xlsx", Risk={"B4": value})
+def test_a_risk_stamp_that_is_not_allowed_is_reported(fresh_book, tmp_path, value, shown):
+    path = edited(fresh_book, tmp_path / "t.xlsx", Risk={"B4": value})
     assert [str(f) for f in audit(path).findings] == [
         f"Risk!B4: the stamp's draws: {shown} is not allowed; allowed: a whole number from 1 to "
         "10,000,000 (the Risk sheet's values are not checked)"
     ]
 
 
-def test_a_formula_added_on_the_risk_sheet_is_reported(fresh, tmp_path):
+def test_a_formula_added_on_the_risk_sheet_is_reported(fresh_book, tmp_path):
     ref = _risk_cell("target_probability", 1)
-    path = edited(fresh, tmp_path / "t.xlsx", Risk={ref: "=1-0"})
+    path = edited(fresh_book, tmp_path / "t.xlsx", Risk={ref: "=1-0"})
     assert [str(f) for f in audit(path).findings] == [
         f"Risk!{ref}: a formula where the generator writes none: =1-0"
     ]
 
 
-def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fresh, tmp_path):
+def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fresh_book, tmp_path):
     # 52,000 is the cited CMU tuition (Sources lists it): 60,000 is no cited figure
     sheet, ref = program("tuition_per_year")
-    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: 60_000}})
+    path = edited(fresh_book, tmp_path / "t.xlsx", **{sheet: {ref: 60_000}})
     findings = audit(path).findings
     # and the six odds written for the first option (chance, NPV, median payback, expected NPV,
     # P10, P90), counted in one finding
@@ -612,8 +643,10 @@ def test_an_input_edited_leaves_the_risk_and_sources_sheets_stale_and_says_so(fr
         (layout.GUIDE, "H3", "note", "holds the text 'note' where the generator writes nothing"),
     ],
 )
-def test_an_edited_value_that_is_no_input_is_reported(fresh, tmp_path, sheet, ref, value, message):
-    path = edited(fresh, tmp_path / "t.xlsx", **{sheet: {ref: value}})
+def test_an_edited_value_that_is_no_input_is_reported(
+    fresh_book, tmp_path, sheet, ref, value, message
+):
+    path = edited(fresh_book, tmp_path / "t.xlsx", **{sheet: {ref: value}})
     findings = audit(path).findings
     assert [(f.cell, f.kind) for f in findings] == [(f"{sheet}!{ref}", "value")]
     assert findings[0].message.startswith(message)
@@ -635,23 +668,38 @@ def test_an_edited_cached_value_on_loans_is_reported(calculated, tmp_path, soffi
 
 
 @pytest.fixture(scope="module")
-def cells(fresh):
-    """The fresh workbook loaded once, and its cells: formulas and values that are no inputs."""
+def cells(fresh, fresh_book) -> dict[str, list[str]]:
+    """The fresh workbook's cells that hold formulas and values that are no inputs, by sheet."""
     from mlworth_xl.workbook.check import _Audit
 
     run_ = _Audit(fresh)
     run_.read_inputs()
-    wb = openpyxl.load_workbook(fresh)
-    found = sorted(
-        (ws.title, c.coordinate)
-        for ws in wb.worksheets
-        for row in ws.iter_rows()
-        for c in row
-        if c.value is not None
-        and type(c).__name__ == "Cell"
-        and f"{ws.title}!{c.coordinate}" not in run_.input_cells
+    found: dict[str, list[str]] = {}
+    for ws in fresh_book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if (
+                    c.value is not None
+                    and type(c).__name__ == "Cell"
+                    and f"{ws.title}!{c.coordinate}" not in run_.input_cells
+                ):
+                    found.setdefault(ws.title, []).append(c.coordinate)
+    return found
+
+
+def _cell_on_some_sheet(cells: dict[str, list[str]]):
+    """A strategy: a sheet of ``cells`` first, then one of its cells, as (sheet, ref).
+
+    Drawn among all the cells at once, nearly every example fell on the three big sheets
+    (Odds, Cash flows, Loans: 94% of the 39,000 cells of the default workbook) and the small
+    ones (labels, constants, sources, the Risk sheet's values) were rarely edited; drawn so,
+    each sheet is as likely as any other.
+    """
+    from hypothesis import strategies as st
+
+    return st.sampled_from(sorted(cells)).flatmap(
+        lambda sheet: st.tuples(st.just(sheet), st.sampled_from(cells[sheet]))
     )
-    return wb, found
 
 
 def _changed(value):
@@ -695,23 +743,19 @@ def replace_risk(on: bool):
     return RiskSettings(draws=2_000, seed=11) if on else None
 
 
-def test_property_any_single_edit_is_reported(cells, tmp_path_factory):
+def test_property_any_single_edit_is_reported(fresh_book, cells, tmp_path_factory):
     from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
 
-    wb, found = cells
     folder = tmp_path_factory.mktemp("edits")
 
+    # 12 edits, each on a sheet drawn first (_cell_on_some_sheet): the small sheets are
+    # edited about as often as the big ones.
     @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.sampled_from(found))
+    @given(_cell_on_some_sheet(cells))
     def reported(where):
         sheet, ref = where
-        before = wb[sheet][ref].value
-        wb[sheet][ref] = _changed(before)
-        try:
-            wb.save(folder / "t.xlsx")
-        finally:
-            wb[sheet][ref] = before
+        before = fresh_book[sheet][ref].value
+        edited(fresh_book, folder / "t.xlsx", **{sheet: {ref: _changed(before)}})
         findings = audit(folder / "t.xlsx").findings
         assert findings, where
         assert any(f.cell in (f"{sheet}!{ref}", sheet) for f in findings), (where, findings)
@@ -726,25 +770,45 @@ def test_property_any_edited_cached_value_is_reported(calculated, tmp_path_facto
 
     values = openpyxl.load_workbook(calculated, data_only=True)
     formulas = openpyxl.load_workbook(calculated)
-    numeric = sorted(
-        (ws.title, c.coordinate)
-        for ws in formulas.worksheets
-        for row in ws.iter_rows()
-        for c in row
-        if c.data_type == "f"
-        and isinstance(values[ws.title][c.coordinate].value, int | float)
-        and not isinstance(values[ws.title][c.coordinate].value, bool)
-    )
+    numeric: dict[str, list[str]] = {}
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                value = values[ws.title][c.coordinate].value
+                if (
+                    c.data_type == "f"
+                    and isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                ):
+                    numeric.setdefault(ws.title, []).append(c.coordinate)
     folder = tmp_path_factory.mktemp("cached")
 
-    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.sampled_from(numeric))
-    def reported(where):
-        sheet, ref = where
-        value = values[sheet][ref].value
-        path = cached(calculated, folder / "t.xlsx", sheet, ref, repr(_changed(value)))
-        assert f"{sheet}!{ref}" in [f.cell for f in audit(path).findings]
+    # An example edits a result on each sheet that holds numeric results (Summary, Roles,
+    # Odds, Cash flows, Loans) and audits the file once: each must be reported.  Whether one
+    # is does not depend on the others: a cached result is compared with the file's formula
+    # calculated from its inputs (IronCalc), never with other cached results.  Each audit
+    # calculates the workbook again, about 5 s: 3 examples check 15 cells, on every such
+    # sheet, where 6 examples of one cell each mostly fell on the three big sheets.
+    # derandomize: the same cells on every run (CI keeps no Hypothesis database), so a
+    # failure there is one that can be run again.
+    @settings(
+        max_examples=3,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.fixed_dictionaries({sheet: st.sampled_from(refs) for sheet, refs in numeric.items()}))
+    def reported(where: dict[str, str]):
+        path = calculated
+        for k, (sheet, ref) in enumerate(where.items()):
+            value = repr(_changed(values[sheet][ref].value))
+            path = cached(path, folder / f"t{k}.xlsx", sheet, ref, value)
+        cells = {f"{sheet}!{ref}" for sheet, ref in where.items()}
+        assert cells <= {f.cell for f in audit(path).findings}
 
+    assert sorted(numeric) == sorted(
+        [layout.SUMMARY, layout.ROLES, layout.ODDS, layout.CASH_FLOWS, layout.LOANS]
+    )
     reported()
 
 
@@ -755,8 +819,8 @@ def _renamed_target(wb):
     wb.defined_names["Leak"] = DefinedName("Leak", attr_text='WEBSERVICE("http://x")')
 
 
-def test_a_defined_name_pointed_elsewhere_or_added_is_reported(fresh, tmp_path):
-    original = openpyxl.load_workbook(fresh).defined_names["DiscountRate"].attr_text
+def test_a_defined_name_pointed_elsewhere_or_added_is_reported(fresh, fresh_book, tmp_path):
+    original = fresh_book.defined_names["DiscountRate"].attr_text
     path = reshaped(fresh, tmp_path / "t.xlsx", _renamed_target)
     assert sorted(str(f) for f in audit(path).findings) == [
         f"name DiscountRate: refers to Inputs!$B$99; the generator writes {original}",

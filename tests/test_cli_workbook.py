@@ -22,6 +22,9 @@ from tests.workbook_support import (
     load_values,
 )
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "ml-masters-comparison.xlsx"
 

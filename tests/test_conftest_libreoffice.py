@@ -13,6 +13,9 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
+# inner pytest sessions: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 CONFTEST = Path(__file__).with_name("conftest.py")
 
 NO_SOFFICE = """

@@ -33,9 +33,11 @@ from tests.workbook_support import (
     formula_cells,
     formula_positions,
     irr_problems,
-    random_sets,
     template_problems,
 )
+
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
 
 pytest.importorskip("ironcalc")
 pytest.importorskip("formulon")
@@ -53,26 +55,18 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def inputs() -> dict[str, tuple[Programs, Person]]:
-    count = 1 + max(max(ks) for ks in RANDOM.values())
-    sets = random_sets(count)
-    return {"default": (Programs.default(), Person.default())} | {
-        f"random-{k}": sets[k] for k in range(count)
-    }
-
-
-@pytest.fixture(scope="module")
-def computed(tmp_path_factory, inputs):
-    """Each (engine, case): the generated file, and its values as that engine computes them."""
+def computed(tmp_path_factory, default_workbook, random_workbook):
+    """Each (engine, case): the generated file (made once per session: tests/conftest.py), and
+    its values as that engine computes them."""
     folder = tmp_path_factory.mktemp("engines")
     done = {}
 
     def get(engine: str, case: str):
         if (engine, case) not in done:
-            programs, person = inputs[case]
-            path = folder / f"{case}.xlsx"
-            if not path.exists():
-                path.write_bytes(workbook_bytes(build_workbook(programs, person)))
+            if case == "default":
+                path, programs, person = default_workbook, Programs.default(), Person.default()
+            else:
+                path, programs, person = random_workbook(int(case.removeprefix("random-")))
             done[engine, case] = (
                 path,
                 engine_values(engine, path, folder / f"{engine}-{case}.xlsx"),
@@ -81,6 +75,7 @@ def computed(tmp_path_factory, inputs):
             )
         return done[engine, case]
 
+    get.folder = folder  # where each engine's values are: ENGINE-CASE.xlsx
     return get
 
 
@@ -104,7 +99,7 @@ def test_every_formula_cell_gets_a_value(computed, engine):
     path, _, _, _ = computed(engine, "default")
     formulas = formula_cells(path)
     assert sum(map(len, formulas.values())) > 10_000
-    assert formula_cells(path.with_name(f"{engine}-default.xlsx"), valued=True) == formulas
+    assert formula_cells(computed.folder / f"{engine}-default.xlsx", valued=True) == formulas
 
 
 @pytest.mark.parametrize("engine", sorted(RANDOM))
@@ -130,24 +125,38 @@ def test_an_enormous_irr_shows_as_the_model_gives_it(engine, tmp_path):
 TEMPLATE_COLUMNS = [1, 4, 9]
 
 
-@pytest.mark.parametrize("engine", sorted(RANDOM))
-def test_a_template_with_three_columns_filled_equals_their_workbook(engine, tmp_path):
-    # The template as the generator writes it with those columns filled in (its formulas do
-    # not depend on the values: tests/test_template.py); its empty input cells must be empty
-    # in every engine, not the number 0 (IronCalc reads an empty cell of type "n" as 0).
+@pytest.fixture(scope="module")
+def template_and_reference(tmp_path_factory):
+    """The template with those columns filled in, and the workbook of their options alone,
+    each with its formula cells (formula_positions): written once for both engines."""
     three = Programs.from_records(Programs.default().records()[::3])
     records = template_programs(DEFAULT_OPTIONS).records()
     for k, column in enumerate(TEMPLATE_COLUMNS):
         records[column] = three.records()[k]
     blank = [i for i in range(DEFAULT_OPTIONS) if i not in TEMPLATE_COLUMNS]
-    template = tmp_path / "template.xlsx"
+    folder = tmp_path_factory.mktemp("template")
+    template = folder / "template.xlsx"
     template.write_bytes(
         workbook_bytes(
             build_workbook(Programs.from_records(records), None, None, template=True, blank=blank)
         )
     )
-    reference = tmp_path / "reference.xlsx"
+    reference = folder / "reference.xlsx"
     reference.write_bytes(workbook_bytes(build_workbook(three, None, None)))
+    return (
+        (template, formula_positions(openpyxl.load_workbook(template))),
+        (reference, formula_positions(openpyxl.load_workbook(reference))),
+    )
+
+
+@pytest.mark.parametrize("engine", sorted(RANDOM))
+def test_a_template_with_three_columns_filled_equals_their_workbook(
+    engine, template_and_reference, tmp_path
+):
+    # The template as the generator writes it with those columns filled in (its formulas do
+    # not depend on the values: tests/test_template.py); its empty input cells must be empty
+    # in every engine, not the number 0 (IronCalc reads an empty cell of type "n" as 0).
+    (template, template_formulas), (reference, reference_formulas) = template_and_reference
     got = engine_values(engine, template, tmp_path / "template-computed.xlsx")
     want = engine_values(engine, reference, tmp_path / "reference-computed.xlsx")
     assert error_cells(got) == []
@@ -157,11 +166,6 @@ def test_a_template_with_three_columns_filled_equals_their_workbook(engine, tmp_
     ]
     assert flags == [i in TEMPLATE_COLUMNS for i in range(DEFAULT_OPTIONS)]
     problems = template_problems(
-        got,
-        formula_positions(openpyxl.load_workbook(template)),
-        DEFAULT_OPTIONS,
-        TEMPLATE_COLUMNS,
-        want,
-        formula_positions(openpyxl.load_workbook(reference)),
+        got, template_formulas, DEFAULT_OPTIONS, TEMPLATE_COLUMNS, want, reference_formulas
     )
     assert problems == []

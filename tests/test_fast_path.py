@@ -26,6 +26,9 @@ from mlworth_xl.workbook import build_workbook, fast_path, functions_example, sh
 from mlworth_xl.workbook.risk_sheet import RiskSettings
 from mlworth_xl.workbook.writer import workbook_bytes
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def probe_again():

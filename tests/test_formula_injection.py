@@ -21,6 +21,9 @@ from mlworth_xl.workbook import layout, write_workbook
 from mlworth_xl.workbook.check import audit
 from mlworth_xl.workbook.layout import Layout
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 HOSTILE = [
     '=HYPERLINK("http://x","y")',
     "+1",
@@ -51,10 +54,10 @@ def formulas(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory) -> dict[str, Path]:
+def books(tmp_path_factory, default_workbook) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("books")
     return {
-        "default": write_workbook(folder / "default.xlsx"),
+        "default": default_workbook,  # made once per session (tests/conftest.py)
         "hostile": write_workbook(folder / "hostile.xlsx", table(HOSTILE)),
         "harmless": write_workbook(
             folder / "harmless.xlsx", table([f"Option {k}" for k in range(len(HOSTILE))])

@@ -28,6 +28,9 @@ from mlworth_xl.cli.render import to_csv, to_json
 from mlworth_xl.excel import cells
 from mlworth_xl.inputs import read_programs
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = ["name", "years", "tuition_per_year", "salary_after"]
 
@@ -144,11 +147,11 @@ def test_values_just_past_the_table_limits_are_refused(tmp_path, far, words):
     refused(run("compare", "--programs", str(path)), str(path), *words)
 
 
-def test_far_cell_in_a_checked_workbook_is_refused_within_the_memory_limit(tmp_path):
-    from mlworth_xl.workbook import write_workbook
-
-    book = write_workbook(tmp_path / "client.xlsx")
-    wb = openpyxl.load_workbook(book)
+def test_far_cell_in_a_checked_workbook_is_refused_within_the_memory_limit(
+    tmp_path, default_workbook
+):
+    book = tmp_path / "client.xlsx"
+    wb = openpyxl.load_workbook(default_workbook)  # as `mlworth-xl workbook` writes it
     wb["Guide"]["XFD1048576"] = 1
     wb.save(book)
     # 1,048,576 x 16,384 = 17,179,869,184 cells spanned

@@ -31,6 +31,9 @@ from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.template import build_template
 from mlworth_xl.workbook.writer import workbook_bytes
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 #: The kinds something is known of: the others take the least favourable of their figures.
 KNOWN = ("masters", "online", "hybrid", "bootcamp", "self-study")
 UNKNOWN = ("certificate", "other")

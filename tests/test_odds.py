@@ -289,6 +289,7 @@ def test_on_the_default_options_more_completion_or_placement_never_lowers_the_ch
     assert np.all(np.diff(by_placement) >= -1e-12)
 
 
+@pytest.mark.slow
 def test_under_rap_with_a_salary_spread_the_figures_come_from_the_simulation():
     record = {**PROGRAM, "loan_share": 1.0, "financing": 1, "repayment_plan": 2}
     unc = Uncertainty(completion_prob=0.9, salary_sigma=0.4)

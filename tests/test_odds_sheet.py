@@ -26,6 +26,9 @@ from mlworth_xl.workbook.libreoffice import recalculate
 from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 from tests.workbook_support import random_sets
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 
 def _chances(wb: openpyxl.Workbook, n: int) -> list[object]:
     ws = wb[layout.ODDS]

@@ -40,6 +40,9 @@ import pytest
 
 from mlworth_xl.workbook import fast_path
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / "ml-masters-comparison.xlsx"
 #: The oldest openpyxl allowed (the low end of fast_path.TESTED and of pyproject.toml's pin)

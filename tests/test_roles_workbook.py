@@ -23,6 +23,9 @@ from mlworth_xl.workbook.libreoffice import recalculate
 from mlworth_xl.workbook.reader import read_programs_sheet
 from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 
 def _chance(wb: openpyxl.Workbook, i: int) -> object:
     return (

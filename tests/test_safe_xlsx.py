@@ -21,6 +21,9 @@ from mlworth_xl.inputs import read_programs
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.workbook.check import audit
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 LAUGHS = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -85,10 +88,8 @@ def test_a_billion_laughs_is_refused_naming_the_file(tmp_path, part):
     assert f"{bomb}: programs: cannot read the workbook" in result.stderr
 
 
-def test_check_refuses_a_billion_laughs(tmp_path):
-    from mlworth_xl.workbook import write_workbook
-
-    book = write_workbook(tmp_path / "client.xlsx")
+def test_check_refuses_a_billion_laughs(tmp_path, default_workbook):
+    book = default_workbook  # as `mlworth-xl workbook` writes it
     with zipfile.ZipFile(book) as z:
         xml = z.read("xl/workbook.xml")
     bomb = rebuilt(book, tmp_path / "laughs.xlsx", {"xl/workbook.xml": with_laughs(xml)})
@@ -184,11 +185,8 @@ def test_the_cli_shows_each_warning_on_one_line_and_carries_on(tmp_path):
     assert out.stdout.splitlines()[1].startswith("MS,")
 
 
-def test_check_notes_macros_and_links_without_failing(tmp_path):
-    from mlworth_xl.workbook import write_workbook
-
-    book = write_workbook(tmp_path / "client.xlsx")
-    path = macros_and_links(book, tmp_path / "client.xlsm")
+def test_check_notes_macros_and_links_without_failing(tmp_path, default_workbook):
+    path = macros_and_links(default_workbook, tmp_path / "client.xlsm")
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
@@ -197,7 +195,8 @@ def test_check_notes_macros_and_links_without_failing(tmp_path):
         f"mlworth-xl: warning: {path}: the workbook links to other files; linked values are not "
         "refreshed",
     ]
-    assert audit(path).notes and audit(path).clean
+    report = audit(path)
+    assert report.notes and report.clean
 
 
 def test_values_only_formulas_are_never_computed(tmp_path):

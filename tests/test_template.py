@@ -12,6 +12,8 @@ import csv
 import dataclasses
 import functools
 import io
+import pickle
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -52,6 +54,9 @@ from mlworth_xl.workbook.template import (
 from mlworth_xl.workbook.writer import MAX_OPTIONS, workbook_bytes
 from tests.workbook_support import stale_members
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / "ml-comparison-template.xlsx"
 
@@ -86,14 +91,26 @@ def fill_person(wb: openpyxl.Workbook, person: Person) -> None:
 def filled_template(
     path: Path, programs: Programs, person: Person, columns: list[int], n: int = DEFAULT_OPTIONS
 ) -> Path:
-    """A template of ``n`` columns with option k of ``programs`` in column ``columns[k]``."""
-    write_template(path, n, force=True)
-    wb = openpyxl.load_workbook(path)
-    for k, column in enumerate(columns):
-        fill(wb, column, programs, k)
-    fill_person(wb, person)
-    wb.save(path)
+    """A template of ``n`` columns with option k of ``programs`` in column ``columns[k]``.
+
+    Each distinct one is written and filled in once per test process (several tests fill
+    in the same): later calls copy its bytes.
+    """
+    path.write_bytes(_filled_template_bytes(pickle.dumps((programs, person, columns, n))))
     return path
+
+
+@functools.cache
+def _filled_template_bytes(key: bytes) -> bytes:
+    programs, person, columns, n = pickle.loads(key)
+    with tempfile.TemporaryDirectory(prefix="mlworth-template-") as tmp:
+        path = write_template(Path(tmp) / "filled.xlsx", n)
+        wb = openpyxl.load_workbook(path)
+        for k, column in enumerate(columns):
+            fill(wb, column, programs, k)
+        fill_person(wb, person)
+        wb.save(path)
+        return path.read_bytes()
 
 
 def write_csv(path: Path, programs: Programs) -> Path:

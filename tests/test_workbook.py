@@ -33,6 +33,9 @@ from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.writer import workbook_bytes
 from tests.workbook_support import stale_members
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / "ml-masters-comparison.xlsx"
 RESULT_SHEETS = (layout.SUMMARY, layout.CASH_FLOWS, layout.LOANS)
@@ -598,14 +601,13 @@ def _own_cell_references(wb: openpyxl.Workbook) -> list[str]:
     return found
 
 
-def test_no_formula_refers_to_its_own_cell(tmp_path):
-    # several engines treat a formula whose range holds its own cell as circular
-    from tests.workbook_support import random_sets
-
-    books = [Programs.default()] + [p for p, _ in random_sets(3)]
-    for k, programs in enumerate(books):
-        wb = openpyxl.load_workbook(write_workbook(tmp_path / f"b{k}.xlsx", programs))
-        assert _own_cell_references(wb) == []
+def test_no_formula_refers_to_its_own_cell(default_book, random_workbook):
+    # several engines treat a formula whose range holds its own cell as circular: the default
+    # workbook, and three of random sets (made once per session: tests/conftest.py)
+    assert _own_cell_references(default_book) == []
+    for k in range(3):
+        path, _, _ = random_workbook(k)
+        assert _own_cell_references(openpyxl.load_workbook(path)) == [], k
 
 
 def test_the_self_reference_check_can_fail():
@@ -615,19 +617,17 @@ def test_the_self_reference_check_can_fail():
     assert _own_cell_references(wb) == ["Sheet!A9: =ROWS($A$9:$A9)"]
 
 
-def test_validation_texts_are_within_office_limits(tmp_path):
+def test_validation_texts_are_within_office_limits(default_book):
     # MS-OI29500: a title of at most 32 characters, a prompt of 255, an error of 224
-    wb = openpyxl.load_workbook(write_workbook(tmp_path / "book.xlsx"))
-    rules = [dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation]
+    rules = [dv for ws in default_book.worksheets for dv in ws.data_validations.dataValidation]
     assert rules
     for dv in rules:
         assert len(dv.errorTitle or "") <= 32 and len(dv.promptTitle or "") <= 32
         assert len(dv.prompt or "") <= 255 and len(dv.error or "") <= 224, dv.sqref
 
 
-def test_conditional_fills_carry_the_background_colour_excel_reads(tmp_path):
-    path = write_workbook(tmp_path / "book.xlsx")
-    with zipfile.ZipFile(path) as z:
+def test_conditional_fills_carry_the_background_colour_excel_reads(default_workbook):
+    with zipfile.ZipFile(default_workbook) as z:
         styles_xml = z.read("xl/styles.xml").decode()
     dxfs = re.search(r"<dxfs[^>]*>(.*)</dxfs>", styles_xml, re.S).group(1)
     fills = re.findall(r"<fill>.*?</fill>", dxfs, re.S)

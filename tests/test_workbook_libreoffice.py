@@ -4,14 +4,20 @@ Every Summary, Cash flows and Loans value of the recalculated file must equal
 the Python model's (mlworth_xl.model) to 1e-9 relative (1e-6 absolute near zero,
 see tests/workbook_support.py), with no error value in any cell, for the
 default comparison and for 25 random program sets, each its own workbook.
+
+LibreOffice recalculates every workbook of this file in one module fixture (the files
+shared between two LibreOffice processes that each start once), and the tests of one
+case run one after another, reading the file loaded once for them all.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -22,19 +28,17 @@ from mlworth_xl.model import fields
 from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.workbook import layout, write_workbook
 from mlworth_xl.workbook.layout import Layout
-from mlworth_xl.workbook.libreoffice import recalculate
+from mlworth_xl.workbook.libreoffice import recalculated_results
 from mlworth_xl.workbook.summary import NEVER
-from mlworth_xl.workbook.writer import build_workbook, workbook_bytes
 from tests.workbook_support import (
     SPECIAL,
+    cell_results,
     compare_with_model,
     enormous_irrs,
     error_cells,
     irr_problems,
     load_values,
-    random_sets,
     recalculate_all,
-    results_by_cell,
     same_value,
 )
 
@@ -44,34 +48,108 @@ RANDOM_SETS = 25
 CASES = ["default"] + [f"random-{k}" for k in range(RANDOM_SETS)]
 
 
-@pytest.fixture(scope="module")
-def recalculated(tmp_path_factory, soffice) -> dict[str, tuple[Path, Programs, Person]]:
-    """Every case written by the generator and recalculated by LibreOffice (two at a time)."""
-    folder = tmp_path_factory.mktemp("workbooks")
-    inputs = dict(
-        zip(CASES, [(Programs.default(), Person.default())] + random_sets(RANDOM_SETS), strict=True)
+#: Names a spreadsheet would read as formulas (CSV/formula injection), as option names.
+NAMES = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2"]
+
+
+def _others(folder: Path, default: Path) -> dict[str, tuple[Path, Programs, Person]]:
+    """The workbooks of single tests below, written to ``folder``, with the inputs they hold."""
+    edited = folder / "edited.xlsx"
+    names = Programs.from_records(
+        [Program(n, years=1, tuition_per_year=9_000, salary_after=70_000) for n in NAMES]
     )
-    paths = []
-    for case, (programs, person) in inputs.items():
-        path = folder / f"{case}.xlsx"
-        path.write_bytes(workbook_bytes(build_workbook(programs, person)))
-        paths.append(path)
-    done = recalculate_all(paths, folder / "recalculated")
-    return {case: (out, *inputs[case]) for case, out in zip(CASES, done, strict=True)}
+    records = Programs.default().records()
+    records[1] = replace(records[1], repayment_plan=0, loan_term_years=10)  # fixed, new loans
+    fixed = Programs.from_records(records)
+    books = {
+        "edited": (edited, *_change(default, edited)),
+        "names": (write_workbook(folder / "names.xlsx", names), names, Person.default()),
+        "fixed-plan": (write_workbook(folder / "fixed-plan.xlsx", fixed), fixed, Person.default()),
+    }
+    programs, person = enormous_irrs()
+    books["enormous-irr"] = (
+        write_workbook(folder / "enormous-irr.xlsx", programs, person),
+        programs,
+        person,
+    )
+    return books
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_workbook_matches_the_model(recalculated, case):
+@pytest.fixture(scope="module")
+def recalculated(
+    tmp_path_factory, default_workbook, random_workbook, soffice
+) -> dict[str, tuple[Path, Programs, Person]]:
+    """Every case written by the generator (tests/conftest.py), and the workbooks of single
+    tests below (:func:`_others`), recalculated by LibreOffice together (recalculate_all)."""
+    folder = tmp_path_factory.mktemp("workbooks")
+    books = {"default": (default_workbook, Programs.default(), Person.default())}
+    books |= {f"random-{k}": random_workbook(k) for k in range(RANDOM_SETS)}
+    assert list(books) == CASES
+    books |= _others(folder, default_workbook)
+    done = recalculate_all([path for path, _, _ in books.values()], folder / "recalculated")
+    return {name: (out, *books[name][1:]) for name, out in zip(books, done, strict=True)}
+
+
+@pytest.fixture(scope="module", params=CASES)
+def case(request) -> str:
+    """A case of CASES.  A module-scoped parameter: pytest runs the tests of one case one
+    after another, so :func:`book` loads each recalculated file once for them all."""
+    return request.param
+
+
+@dataclass(frozen=True)
+class Book:
+    path: Path
+    programs: Programs
+    person: Person
+    values: openpyxl.Workbook  # the file's cached values (load_values)
+
+
+@pytest.fixture(scope="module")
+def book(recalculated, case) -> Book:
+    """The recalculated workbook of ``case``, loaded once (released at the next case)."""
     path, programs, person = recalculated[case]
-    wb = load_values(path)
-    assert error_cells(wb) == []
-    assert compare_with_model(wb, programs, person, skip=("IRR if completed",)) == []
+    return Book(path, programs, person, load_values(path))
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_irr_matches_the_model(recalculated, case):
-    path, programs, person = recalculated[case]
-    assert irr_problems(load_values(path), programs, person) == []
+def test_recalculating_together_is_what_recalculate_does(recalculated, default_recalculated):
+    # The files above are recalculated several to a LibreOffice process (recalculate_all); the
+    # default comparison's results are those `recalculate` (one process, one file) gives it.
+    together = recalculated_results(recalculated["default"][0])
+    assert sum(map(len, together.values())) > 10_000  # every formula cell of every sheet
+    assert together == recalculated_results(default_recalculated)
+
+
+def _rows(path: Path, sheet: str, first: int, last: int, *, data_only: bool) -> list[tuple] | None:
+    """Rows ``first`` to ``last`` of one sheet, as values, read without loading the other
+    sheets (openpyxl's read-only mode); None if the file has no such sheet."""
+    with warnings.catch_warnings():
+        # openpyxl warns about extensions LibreOffice writes (as load_values says)
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        if sheet not in wb.sheetnames:
+            return None
+        rows = list(wb[sheet].iter_rows(min_row=first, max_row=last, values_only=True))
+    finally:
+        wb.close()
+    return rows + [()] * (last - first + 1 - len(rows))
+
+
+def _at(row: tuple, column: int) -> Any:
+    return row[column - 1] if column <= len(row) else None
+
+
+def test_workbook_matches_the_model(book):
+    assert error_cells(book.values) == []
+    assert (
+        compare_with_model(book.values, book.programs, book.person, skip=("IRR if completed",))
+        == []
+    )
+
+
+def test_irr_matches_the_model(book):
+    assert irr_problems(book.values, book.programs, book.person) == []
 
 
 def test_random_sets_hold_the_cases_the_issue_names(recalculated):
@@ -79,12 +157,14 @@ def test_random_sets_hold_the_cases_the_issue_names(recalculated):
     seen = {}
     for case in CASES[1:]:
         path, programs, _ = recalculated[case]
-        ws = load_values(path)[layout.SUMMARY]
+        lay = Layout(len(programs))
+        first, last = lay.summary_row(0), lay.summary_row(len(programs) - 1)
+        rows = _rows(path, layout.SUMMARY, first, last, data_only=True)
         for i, name in enumerate(programs.names):
             if name in SPECIAL:
-                r = Layout(len(programs)).summary_row(i)
+                r = lay.summary_row(i)
                 row = {
-                    short: ws.cell(row=r, column=layout.SUMMARY_COL[key]).value
+                    short: _at(rows[r - first], layout.SUMMARY_COL[key])
                     for short, key in (
                         ("Cost", "cost_of_attendance"),
                         ("Given up", "income_given_up"),
@@ -115,14 +195,12 @@ def test_random_sets_mix_options_on_rap_and_not(recalculated):
     for case in CASES:
         path, programs, _ = recalculated[case]
         plans = list(programs.columns["repayment_plan"])
-        wb = openpyxl.load_workbook(path)
-        blocks = []
-        if layout.RAP in wb.sheetnames:
-            ws = wb[layout.RAP]
-            blocks = [
-                ws.cell(row=layout.RAP_NAME_ROW, column=Layout.rap_block_col(b, "year")).value
-                for b in range(len(plans))
-            ]
+        rows = _rows(path, layout.RAP, layout.RAP_NAME_ROW, layout.RAP_NAME_ROW, data_only=False)
+        blocks = (
+            []
+            if rows is None
+            else [_at(rows[0], Layout.rap_block_col(b, "year")) for b in range(len(plans))]
+        )
         wanted = [f"={Layout.loan('name', i)}" for i, plan in enumerate(plans) if plan == 2]
         assert [b for b in blocks if b] == wanted, case  # 2: RAP (fields.PLANS)
         on_rap[case] = (len(wanted), len(plans))
@@ -162,10 +240,10 @@ def _change(path: Path, dest: Path) -> tuple[Programs, Person]:
     )
 
 
-def test_changing_inputs_changes_the_results_live(tmp_path, soffice):
-    original = write_workbook(tmp_path / "book.xlsx")
-    programs, person = _change(original, tmp_path / "edited.xlsx")
-    wb = load_values(recalculate(tmp_path / "edited.xlsx", tmp_path / "recalculated.xlsx"))
+def test_changing_inputs_changes_the_results_live(recalculated):
+    # the default workbook edited by _change, recalculated (the module fixture)
+    path, programs, person = recalculated["edited"]
+    wb = load_values(path)
     assert error_cells(wb) == []
     assert compare_with_model(wb, programs, person, skip=("IRR if completed",), edited=True) == []
     assert irr_problems(wb, programs, person) == []
@@ -174,21 +252,19 @@ def test_changing_inputs_changes_the_results_live(tmp_path, soffice):
     assert programs.evaluate(person).cost_of_attendance[0] != before
 
 
-def test_names_that_look_like_formulas_show_as_text(tmp_path, soffice):
-    names = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2"]
-    table = Programs.from_records(
-        [Program(n, years=1, tuition_per_year=9_000, salary_after=70_000) for n in names]
-    )
-    path = write_workbook(tmp_path / "names.xlsx", table)
-    wb = load_values(recalculate(path, tmp_path / "recalculated.xlsx"))
+def test_names_that_look_like_formulas_show_as_text(recalculated):
+    # options named NAMES, recalculated (the module fixture)
+    path, programs, _ = recalculated["names"]
+    assert programs.names == NAMES
+    wb = load_values(path)
     ws = wb[layout.SUMMARY]
-    assert [ws.cell(row=Layout(4).summary_row(i), column=1).value for i in range(4)] == names
-    assert wb[layout.PROGRAMS].cell(row=layout.PROGRAM_ROW["name"], column=3).value == names[0]
+    assert [ws.cell(row=Layout(4).summary_row(i), column=1).value for i in range(4)] == NAMES
+    assert wb[layout.PROGRAMS].cell(row=layout.PROGRAM_ROW["name"], column=3).value == NAMES[0]
     assert error_cells(wb) == []
 
 
-def test_values_option_fills_numbers_and_keeps_everything_else(tmp_path, soffice):
-    plain = write_workbook(tmp_path / "plain.xlsx")
+def test_values_option_fills_numbers_and_keeps_everything_else(tmp_path, default_workbook, soffice):
+    plain = default_workbook  # as `mlworth-xl workbook` writes it
     filled = write_workbook(tmp_path / "filled.xlsx", values=True)
     wb = load_values(filled)  # what a previewer or pandas reads: numbers
     assert (
@@ -220,10 +296,11 @@ def test_pdf_is_one_landscape_page(tmp_path, soffice):
     assert width > height
 
 
-def test_default_summary_in_numbers(recalculated):
+@pytest.mark.parametrize("case", ["default"], indirect=True)
+def test_default_summary_in_numbers(book):
     # A spot check in plain figures (the model's, as `mlworth-xl compare` prints them).
-    path, programs, person = recalculated["default"]
-    ws = load_values(path)[layout.SUMMARY]
+    programs, person = book.programs, book.person
+    ws = book.values[layout.SUMMARY]
     row = [c.value for c in ws[layout.SUMMARY_FIRST_ROW]]
     outcome = programs.evaluate(person)
     assert row[0] == "Carnegie Mellon MS in ML (in person)"
@@ -253,14 +330,15 @@ def test_default_summary_in_numbers(recalculated):
     )
 
 
-def test_loans_sheet_names_each_loan_and_a_fixed_plan_as_prepaying(tmp_path, soffice):
+def test_loans_sheet_names_each_loan_and_a_fixed_plan_as_prepaying(recalculated):
     from mlworth_xl.api import repayment_words
 
-    records = Programs.default().records()
-    records[1] = replace(records[1], repayment_plan=0, loan_term_years=10)  # fixed, new loans
-    programs, person = Programs.from_records(records), Person.default()
-    write_workbook(tmp_path / "book.xlsx", programs, person)
-    ws = load_values(recalculate(tmp_path / "book.xlsx", tmp_path / "rc.xlsx"))[layout.LOANS]
+    # the default comparison with option 2 on a fixed plan of 10 years (the module fixture)
+    path, programs, person = recalculated["fixed-plan"]
+    assert (
+        programs.columns["repayment_plan"][1] == 0 and programs.columns["loan_term_years"][1] == 10
+    )
+    ws = load_values(path)[layout.LOANS]
     lay = Layout.of(programs)
 
     def shown(key: str, i: int) -> object:
@@ -278,15 +356,14 @@ def test_loans_sheet_names_each_loan_and_a_fixed_plan_as_prepaying(tmp_path, sof
     )
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_the_live_chance_is_the_models_exact_chance_or_says_why_not(recalculated, case):
+def test_the_live_chance_is_the_models_exact_chance_or_says_why_not(book):
     """The Odds sheet's chance equals the model's exact odds (tail 0) to 1e-9, except for an
     option on RAP with a loan or with a first month that costs nothing, where it says so."""
     from mlworth_xl.model.odds import odds_programs
     from mlworth_xl.workbook import odds_sheet
 
-    path, programs, person = recalculated[case]
-    ws = load_values(path)[layout.ODDS]
+    programs, person = book.programs, book.person
+    ws = book.values[layout.ODDS]
     found = odds_programs(programs, person, quantiles=False, tail=0.0)
     outcome = programs.evaluate(person)
     for i, o in enumerate(found):
@@ -304,12 +381,11 @@ def test_the_live_chance_is_the_models_exact_chance_or_says_why_not(recalculated
             )
 
 
-def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
+def test_an_enormous_irr_shows_as_the_model_gives_it(recalculated):
     # Above the highest rate looked at: "> 99,900%" (the model's inf), not LibreOffice's IRR
-    programs, person = enormous_irrs()
+    path, programs, person = recalculated["enormous-irr"]  # enormous_irrs(), recalculated
     assert programs.evaluate(person).irr[0] == np.inf
-    write_workbook(tmp_path / "book.xlsx", programs, person)
-    wb = load_values(recalculate(tmp_path / "book.xlsx", tmp_path / "rc.xlsx"))
+    wb = load_values(path)
     assert error_cells(wb) == []
     assert irr_problems(wb, programs, person) == []
     assert (
@@ -320,14 +396,14 @@ def test_an_enormous_irr_shows_as_the_model_gives_it(tmp_path, soffice):
     )
 
 
-@pytest.mark.parametrize("case", ["default", "random-0"])
-def test_ironcalc_values_are_libreoffices_in_every_formula_cell(recalculated, case, tmp_path):
+@pytest.mark.parametrize("case", ["default", "random-0"], indirect=True)
+def test_ironcalc_values_are_libreoffices_in_every_formula_cell(book, tmp_path):
     # What `mlworth-xl workbook --ironcalc-values` stores is what LibreOffice computes, on
     # every sheet (Guide, Inputs, Programs, Risk, RAP, Sources too), text and flags alike
-    _, programs, person = recalculated[case]
-    path = write_workbook(tmp_path / "book.xlsx", programs, person, computed=True)
-    ours = results_by_cell(path)
-    theirs = results_by_cell(recalculated[case][0], path)
+    path = write_workbook(tmp_path / "book.xlsx", book.programs, book.person, computed=True)
+    formulas = openpyxl.load_workbook(path)  # the formula cells: those of the file generated
+    ours = cell_results(formulas, load_values(path))
+    theirs = cell_results(formulas, book.values)
     assert ours.keys() == theirs.keys()
     differ = [
         f"{where}: IronCalc {ours[where]!r}, LibreOffice {theirs[where]!r}"

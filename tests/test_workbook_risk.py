@@ -22,7 +22,6 @@ from mlworth_xl.model.records import Person, Program, Programs
 from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, Uncertainty
 from mlworth_xl.risk_api import risk
 from mlworth_xl.workbook import build_workbook, write_workbook, writer
-from mlworth_xl.workbook.libreoffice import recalculate
 from mlworth_xl.workbook.risk_sheet import (
     ASSUMED,
     COLUMNS,
@@ -36,6 +35,9 @@ from mlworth_xl.workbook.risk_sheet import (
 from mlworth_xl.workbook.summary import NEVER
 from mlworth_xl.workbook.writer import workbook_bytes
 from tests.workbook_support import error_cells, load_values
+
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
 
 #: A small, quick comparison: a master's, a bootcamp and self-study, and its person.
 SMALL = Programs.from_records(
@@ -227,10 +229,11 @@ def test_cli_refuses_draws_out_of_range(tmp_path):
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_whole_workbook_with_no_error_and_keeps_the_values(tmp_path, soffice):
-    path = tmp_path / "book.xlsx"
-    path.write_bytes(workbook_bytes(build_workbook()))
-    wb = load_values(recalculate(path, tmp_path / "recalculated.xlsx"))
+def test_libreoffice_opens_the_whole_workbook_with_no_error_and_keeps_the_values(
+    default_recalculated,
+):
+    # the default workbook recalculated by LibreOffice (made once per session: conftest.py)
+    wb = load_values(default_recalculated)
     assert error_cells(wb) == []
     assert_sheet_is_risk(
         wb[RISK], Programs.default(), Person.default(), DEFAULT_DRAWS, DEFAULT_SEED

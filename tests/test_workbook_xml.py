@@ -27,6 +27,9 @@ from mlworth_xl.workbook import build_workbook, fast_path, sheet_xml
 from mlworth_xl.workbook.risk_sheet import RiskSettings
 from mlworth_xl.workbook.writer import workbook_bytes
 
+# whole workbooks: left out of the quick loop (README, Development)
+pytestmark = pytest.mark.slow
+
 
 def same_as_openpyxl(build: Callable[[], Workbook], monkeypatch: pytest.MonkeyPatch) -> bool:
     """Whether two workbooks from ``build`` save to the same bytes, ours and openpyxl's."""

@@ -9,13 +9,18 @@ checked first, so a position that points at the wrong cell fails loudly.
 from __future__ import annotations
 
 import math
+import os
 import re
+import shutil
+import signal
+import subprocess
 import tempfile
 import warnings
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from subprocess import PIPE
 from typing import Any
 
 import numpy as np
@@ -30,9 +35,11 @@ from mlworth_xl.workbook import ironcalc_values, layout, odds_sheet
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.libreoffice import (
+    _REGISTRY,
+    LibreOfficeError,
     Results,
     fill_results,
-    recalculate,
+    find_soffice,
     recalculated_results,
 )
 from mlworth_xl.workbook.summary import GUARDED, NEVER, NOT_AVAILABLE, STALE
@@ -265,7 +272,11 @@ def enormous_irrs() -> tuple[Programs, Person]:
     return Programs.from_records(options), Person.default()
 
 
-def random_sets(count: int, seed: int = 20261121) -> list[tuple[Programs, Person]]:
+#: The seed of the random program sets unless a test gives its own.
+DEFAULT_SEED = 20261121
+
+
+def random_sets(count: int, seed: int = DEFAULT_SEED) -> list[tuple[Programs, Person]]:
     """``count`` random program sets with a random person each.
 
     Every set has 1 to 5 options; the first sets hold every case of
@@ -300,11 +311,62 @@ def random_sets(count: int, seed: int = 20261121) -> list[tuple[Programs, Person
 # --- LibreOffice ------------------------------------------------------------------------
 
 
-def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
-    """Recalculate workbooks with LibreOffice, two at a time (one profile each)."""
+def recalculate_all(paths: list[Path], out_dir: Path, *, timeout: float = 120) -> list[Path]:
+    """Recalculate workbooks with LibreOffice as :func:`recalculate` does each: ``out_dir / name``.
+
+    The files are shared between two LibreOffice processes (the machines this runs on have
+    two cores), the biggest first, each to the process with the fewest bytes so far; each
+    process has its own throw-away profile, set as :func:`recalculate` sets it (every formula
+    recalculated on load), and converts its share in one run, so LibreOffice starts twice,
+    not once per file.  ``timeout`` is per file.  tests/test_workbook_libreoffice.py checks
+    that a file recalculated so holds the results :func:`recalculate` gives it.
+    """
+    names = [p.name for p in paths]
+    if len(set(names)) != len(names) or any(p.suffix != ".xlsx" for p in paths):
+        raise ValueError(f"workbooks of one name each, ending in .xlsx: {names}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    shares: list[list[Path]] = [[] for _ in range(min(2, len(paths)))]
+    size = {p: p.stat().st_size for p in paths}
+    for p in sorted(paths, key=size.__getitem__, reverse=True):
+        min(shares, key=lambda share: sum(map(size.__getitem__, share))).append(p)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda p: recalculate(p, out_dir / p.name), paths))
+        list(pool.map(lambda share: _convert_together(share, out_dir, timeout), shares))
+    return [out_dir / name for name in names]
+
+
+def _convert_together(paths: list[Path], out_dir: Path, timeout: float) -> None:
+    """One LibreOffice process recalculates ``paths`` (one name each) into ``out_dir``."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise LibreOfficeError("LibreOffice (soffice) not found")
+    with tempfile.TemporaryDirectory(prefix="mlworth-lo-batch-") as tmp:
+        work = Path(tmp)
+        (work / "profile" / "user").mkdir(parents=True)
+        (work / "profile" / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
+        (work / "in").mkdir()
+        sources = [shutil.copyfile(p, work / "in" / p.name) for p in paths]  # no lock files
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            *("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"),
+            *("--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(work / "out")),
+            *map(str, sources),
+        ]
+        proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout * len(paths))
+        except BaseException:  # a timeout, Ctrl+C: LibreOffice (its own session) goes too
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+        for p in paths:
+            produced = work / "out" / p.name
+            if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+                detail = (err or out).decode("utf-8", "replace").strip() or "no output"
+                raise LibreOfficeError(
+                    f"LibreOffice could not convert {p} (exit {proc.returncode}): {detail}"
+                )
+            shutil.move(produced, out_dir / p.name)
 
 
 # --- other engines: IronCalc and Formulon ---------------------------------------------------
@@ -359,8 +421,12 @@ def results_by_cell(path: Path, generated: Path | None = None) -> dict[str, Any]
     The formula cells are those of ``generated`` (by default ``path``): a file another
     program saved may write its formulas differently (LibreOffice shares some).
     """
-    formulas = openpyxl.load_workbook(generated or path)
-    values = load_values(path)
+    return cell_results(openpyxl.load_workbook(generated or path), load_values(path))
+
+
+def cell_results(formulas: openpyxl.Workbook, values: openpyxl.Workbook) -> dict[str, Any]:
+    """As :func:`results_by_cell`, of workbooks already loaded: the formula cells of
+    ``formulas`` (loaded with its formulas), their values in ``values`` (:func:`load_values`)."""
     return {
         f"{ws.title}!{c.coordinate}": values[ws.title][c.coordinate].value
         for ws in formulas.worksheets
