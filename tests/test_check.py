@@ -670,9 +670,9 @@ def test_an_edited_cached_value_on_loans_is_reported(calculated, tmp_path, soffi
 @pytest.fixture(scope="module")
 def cells(fresh, fresh_book) -> dict[str, list[str]]:
     """The fresh workbook's cells that hold formulas and values that are no inputs, by sheet."""
-    from mlworth_xl.workbook.check import _Audit
+    from mlworth_xl.workbook.check_run import Audit
 
-    run_ = _Audit(fresh)
+    run_ = Audit(fresh)
     run_.read_inputs()
     found: dict[str, list[str]] = {}
     for ws in fresh_book.worksheets:

@@ -22,7 +22,8 @@ from openpyxl.cell.cell import Cell
 
 from mlworth_xl.model.records import Programs
 from mlworth_xl.workbook import cached_values, check, fast_path, write_workbook
-from mlworth_xl.workbook.check import _Audit, audit
+from mlworth_xl.workbook.check import audit
+from mlworth_xl.workbook.check_run import Audit
 from mlworth_xl.workbook.libreoffice import sheet_parts
 from mlworth_xl.workbook.risk_sheet import RiskSettings
 
@@ -325,7 +326,7 @@ def test_a_cached_value_the_xml_reader_leaves_to_openpyxl_is_read_by_it(fresh, t
             count=1,
         ),
     )
-    run = _Audit(inline)
+    run = Audit(inline)
     assert not isinstance(run.values, cached_values.CachedValues)
     assert run.values["Summary"]["J7"].value == "typed"
 

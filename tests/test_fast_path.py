@@ -53,9 +53,29 @@ def test_the_speed_path_is_taken_with_the_installed_openpyxl(monkeypatch):
     monkeypatch.delenv(fast_path.PLAIN_ENV, raising=False)
     assert fast_path.in_tested_range(openpyxl.__version__)
     assert fast_path.why_plain() is None
-    assert styles.Cells(openpyxl.Workbook().active).fast
+    assert fast_path.enabled()
     monkeypatch.setenv(fast_path.PLAIN_ENV, "0")  # 0 leaves it on
     assert fast_path.enabled()
+
+
+@pytest.mark.parametrize("plain", ["", "1"])
+def test_every_sheet_writer_styles_its_cells_as_the_fence_says(plain, monkeypatch):
+    # styles.Cells and sheet_xml.save take the speed path only when told (they import nothing
+    # of the fence); each sheet's writer and the writer's save ask fast_path.enabled()
+    monkeypatch.setenv(fast_path.PLAIN_ENV, plain)
+    told = []
+    real = styles.Cells.__init__
+
+    def spy(self, ws, *, fast=False):
+        told.append((ws.title, fast))
+        real(self, ws, fast=fast)
+
+    monkeypatch.setattr(styles.Cells, "__init__", spy)
+    records = Programs.default().records()[:2]
+    records[1] = replace(records[1], repayment_plan=2)  # 2: RAP, so the RAP sheet is written
+    build_workbook(Programs.from_records(records), risk=RiskSettings(draws=200, seed=3))
+    assert {title for title, _ in told} >= {"Cash flows", "Loans", "RAP", "Odds", "Roles"}
+    assert {fast for _, fast in told} == {plain == ""}
 
 
 def test_default_workbook_is_the_same_both_ways(monkeypatch):
@@ -99,7 +119,7 @@ def test_an_untested_openpyxl_is_written_by_its_public_api(version, monkeypatch)
     expected = workbook_bytes(build_workbook())
     monkeypatch.setattr(fast_path, "installed_version", lambda: version)
     assert fast_path.why_plain() == (f"openpyxl {version} is outside the tested range >=3.1.2,<3.2")
-    assert not styles.Cells(openpyxl.Workbook().active).fast
+    assert not fast_path.enabled()
     assert workbook_bytes(build_workbook()) == expected
 
 
@@ -123,7 +143,7 @@ def test_an_openpyxl_without_an_attribute_it_uses_is_written_by_its_public_api(
     monkeypatch.delattr(openpyxl.cell._writer, "write_cell")
     fast_path.probe.cache_clear()
     assert fast_path.why_plain() == "openpyxl has no openpyxl.cell._writer.write_cell"
-    assert not styles.Cells(openpyxl.Workbook().active).fast
+    assert not fast_path.enabled()
     assert workbook_bytes(build_workbook()) == expected
 
 

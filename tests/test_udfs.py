@@ -406,12 +406,12 @@ def test_compare_spills_the_same_table_as_the_command_line():
 
 def test_compare_reads_the_cells_as_they_are_not_as_text(monkeypatch):
     # numbers reach the table as numbers: the text parser sees only the cells typed as text
-    from mlworth_xl import inputs
+    from mlworth_xl import parse
 
     seen = []
-    real = inputs.parse_number
+    real = parse.parse_number
     monkeypatch.setattr(
-        inputs, "parse_number", lambda t, *a, **k: seen.append(t) or real(t, *a, **k)
+        parse, "parse_number", lambda t, *a, **k: seen.append(t) or real(t, *a, **k)
     )
     rows = [
         [

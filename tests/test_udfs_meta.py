@@ -8,6 +8,7 @@ also re-imported with recording stand-ins for ``xlwings.func`` and
 from __future__ import annotations
 
 import ast
+import graphlib
 import importlib
 import inspect
 import subprocess
@@ -259,6 +260,48 @@ def test_the_layers_of_the_excel_functions_import_downwards_only():
                 offences.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
     assert not offences, "\n".join(offences)
     assert imported_modules(ROOT / "mlworth_xl" / "excel" / "__init__.py") == []
+
+
+def module_graph(root: Path) -> dict[str, set[str]]:
+    """Each module of the package under ``root`` and the package's modules it imports, at any
+    level and inside functions (:func:`imported_modules`).  Packages' ``__init__.py`` files are
+    left out: they hand names on, and every import of a submodule runs them."""
+    modules = {
+        ".".join(p.relative_to(root).with_suffix("").parts): p
+        for p in sorted((root / "mlworth_xl").rglob("*.py"))
+        if p.name != "__init__.py"
+    }
+    return {
+        name: {m for _, m in imported_modules(path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+
+
+def test_the_package_imports_in_one_direction_without_a_circle():
+    graph = module_graph(ROOT)
+    assert {"mlworth_xl.api", "mlworth_xl.workbook.reader", "mlworth_xl.model.odds"} <= set(graph)
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        pytest.fail(f"modules that import each other in a circle: {' -> '.join(exc.args[1])}")
+    assert len(order) == len(graph)
+
+
+def test_the_circle_check_finds_a_circle(tmp_path, monkeypatch):
+    package = tmp_path / "mlworth_xl"
+    package.mkdir()
+    (package / "a.py").write_text("def later():\n    from mlworth_xl import b\n")
+    (package / "b.py").write_text("from mlworth_xl.a import later\n")
+    (package / "c.py").write_text("import mlworth_xl.a\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    graph = module_graph(tmp_path)
+    assert graph == {
+        "mlworth_xl.a": {"mlworth_xl.b"},
+        "mlworth_xl.b": {"mlworth_xl.a"},
+        "mlworth_xl.c": {"mlworth_xl.a"},
+    }
+    with pytest.raises(graphlib.CycleError):
+        list(graphlib.TopologicalSorter(graph).static_order())
 
 
 def test_the_package_has_no_star_imports_and_leaves_sys_modules_alone():

@@ -10,7 +10,7 @@ import textwrap
 
 import pandas as pd
 
-from mlworth_xl.api import COLUMNS, COMPARE_COLUMNS, EXPECTED_HEADERS, HEADERS, IRR_ABOVE
+from mlworth_xl.columns import COLUMNS, COMPARE_COLUMNS, EXPECTED_HEADERS, HEADERS, IRR_ABOVE
 
 #: Each header's kind of value; the IRR is a rate that may be above the highest rate looked at.
 KIND = {c.header: "irr" if c.key == "irr" else c.kind for c in (*COLUMNS, *COMPARE_COLUMNS)}

@@ -14,11 +14,11 @@ from mlworth_xl.api import resolve_inputs
 from mlworth_xl.cli import main
 from mlworth_xl.cli.options import inputs
 from mlworth_xl.cli.render import aligned, cell, to_csv, to_json
-from mlworth_xl.inputs import parse_number
 from mlworth_xl.model.data import field_default
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.risk import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, Uncertainty
 from mlworth_xl.model.uncertainty import JOB_SEARCH, RISK
+from mlworth_xl.parse import parse_number
 from mlworth_xl.risk_api import DEFAULT_WITHIN, risk, risk_columns
 
 #: A progress bar appears when the run looks like taking longer than this.

@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from mlworth_xl.api import COMPARE_COLUMNS, IRR_ABOVE, Column, odds_frame
+from mlworth_xl.api import odds_frame
+from mlworth_xl.columns import COMPARE_COLUMNS, IRR_ABOVE, Column
 from mlworth_xl.excel import scenarios
 from mlworth_xl.excel.cells import Arg, CellError, Cells
 from mlworth_xl.excel.registry import OPTION_ARGS, SCENARIO, default, num, shown, udf

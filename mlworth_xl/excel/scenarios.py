@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from mlworth_xl.excel.cells import CellError, cell_number, error_code, numbers, text
-from mlworth_xl.inputs import header_key, parse_bool, parse_code, parse_number
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.errors import InputError
 from mlworth_xl.model.evaluate import Outcome, evaluate, inputs_with_defaults, validate
 from mlworth_xl.model.odds import odds, verdict
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
+from mlworth_xl.parse import header_key, parse_bool, parse_code, parse_number
 
 F = fields.ALL
 

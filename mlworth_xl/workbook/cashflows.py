@@ -38,7 +38,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl.model import fields
-from mlworth_xl.workbook import irr_search, layout, styles
+from mlworth_xl.workbook import fast_path, irr_search, layout, styles
 from mlworth_xl.workbook.layout import (
     CF_BLOCK,
     CF_BLOCK_OFFSET,
@@ -219,7 +219,7 @@ def write(wb: Workbook, names: list[str], lay: Layout) -> None:
         column=1,
         value="Sign changes of the net flow (an IRR needs exactly one)",
     )
-    cells = styles.Cells(ws)
+    cells = styles.Cells(ws, fast=fast_path.enabled())
     for key, text in CF_SHARED:
         cells.header(CF_HEADER_ROW, CF_SHARED_COL[key], text)
     width = len(CF_BLOCK)

@@ -3,61 +3,26 @@
 The sheets (missing, added with their formulas, renamed, in another order),
 a row or column inserted or deleted on a sheet (named once; the sheet's cells
 are then not compared one by one) and the defined names (DiscountRate, Salary,
-…).  Each check adds its findings to the audit (:mod:`.check`); the expected
-workbook is what the generator writes for the file's inputs.  Also how the
-checks show a formula (:func:`normalize`) and a constant (:func:`describe`).
+…).  Each check adds its findings to the audit (:mod:`.check_run`); the
+expected workbook is what the generator writes for the file's inputs.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from mlworth_xl.error_values import ERROR_VALUES
 from mlworth_xl.workbook import layout, risk_sheet
-from mlworth_xl.workbook.input_cells import BOOL_CALL, formula_text, is_formula, shorten
+from mlworth_xl.workbook.check_run import Audit
+from mlworth_xl.workbook.input_cells import formula_text, is_formula, normalize, shorten
 from mlworth_xl.workbook.layout import Layout
-
-if TYPE_CHECKING:
-    from mlworth_xl.workbook.check import _Audit
-
-_STRING = re.compile(r'("(?:[^"]|"")*")')
-
-
-def normalize(formula: str) -> str:
-    """A formula as compared: spreadsheet applications' harmless rewrites undone.
-
-    LibreOffice saves ``FALSE`` as ``FALSE()`` and Excel adds ``_xlfn.``
-    prefixes; case and spaces outside text literals do not matter.
-
-    >>> normalize('=IF(a1 > 0, FALSE(), "Keep  Case")')
-    '=IF(A1>0,FALSE,"Keep  Case")'
-    """
-    parts = _STRING.split(formula)
-    for k in range(0, len(parts), 2):  # the parts outside "…"
-        text = parts[k].replace("_xlfn.", "").replace(" ", "").upper()
-        parts[k] = BOOL_CALL.sub(r"\1", text)
-    return "".join(parts)
-
-
-def describe(value: Any, data_type: str = "n") -> str:
-    """A constant as a finding names it: ``the number 4.2``, ``the text 'abc'``."""
-    if data_type == "e" or (isinstance(value, str) and value in ERROR_VALUES):
-        return f"the error {value}"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return f"the number {value:g}"
-    return f"the text {str(value)!r}"
-
 
 # --- sheets -------------------------------------------------------------------------------
 
 
-def expected_sheets(run: _Audit) -> list[str]:
+def expected_sheets(run: Audit) -> list[str]:
     """The sheets the generator writes for this file, in order (Risk if the file has it)."""
     sheets = list(Layout(max(run.n, 1), run.rap_options).sheets)
     if risk_sheet.RISK in run.formulas.sheetnames:
@@ -65,7 +30,7 @@ def expected_sheets(run: _Audit) -> list[str]:
     return sheets
 
 
-def check_sheets(run: _Audit) -> None:
+def check_sheets(run: Audit) -> None:
     """A finding per sheet missing, added, renamed or moved."""
     wanted, found = expected_sheets(run), list(run.formulas.sheetnames)
     missing = [s for s in wanted if s not in found]
@@ -99,7 +64,7 @@ def check_sheets(run: _Audit) -> None:
 # --- rows and columns inserted or deleted -------------------------------------------------
 
 
-def check_shapes(run: _Audit, expected: Any, sheets: Iterable[str]) -> None:
+def check_shapes(run: Audit, expected: Any, sheets: Iterable[str]) -> None:
     """A finding per sheet with a row or column inserted or deleted (then not compared)."""
     for sheet in sheets:
         if sheet not in run.formulas.sheetnames or sheet not in expected.sheetnames:
@@ -131,7 +96,7 @@ def check_shapes(run: _Audit, expected: Any, sheets: Iterable[str]) -> None:
 def _occupancy(cells: Iterable[Any]) -> dict[str, list[tuple[int, ...]]]:
     """Per column and per row of a sheet, the rows (or columns) of its cells that hold something.
 
-    ``cells`` are the sheet's cells that hold a value (:meth:`.check._Audit.sheet`); text
+    ``cells`` are the sheet's cells that hold a value (:meth:`.check_run.Audit.sheet`); text
     that is empty counts as nothing.
 
     >>> from collections import namedtuple
@@ -195,7 +160,7 @@ def _moved(
 # --- defined names ------------------------------------------------------------------------
 
 
-def check_names(run: _Audit, expected: Any) -> None:
+def check_names(run: Audit, expected: Any) -> None:
     """The defined names (DiscountRate, Salary, …) point where the generator's do."""
 
     def names(wb: Any) -> dict[str, str]:

@@ -15,22 +15,20 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mlworth_xl.api import COMPARE_COLUMNS, odds_frame
+from mlworth_xl.api import odds_frame
+from mlworth_xl.columns import COMPARE_COLUMNS
 from mlworth_xl.error_values import ERROR_VALUES
 from mlworth_xl.model.evaluate import yearly_detail
 from mlworth_xl.model.records import Person, Programs
 from mlworth_xl.safe_xlsx import open_workbook
 from mlworth_xl.workbook import cached_values, fast_path, layout, risk_sheet
 from mlworth_xl.workbook.cashflows import shown
-from mlworth_xl.workbook.check_structure import describe, normalize
-from mlworth_xl.workbook.input_cells import formula_text, is_formula, shorten
+from mlworth_xl.workbook.check_run import Audit
+from mlworth_xl.workbook.input_cells import describe, formula_text, is_formula, normalize, shorten
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.summary import GUARDED, NEVER, NOT_AVAILABLE, STALE
-
-if TYPE_CHECKING:
-    from mlworth_xl.workbook.check import _Audit
 
 #: Relative and absolute tolerance between a cached result and the model.
 REL, ABS = 1e-9, 1e-6
@@ -67,7 +65,7 @@ _LOAN_FIGURES = (
 # --- formulas -----------------------------------------------------------------------------
 
 
-def check_formulas(run: _Audit, expected: Any) -> None:
+def check_formulas(run: Audit, expected: Any) -> None:
     """A finding per formula replaced, deleted or edited, and per formula added."""
     sheets = list(expected.sheetnames)
     if risk_sheet.RISK in run.formulas.sheetnames and risk_sheet.RISK not in sheets:
@@ -120,7 +118,7 @@ def check_formulas(run: _Audit, expected: Any) -> None:
 # --- values that are no inputs ------------------------------------------------------------
 
 
-def check_constants(run: _Audit, expected: Any, sheets: list[str]) -> None:
+def check_constants(run: Audit, expected: Any, sheets: list[str]) -> None:
     """Every cell holding a value (not a formula, not an input) as the generator writes it."""
     for sheet in sheets:
         if sheet not in run.formulas.sheetnames or sheet in run.moved:
@@ -142,7 +140,7 @@ def check_constants(run: _Audit, expected: Any, sheets: list[str]) -> None:
             )
 
 
-def _constants(run: _Audit, mine: Any, theirs: Any) -> None:
+def _constants(run: Audit, mine: Any, theirs: Any) -> None:
     sheet = theirs.title
     expected, found = run.sheet(mine), run.sheet(theirs)
     wanted = {(e.row, e.column): e for e in expected.cells if not is_formula(e)}
@@ -178,7 +176,7 @@ def _constants(run: _Audit, mine: Any, theirs: Any) -> None:
 # --- cached values ------------------------------------------------------------------------
 
 
-def formula_values(run: _Audit) -> Iterator[tuple[str, Any, Any]]:
+def formula_values(run: Audit) -> Iterator[tuple[str, Any, Any]]:
     """(address, formula cell, cached value cell) of every formula in the file."""
     for ws in run.formulas.worksheets:
         cached = run.values[ws.title]
@@ -187,7 +185,7 @@ def formula_values(run: _Audit) -> Iterator[tuple[str, Any, Any]]:
                 yield f"{ws.title}!{c.coordinate}", c, cached.cell(row=c.row, column=c.column)
 
 
-def check_errors(run: _Audit) -> bool:
+def check_errors(run: Audit) -> bool:
     """Add a finding per formula showing an error value; whether any result was cached."""
     cached = False
     for where, _, value in formula_values(run):
@@ -199,7 +197,7 @@ def check_errors(run: _Audit) -> bool:
     return cached
 
 
-def check_results(run: _Audit, table: Programs, who: Person) -> None:
+def check_results(run: Audit, table: Programs, who: Person) -> None:
     """Compare cached results with the model, cell by cell."""
     lay = Layout(run.n, run.rap_options)
     used = [i for i in range(run.n) if i not in run.blank]  # all but a template's empty
@@ -272,7 +270,7 @@ def check_results(run: _Audit, table: Programs, who: Person) -> None:
                 )
 
 
-def check_recalculated(run: _Audit, expected: Any) -> None:
+def check_recalculated(run: Audit, expected: Any) -> None:
     """Every cached result against a calculation of the expected workbook.
 
     IronCalc calculates it in process (the engine whose values the generator stores);
@@ -329,7 +327,7 @@ def check_recalculated(run: _Audit, expected: Any) -> None:
                 )
 
 
-def _calculated(run: _Audit, expected: Any, calculated: Path, *, written: bool) -> Any:
+def _calculated(run: Audit, expected: Any, calculated: Path, *, written: bool) -> Any:
     """The values of ``calculated`` (the expected workbook calculated), as loaded ``data_only``.
 
     A file ``written`` from ``expected`` (its cells and styles, IronCalc's values added)

@@ -21,6 +21,7 @@ from openpyxl.utils import column_index_from_string
 from mlworth_xl.error_values import ERROR_VALUES
 from mlworth_xl.model import fields
 from mlworth_xl.model.errors import InputError, Problem
+from mlworth_xl.parse import parse_bool, parse_code, parse_number
 from mlworth_xl.workbook import layout
 from mlworth_xl.workbook.layout import Layout
 
@@ -65,8 +66,6 @@ def number(
     >>> number(fields.PROGRAM["loan_share"], -0.5)[1]
     '-0.5 is out of range; allowed: a number from 0 (0%) to 1 (100%)'
     """
-    from mlworth_xl.inputs import parse_bool, parse_code, parse_number
-
     allowed = spec.allowed()
     if data_type == "e" or (isinstance(value, str) and value.strip() in ERROR_VALUES):
         return None, f"holds the error {value}; allowed: {allowed}"
@@ -254,3 +253,35 @@ class CellReader:
 def address(sheet: str, column: int, row: int) -> str:
     """A cell's address as a problem names it: ``Programs!C8``."""
     return f"{sheet}!{layout.cell(None, column, row, absolute=False)}"
+
+
+# --- formulas and constants as the check compares and names them ------------------------
+
+_STRING = re.compile(r'("(?:[^"]|"")*")')
+
+
+def normalize(formula: str) -> str:
+    """A formula as compared: spreadsheet applications' harmless rewrites undone.
+
+    LibreOffice saves ``FALSE`` as ``FALSE()`` and Excel adds ``_xlfn.``
+    prefixes; case and spaces outside text literals do not matter.
+
+    >>> normalize('=IF(a1 > 0, FALSE(), "Keep  Case")')
+    '=IF(A1>0,FALSE,"Keep  Case")'
+    """
+    parts = _STRING.split(formula)
+    for k in range(0, len(parts), 2):  # the parts outside "…"
+        text = parts[k].replace("_xlfn.", "").replace(" ", "").upper()
+        parts[k] = BOOL_CALL.sub(r"\1", text)
+    return "".join(parts)
+
+
+def describe(value: Any, data_type: str = "n") -> str:
+    """A constant as a finding names it: ``the number 4.2``, ``the text 'abc'``."""
+    if data_type == "e" or (isinstance(value, str) and value in ERROR_VALUES):
+        return f"the error {value}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return f"the number {value:g}"
+    return f"the text {str(value)!r}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mlworth_xl.workbook import layout, styles
+from mlworth_xl.workbook import fast_path, layout, styles
 from mlworth_xl.workbook.layout import (
     IRR_BLOCK,
     IRR_FIRST_ROW,
@@ -75,7 +75,7 @@ def write(ws: Worksheet, n: int, lay: Layout) -> None:
     ).font = styles.SECTION_FONT
     ws.cell(row=IRR_NPV_LOW_ROW, column=1, value="NPV at the lowest rate")
     ws.cell(row=IRR_NPV_HIGH_ROW, column=1, value="NPV at the highest rate")
-    cells = styles.Cells(ws)
+    cells = styles.Cells(ws, fast=fast_path.enabled())
     cells.header(IRR_HEADER_ROW, 1, "Step")
     for row in range(IRR_FIRST_ROW, IRR_LAST_ROW + 1):
         ws.cell(row=row, column=1, value=f"=N($A{row - 1})+1")  # the header above counts as 0

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 import numpy as np
 from openpyxl.utils import get_column_letter
 
-from mlworth_xl.api import COMPARE_COLUMNS
+from mlworth_xl.columns import COMPARE_COLUMNS
 from mlworth_xl.model import data, federal, fields, metrics
 from mlworth_xl.model.codes import Plan
 from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB, Z90
 from mlworth_xl.model.odds import LIKELY_FROM, UNLIKELY_UP_TO
-from mlworth_xl.model.records import Programs
+from mlworth_xl.model.records import Program, Programs
 from mlworth_xl.model.roles import SHARE_TOLERANCE
 from mlworth_xl.model.uncertainty import RISK, RISK_FIELDS
 
@@ -800,3 +800,12 @@ class Layout:
         return area(
             None if local else SUMMARY, SUMMARY_COL[key], SUMMARY_FIRST_ROW, self.summary_last_row
         )
+
+
+def placeholder(i: int) -> Program:
+    """The option standing in for empty column ``i``: every default, the required inputs made up.
+
+    Its values are never written: they let the model evaluate a table of the
+    template's size (the written figures of a template are left empty).
+    """
+    return Program(f"Option {i + 1}", years=1, tuition_per_year=0, salary_after=0)

@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from mlworth_xl.model.codes import Financing, Plan
-from mlworth_xl.workbook import layout, styles
+from mlworth_xl.workbook import fast_path, layout, styles
 from mlworth_xl.workbook.layout import (
     DISB_BLOCK,
     DISB_FIRST_ROW,
@@ -419,7 +419,7 @@ def write(wb: Workbook, n: int, lay: Layout) -> None:
         "each study year under the rules on Inputs. Simple interest until repayment "
         "starts (study + grace); then the repayment plan.",
     )
-    cells = styles.Cells(ws)
+    cells = styles.Cells(ws, fast=fast_path.enabled())
     cells.header(layout.LOANS_HEADER_ROW, 1, "Per option")
     cells.header(layout.LOANS_HEADER_ROW, 2, "How it is computed")
     for i in range(n):

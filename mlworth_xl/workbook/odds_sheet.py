@@ -53,7 +53,7 @@ from openpyxl.utils import get_column_letter
 from mlworth_xl.model import fields
 from mlworth_xl.model.distributions import MAX_MONTHS_TO_JOB
 from mlworth_xl.model.odds import Odds
-from mlworth_xl.workbook import layout, styles
+from mlworth_xl.workbook import fast_path, layout, styles
 from mlworth_xl.workbook.layout import CF_SHARED_COL, MAX_YEARS, MONTHS_PER_YEAR, Layout, cell
 
 #: A payback that does not happen within the horizon (as on Summary).
@@ -370,7 +370,7 @@ def write(
         "row (years from the one after the target to the horizon); the salary is "
         "lognormal. Dropouts and graduates without the role never pay back.",
     )
-    cells = styles.Cells(ws)
+    cells = styles.Cells(ws, fast=fast_path.enabled())
     ws.cell(row=YEAR_ROW, column=GRID_COL - 1, value="Year").font = styles.BOLD
     ws.cell(row=SALARY_ROW, column=GRID_COL - 1, value="Current salary")
     ws.cell(row=SALARY_TO_DATE_ROW, column=GRID_COL - 1, value="Current salary to date")

@@ -19,27 +19,13 @@ from mlworth_xl.model.records import Programs
 from mlworth_xl.model.uncertainty import RISK_FIELDS, Uncertainty
 from mlworth_xl.workbook import layout, styles
 from mlworth_xl.workbook.layout import Layout, cell
+from mlworth_xl.workbook.styles import set_text
 from mlworth_xl.workbook.validation import plan_without_rap, rule
 
 #: What an input that follows the kind takes when it is left empty (a template's).
 _KIND_DEFAULT = "empty: the kind's default (values used: at the bottom)"
 #: The label of the check row.
 CHECK_LABEL = "Check: study fits in the horizon, role shares add up"
-#: A text starting with one of these would be read as a formula if typed into a cell.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def set_text(target: Any, text: str) -> None:
-    """Write ``text`` into a cell as text that can never become a formula.
-
-    openpyxl stores a string starting with ``=`` as a formula; the data type
-    is forced back to text, and a quote prefix keeps Excel from turning it
-    into a formula when the cell is edited.
-    """
-    target.value = text
-    target.data_type = "s"
-    if text.startswith(FORMULA_STARTS):
-        target.quotePrefix = True
 
 
 def _value(field: fields.Field, x: float) -> bool | int | float:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from mlworth_xl.workbook import layout, styles
+from mlworth_xl.workbook import fast_path, layout, styles
 from mlworth_xl.workbook.layout import (
     MONTHS_PER_YEAR,
     RAP_BLOCK,
@@ -81,7 +81,7 @@ def write(wb: Workbook, lay: Layout) -> None:
         "is the first month after study and grace; the balance after payment 360 is "
         "forgiven (it may be taxable).",
     )
-    cells = styles.Cells(ws)
+    cells = styles.Cells(ws, fast=fast_path.enabled())
     cells.header(layout.RAP_SHEET_HEADER_ROW, 1, "Payment")
     for i in lay.rap_options:
         first = lay.rap_col(i, RAP_BLOCK[0][0])

@@ -229,7 +229,7 @@ def read_as_generated(
     cached values.  Every input must hold a value of the generator's kind: an empty
     input is a problem (no default), text is no number, and an input holding a formula
     is a problem (but LibreOffice's ``=TRUE()``), read for its cached value.  Columns
-    in ``blank`` (a template's empty ones) stand for :func:`~.template.placeholder`
+    in ``blank`` (a template's empty ones) stand for :func:`~.layout.placeholder`
     options; an option set to RAP without a block on the RAP sheet (``rap_options``) is
     a problem.
     """
@@ -311,9 +311,7 @@ def _options(
     for j, i in enumerate(used):
         col = Layout.option_col(i)
         if i in blank:  # an empty column of a template: it computes nothing
-            from mlworth_xl.workbook.template import placeholder
-
-            empty_one = Programs.from_records([placeholder(i)])
+            empty_one = Programs.from_records([layout.placeholder(i)])
             names.append(empty_one.names[0])
             kinds.append(empty_one.kinds[0])
             for k in columns:

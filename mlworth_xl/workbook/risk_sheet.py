@@ -38,7 +38,7 @@ from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import Uncertainty
 from mlworth_xl.risk_api import DEFAULT_WITHIN, risk_columns, risk_row
 from mlworth_xl.workbook import layout, styles
-from mlworth_xl.workbook.programs_sheet import set_text
+from mlworth_xl.workbook.styles import set_text
 from mlworth_xl.workbook.summary import NEVER
 
 RISK = "Risk"

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from mlworth_xl.model import data, fields
 from mlworth_xl.model.roles import Roles
-from mlworth_xl.workbook import layout, styles
+from mlworth_xl.workbook import fast_path, layout, styles
 from mlworth_xl.workbook.layout import (
     OUTCOME_ROW,
     OUTCOME_ROWS,
@@ -33,7 +33,7 @@ from mlworth_xl.workbook.layout import (
     area,
     cell,
 )
-from mlworth_xl.workbook.programs_sheet import set_text
+from mlworth_xl.workbook.styles import set_text
 
 #: What the salary of a placed graduate says when the shares neither add up to 1 nor are all 0.
 WRONG_SHARES = "role shares must add up to 1, or all be 0"
@@ -67,7 +67,7 @@ def write(wb: Workbook, lay: Layout, roles: Roles) -> None:
         "earns its salary after. Pay is lognormal, fitted to the median and the 10th and 90th "
         "percentile.",
     )
-    cells = styles.Cells(ws)
+    cells = styles.Cells(ws, fast=fast_path.enabled())
     for key, text in ROLE_COLUMNS:
         cells.header(layout.ROLES_HEADER_ROW, ROLE_COL[key], text)
     for role in roles.roles:

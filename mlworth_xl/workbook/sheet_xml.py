@@ -42,7 +42,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from mlworth_xl.interrupt import signals_deferred
-from mlworth_xl.workbook import fast_path
 
 try:  # internals: an openpyxl without them is written by its own API (fast_path.probe)
     from openpyxl.cell._writer import write_cell
@@ -248,10 +247,10 @@ def untyped_empty(xml: bytes) -> bytes:
     return _TYPED_EMPTY.sub(rb"\1\2", xml)
 
 
-def save(wb: Workbook, archive: zipfile.ZipFile, *, fast: bool | None = None) -> None:
-    """Write ``wb`` into ``archive`` (and close it): by :class:`WorkbookXml` or, where the
-    speed path is off (``fast`` false, or by default where :func:`fast_path.enabled` says
-    so), by openpyxl's public ``ExcelWriter``; the same bytes either way.
+def save(wb: Workbook, archive: zipfile.ZipFile, *, fast: bool = False) -> None:
+    """Write ``wb`` into ``archive`` (and close it): by :class:`WorkbookXml` where ``fast``
+    is true (the writer passes what :func:`mlworth_xl.workbook.fast_path.enabled` says),
+    otherwise by openpyxl's public ``ExcelWriter``; the same bytes either way.
 
     An empty cell (styled) carries no type either way:
 
@@ -267,8 +266,6 @@ def save(wb: Workbook, archive: zipfile.ZipFile, *, fast: bool | None = None) ->
     True True
     True True
     """
-    if fast is None:
-        fast = fast_path.enabled()
     if fast:
         WorkbookXml(wb, archive).save()
         return

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.worksheet import Worksheet
-
-from mlworth_xl.workbook import fast_path
 
 try:  # an internal: without it Cells styles every cell through openpyxl (fast_path.probe)
     from openpyxl.styles.cell_style import StyleArray
@@ -126,9 +125,9 @@ class Cells:
     styled through openpyxl, which registers the look in the workbook as it
     always did, and every later cell of that look gets a copy of its style
     array: the same styles, and the same file.  That reaches into openpyxl's
-    internals, so it is done only where :mod:`mlworth_xl.workbook.fast_path`
-    allows it (``fast`` None) or ``fast`` is true; otherwise every cell is
-    styled through openpyxl.
+    internals, so it is done only when ``fast`` is true: the sheets' writers
+    pass what :func:`mlworth_xl.workbook.fast_path.enabled` says; otherwise
+    every cell is styled through openpyxl.
 
     >>> from openpyxl import Workbook
     >>> ws = Workbook().active
@@ -139,9 +138,9 @@ class Cells:
     ('=B2*2', '"$"#,##0', 'f')
     """
 
-    def __init__(self, ws: Worksheet, *, fast: bool | None = None) -> None:
+    def __init__(self, ws: Worksheet, *, fast: bool = False) -> None:
         self.ws = ws
-        self.fast = fast_path.enabled() if fast is None else fast
+        self.fast = fast
         self._looks: dict[Hashable, StyleArray] = {}
 
     def _copy(self, row: int, column: int, look: Hashable) -> Cell | None:
@@ -218,3 +217,20 @@ def widths(ws: Worksheet, by_letter: dict[str, float]) -> None:
     """Set column widths (in characters)."""
     for letter, width in by_letter.items():
         ws.column_dimensions[letter].width = width
+
+
+#: A text starting with one of these would be read as a formula if typed into a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def set_text(target: Any, text: str) -> None:
+    """Write ``text`` into a cell as text that can never become a formula.
+
+    openpyxl stores a string starting with ``=`` as a formula; the data type
+    is forced back to text, and a quote prefix keeps Excel from turning it
+    into a formula when the cell is edited.
+    """
+    target.value = text
+    target.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        target.quotePrefix = True

@@ -1,7 +1,7 @@
 """The Summary sheet: one row per option, the comparison's columns, two charts, one page.
 
 The headers are those of ``mlworth-xl compare --format csv``
-(:data:`mlworth_xl.api.COMPARE_COLUMNS`): each option leads with its odds.
+(:data:`mlworth_xl.columns.COMPARE_COLUMNS`): each option leads with its odds.
 The chance of paying back within the target is live (the Odds sheet; an
 option it does not cover shows the model's figure from the file's making),
 and so is the verdict.  The median payback, the expected NPV and its
@@ -24,7 +24,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mlworth_xl.api import COMPARE_COLUMNS
+from mlworth_xl.columns import COMPARE_COLUMNS
 from mlworth_xl.workbook import irr_search, layout, odds_sheet, styles
 from mlworth_xl.workbook.layout import (
     CF_FIRST_ROW,

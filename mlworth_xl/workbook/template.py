@@ -31,22 +31,14 @@ from openpyxl import Workbook
 
 from mlworth_xl.atomic import write_atomic
 from mlworth_xl.model.errors import InputError
-from mlworth_xl.model.records import Program, Programs
+from mlworth_xl.model.records import Programs
+from mlworth_xl.workbook.layout import placeholder
 from mlworth_xl.workbook.writer import MAX_OPTIONS, _target, build_workbook, workbook_bytes
 
 #: The file name ``mlworth-xl template`` writes when no path is given.
 TEMPLATE_NAME = "ml-comparison-template.xlsx"
 #: Option columns of a template unless told otherwise.
 DEFAULT_OPTIONS = 10
-
-
-def placeholder(i: int) -> Program:
-    """The option standing in for empty column ``i``: every default, the required inputs made up.
-
-    Its values are never written: they let the model evaluate a table of the
-    template's size (the written figures of a template are left empty).
-    """
-    return Program(f"Option {i + 1}", years=1, tuition_per_year=0, salary_after=0)
 
 
 def template_programs(n: int) -> Programs:

@@ -37,6 +37,7 @@ from mlworth_xl.model.roles import Roles
 from mlworth_xl.model.uncertainty import Uncertainty
 from mlworth_xl.workbook import (
     cashflows,
+    fast_path,
     guide,
     inputs_sheet,
     ironcalc_values,
@@ -292,7 +293,7 @@ def _stored(wb: Workbook) -> bytes:
     wb.properties.lastModifiedBy = None
     raw = io.BytesIO()
     # A writer, not Workbook.save: save() stamps the current time as "modified".
-    sheet_xml.save(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED))
+    sheet_xml.save(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED), fast=fast_path.enabled())
     return raw.getvalue()
 
 
