@@ -21,7 +21,7 @@ import pytest
 from openpyxl.cell.cell import Cell
 
 from mlworth_xl.model.records import Programs
-from mlworth_xl.workbook import cached_values, check, fast_path, write_workbook
+from mlworth_xl.workbook import cached_values, check_run, fast_path, write_workbook
 from mlworth_xl.workbook.check import audit
 from mlworth_xl.workbook.check_run import Audit
 from mlworth_xl.workbook.libreoffice import sheet_parts
@@ -83,13 +83,13 @@ def outcome(report) -> tuple:
 def both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple, tuple]:
     """The audit of ``path`` by the speed path, and by openpyxl's public API (loaded twice)."""
     loads: list[bool] = []
-    opened = check.open_workbook
+    opened = check_run.open_workbook
 
     def spy(*args, **kwargs):
         loads.append(kwargs["data_only"])
         return opened(*args, **kwargs)
 
-    monkeypatch.setattr(check, "open_workbook", spy)
+    monkeypatch.setattr(check_run, "open_workbook", spy)
     monkeypatch.delenv(fast_path.PLAIN_ENV, raising=False)
     assert fast_path.why_plain_reading() is None
     fast = outcome(audit(path))

@@ -49,10 +49,7 @@ sheets are walked with openpyxl's public API instead: the same findings.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +62,7 @@ from mlworth_xl.workbook import (
 from mlworth_xl.workbook.check_run import Audit, Finding, check_file
 from mlworth_xl.workbook.input_cells import normalize
 from mlworth_xl.workbook.risk_sheet import DEFAULT_RISK
+from mlworth_xl.workbook.writer import collector_paused
 
 __all__ = ["Finding", "Report", "audit", "normalize"]
 
@@ -147,27 +145,9 @@ def audit(path: str | os.PathLike[str]) -> Report:
     """
     p = Path(path)
     check_file(p)
-    with _collector_paused():
+    # the file and the expected workbook are some hundred thousand cells, all kept
+    with collector_paused():
         return _audit(p)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during an audit.
-
-    The file and the expected workbook are some hundred thousand cells that live as
-    long as the audit; the collector, run every few hundred new objects, would walk
-    them again and again to find no garbage (a quarter of the audit's time).
-    Reference counting frees objects as usual meanwhile, and the collector is
-    switched back on only if it was on (as the writer's build does).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _audit(p: Path) -> Report:

@@ -158,8 +158,8 @@ def _rap_layout(table: Programs, rap_options: Iterable[int] | None) -> Layout:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the sheets are filled.
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the sheets are filled (or a workbook audited).
 
     A large workbook is hundreds of thousands of cells that live as long as
     the workbook; the collector, run every few hundred new objects, would
@@ -258,7 +258,7 @@ def build_workbook(
     if risk is not None:  # the Risk sheet follows Summary
         at = sheets.index(layout.SUMMARY) + 1
         sheets = (*sheets[:at], risk_sheet.RISK, *sheets[at:])
-    with _collector_paused():
+    with collector_paused():
         guide.write(wb, __version__, figures_date(), n, sheets, template=template)
         inputs_sheet.write(wb, who, template=template)
         programs_sheet.write(
@@ -369,7 +369,7 @@ def computed_bytes(wb: Workbook, work: Path) -> bytes:
     raw = _stored(wb)
     copy = work / "for-ironcalc.xlsx"
     copy.write_bytes(raw)
-    with _collector_paused():  # tens of thousands of values, all kept: nothing to collect
+    with collector_paused():  # tens of thousands of values, all kept: nothing to collect
         return _compressed(raw, ironcalc_values.results(copy))
 
 
