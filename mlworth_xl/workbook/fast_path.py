@@ -104,12 +104,17 @@ def why_plain() -> str | None:
 
     Read each time a workbook is built or saved (the environment may change in between).
     """
+    return _fenced() or probe()
+
+
+def _fenced() -> str | None:
+    """Why no speed path may be taken, whatever the probes say: the switch, or the version."""
     if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
         return f"{PLAIN_ENV} is set"
     version = installed_version()
     if not in_tested_range(version):
         return f"openpyxl {version} is outside the tested range {_range()}"
-    return probe()
+    return None
 
 
 def enabled() -> bool:
@@ -211,12 +216,7 @@ def why_plain_reading() -> str | None:
     As :func:`why_plain`: the environment variable :data:`PLAIN_ENV`, an openpyxl
     outside :data:`TESTED`, or what :func:`probe_reading` finds amiss.
     """
-    if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
-        return f"{PLAIN_ENV} is set"
-    version = installed_version()
-    if not in_tested_range(version):
-        return f"openpyxl {version} is outside the tested range {_range()}"
-    return probe_reading()
+    return _fenced() or probe_reading()
 
 
 def filled_cells(ws: Any) -> list[Any]:
