@@ -9,18 +9,14 @@ checked first, so a position that points at the wrong cell fails loudly.
 from __future__ import annotations
 
 import math
-import os
 import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import warnings
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from subprocess import PIPE
 from typing import Any
 
 import numpy as np
@@ -35,12 +31,12 @@ from mlworth_xl.workbook import ironcalc_values, layout, odds_sheet
 from mlworth_xl.workbook.cashflows import shown
 from mlworth_xl.workbook.layout import Layout
 from mlworth_xl.workbook.libreoffice import (
-    _REGISTRY,
     LibreOfficeError,
     Results,
     fill_results,
     find_soffice,
     recalculated_results,
+    run_soffice,
 )
 from mlworth_xl.workbook.summary import GUARDED, NEVER, NOT_AVAILABLE, STALE
 
@@ -341,31 +337,16 @@ def _convert_together(paths: list[Path], out_dir: Path, timeout: float) -> None:
         raise LibreOfficeError("LibreOffice (soffice) not found")
     with tempfile.TemporaryDirectory(prefix="mlworth-lo-batch-") as tmp:
         work = Path(tmp)
-        (work / "profile" / "user").mkdir(parents=True)
-        (work / "profile" / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
         (work / "in").mkdir()
         sources = [shutil.copyfile(p, work / "in" / p.name) for p in paths]  # no lock files
-        command = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            *("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"),
-            *("--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(work / "out")),
-            *map(str, sources),
-        ]
-        proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
-        try:
-            out, err = proc.communicate(timeout=timeout * len(paths))
-        except BaseException:  # a timeout, Ctrl+C: LibreOffice (its own session) goes too
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise
+        code, out, err = run_soffice(
+            soffice, work, sources, "xlsx:Calc Office Open XML", timeout * len(paths), paths
+        )
         for p in paths:
             produced = work / "out" / p.name
-            if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+            if code != 0 or not produced.is_file() or produced.stat().st_size == 0:
                 detail = (err or out).decode("utf-8", "replace").strip() or "no output"
-                raise LibreOfficeError(
-                    f"LibreOffice could not convert {p} (exit {proc.returncode}): {detail}"
-                )
+                raise LibreOfficeError(f"LibreOffice could not convert {p} (exit {code}): {detail}")
             shutil.move(produced, out_dir / p.name)
 
 

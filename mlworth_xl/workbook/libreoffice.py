@@ -103,6 +103,43 @@ def _kill(proc: subprocess.Popen[bytes] | None) -> None:
     proc.communicate()
 
 
+def run_soffice(
+    soffice: str, work: Path, sources: list[Path], target: str, timeout: float, what: object
+) -> tuple[int, bytes, bytes]:
+    """Convert ``sources`` to ``target`` into ``work / "out"`` in one LibreOffice process.
+
+    The process gets a throw-away profile in ``work`` (every formula recalculated on
+    load: :data:`_REGISTRY`) and its own session, so a timeout, Ctrl+C or SIGTERM ends it
+    and what it forked.  ``timeout`` is for the whole run; ``what`` names the sources in
+    an error.  Returns LibreOffice's exit code and its two outputs.
+    """
+    (work / "profile" / "user").mkdir(parents=True)
+    (work / "profile" / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
+    command = [
+        soffice,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        *("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"),
+        *("--convert-to", target, "--outdir", str(work / "out"), *map(str, sources)),
+    ]
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        with signals_deferred():  # a signal now would leave LibreOffice running unseen
+            proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise LibreOfficeError(f"LibreOffice timed out after {timeout} s on {what}") from None
+    except OSError as exc:
+        if proc is not None:
+            _kill(proc)
+        raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
+    except BaseException:  # Ctrl+C, SIGTERM: LibreOffice (its own session) goes too
+        if proc is not None:
+            _kill(proc)
+        raise
+    return proc.returncode, out, err
+
+
 def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) -> Path:
     """Run ``soffice --convert-to target`` on ``src`` and move the result to ``dest``."""
     src, dest = Path(src), Path(dest)
@@ -113,38 +150,13 @@ def _convert(src: Path, dest: Path, target: str, suffix: str, timeout: float) ->
         raise LibreOfficeError(_MISSING)
     with temporary_folder("mlworth-lo-") as tmp:
         work = Path(tmp)
-        (work / "profile" / "user").mkdir(parents=True)
-        (work / "profile" / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
         source = work / f"source{src.suffix}"  # a copy: no lock file beside the user's file
         shutil.copyfile(src, source)
-        command = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            *("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"),
-            *("--convert-to", target, "--outdir", str(work / "out"), str(source)),
-        ]
-        proc: subprocess.Popen[bytes] | None = None
-        try:
-            with signals_deferred():  # a signal now would leave LibreOffice running unseen
-                proc = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, start_new_session=True)
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            raise LibreOfficeError(f"LibreOffice timed out after {timeout} s on {src}") from None
-        except OSError as exc:
-            if proc is not None:
-                _kill(proc)
-            raise LibreOfficeError(f"cannot run {soffice}: {exc}") from exc
-        except BaseException:  # Ctrl+C, SIGTERM: LibreOffice (its own session) goes too
-            if proc is not None:
-                _kill(proc)
-            raise
+        code, out, err = run_soffice(soffice, work, [source], target, timeout, src)
         produced = work / "out" / f"source.{suffix}"
-        if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+        if code != 0 or not produced.is_file() or produced.stat().st_size == 0:
             detail = (err or out).decode("utf-8", "replace").strip() or "no output"
-            raise LibreOfficeError(
-                f"LibreOffice could not convert {src} (exit {proc.returncode}): {detail}"
-            )
+            raise LibreOfficeError(f"LibreOffice could not convert {src} (exit {code}): {detail}")
         _replace_atomically(produced, dest)
     return dest
 
